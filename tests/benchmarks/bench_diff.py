@@ -1,0 +1,154 @@
+"""Benchmark of the diff engine against git (not part of the test suite).
+
+    python tests/benchmarks/bench_diff.py [--click PATH_TO_BARE_CLICK_REPO]
+
+Prints, for each case, our time (split_lines + diff + unified formatting, in process)
+and `git diff --no-index --histogram`'s whole-process time, best of a few runs, and the
+ratio; then, on the history of click's src/click/core.py, the total size of our unified
+diffs of consecutive versions against git's. Cases needing git are skipped without it.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from vcs import delta, patch  # noqa: E402
+
+RUNS = 5
+CLICK_BUNDLE = Path("/work/shared/corpus/click.bundle")
+
+
+def ours(a: bytes, b: bytes) -> bytes:
+    al, bl = delta.split_lines(a), delta.split_lines(b)
+    return patch.format_hunks(al, bl, delta.diff(al, bl))
+
+
+def best_time(fn, runs: int = RUNS) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def git_hunks(git: str, folder: Path, a: bytes, b: bytes) -> bytes:
+    (folder / "a").write_bytes(a)
+    (folder / "b").write_bytes(b)
+    out = subprocess.run([git, "diff", "--no-index", "--histogram", "a", "b"],
+                         cwd=folder, capture_output=True).stdout
+    at = out.find(b"\n@@")
+    return out[at + 1:] if at >= 0 else b""
+
+
+def git_time(git: str, folder: Path, a: bytes, b: bytes) -> float:
+    (folder / "a").write_bytes(a)
+    (folder / "b").write_bytes(b)
+    return best_time(lambda: subprocess.run(
+        [git, "diff", "--no-index", "--histogram", "a", "b"],
+        cwd=folder, stdout=subprocess.DEVNULL))
+
+
+def make_cases() -> dict[str, tuple[bytes, bytes]]:
+    rng = random.Random(2024)
+    text = [f"line {i}: {rng.random():.8f} some text\n" for i in range(100_000)]
+    edited = list(text)
+    for _ in range(100):
+        k = rng.randrange(len(edited))
+        kind = rng.randrange(3)
+        if kind == 0:
+            edited[k] = "changed " + edited[k]
+        elif kind == 1:
+            edited.insert(k, f"inserted {rng.random()}\n")
+        else:
+            del edited[k]
+    unrelated = [f"other {i}: {rng.random():.8f}\n" for i in range(100_000)]
+    words = ["alpha\n", "beta\n", "gamma\n", "delta\n", "}\n"]
+    repetitive = [rng.choice(words) for _ in range(100_000)]
+    repetitive_edited = list(repetitive)
+    for _ in range(100):
+        k = rng.randrange(len(repetitive_edited))
+        kind = rng.randrange(3)
+        if kind == 0:
+            repetitive_edited[k] = rng.choice(words)
+        elif kind == 1:
+            repetitive_edited.insert(k, rng.choice(words))
+        else:
+            del repetitive_edited[k]
+
+    def enc(lines: list[str]) -> bytes:
+        return "".join(lines).encode()
+
+    return {
+        "100k lines, 100 scattered edits": (enc(text), enc(edited)),
+        "100k lines vs unrelated 100k lines": (enc(text), enc(unrelated)),
+        "100k lines of 5 distinct, 100 edits": (enc(repetitive), enc(repetitive_edited)),
+    }
+
+
+def click_history(git: str, bare: Path) -> list[bytes]:
+    g = [git, "--git-dir", str(bare)]
+    out = subprocess.run(g + ["log", "--follow", "--name-only", "--format=%H", "--",
+                              "src/click/core.py"], capture_output=True, check=True).stdout
+    words = out.decode().split()
+    history = list(zip(words[0::2], words[1::2]))[::-1]  # oldest first, with each path
+    return [subprocess.run(g + ["show", f"{h}:{p}"], capture_output=True, check=True).stdout
+            for h, p in history]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--click", type=Path, help="a bare clone of click (made if absent)")
+    args = parser.parse_args()
+    git = shutil.which("git")
+    if git is None:
+        print("git not found: comparisons skipped")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for name, (a, b) in make_cases().items():
+            t_ours = best_time(lambda: ours(a, b))
+            line = f"{name:40s} ours {t_ours * 1000:8.1f} ms"
+            if git:
+                t_git = git_time(git, folder, a, b)
+                same = ours(a, b) == git_hunks(git, folder, a, b)
+                line += (f"   git {t_git * 1000:7.1f} ms   ratio {t_ours / t_git:4.2f}"
+                         f"   output {'identical' if same else 'differs'}")
+            print(line, flush=True)
+
+        if not git:
+            return 0
+        bare = args.click
+        if bare is None:
+            if not CLICK_BUNDLE.exists():
+                print("click corpus not found: history comparison skipped")
+                return 0
+            bare = folder / "click.git"
+            subprocess.run([git, "clone", "-q", "--bare", str(CLICK_BUNDLE), str(bare)], check=True)
+        versions = click_history(git, bare)
+        ours_size = git_size = identical = 0
+        t_ours = 0.0
+        for a, b in zip(versions, versions[1:]):
+            start = time.perf_counter()
+            mine = ours(a, b)
+            t_ours += time.perf_counter() - start
+            theirs = git_hunks(git, folder, a, b)
+            ours_size += len(mine)
+            git_size += len(theirs)
+            identical += mine == theirs
+        pairs = len(versions) - 1
+        print(f"click core.py, {pairs} consecutive pairs: ours {ours_size} bytes, "
+              f"git {git_size} bytes, ratio {ours_size / git_size:.4f}, "
+              f"{identical}/{pairs} identical, ours {t_ours / pairs * 1000:.2f} ms per pair")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,474 @@
+"""Porcelain that changes things: init, add, rm, commit, checkout, restore, tag.
+
+Each function takes the repository (never a global), does one job and returns
+plain data; none of them prints. Read-only queries live in `vcs.report`.
+"""
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from vcs import worktree
+from vcs.dirstate import ADDED, NO_ID, NORMAL, REMOVED, Dirstate, Tracked
+from vcs.errors import NothingToDo, StateError, UsageError
+from vcs.objects import (Change, Commit, Entry, Manifest, ObjectId, check_path, content_id,
+                         serialize_commit, serialize_manifest, show)
+from vcs.repo import Repository
+from vcs.revisions import resolve
+from vcs.scan import Scan, in_scope, scan
+from vcs.store import NO_BASE, seal, unseal, atomic_write
+
+
+# -- init ----------------------------------------------------------------------------
+
+def init(directory: str, policy: str = "auto") -> Repository:
+    return Repository.init(os.fsencode(os.path.abspath(directory)), policy)
+
+
+# -- status --------------------------------------------------------------------------
+
+def status(repo: Repository, paths: list[str] | None = None) -> Scan:
+    """What changed in the working tree; saves what the stat cache learned if it can."""
+    ds = repo.dirstate()
+    result = scan(repo.root, ds, _scope(repo, paths), warn=repo.warn)
+    if result.refreshed:
+        _save_cache_if_free(repo, ds)
+    return result
+
+
+def _save_cache_if_free(repo: Repository, ds: Dirstate) -> None:
+    lock = repo.try_lock()
+    if lock is None:
+        return  # another writer is busy, or the repository is read-only: skip the cache
+    try:
+        repo.refresh()
+        if repo.state.head == ds.parent:
+            repo.save_dirstate(ds)
+    except OSError:
+        pass
+    finally:
+        lock.release()
+
+
+def _scope(repo: Repository, paths: list[str] | None) -> list[bytes] | None:
+    if not paths:
+        return None
+    return [repo.relpath(p) for p in paths]
+
+
+# -- add and rm ----------------------------------------------------------------------
+
+def add(repo: Repository, paths: list[str]) -> list[bytes]:
+    """Track files; a folder adds the untracked files under it. Returns what was added."""
+    with repo.lock():
+        repo.refresh()
+        ds = repo.dirstate()
+        added = []
+        for arg in paths:
+            rel = repo.relpath(arg)
+            st = worktree.lstat(repo.root, rel) if rel else None
+            if rel and st is not None:
+                found = [rel]
+            else:
+                found = [p for p, _ in worktree.walk(repo.root, rel)]
+                if not found and not os.path.isdir(os.path.join(repo.root, rel)):
+                    raise UsageError(f"{arg}: no such file or folder")
+            for path in sorted(found):
+                check_path(path)
+                t = ds.files.get(path)
+                if t is None:
+                    ds.files[path] = Tracked(ADDED, "f", NO_ID)
+                    added.append(path)
+                elif t.state == REMOVED:
+                    t.state = NORMAL
+                    t.cache(None)
+                    added.append(path)
+        repo.save_dirstate(ds)
+        return added
+
+
+def rm(repo: Repository, paths: list[str], cached: bool = False) -> list[bytes]:
+    """Stop tracking files (and delete them unless `cached`). Returns what was removed."""
+    with repo.lock():
+        repo.refresh()
+        ds = repo.dirstate()
+        scope = [repo.relpath(p) for p in paths]
+        targets = sorted(p for p, t in ds.files.items() if t.state != REMOVED and in_scope(p, scope))
+        if not targets:
+            raise UsageError(f"not tracked: {', '.join(paths)}", hint="`vcs status` lists tracked files")
+        for path in targets:
+            t = ds.files[path]
+            if t.state == ADDED:
+                del ds.files[path]
+            else:
+                t.state = REMOVED
+            if not cached:
+                worktree.remove(repo.root, path)
+        repo.save_dirstate(ds)
+        return targets
+
+
+# -- commit --------------------------------------------------------------------------
+
+@dataclass
+class CommitResult:
+    rev: int
+    id: ObjectId
+    changed: list[bytes]
+    removed: list[bytes]
+    new_records: int
+
+
+def commit(repo: Repository, message: str | Callable[[Scan], str], *, addremove: bool = False,
+           paths: list[str] | None = None, date: int | None = None) -> CommitResult:
+    """Record the tracked files (or `paths`) as a new revision on top of HEAD."""
+    with repo.lock():
+        repo.refresh()
+        check_no_interrupted_checkout(repo)
+        ds = repo.dirstate()
+        scope = _scope(repo, paths)
+        if scope is not None:
+            _check_known(ds, scope, paths or [], repo.root)
+        result = scan(repo.root, ds, scope, untracked=addremove, keep_data=True, warn=repo.warn)
+        if addremove:
+            for path in result.untracked:
+                check_path(path)
+                st = worktree.lstat(repo.root, path)
+                if st is None:
+                    continue
+                data, st, kind = worktree.read_stable(repo.root, path, st, repo.warn)
+                ds.files[path] = Tracked(ADDED, kind, NO_ID)
+                result.added.append(path)
+                result.seen[path] = _seen(kind, data, st)
+            for path in result.missing:
+                if ds.files[path].state == ADDED:
+                    del ds.files[path]
+                else:
+                    ds.files[path].state = REMOVED
+                    result.removed.append(path)
+            result.untracked, result.missing = [], []
+        for path in result.missing:
+            if ds.files[path].state == ADDED:
+                repo.warn(f"{show(path)} was added but is missing; it is not committed")
+        changed = sorted(result.modified + result.added)
+        removed = sorted(result.removed)
+        if not changed and not removed:
+            raise NothingToDo("nothing to commit",
+                              hint="`vcs add` new files, or use `vcs commit -A` to add them all")
+        text = message(result) if callable(message) else message
+        if not text.strip():
+            raise UsageError("aborting commit: the message is empty")
+
+        head = repo.head_rev()
+        parent_manifest = repo.manifest(head)
+        parent_manifest_id = repo.read_commit(head).manifest if head is not None else None
+        with repo.transaction():
+            objects = repo.objects
+            before = len(objects.log)
+            manifest: Manifest = dict(parent_manifest)
+            changes = []
+            for path in changed:
+                seen = result.seen[path]
+                old = parent_manifest.get(path)
+                oid, _ = objects.put(seen.data or b"", old.id if old else None, path)
+                manifest[path] = Entry(seen.kind, oid)
+                changes.append(Change(path, manifest[path]))
+            for path in removed:
+                manifest.pop(path, None)
+                changes.append(Change(path, None))
+            mid, _ = objects.put(serialize_manifest(manifest), parent_manifest_id)
+            now = int(time.time()) if date is None else date
+            record = serialize_commit(Commit(
+                parent=repo.state.head, manifest=mid, author=repo.author(), date=now,
+                tz=_tz_minutes(now), message=text, changes=tuple(sorted(changes, key=lambda c: c.path))))
+            cid = content_id(record)
+            if cid in repo.commit_ids():
+                raise NothingToDo("nothing to commit: an identical commit already exists")
+            repo.commits.append(cid, record, base=head if head is not None else NO_BASE)
+            new_records = len(objects.log) - before
+            repo.state = replace(repo.state, head=cid)
+        # The commit is made; now the dirstate follows it.
+        for path in changed:
+            seen = result.seen[path]
+            t = Tracked(NORMAL, seen.kind, manifest[path].id)
+            t.cache(seen.st)
+            ds.files[path] = t
+        for path in removed:
+            ds.files.pop(path, None)
+        ds.parent = cid
+        repo.save_dirstate(ds)
+        return CommitResult(len(repo) - 1, cid, changed, removed, new_records)
+
+
+def _seen(kind, data, st):
+    from vcs.scan import Seen
+    return Seen(kind, content_id(data), st, data)
+
+
+def _check_known(ds: Dirstate, scope: list[bytes], args: list[str], root: bytes) -> None:
+    for rel, arg in zip(scope, args):
+        if rel and not any(in_scope(p, [rel]) for p in ds.files) and worktree.lstat(root, rel) is None \
+                and not os.path.isdir(os.path.join(root, rel)):
+            raise UsageError(f"{arg}: no such file or folder")
+
+
+def _tz_minutes(ts: int) -> int:
+    return int(time.localtime(ts).tm_gmtoff // 60)
+
+
+# -- checkout and restore -----------------------------------------------------------
+
+@dataclass
+class CheckoutResult:
+    rev: int
+    id: ObjectId
+    written: list[bytes] = field(default_factory=list)
+    deleted: list[bytes] = field(default_factory=list)
+    kept: list[bytes] = field(default_factory=list)  # local changes carried over
+
+
+def check_no_interrupted_checkout(repo: Repository) -> None:
+    target = interrupted_checkout(repo)
+    if target is not None:
+        raise StateError(f"a checkout of revision {target} was interrupted; the working tree is half-way",
+                         hint=f"run `vcs checkout {target}` to finish it")
+
+
+def interrupted_checkout(repo: Repository) -> str | None:
+    path = repo.path("checkout")
+    try:
+        with open(path, "rb") as f:
+            return unseal(f.read(), path).decode().strip()
+    except FileNotFoundError:
+        return None
+
+
+def checkout(repo: Repository, rev_spec: str, force: bool = False) -> CheckoutResult:
+    """Make the working tree equal to a revision, keeping untracked files.
+
+    Refuses (naming the files) when it would overwrite or delete uncommitted
+    changes, unless `force`. Every version is rebuilt and checked against its
+    hash before the first file is touched.
+    """
+    with repo.lock():
+        repo.refresh()
+        rev = resolve(repo, rev_spec)
+        target_id = repo.commit_info(rev).id
+        new = repo.manifest(rev)
+        old = repo.manifest(repo.head_rev())
+        ds = repo.dirstate()
+        result = scan(repo.root, ds, warn=repo.warn)
+        writes, deletes, conflicts, kept = _plan(repo, old, new, ds, result, force)
+        if conflicts:
+            names = "\n  ".join(show(p) for p in conflicts[:20])
+            more = f"\n  ... and {len(conflicts) - 20} more" if len(conflicts) > 20 else ""
+            raise StateError(f"checkout would overwrite or delete uncommitted changes in:\n  {names}{more}",
+                             hint="commit them, `vcs restore` them, or use `vcs checkout --force` to discard them")
+
+        # Rebuild and check every version before touching the working tree.
+        staged = _stage(repo, [(p, new[p]) for p in writes])
+        journal = repo.path("checkout")
+        atomic_write(journal, seal(f"{rev}\n".encode()))
+        try:
+            for path in deletes:
+                worktree.remove(repo.root, path)
+            stats = {}
+            for path, tmp in staged:
+                stats[path] = _move_into_place(repo, path, tmp, new[path].kind)
+        finally:
+            for _, tmp in staged:
+                if os.path.lexists(tmp):
+                    os.unlink(tmp)
+
+        newds = Dirstate(target_id, {})
+        for path, e in new.items():
+            t = Tracked(NORMAL, e.kind, e.id)
+            prev = ds.files.get(path)
+            if path in stats:
+                t.cache(stats[path])
+            elif path in kept and prev is not None:
+                t = prev
+            elif prev is not None and prev.state == NORMAL and (prev.kind, prev.id) == (e.kind, e.id):
+                t = prev
+            newds.files[path] = t
+        for path in kept:
+            if path not in new and path in ds.files:
+                newds.files[path] = ds.files[path]
+        repo.set_state(replace(repo.state, head=target_id))
+        repo.save_dirstate(newds)
+        os.unlink(journal)
+        return CheckoutResult(rev, target_id, [p for p, _ in staged], deletes, kept)
+
+
+def _plan(repo: Repository, old: Manifest, new: Manifest, ds: Dirstate, result: Scan, force: bool):
+    """Which files a checkout writes and deletes, which it refuses to touch, which
+    local changes it carries over.
+
+    A file may be replaced when what is on disk is what the old revision had (nothing
+    to lose), or nothing at all, or already the target; otherwise only with `force`.
+    Untracked files are never deleted.
+    """
+    local = set(result.modified) | set(result.added) | set(result.removed) | set(result.missing)
+    untracked = set(result.untracked)
+    writes: list[bytes] = []
+    deletes: list[bytes] = []
+    conflicts: list[bytes] = []
+    kept: list[bytes] = []
+
+    def on_disk(path: bytes) -> tuple[str, bytes] | None:
+        if path in result.seen:
+            s = result.seen[path]
+            return s.kind, s.id
+        t = ds.files.get(path)
+        if t is not None and t.state == NORMAL and path not in local:
+            return t.kind, t.id
+        st = worktree.lstat(repo.root, path)
+        if st is None:
+            return None
+        kind = worktree.kind_of(st) or "f"
+        return kind, content_id(worktree.read(repo.root, path, kind))
+
+    for path in sorted(old.keys() | new.keys() | ds.files.keys() | (untracked & new.keys())):
+        o, n = old.get(path), new.get(path)
+        tracked = path in ds.files and path not in untracked
+        if o == n:
+            if path not in local:
+                continue
+            if not force:
+                kept.append(path)
+            elif n is not None and on_disk(path) != (n.kind, n.id):
+                writes.append(path)
+            continue
+        current = on_disk(path)
+        target = (n.kind, n.id) if n else None
+        if current == target:
+            continue
+        if n is None and not (tracked and ds.files[path].state != REMOVED):
+            continue  # not tracked here and gone in the target: leave it alone
+        safe = current is None or (o is not None and current == (o.kind, o.id) and tracked)
+        if not (safe or force):
+            conflicts.append(path)
+        elif n is None:
+            deletes.append(path)
+        else:
+            writes.append(path)
+    conflicts += _blocked_folders(repo, writes, deletes, untracked, force)
+    return writes, deletes, conflicts, kept
+
+
+def _blocked_folders(repo: Repository, writes: list[bytes], deletes: list[bytes],
+                     untracked: set[bytes], force: bool) -> list[bytes]:
+    """Files in the way of a folder the checkout must create (an untracked file `a` for `a/b`)."""
+    going = set(deletes)
+    blocked = []
+    for path in writes:
+        parts = path.split(b"/")
+        for i in range(1, len(parts)):
+            folder = b"/".join(parts[:i])
+            if folder in going:
+                continue
+            st = worktree.lstat(repo.root, folder)
+            if st is not None:
+                if force and folder not in untracked:
+                    going.add(folder)
+                    deletes.append(folder)
+                else:
+                    blocked.append(folder)
+                break
+    return sorted(set(blocked))
+
+
+def _stage(repo: Repository, entries: list[tuple[bytes, Entry]]) -> list[tuple[bytes, bytes]]:
+    """Rebuild each version into .vcs/tmp (hash checked); return (path, temp file)."""
+    os.makedirs(repo.tmpdir, exist_ok=True)
+    staged: list[tuple[bytes, bytes]] = []
+    try:
+        for i, (path, e) in enumerate(entries):
+            data = repo.objects.read(e.id, path)
+            tmp = os.path.join(repo.tmpdir, b"co%d-%d" % (os.getpid(), i))
+            if e.kind == "l":
+                if os.path.lexists(tmp):
+                    os.unlink(tmp)
+                os.symlink(data, tmp)
+            else:
+                with open(tmp, "wb") as f:
+                    f.write(data)
+            staged.append((path, tmp))
+    except BaseException:
+        for _, tmp in staged:
+            if os.path.lexists(tmp):
+                os.unlink(tmp)
+        raise
+    return staged
+
+
+def _move_into_place(repo: Repository, path: bytes, tmp: bytes, kind: str) -> os.stat_result:
+    full = os.path.join(repo.root, path)
+    worktree.safe_parent(repo.root, path)
+    if kind != "l":
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, (0o777 if kind == "x" else 0o666) & ~umask)
+    if os.path.isdir(full) and not os.path.islink(full):
+        raise StateError(f"cannot write {show(path)}: a folder is in the way",
+                         hint="move the folder away, then run the checkout again")
+    os.rename(tmp, full)
+    return os.lstat(full)
+
+
+def restore(repo: Repository, paths: list[str], rev_spec: str | None = None) -> list[bytes]:
+    """Put files back as they are in a revision (default: the checked-out one)."""
+    with repo.lock():
+        repo.refresh()
+        check_no_interrupted_checkout(repo)
+        rev = resolve(repo, rev_spec) if rev_spec is not None else repo.head_rev()
+        if rev is None:
+            raise StateError("there are no commits yet, so there is nothing to restore")
+        manifest = repo.manifest(rev)
+        ds = repo.dirstate()
+        scope = [repo.relpath(p) for p in paths]
+        targets = sorted(p for p in manifest if in_scope(p, scope))
+        for rel, arg in zip(scope, paths):
+            if not any(in_scope(p, [rel]) for p in manifest):
+                raise UsageError(f"{arg} is not in revision {rev}")
+        staged = _stage(repo, [(p, manifest[p]) for p in targets])
+        try:
+            for path, tmp in staged:
+                st = _move_into_place(repo, path, tmp, manifest[path].kind)
+                e = manifest[path]
+                t = ds.files.get(path)
+                if t is None:
+                    ds.files[path] = Tracked(ADDED, e.kind, NO_ID)
+                elif t.state == REMOVED:
+                    t.state = NORMAL
+                if ds.files[path].state == NORMAL and (ds.files[path].kind, ds.files[path].id) == (e.kind, e.id):
+                    ds.files[path].cache(st)
+                else:
+                    ds.files[path].cache(None)
+        finally:
+            for _, tmp in staged:
+                if os.path.lexists(tmp):
+                    os.unlink(tmp)
+        repo.save_dirstate(ds)
+        return targets
+
+
+# -- tags ---------------------------------------------------------------------------
+
+def tag(repo: Repository, name: str, rev_spec: str | None = None, force: bool = False) -> tuple[str, int]:
+    if not name or name != name.strip() or any(c in name for c in " ~^:\\\t\n\r") or name in ("HEAD", "@") \
+            or name.lstrip("-").isdigit():
+        raise UsageError(f"invalid tag name {name!r}",
+                         hint="a tag name has no spaces or ~^:\\, and is not a number, HEAD or @")
+    with repo.lock():
+        repo.refresh()
+        rev = resolve(repo, rev_spec or "HEAD")
+        tags = repo.tags()
+        if name in tags and not force:
+            raise StateError(f"tag {name!r} already exists (revision {repo.rev_of(tags[name])})",
+                             hint="use --force to move it")
+        tags[name] = repo.commit_info(rev).id
+        repo.set_tags(tags)
+        return name, rev

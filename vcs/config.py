@@ -1,0 +1,80 @@
+"""Configuration: a TOML file per user and one per repository.
+
+The user file is `$XDG_CONFIG_HOME/vcs/config.toml` (default
+`~/.config/vcs/config.toml`); the repository's is `.vcs/config.toml`. A key set
+in the repository wins over the user's. Values are strings, numbers or booleans
+in tables one level deep (`[user] name = "Ada"`).
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from typing import Any
+
+from vcs.errors import StateError
+from vcs.store import atomic_write
+
+Config = dict[str, dict[str, Any]]
+
+
+def user_config_path() -> str:
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return os.path.join(base, "vcs", "config.toml")
+
+
+def load(path: str) -> Config:
+    try:
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        return {}
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise StateError(f"{path} is not valid TOML: {e}", hint="fix or remove the file") from None
+    except OSError as e:
+        raise StateError(f"cannot read {path}: {e.strerror}") from None
+    return {k: v for k, v in data.items() if isinstance(v, dict)}
+
+
+def get(configs: list[Config], key: str, default: Any = None) -> Any:
+    """Look `section.name` up in each config in turn (most specific first)."""
+    section, _, name = key.partition(".")
+    for cfg in configs:
+        value = cfg.get(section, {}).get(name)
+        if value is not None:
+            return value
+    return default
+
+
+def save(path: str, cfg: Config) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    atomic_write(path, dumps(cfg).encode("utf-8"))
+
+
+def dumps(cfg: Config) -> str:
+    out = []
+    for section in sorted(cfg):
+        out.append(f"[{_key(section)}]")
+        for name in sorted(cfg[section]):
+            out.append(f"{_key(name)} = {_value(cfg[section][name])}")
+        out.append("")
+    return "\n".join(out)
+
+
+def _key(k: str) -> str:
+    if k and all(c.isalnum() or c in "-_" for c in k) and k.isascii():
+        return k
+    return _string(k)
+
+
+def _value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int | float):
+        return repr(v)
+    return _string(str(v))
+
+
+def _string(s: str) -> str:
+    escaped = s.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = "".join(c if c >= " " and c != "\x7f" else f"\\u{ord(c):04x}" for c in escaped)
+    return f'"{escaped}"'

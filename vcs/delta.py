@@ -1,0 +1,789 @@
+"""Line deltas: the pure diff engine behind stored deltas and displayed diffs.
+
+Everything is bytes. A text is a list of lines split at b"\\n" only, each line keeping
+its ending (the last one may lack it), so CRLF, a missing final newline, invalid UTF-8
+and binary data all round-trip exactly. No IO, no hashing, no paths.
+
+    split_lines(data)                     -> lines
+    diff(a, b)                            -> changed regions [(a1, a2, b1, b2)]
+    make_hunks(a, b)                      -> hunks [(start, end, new_lines)] against a
+    apply(base, hunks)                    -> lines; trusts its input
+    encode(hunks, base_size, result_size) -> bytes
+    decode(data, base_lines, base_size)   -> hunks, checked against the base's shape
+    apply_checked(base, data, base_size)  -> lines, checked against the base itself
+
+Encoded delta (all numbers unsigned LEB128 varints, minimal length):
+
+    FORMAT_1 (one byte, 0x01)  base_size  result_size  hunk_count
+    hunk_count times:  start  end  len(new_bytes)  new_bytes
+
+`decode` checks everything it can know from the base's line count and size; the one
+check that needs the base's lines (bytes removed, so that base_size - removed + added ==
+result_size, and no insertion after an unterminated last line) is in `apply_checked`,
+which is what a reader replaying a chain calls.
+"""
+from __future__ import annotations
+
+import gc
+from bisect import bisect_left
+
+from vcs.errors import DeltaError
+
+Hunk = tuple[int, int, list[bytes]]  # base[start:end] is replaced by new_lines
+Region = tuple[int, int, int, int]   # a[a1:a2] is replaced by b[b1:b2]
+
+FORMAT_1 = 1
+
+# Histogram diff ignores lines occurring more often than this in a region (git's value).
+_MAX_OCCURRENCES = 64
+# Inputs with more lines than this are diffed with the garbage collector paused: the
+# diff allocates many small objects and never makes reference cycles.
+_GC_PAUSE_LINES = 4000
+
+
+# --------------------------------------------------------------------------- lines
+
+def split_lines(data: bytes) -> list[bytes]:
+    """Split at b"\\n" only, keeping each line's b"\\n"; b"" gives []."""
+    if b"\r" not in data:
+        # bytes.splitlines splits at \n, \r and \r\n only: without \r it is our rule, in C.
+        return data.splitlines(True)
+    lines = data.split(b"\n")
+    last = lines.pop()
+    lines = [line + b"\n" for line in lines]
+    if last:
+        lines.append(last)
+    return lines
+
+
+# --------------------------------------------------------------------------- diff
+
+def diff(a: list[bytes], b: list[bytes]) -> list[Region]:
+    """Changed regions (a1, a2, b1, b2): a[a1:a2] is replaced by b[b1:b2].
+
+    Sorted, each non-empty on at least one side, separated by at least one equal line.
+    Hunk boundaries follow git's choices (histogram diff, then git's sliding rules).
+    """
+    n, m = len(a), len(b)
+    prefix = _common_prefix(a, b)
+    if prefix == n == m:
+        return []
+    suffix = _common_suffix(a, b, min(n, m) - prefix)
+    changed_a = bytearray(n)
+    changed_b = bytearray(m)
+    paused = n + m > _GC_PAUSE_LINES and gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        _diff_middle(a, b, prefix, n - suffix, m - suffix, changed_a, changed_b)
+        _compact(a, changed_a, changed_b)
+        _compact(b, changed_b, changed_a)
+        return _regions(changed_a, changed_b)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def make_hunks(a: list[bytes], b: list[bytes]) -> list[Hunk]:
+    """The hunks that turn a into b."""
+    return [(a1, a2, b[b1:b2]) for a1, a2, b1, b2 in diff(a, b)]
+
+
+def _common_prefix(a: list, b: list) -> int:
+    """Number of equal leading items; compares in chunks so long runs stay in C."""
+    limit = min(len(a), len(b))
+    i, step = 0, 64
+    while i + step <= limit and a[i:i + step] == b[i:i + step]:
+        i += step
+        step = min(step * 2, 4096)
+    while i < limit and a[i] == b[i]:
+        i += 1
+    return i
+
+
+def _common_suffix(a: list, b: list, limit: int) -> int:
+    """Number of equal trailing items, at most limit."""
+    n, m = len(a), len(b)
+    k, step = 0, 64
+    while k + step <= limit and a[n - k - step:n - k] == b[m - k - step:m - k]:
+        k += step
+        step = min(step * 2, 4096)
+    while k < limit and a[n - k - 1] == b[m - k - 1]:
+        k += 1
+    return k
+
+
+def _run_forward(x: list, y: list, i: int, j: int, limit: int) -> int:
+    """Length of the equal run x[i:], y[j:], at most limit. Gallops so long runs cost C time."""
+    k = 0
+    while k < limit and k < 4:
+        if x[i + k] != y[j + k]:
+            return k
+        k += 1
+    step = 8
+    while k < limit:
+        s = min(step, limit - k)
+        if x[i + k:i + k + s] == y[j + k:j + k + s]:
+            k += s
+            step *= 2
+        elif s <= 8:
+            while x[i + k] == y[j + k]:
+                k += 1
+            return k
+        else:
+            step = s // 2
+    return k
+
+
+def _run_backward(x: list, y: list, i: int, j: int, limit: int) -> int:
+    """Length of the equal run ending just before x[i], y[j], at most limit."""
+    k = 0
+    while k < limit and k < 4:
+        if x[i - k - 1] != y[j - k - 1]:
+            return k
+        k += 1
+    step = 8
+    while k < limit:
+        s = min(step, limit - k)
+        if x[i - k - s:i - k] == y[j - k - s:j - k]:
+            k += s
+            step *= 2
+        elif s <= 8:
+            while x[i - k - 1] == y[j - k - 1]:
+                k += 1
+            return k
+        else:
+            step = s // 2
+    return k
+
+
+def _diff_middle(a, b, lo, a_hi, b_hi, changed_a, changed_b) -> None:
+    """Mark changed lines of a[lo:a_hi] against b[lo:b_hi] (the part after trimming)."""
+    if lo == a_hi or lo == b_hi:
+        changed_a[lo:a_hi] = b"\1" * (a_hi - lo)
+        changed_b[lo:b_hi] = b"\1" * (b_hi - lo)
+        return
+    # Intern lines to small ints: every later comparison and lookup is then on ints.
+    ids: dict[bytes, int] = {}
+    ax = [ids.setdefault(line, len(ids)) for line in a[lo:a_hi]]
+    bx = [ids.setdefault(line, len(ids)) for line in b[lo:b_hi]]
+    _histogram(ax, bx, changed_a, changed_b, lo)
+
+
+# Histogram diff (the algorithm of JGit and git's xhistogram.c, written anew):
+# in a region, find the common run built around the line with the fewest occurrences
+# in a (ties: the longest run), keep it, and diff the parts left and right of it the
+# same way. Unique lines thus anchor the diff, as in patience diff, but a region
+# without unique lines still splits at rare ones. When every common line of a region
+# occurs more than 64 times, the region goes to Myers' algorithm instead.
+#
+# Where git rebuilds a hash index of each region, we index a once: the sorted positions
+# of each line, so a line's count in any region is two bisections. Runs are extended
+# with slice comparisons (C speed), and after a run the scan of b skips past it.
+
+def _histogram(ax, bx, changed_a, changed_b, offset) -> None:
+    occurrences: dict[int, list[int]] = {}
+    for i, v in enumerate(ax):
+        positions = occurrences.get(v)
+        if positions is None:
+            occurrences[v] = [i]
+        else:
+            positions.append(i)
+    stack = [(0, len(ax), 0, len(bx))]
+    while stack:
+        a_lo, a_hi, b_lo, b_hi = stack.pop()
+        if a_lo == a_hi or b_lo == b_hi:
+            changed_a[offset + a_lo:offset + a_hi] = b"\1" * (a_hi - a_lo)
+            changed_b[offset + b_lo:offset + b_hi] = b"\1" * (b_hi - b_lo)
+            continue
+        found = _find_anchor(ax, bx, a_lo, a_hi, b_lo, b_hi, occurrences)
+        if found is None:
+            changed_a[offset + a_lo:offset + a_hi] = b"\1" * (a_hi - a_lo)
+            changed_b[offset + b_lo:offset + b_hi] = b"\1" * (b_hi - b_lo)
+        elif found is _TOO_COMMON:
+            _myers(ax, bx, a_lo, a_hi, b_lo, b_hi, changed_a, changed_b, offset)
+        else:
+            s1, e1, s2, e2 = found
+            stack.append((e1, a_hi, e2, b_hi))
+            stack.append((a_lo, s1, b_lo, s2))
+
+
+_TOO_COMMON = (-1, -1, -1, -1)
+
+
+def _find_anchor(ax, bx, a_lo, a_hi, b_lo, b_hi, occurrences):
+    """The common run to keep in this region: (s1, e1, s2, e2), None, or _TOO_COMMON."""
+    best = None
+    best_len = 0
+    best_count = _MAX_OCCURRENCES + 1
+    has_common = False
+    get = occurrences.get
+
+    def count_in_region(v):
+        ps = occurrences[v]
+        if len(ps) == 1:
+            return 1
+        return bisect_left(ps, a_hi) - bisect_left(ps, a_lo)
+
+    j = b_lo
+    while j < b_hi:
+        j_next = j + 1
+        positions = get(bx[j])
+        if positions is not None:
+            if len(positions) == 1:
+                first = 0
+                last = 1 if a_lo <= positions[0] < a_hi else 0
+            else:
+                first = bisect_left(positions, a_lo)
+                last = bisect_left(positions, a_hi, first)
+            count = last - first
+            if count:
+                has_common = True
+            if 0 < count <= best_count:
+                k = first
+                while k < last:
+                    i = positions[k]
+                    back = _run_backward(ax, bx, i, j, min(i - a_lo, j - b_lo))
+                    fwd = _run_forward(ax, bx, i + 1, j + 1, min(a_hi - i - 1, b_hi - j - 1))
+                    s1, e1, s2, e2 = i - back, i + 1 + fwd, j - back, j + 1 + fwd
+                    rarest = count
+                    if rarest > 1:
+                        for v in ax[s1:e1]:
+                            c = count_in_region(v)
+                            if c < rarest:
+                                rarest = c
+                                if c == 1:
+                                    break
+                    if j_next < e2:
+                        j_next = e2
+                    if best_len < e1 - s1 or rarest < best_count:
+                        best = (s1, e1, s2, e2)
+                        best_len = e1 - s1
+                        best_count = rarest
+                    # The next occurrence worth trying starts after this run.
+                    k = bisect_left(positions, e1, k + 1, last)
+        j = j_next
+    if has_common and best_count > _MAX_OCCURRENCES:
+        return _TOO_COMMON
+    return best
+
+
+# Myers' O(ND) diff, linear-space form ("An O(ND) Difference Algorithm and Its
+# Variations", 1986): search forward from the region's top-left corner and backward
+# from its bottom-right corner, one edit at a time, until the two frontiers meet on a
+# diagonal; that "middle snake" splits the region in two, done the same way (with an
+# explicit stack). Before that, lines found on one side only are marked changed and
+# dropped: they cannot match, and without this two unrelated files would cost N*M.
+# Past about sqrt(N) edits a split settles for the furthest-reaching frontier point,
+# as git does, so the worst case stays near N*sqrt(N) at the cost of minimality.
+
+def _myers(ax, bx, a_lo, a_hi, b_lo, b_hi, changed_a, changed_b, offset) -> None:
+    in_a = set(ax[a_lo:a_hi])
+    in_b = set(bx[b_lo:b_hi])
+    keep_a = [i for i in range(a_lo, a_hi) if ax[i] in in_b]
+    keep_b = [j for j in range(b_lo, b_hi) if bx[j] in in_a]
+    changed_a[offset + a_lo:offset + a_hi] = b"\1" * (a_hi - a_lo)
+    changed_b[offset + b_lo:offset + b_hi] = b"\1" * (b_hi - b_lo)
+    x = [ax[i] for i in keep_a]
+    y = [bx[j] for j in keep_b]
+    # Everything starts changed; matched lines are cleared.
+    for i, j in _myers_matches(x, y):
+        changed_a[offset + keep_a[i]] = 0
+        changed_b[offset + keep_b[j]] = 0
+
+
+def _myers_matches(x: list[int], y: list[int]):
+    """Yield the (i, j) pairs of a common subsequence of x and y (near-minimal diff)."""
+    max_cost = 256
+    while max_cost * max_cost < len(x) + len(y):
+        max_cost *= 2
+    stack = [(0, len(x), 0, len(y))]
+    while stack:
+        lo1, hi1, lo2, hi2 = stack.pop()
+        k = _run_forward(x, y, lo1, lo2, min(hi1 - lo1, hi2 - lo2))
+        for t in range(k):
+            yield lo1 + t, lo2 + t
+        lo1 += k
+        lo2 += k
+        k = _run_backward(x, y, hi1, hi2, min(hi1 - lo1, hi2 - lo2))
+        for t in range(1, k + 1):
+            yield hi1 - t, hi2 - t
+        hi1 -= k
+        hi2 -= k
+        if lo1 == hi1 or lo2 == hi2:
+            continue
+        mid1, mid2 = _middle_snake(x, y, lo1, hi1, lo2, hi2, max_cost)
+        stack.append((mid1, hi1, mid2, hi2))
+        stack.append((lo1, mid1, lo2, mid2))
+
+
+def _middle_snake(x, y, lo1, hi1, lo2, hi2, max_cost) -> tuple[int, int]:
+    """A point (i, j) on a shortest (or, past max_cost, a good) edit path of the box."""
+    # Diagonal d holds points with i - j == d; fwd[d] is the furthest i reached on it
+    # going forward, bwd[d] the smallest i reached going backward.
+    dmin, dmax = lo1 - hi2, hi1 - lo2
+    fmid, bmid = lo1 - lo2, hi1 - hi2
+    odd = (fmid - bmid) & 1
+    base = 1 - dmin
+    fwd = [-1] * (dmax - dmin + 3)
+    bwd = [hi1 + 1] * (dmax - dmin + 3)
+    fwd[fmid + base] = lo1
+    bwd[bmid + base] = hi1
+    fmin = fmax = fmid
+    bmin = bmax = bmid
+    cost = 0
+    while True:
+        cost += 1
+        # Widen the band of diagonals by one, keeping it inside the box.
+        if fmin > dmin:
+            fmin -= 1
+            fwd[fmin - 1 + base] = -1
+        else:
+            fmin += 1
+        if fmax < dmax:
+            fmax += 1
+            fwd[fmax + 1 + base] = -1
+        else:
+            fmax -= 1
+        for d in range(fmax, fmin - 1, -2):
+            left, right = fwd[d - 1 + base], fwd[d + 1 + base]
+            i = left + 1 if left >= right else right
+            j = i - d
+            if i < hi1 and j < hi2 and x[i] == y[j]:
+                k = _run_forward(x, y, i, j, min(hi1 - i, hi2 - j))
+                i += k
+                j += k
+            fwd[d + base] = i
+            if odd and bmin <= d <= bmax and bwd[d + base] <= i:
+                return i, j
+
+        if bmin > dmin:
+            bmin -= 1
+            bwd[bmin - 1 + base] = hi1 + 1
+        else:
+            bmin += 1
+        if bmax < dmax:
+            bmax += 1
+            bwd[bmax + 1 + base] = hi1 + 1
+        else:
+            bmax -= 1
+        for d in range(bmax, bmin - 1, -2):
+            left, right = bwd[d - 1 + base], bwd[d + 1 + base]
+            i = left if left < right else right - 1
+            j = i - d
+            if i > lo1 and j > lo2 and x[i - 1] == y[j - 1]:
+                k = _run_backward(x, y, i, j, min(i - lo1, j - lo2))
+                i -= k
+                j -= k
+            bwd[d + base] = i
+            if not odd and fmin <= d <= fmax and i <= fwd[d + base]:
+                return i, j
+
+        if cost >= max_cost:
+            # Too expensive to be minimal: split at the frontier point furthest along.
+            best_f = best_f1 = -1
+            for d in range(fmax, fmin - 1, -2):
+                i = min(fwd[d + base], hi1)
+                j = i - d
+                if j > hi2:
+                    i, j = hi2 + d, hi2
+                if i + j > best_f:
+                    best_f, best_f1 = i + j, i
+            best_b = best_b1 = hi1 + hi2 + 1
+            for d in range(bmax, bmin - 1, -2):
+                i = max(lo1, bwd[d + base])
+                j = i - d
+                if j < lo2:
+                    i, j = lo2 + d, lo2
+                if i + j < best_b:
+                    best_b, best_b1 = i + j, i
+            if (hi1 + hi2) - best_b < best_f - (lo1 + lo2):
+                return best_f1, best_f - best_f1
+            return best_b1, best_b - best_b1
+
+
+# --------------------------------------------------------------------------- sliding
+
+# A group of inserted (or deleted) lines whose first line equals the line after it can
+# slide down by one, and up when its last line equals the line before it: the diff is
+# as small either way, only the hunk boundaries differ. git slides each group as far as
+# it goes (merging groups that touch), lines it up with a change on the other side if it
+# can, and otherwise picks the position its indent heuristic scores best. We follow the
+# same rules (git's xdl_change_compact) so that hunks come out as git's. `changed` marks
+# this side's changed lines; `other` the other side's, whose groups pair with ours in
+# order (group k lies between the k-th and (k+1)-th unchanged lines on both sides).
+
+def _compact(lines: list[bytes], changed: bytearray, other: bytearray) -> None:
+    n = len(changed)
+    first = changed.find(1)
+    if first < 0:
+        return
+    # Position on the group holding `first`; the k-th group on each side follows k
+    # unchanged lines, and here k == first.
+    g = _Group(changed, first, _end_of_run(changed, first))
+    go = _Group(other, 0, 0)
+    go.end = _end_of_run(other, 0)
+    go.skip(first)
+
+    while True:
+        while True:
+            size = g.end - g.start
+            end_matching_other = -1
+            while g.slide_up(lines):
+                go.previous()
+            earliest_end = g.end
+            if go.end > go.start:
+                end_matching_other = g.end
+            while g.slide_down(lines):
+                go.next()
+                if go.end > go.start:
+                    end_matching_other = g.end
+            if size == g.end - g.start:
+                break
+
+        if g.end == earliest_end:
+            pass  # it cannot move
+        elif end_matching_other != -1:
+            # Line it up with the last change on the other side it can reach.
+            while go.end == go.start:
+                g.slide_up(lines)
+                go.previous()
+        else:
+            best_shift = _best_shift(lines, g.end, size, earliest_end)
+            while g.end > best_shift:
+                g.slide_up(lines)
+                go.previous()
+
+        # Jump to the next group with changed lines here, moving `go` as many groups on.
+        if g.end == n:
+            return
+        following = changed.find(1, g.end)
+        if following < 0:
+            return
+        steps = following - g.end
+        g.start, g.end = following, _end_of_run(changed, following)
+        go.skip(steps)
+
+
+def _end_of_run(flags: bytearray, start: int) -> int:
+    """First index at or after start whose flag is 0 (or len(flags))."""
+    end = flags.find(0, start)
+    return len(flags) if end < 0 else end
+
+
+class _Group:
+    """A (possibly empty) run of changed lines [start, end) in one side's flags."""
+
+    __slots__ = ("flags", "start", "end")
+
+    def __init__(self, flags: bytearray, start: int, end: int):
+        self.flags, self.start, self.end = flags, start, end
+
+    def next(self) -> None:
+        self.start = self.end + 1
+        self.end = _end_of_run(self.flags, self.start)
+
+    def previous(self) -> None:
+        self.end = self.start - 1
+        self.start = self.flags.rfind(0, 0, self.end) + 1
+
+    def skip(self, steps: int) -> None:
+        """Move `steps` groups on, jumping over runs of unchanged lines at once."""
+        if not steps:
+            return
+        flags = self.flags
+        pos = self.end  # an unchanged line (or the end) that starts the next step
+        while True:
+            nxt = flags.find(1, pos)
+            if nxt < 0:
+                nxt = len(flags)
+            if nxt - pos >= steps or nxt == len(flags):
+                pos = min(pos + steps, len(flags))
+                break
+            steps -= nxt - pos
+            pos = _end_of_run(flags, nxt)
+        self.start = pos
+        self.end = _end_of_run(flags, pos)
+
+    def slide_down(self, lines: list[bytes]) -> bool:
+        start, end, flags = self.start, self.end, self.flags
+        if end < len(flags) and lines[start] == lines[end]:
+            flags[start] = 0
+            flags[end] = 1
+            self.start = start + 1
+            self.end = _end_of_run(flags, end + 1)
+            return True
+        return False
+
+    def slide_up(self, lines: list[bytes]) -> bool:
+        start, end, flags = self.start, self.end, self.flags
+        if start > 0 and lines[start - 1] == lines[end - 1]:
+            flags[start - 1] = 1
+            flags[end - 1] = 0
+            self.end = end - 1
+            self.start = flags.rfind(0, 0, start - 1) + 1
+            return True
+        return False
+
+
+# git's indent heuristic: among the positions a group can slide to, prefer splits next
+# to blank lines and at lower indentation. The weights are git's (tuned by Michael
+# Haggerty on a corpus of human-made diffs); scores only compare with each other.
+_MAX_INDENT = 200
+_MAX_BLANKS = 20
+_MAX_SLIDING = 100
+_START_OF_FILE_PENALTY = 1
+_END_OF_FILE_PENALTY = 21
+_TOTAL_BLANK_WEIGHT = -30
+_POST_BLANK_WEIGHT = 6
+_RELATIVE_INDENT_PENALTY = -4
+_RELATIVE_INDENT_WITH_BLANK_PENALTY = 10
+_RELATIVE_OUTDENT_PENALTY = 24
+_RELATIVE_OUTDENT_WITH_BLANK_PENALTY = 17
+_RELATIVE_DEDENT_PENALTY = 23
+_RELATIVE_DEDENT_WITH_BLANK_PENALTY = 17
+_INDENT_WEIGHT = 60
+_GIT_SPACE = b" \t\n\r"  # git's isspace()
+
+
+def _indent(line: bytes) -> int:
+    """Columns of leading whitespace (tab stops of 8), or -1 for a blank line."""
+    rest = line.lstrip(_GIT_SPACE)
+    lead = line[:len(line) - len(rest)]
+    if b"\t" not in lead:
+        width = lead.count(b" ")
+    else:
+        width = 0
+        for c in lead:
+            if c == 32:
+                width += 1
+            elif c == 9:
+                width += 8 - width % 8
+            if width >= _MAX_INDENT:
+                break
+    if width >= _MAX_INDENT:
+        return _MAX_INDENT
+    return width if rest else -1
+
+
+def _split_score(lines: list[bytes], split: int) -> tuple[int, int]:
+    """(effective indent, penalty) of cutting `lines` just above line `split`."""
+    n = len(lines)
+    end_of_file = split >= n
+    indent = -1 if end_of_file else _indent(lines[split])
+    pre_blank, pre_indent = 0, -1
+    for i in range(split - 1, -1, -1):
+        pre_indent = _indent(lines[i])
+        if pre_indent != -1:
+            break
+        pre_blank += 1
+        if pre_blank == _MAX_BLANKS:
+            pre_indent = 0
+            break
+    post_blank, post_indent = 0, -1
+    for i in range(split + 1, n):
+        post_indent = _indent(lines[i])
+        if post_indent != -1:
+            break
+        post_blank += 1
+        if post_blank == _MAX_BLANKS:
+            post_indent = 0
+            break
+
+    penalty = 0
+    if pre_indent == -1 and pre_blank == 0:
+        penalty += _START_OF_FILE_PENALTY
+    if end_of_file:
+        penalty += _END_OF_FILE_PENALTY
+    blank_after = 1 + post_blank if indent == -1 else 0
+    total_blank = pre_blank + blank_after
+    penalty += _TOTAL_BLANK_WEIGHT * total_blank + _POST_BLANK_WEIGHT * blank_after
+    if indent == -1:
+        indent = post_indent
+    any_blanks = total_blank != 0
+    if indent == -1 or pre_indent == -1:
+        pass
+    elif indent > pre_indent:
+        penalty += (_RELATIVE_INDENT_WITH_BLANK_PENALTY if any_blanks
+                    else _RELATIVE_INDENT_PENALTY)
+    elif indent < pre_indent:
+        if post_indent != -1 and post_indent > indent:
+            penalty += (_RELATIVE_OUTDENT_WITH_BLANK_PENALTY if any_blanks
+                        else _RELATIVE_OUTDENT_PENALTY)
+        else:
+            penalty += (_RELATIVE_DEDENT_WITH_BLANK_PENALTY if any_blanks
+                        else _RELATIVE_DEDENT_PENALTY)
+    return indent, penalty
+
+
+def _best_shift(lines: list[bytes], end: int, size: int, earliest_end: int) -> int:
+    """The end position, at most `end`, where a slid group of `size` lines scores best."""
+    best_shift = -1
+    best_indent = best_penalty = 0
+    for shift in range(max(earliest_end, end - size - 1, end - _MAX_SLIDING), end + 1):
+        indent1, penalty1 = _split_score(lines, shift)
+        indent2, penalty2 = _split_score(lines, shift - size)
+        indent, penalty = indent1 + indent2, penalty1 + penalty2
+        if best_shift == -1 or (
+                _INDENT_WEIGHT * ((indent > best_indent) - (indent < best_indent))
+                + penalty - best_penalty <= 0):
+            best_shift, best_indent, best_penalty = shift, indent, penalty
+    return best_shift
+
+
+def _regions(changed_a: bytearray, changed_b: bytearray) -> list[Region]:
+    """Pair the groups of changed lines of both sides into regions."""
+    n, m = len(changed_a), len(changed_b)
+    regions = []
+    i = j = 0
+    while True:
+        next_a = changed_a.find(1, i)
+        next_b = changed_b.find(1, j)
+        if next_a < 0:
+            next_a = n
+        if next_b < 0:
+            next_b = m
+        equal = min(next_a - i, next_b - j)
+        i += equal
+        j += equal
+        if i == n and j == m:
+            return regions
+        end_a = _end_of_run(changed_a, i) if i < n else n
+        end_b = _end_of_run(changed_b, j) if j < m else m
+        regions.append((i, end_a, j, end_b))
+        i, j = end_a, end_b
+
+
+# --------------------------------------------------------------------------- apply
+
+def apply(base: list[bytes], hunks: list[Hunk]) -> list[bytes]:
+    """The lines of base with each hunk applied. Trusts hunks (see decode)."""
+    out: list[bytes] = []
+    pos = 0
+    for start, end, new in hunks:
+        out += base[pos:start]
+        out += new
+        pos = end
+    out += base[pos:]
+    return out
+
+
+def apply_checked(base: list[bytes], data: bytes, base_size: int) -> list[bytes]:
+    """Decode an encoded delta against base (of base_size bytes) and apply it.
+
+    Besides decode's checks, verifies against the base's lines that the result has the
+    size the delta declares, without joining it. Raises DeltaError.
+    """
+    hunks, result_size, added = _decode(data, len(base), base_size)
+    removed = 0
+    for start, end, _new in hunks:
+        if end > start:
+            removed += sum(map(len, base[start:end]))
+    if base_size - removed + added != result_size:
+        raise DeltaError(
+            f"delta result would be {base_size - removed + added} bytes, "
+            f"but the delta declares {result_size}")
+    if hunks and base and hunks[-1][0] == len(base) and not base[-1].endswith(b"\n"):
+        raise DeltaError("delta inserts lines after a last line that has no newline")
+    return apply(base, hunks)
+
+
+# --------------------------------------------------------------------------- encoding
+
+def _put_varint(out: bytearray, value: int) -> None:
+    while value > 0x7F:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+
+
+def encode(hunks: list[Hunk], base_size: int, result_size: int) -> bytes:
+    """Serialize hunks against a base of base_size bytes giving result_size bytes."""
+    out = bytearray((FORMAT_1,))
+    _put_varint(out, base_size)
+    _put_varint(out, result_size)
+    _put_varint(out, len(hunks))
+    for start, end, new in hunks:
+        blob = b"".join(new)
+        _put_varint(out, start)
+        _put_varint(out, end)
+        _put_varint(out, len(blob))
+        out += blob
+    return bytes(out)
+
+
+def decode(data: bytes, base_lines: int, base_size: int) -> list[Hunk]:
+    """Parse and validate an encoded delta for a base of base_lines lines, base_size bytes.
+
+    Raises DeltaError on anything malformed. The result-size check that needs the
+    base's lines is done by apply_checked.
+    """
+    return _decode(data, base_lines, base_size)[0]
+
+
+def _read_varint(data: bytes, pos: int, what: str) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        if pos >= len(data):
+            raise DeltaError(f"delta is truncated (in its {what})")
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            if byte == 0 and shift:
+                raise DeltaError(f"delta is malformed (padded number in its {what})")
+            return value, pos
+        shift += 7
+        if shift > 63:
+            raise DeltaError(f"delta is malformed (oversized number in its {what})")
+
+
+def _decode(data: bytes, base_lines: int, base_size: int) -> tuple[list[Hunk], int, int]:
+    """(hunks, declared result size, bytes added), after every check decode can make."""
+    if not data:
+        raise DeltaError("delta is empty")
+    if data[0] != FORMAT_1:
+        raise DeltaError(f"delta has unknown format {data[0]}")
+    declared_base, pos = _read_varint(data, 1, "base size")
+    if declared_base != base_size:
+        raise DeltaError(
+            f"delta is for a base of {declared_base} bytes, but the base has {base_size}")
+    result_size, pos = _read_varint(data, pos, "result size")
+    count, pos = _read_varint(data, pos, "hunk count")
+    # A hunk takes at least three bytes: refuse an absurd count before making a list.
+    if count > (len(data) - pos) // 3:
+        raise DeltaError(f"delta declares {count} hunks but is too short to hold them")
+    hunks: list[Hunk] = []
+    previous_end = 0
+    added = 0
+    for index in range(count):
+        what = f"hunk {index + 1} of {count}"
+        start, pos = _read_varint(data, pos, what)
+        end, pos = _read_varint(data, pos, what)
+        size, pos = _read_varint(data, pos, what)
+        if start > end:
+            raise DeltaError(f"delta {what} starts at line {start}, after its end {end}")
+        if end > base_lines:
+            raise DeltaError(
+                f"delta {what} ends at line {end}, past the base's {base_lines} lines")
+        if start < previous_end:
+            raise DeltaError(
+                f"delta {what} starts at line {start}, inside or before the previous hunk")
+        if size > len(data) - pos:
+            raise DeltaError(f"delta is truncated (in the new bytes of {what})")
+        if start == end and not size:
+            raise DeltaError(f"delta {what} changes nothing")
+        new = data[pos:pos + size]
+        pos += size
+        # New bytes without a final newline must end the result: only the last hunk,
+        # reaching the base's end, may have them, or the lines would not split back.
+        if size and new[-1] != 0x0A and (end != base_lines or index != count - 1):
+            raise DeltaError(f"delta {what} has a line without newline before other lines")
+        hunks.append((start, end, split_lines(new)))
+        added += size
+        previous_end = end
+    if pos != len(data):
+        raise DeltaError(f"delta has {len(data) - pos} bytes of trailing garbage")
+    if not added <= result_size <= base_size + added or (not hunks and result_size != base_size):
+        raise DeltaError(f"delta declares an impossible result size {result_size}")
+    return hunks, result_size, added

@@ -1,0 +1,231 @@
+"""Records and their exact byte serialization: content ids, tree listings, commits.
+
+Everything here is pure: bytes in, records out, and back. A record's id is the
+xxh3-128 hash of its bytes. Parsing never trusts its input: a malformed record
+raises `CorruptError`, and a path that could escape the working tree (absolute,
+`..`, into `.vcs/`) is refused on the way in and on the way out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NewType
+
+import xxhash
+
+from vcs.errors import CorruptError, UsageError
+
+ObjectId = NewType("ObjectId", bytes)  # 16 bytes: xxh3-128 of the content
+ID_SIZE = 16
+
+# File kinds as stored in a tree listing, and their git modes (for patches and export).
+REGULAR, EXECUTABLE, SYMLINK = "f", "x", "l"
+GIT_MODES = {REGULAR: "100644", EXECUTABLE: "100755", SYMLINK: "120000"}
+
+
+def content_id(data: bytes) -> ObjectId:
+    return ObjectId(xxhash.xxh3_128_digest(data))
+
+
+def short(oid: bytes, n: int = 12) -> str:
+    return oid.hex()[:n]
+
+
+# -- paths -------------------------------------------------------------------------
+
+def path_problem(path: bytes) -> str | None:
+    """Why `path` may not be stored or written, or None when it is fine.
+
+    Paths are relative to the working tree's root, separated by `/`. Newline and
+    carriage return are refused because they would break every line-based listing
+    (and every terminal that prints them).
+    """
+    if not path:
+        return "empty path"
+    if path.startswith(b"/"):
+        return "absolute path"
+    for bad, what in ((b"\0", "NUL"), (b"\n", "newline"), (b"\r", "carriage return")):
+        if bad in path:
+            return f"path contains a {what}"
+    parts = path.split(b"/")
+    if any(p == b"" for p in parts):
+        return "empty path component"
+    if any(p in (b".", b"..") for p in parts):
+        return "'.' or '..' component"
+    if parts[0].lower() == b".vcs":
+        return "path inside .vcs/"
+    return None
+
+
+def check_path(path: bytes) -> bytes:
+    """Refuse a path from the user (on the way in)."""
+    problem = path_problem(path)
+    if problem:
+        raise UsageError(f"cannot track {path!r}: {problem}",
+                         hint="rename the file, or leave it untracked")
+    return path
+
+
+def show(path: bytes) -> str:
+    """A path as text for messages: undecodable bytes and control characters escaped."""
+    text = path.decode("utf-8", "backslashreplace")
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _escape(c) for c in text)
+
+
+def _escape(c: str) -> str:
+    code = ord(c)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+# -- tree listings (manifests) -------------------------------------------------------
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str        # REGULAR, EXECUTABLE or SYMLINK
+    id: ObjectId
+
+
+Manifest = dict[bytes, Entry]  # path -> entry
+
+
+def serialize_manifest(files: Manifest) -> bytes:
+    """One line per file, sorted by path: `path NUL hexid kind LF`.
+
+    Sorted lines keep consecutive listings similar, so the listing of a commit
+    that changes one file is stored as a one-line delta against its parent's.
+    """
+    return b"".join(
+        b"%s\0%s%s\n" % (path, files[path].id.hex().encode(), files[path].kind.encode())
+        for path in sorted(files))
+
+
+def parse_manifest(data: bytes, name: str = "tree listing") -> Manifest:
+    files: Manifest = {}
+    if not data:
+        return files
+    if not data.endswith(b"\n"):
+        raise CorruptError(f"{name} is truncated")
+    previous = b""
+    dirs: set[bytes] = set()
+    for line in data[:-1].split(b"\n"):
+        path, sep, rest = line.partition(b"\0")
+        if not sep or len(rest) != 2 * ID_SIZE + 1:
+            raise CorruptError(f"{name} has a malformed line: {line[:80]!r}")
+        problem = path_problem(path)
+        if problem:
+            raise CorruptError(f"{name} names a forbidden path {path!r}: {problem}",
+                               hint="the repository was tampered with; do not check it out")
+        if path <= previous:
+            raise CorruptError(f"{name} is not sorted at {path!r}")
+        kind = chr(rest[-1])
+        if kind not in GIT_MODES:
+            raise CorruptError(f"{name} has an unknown file kind {kind!r} for {path!r}")
+        try:
+            oid = ObjectId(bytes.fromhex(rest[:-1].decode("ascii")))
+        except ValueError:
+            raise CorruptError(f"{name} has a malformed id for {path!r}") from None
+        files[path] = Entry(kind, oid)
+        previous = path
+        parts = path.split(b"/")
+        for i in range(1, len(parts)):
+            dirs.add(b"/".join(parts[:i]))
+    clash = dirs & files.keys()
+    if clash:
+        raise CorruptError(f"{name} lists {sorted(clash)[0]!r} as both a file and a folder",
+                           hint="the repository was tampered with; do not check it out")
+    return files
+
+
+# -- commits -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Change:
+    """A file a commit changed: its new entry, or None when the commit removed it."""
+
+    path: bytes
+    entry: Entry | None
+
+
+@dataclass(frozen=True)
+class Commit:
+    parent: ObjectId | None
+    manifest: ObjectId
+    author: str
+    date: int             # seconds since the epoch
+    tz: int               # offset from UTC in minutes
+    message: str
+    changes: tuple[Change, ...] = field(default=())
+
+
+COMMIT_MAGIC = b"vcs-commit 1\n"
+
+
+def serialize_commit(c: Commit) -> bytes:
+    """Header lines, a blank line, then the message (UTF-8).
+
+    The commit lists the files it changed with their new ids, as Mercurial's
+    changelog lists file names: `log PATH` and `stats` read commits only.
+    """
+    out = [COMMIT_MAGIC]
+    if c.parent is not None:
+        out.append(b"parent %s\n" % c.parent.hex().encode())
+    out.append(b"manifest %s\n" % c.manifest.hex().encode())
+    out.append(b"author %s\n" % _one_line(c.author))
+    sign = "-" if c.tz < 0 else "+"
+    out.append(b"date %d %s%02d%02d\n" % (c.date, sign.encode(), abs(c.tz) // 60, abs(c.tz) % 60))
+    for ch in c.changes:
+        if ch.entry is None:
+            out.append(b"change -\0%s\n" % ch.path)
+        else:
+            out.append(b"change %s%s\0%s\n" % (ch.entry.id.hex().encode(), ch.entry.kind.encode(),
+                                             ch.path))
+    out.append(b"\n")
+    out.append(c.message.encode("utf-8", "surrogateescape"))
+    return b"".join(out)
+
+
+def _one_line(text: str) -> bytes:
+    return text.replace("\n", " ").replace("\r", " ").encode("utf-8", "surrogateescape")
+
+
+def parse_commit(data: bytes, name: str = "commit") -> Commit:
+    if not data.startswith(COMMIT_MAGIC):
+        raise CorruptError(f"{name} is not a commit record")
+    head, sep, message = data[len(COMMIT_MAGIC):].partition(b"\n\n")
+    if not sep:
+        raise CorruptError(f"{name} is truncated")
+    fields: dict[str, bytes] = {}
+    changes = []
+    try:
+        for line in head.split(b"\n") if head else []:
+            key, _, value = line.partition(b" ")
+            if key == b"change":
+                ref, _, path = value.partition(b"\0")
+                problem = path_problem(path)
+                if problem:
+                    raise CorruptError(f"{name} names a forbidden path {path!r}: {problem}")
+                entry = None if ref == b"-" else Entry(
+                    _kind(ref[-1:]), ObjectId(bytes.fromhex(ref[:-1].decode("ascii"))))
+                changes.append(Change(path, entry))
+            else:
+                fields[key.decode("ascii")] = value
+        parent = fields.get("parent")
+        date, tz = fields["date"].split(b" ")
+        tzv = int(tz[1:3]) * 60 + int(tz[3:5])
+        return Commit(
+            parent=ObjectId(bytes.fromhex(parent.decode("ascii"))) if parent else None,
+            manifest=ObjectId(bytes.fromhex(fields["manifest"].decode("ascii"))),
+            author=fields["author"].decode("utf-8", "surrogateescape"),
+            date=int(date), tz=-tzv if tz[:1] == b"-" else tzv,
+            message=message.decode("utf-8", "surrogateescape"),
+            changes=tuple(changes))
+    except (KeyError, ValueError, IndexError, UnicodeDecodeError) as e:
+        raise CorruptError(f"{name} is malformed ({type(e).__name__}: {e})") from None
+
+
+def _kind(b: bytes) -> str:
+    kind = b.decode("ascii")
+    if kind not in GIT_MODES:
+        raise ValueError(f"unknown file kind {kind!r}")
+    return kind

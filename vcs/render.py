@@ -1,0 +1,276 @@
+"""Turn results into text for the terminal: the only module that imports rich.
+
+rich is imported only by the functions that draw with it (the stats table), so
+every other command starts without paying for it. User text (paths, messages,
+tags) is printed with control characters escaped, and never interpreted as
+markup. Diffs written to a pipe are never wrapped or coloured.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Iterable
+
+from vcs.objects import GIT_MODES, show
+from vcs.report import FileDiff, LogEntry, Stats
+from vcs.scan import Scan
+
+RESET = "\033[0m"
+COLOURS = {"add": "\033[32m", "del": "\033[31m", "hunk": "\033[36m", "head": "\033[1m",
+           "rev": "\033[33m", "warn": "\033[33m", "error": "\033[31m"}
+
+
+class Out:
+    """Where output goes, and whether it may be coloured."""
+
+    def __init__(self, color: bool | None = None):
+        self.stdout = sys.stdout
+        self.color = color if color is not None else _want_colour(sys.stdout)
+
+    def paint(self, text: str, what: str) -> str:
+        return f"{COLOURS[what]}{text}{RESET}" if self.color else text
+
+    def line(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+
+    def raw(self, data: bytes) -> None:
+        self.stdout.flush()
+        self.stdout.buffer.write(data)
+
+
+def _want_colour(stream) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def text(s: str) -> str:
+    """User text with control characters escaped (newlines and tabs kept)."""
+    if s.isprintable():
+        return s
+    return "".join(c if c.isprintable() or c in "\n\t" else f"\\x{ord(c):02x}" if ord(c) < 256
+                   else f"\\u{ord(c):04x}" for c in s)
+
+
+def warn(msg: str) -> None:
+    sys.stderr.write(f"warning: {msg}\n")
+
+
+def error(msg: str, hint: str | None) -> None:
+    sys.stderr.write(f"error: {msg}\n")
+    if hint:
+        sys.stderr.write(f"hint: {hint}\n")
+
+
+# -- commands --------------------------------------------------------------------------
+
+def status(out: Out, s: Scan) -> None:
+    for code, paths in (("M", s.modified), ("A", s.added), ("R", s.removed), ("!", s.missing),
+                        ("?", s.untracked)):
+        for p in paths:
+            out.line(f"{code} {show(p)}")
+
+
+def committed(out: Out, rev: int, oid: bytes, message: str, changed: int, removed: int) -> None:
+    first = message.strip().splitlines()[0] if message.strip() else ""
+    parts = [f"{changed} file{'s' * (changed != 1)} changed"]
+    if removed:
+        parts.append(f"{removed} removed")
+    out.line(f"[{rev} {oid.hex()[:12]}] {text(first)}")
+    out.line(" " + ", ".join(parts))
+
+
+def date(ts: int, tz: int) -> str:
+    t = time.gmtime(ts + tz * 60)
+    sign = "-" if tz < 0 else "+"
+    return time.strftime("%Y-%m-%d %H:%M:%S", t) + f" {sign}{abs(tz) // 60:02d}{abs(tz) % 60:02d}"
+
+
+def log(out: Out, entries: Iterable[LogEntry], oneline: bool = False, stat: bool = False,
+        patch: bool = False, context: int = 3) -> None:
+    first = True
+    for e in entries:
+        marks = (["HEAD"] if e.head else []) + [f"tag: {t}" for t in e.tags]
+        decoration = f" ({', '.join(text(m) for m in marks)})" if marks else ""
+        if oneline:
+            summary = e.commit.message.strip().splitlines()[0] if e.commit.message.strip() else ""
+            out.line(f"{out.paint(str(e.rev), 'rev')} {e.id.hex()[:12]}{decoration} {text(summary)}")
+        else:
+            if not first:
+                out.line()
+            out.line(out.paint(f"revision {e.rev} {e.id.hex()[:12]}", "rev") + decoration)
+            out.line(f"Author: {text(e.commit.author)}")
+            out.line(f"Date:   {date(e.commit.date, e.commit.tz)}")
+            out.line()
+            for line in e.commit.message.rstrip("\n").split("\n"):
+                out.line(f"    {text(line)}")
+        if e.diffs is not None and (stat or patch):
+            if not oneline:
+                out.line()
+            if stat:
+                diffstat(out, e.diffs)
+            if patch:
+                diffs(out, e.diffs, context)
+        first = False
+
+
+def diffs(out: Out, ds: list[FileDiff], context: int = 3) -> None:
+    from vcs.patch import file_patch
+    for d in ds:
+        data = file_patch(d.path if d.old else None, d.path if d.new else None,
+                          d.old_data if d.old else None, d.new_data if d.new else None,
+                          GIT_MODES[d.old.kind] if d.old else None,
+                          GIT_MODES[d.new.kind] if d.new else None, context)
+        if out.color:
+            out.raw(_colour_patch(out, data))
+        else:
+            out.raw(data)
+
+
+def _colour_patch(out: Out, data: bytes) -> bytes:
+    lines = data.split(b"\n")
+    painted = []
+    in_header = False
+    for line in lines:
+        if line.startswith(b"diff --git"):
+            in_header = True
+        if line.startswith(b"@@"):
+            in_header = False
+            painted.append(out.paint(line.decode("utf-8", "surrogateescape"), "hunk").encode("utf-8", "surrogateescape"))
+        elif in_header:
+            painted.append(out.paint(line.decode("utf-8", "surrogateescape"), "head").encode("utf-8", "surrogateescape"))
+        elif line.startswith(b"+"):
+            painted.append(COLOURS["add"].encode() + line + RESET.encode())
+        elif line.startswith(b"-"):
+            painted.append(COLOURS["del"].encode() + line + RESET.encode())
+        else:
+            painted.append(line)
+    return b"\n".join(painted)
+
+
+def diff_counts(d: FileDiff) -> tuple[int, int, bool]:
+    from vcs.patch import is_binary, line_counts
+    old, new = d.old_data or b"", d.new_data or b""
+    if is_binary(old) or is_binary(new):
+        return 0, 0, True
+    added, removed = line_counts(old, new)
+    return added, removed, False
+
+
+def diffstat(out: Out, ds: list[FileDiff], width: int = 60) -> None:
+    rows = []
+    for d in ds:
+        added, removed, binary = diff_counts(d)
+        rows.append((show(d.path), added, removed, binary, d))
+    if not rows:
+        return
+    name_w = max(len(r[0]) for r in rows)
+    most = max((r[1] + r[2] for r in rows), default=0)
+    bar_w = max(10, width - name_w)
+    total_add = total_del = 0
+    for name, added, removed, binary, d in rows:
+        total_add += added
+        total_del += removed
+        if binary:
+            size_a, size_b = len(d.old_data or b""), len(d.new_data or b"")
+            out.line(f" {name.ljust(name_w)} | Bin {size_a} -> {size_b} bytes")
+            continue
+        n = added + removed
+        scale = n if most <= bar_w else max(1 if n else 0, round(n * bar_w / most))
+        plus = round(scale * added / n) if n else 0
+        bar = out.paint("+" * plus, "add") + out.paint("-" * (scale - plus), "del")
+        out.line(f" {name.ljust(name_w)} | {n:>4} {bar}")
+    files = len(rows)
+    out.line(f" {files} file{'s' * (files != 1)} changed, {total_add} insertion{'s' * (total_add != 1)}(+), "
+             f"{total_del} deletion{'s' * (total_del != 1)}(-)")
+
+
+def name_only(out: Out, ds: list[FileDiff]) -> None:
+    for d in ds:
+        out.line(show(d.path))
+
+
+def stats(out: Out, s: Stats, as_json: bool = False) -> None:
+    if as_json:
+        out.line(json.dumps(stats_dict(s)))
+        return
+    if out.stdout.isatty():
+        _stats_table(s)
+    else:
+        _stats_text(out, s)
+
+
+def stats_dict(s: Stats) -> dict:
+    return {
+        "policy": s.policy, "commits": s.commits,
+        "files": [{"path": f.path.decode("utf-8", "surrogateescape"), "versions": f.versions,
+                   "whole": f.whole, "deltas": f.deltas, "longest_chain": f.longest_chain,
+                   "current_chain": f.current_chain, "stored_bytes": f.stored, "raw_bytes": f.raw}
+                  for f in s.files],
+        "totals": {"versions": s.versions, "whole": s.whole, "deltas": s.deltas,
+                   "stored_bytes": s.stored, "raw_bytes": s.raw, "listings": s.listings,
+                   "listing_bytes": s.listing_bytes, "store_bytes": s.store_bytes,
+                   "disk_bytes": s.disk_bytes},
+    }
+
+
+def _ratio(stored: int, raw: int) -> str:
+    return f"{100 * stored / raw:.1f}%" if raw else "-"
+
+
+def _stats_text(out: Out, s: Stats) -> None:
+    out.line(f"{'path':<40} {'versions':>8} {'whole':>6} {'deltas':>6} {'longest':>7} {'current':>7} "
+             f"{'stored':>10} {'raw':>12} {'ratio':>7}")
+    for f in s.files:
+        cur = "-" if f.current_chain is None else str(f.current_chain)
+        out.line(f"{show(f.path):<40} {f.versions:>8} {f.whole:>6} {f.deltas:>6} {f.longest_chain:>7} "
+                 f"{cur:>7} {f.stored:>10} {f.raw:>12} {_ratio(f.stored, f.raw):>7}")
+    out.line(f"{'total':<40} {s.versions:>8} {s.whole:>6} {s.deltas:>6} {'':>7} {'':>7} "
+             f"{s.stored:>10} {s.raw:>12} {_ratio(s.stored, s.raw):>7}")
+    out.line(f"policy {s.policy}; {s.commits} commits; {s.listings} tree listings ({s.listing_bytes} bytes); "
+             f".vcs/ holds {s.store_bytes} bytes ({s.disk_bytes} on disk)")
+
+
+def _stats_table(s: Stats) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    table = Table(title=f"storage: policy {s.policy}, {s.commits} commits", title_justify="left")
+    for col in ("path", "versions", "whole", "deltas", "longest chain", "current chain",
+                "stored", "raw", "ratio"):
+        table.add_column(col, justify="left" if col == "path" else "right")
+    for f in s.files:
+        table.add_row(show(f.path), str(f.versions), str(f.whole), str(f.deltas), str(f.longest_chain),
+                      "-" if f.current_chain is None else str(f.current_chain), _size(f.stored),
+                      _size(f.raw), _ratio(f.stored, f.raw))
+    table.add_section()
+    table.add_row("total", str(s.versions), str(s.whole), str(s.deltas), "", "", _size(s.stored),
+                  _size(s.raw), _ratio(s.stored, s.raw), style="bold")
+    console = Console(highlight=False, markup=False)
+    console.print(table)
+    console.print(f"{s.listings} tree listings ({_size(s.listing_bytes)}); .vcs/ holds "
+                  f"{_size(s.store_bytes)} ({_size(s.disk_bytes)} on disk)", markup=False)
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)
+
+
+def verify(out: Out, result) -> None:
+    for p in result.problems:
+        where = f" ({p.where})" if p.where else ""
+        out.line(f"{p.what} {p.name}{where}: {p.message}")
+    verdict = "OK" if result.ok else f"{len(result.problems)} problem{'s' * (len(result.problems) != 1)}"
+    out.line(f"checked {result.objects} stored versions and {result.commits} commits: {verdict}")
+
+
+def tags(out: Out, rows) -> None:
+    for name, rev, oid in rows:
+        out.line(f"{text(name):<20} {rev:>6} {oid.hex()[:12]}")

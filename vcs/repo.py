@@ -1,0 +1,343 @@
+"""A repository: its layout, the state file (HEAD and committed log lengths),
+the lock, transactions, tags, config and the dirstate.
+
+    .vcs/format            format version (sealed with a checksum)
+    .vcs/state             HEAD and how much of each log is committed (sealed)
+    .vcs/store/objects.*   file versions and tree listings (store.Log)
+    .vcs/store/commits.*   commits; a commit's number is its place in this log
+    .vcs/tags              tag name -> commit id (sealed)
+    .vcs/dirstate          tracked files and the stat cache (sealed)
+    .vcs/config.toml       repository config
+    .vcs/lock              the writers' lock
+    .vcs/tmp/              files being written, renamed into place when whole
+
+A commit appends records past the committed end of the logs, fsyncs them, then
+switches `.vcs/state` by an atomic rename: that rename is the commit point.
+"""
+from __future__ import annotations
+
+import getpass
+import os
+import socket
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+from vcs import config as configmod
+from vcs import dirstate as dirstatemod
+from vcs.errors import CorruptError, StateError, UsageError
+from vcs.history import POLICIES, Objects
+from vcs.lock import Lock, try_lock
+from vcs.objects import Commit, Manifest, ObjectId, content_id, parse_commit, parse_manifest, show
+from vcs.store import NO_BASE, Info, Log, atomic_write, seal, unseal
+
+FORMAT = 1
+VCS_DIR = ".vcs"
+
+
+@dataclass(frozen=True)
+class State:
+    head: ObjectId | None
+    objects: tuple[int, int]  # committed (entries, bytes) of the objects log
+    commits: tuple[int, int]
+
+    def serialize(self) -> bytes:
+        head = self.head.hex() if self.head else "-"
+        return seal(f"vcs-state 1\nhead {head}\nobjects {self.objects[0]} {self.objects[1]}\n"
+                    f"commits {self.commits[0]} {self.commits[1]}\n".encode())
+
+    @classmethod
+    def parse(cls, data: bytes, path: str) -> State:
+        body = unseal(data, path).decode("ascii", "replace").split("\n")
+        try:
+            if body[0] != "vcs-state 1":
+                raise ValueError("unknown header")
+            fields = dict(line.split(" ", 1) for line in body[1:] if line)
+            head = fields["head"]
+            o = tuple(int(x) for x in fields["objects"].split())
+            c = tuple(int(x) for x in fields["commits"].split())
+            if len(o) != 2 or len(c) != 2:
+                raise ValueError("bad lengths")
+            return cls(None if head == "-" else ObjectId(bytes.fromhex(head)), o, c)  # type: ignore[arg-type]
+        except (KeyError, ValueError) as e:
+            raise CorruptError(f"{path} is malformed: {e}") from None
+
+
+def find_root(start: bytes) -> bytes | None:
+    cur = os.path.abspath(start)
+    while True:
+        if os.path.isdir(os.path.join(cur, b".vcs")):
+            return cur
+        parent = os.path.dirname(cur)
+        if parent == cur:
+            return None
+        cur = parent
+
+
+class Repository:
+    def __init__(self, root: bytes, warn: Callable[[str], None] | None = None):
+        self.root = root
+        self.dir = os.path.join(os.fsdecode(root), VCS_DIR)
+        self.warn = warn or (lambda msg: None)
+        self._lock: Lock | None = None
+        self._writing = False
+        self._manifests: dict[bytes, Manifest] = {}
+        self._check_format()
+        self.state = self._read_state()
+
+    # -- finding and creating ----------------------------------------------------------
+
+    @classmethod
+    def find(cls, start: bytes | None = None, warn: Callable[[str], None] | None = None) -> Repository:
+        start = start if start is not None else os.getcwdb()
+        root = find_root(start)
+        if root is None:
+            raise StateError(f"not inside a vcs repository: {show(start)}",
+                             hint="run `vcs init` to create one, or use -C DIR")
+        return cls(root, warn)
+
+    @classmethod
+    def init(cls, root: bytes, policy: str = "auto") -> Repository:
+        if policy not in POLICIES:
+            raise UsageError(f"unknown storage policy {policy!r}", hint=f"use one of {', '.join(POLICIES)}")
+        d = os.path.join(os.fsdecode(root), VCS_DIR)
+        if os.path.exists(d):
+            raise StateError(f"a repository already exists in {os.path.join(os.fsdecode(root), VCS_DIR)}",
+                             hint="nothing was changed")
+        os.makedirs(os.fsdecode(root), exist_ok=True)
+        # Build it under a temporary name and rename it into place: a crash leaves
+        # no half-made .vcs/.
+        tmp = d + f".init{os.getpid()}"
+        os.makedirs(os.path.join(tmp, "store"))
+        os.makedirs(os.path.join(tmp, "tmp"))
+        for name in ("objects", "commits"):
+            for ext in (".idx", ".dat"):
+                open(os.path.join(tmp, "store", name + ext), "wb").close()
+        atomic_write(os.path.join(tmp, "format"), seal(f"vcs-format {FORMAT}\n".encode()))
+        atomic_write(os.path.join(tmp, "state"), State(None, (0, 0), (0, 0)).serialize())
+        atomic_write(os.path.join(tmp, "tags"), seal(b""))
+        configmod.save(os.path.join(tmp, "config.toml"), {"storage": {"policy": policy}})
+        os.rename(tmp, d)
+        return cls(root)
+
+    def _check_format(self) -> None:
+        path = os.path.join(self.dir, "format")
+        try:
+            with open(path, "rb") as f:
+                body = unseal(f.read(), path)
+        except FileNotFoundError:
+            raise CorruptError(f"{path} is missing", hint="this is not a complete vcs repository") from None
+        try:
+            version = int(body.decode().split()[1])
+        except (IndexError, ValueError, UnicodeDecodeError):
+            raise CorruptError(f"{path} is malformed") from None
+        if version > FORMAT:
+            raise StateError(f"this repository has format {version}; this vcs reads format {FORMAT}",
+                             hint="upgrade vcs")
+
+    def path(self, *parts: str) -> str:
+        return os.path.join(self.dir, *parts)
+
+    @property
+    def tmpdir(self) -> bytes:
+        return os.fsencode(self.path("tmp"))
+
+    # -- state, logs and transactions --------------------------------------------------
+
+    def _read_state(self) -> State:
+        path = self.path("state")
+        try:
+            with open(path, "rb") as f:
+                return State.parse(f.read(), path)
+        except FileNotFoundError:
+            raise CorruptError(f"{path} is missing", hint="run `vcs verify`") from None
+
+    @cached_property
+    def objects(self) -> Objects:
+        n, size = self.state.objects
+        log = Log(self.path("store"), "objects", n, size, writable=self._writing)
+        return Objects(log, self.policy)
+
+    @cached_property
+    def commits(self) -> Log:
+        n, size = self.state.commits
+        return Log(self.path("store"), "commits", n, size, writable=self._writing)
+
+    def _close_logs(self) -> None:
+        for name in ("objects", "commits"):
+            log = self.__dict__.pop(name, None)
+            if log is not None:
+                (log.log if isinstance(log, Objects) else log).close()
+
+    def lock(self) -> Lock:
+        if self._lock is None:
+            self._lock = Lock(self.path("lock"), self.warn)
+        return self._lock
+
+    def try_lock(self) -> Lock | None:
+        return try_lock(self.path("lock"))
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Append records, then commit them by switching the state file, or roll back."""
+        if self._lock is None or self._lock.fd < 0:
+            raise StateError("internal: a transaction needs the lock")
+        self.state = self._read_state()  # another writer may have committed since
+        self._manifests.clear()
+        self._close_logs()
+        self._writing = True
+        start = self.state
+        try:
+            yield
+            objects = self.objects.log.flush()
+            commits = self.commits.flush()
+            self.set_state(replace(self.state, objects=objects, commits=commits))
+        except BaseException:
+            try:
+                self.objects.log.rollback(*start.objects)
+                self.commits.rollback(*start.commits)
+            finally:
+                self.state = start
+            raise
+        finally:
+            self._close_logs()
+            self._writing = False
+
+    def set_state(self, state: State) -> None:
+        atomic_write(self.path("state"), state.serialize())
+        self.state = state
+
+    def refresh(self) -> None:
+        """Re-read the state (after taking the lock)."""
+        self.state = self._read_state()
+        self._close_logs()
+        self._manifests.clear()
+
+    # -- commits ----------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.commits)
+
+    def commit_info(self, rev: int) -> Info:
+        return self.commits.info(rev)
+
+    def read_commit(self, rev: int) -> Commit:
+        info = self.commits.info(rev)
+        data = self.commits.payload(info)
+        if content_id(data) != info.id:
+            raise CorruptError(f"commit {rev} ({info.id.hex()[:12]}) does not match its id",
+                               hint="run `vcs verify`")
+        return parse_commit(data, f"commit {rev} ({info.id.hex()[:12]})")
+
+    def rev_of(self, oid: bytes) -> int:
+        n = self._commit_ids().get(oid)
+        if n is None:
+            raise CorruptError(f"commit {oid.hex()[:12]} is missing from the store", hint="run `vcs verify`")
+        return n
+
+    def _commit_ids(self) -> dict[bytes, int]:
+        cache = self.__dict__.get("_cids")
+        if cache is None or len(cache) != len(self.commits):
+            cache = self.commits.ids()
+            self.__dict__["_cids"] = cache
+        return cache
+
+    def commit_ids(self) -> dict[bytes, int]:
+        return self._commit_ids()
+
+    def head_rev(self) -> int | None:
+        return None if self.state.head is None else self.rev_of(self.state.head)
+
+    def parent_rev(self, rev: int) -> int | None:
+        base = self.commits.info(rev).base
+        return None if base == NO_BASE else base
+
+    def manifest(self, rev: int | None) -> Manifest:
+        if rev is None:
+            return {}
+        commit = self.read_commit(rev)
+        cached = self._manifests.get(commit.manifest)
+        if cached is None:
+            data = self.objects.read(commit.manifest)
+            cached = parse_manifest(data, f"tree listing of revision {rev}")
+            self._manifests[commit.manifest] = cached
+        return cached
+
+    # -- tags ---------------------------------------------------------------------------
+
+    def tags(self) -> dict[str, ObjectId]:
+        path = self.path("tags")
+        try:
+            with open(path, "rb") as f:
+                body = unseal(f.read(), path)
+        except FileNotFoundError:
+            return {}
+        tags = {}
+        for line in body.decode("utf-8", "surrogateescape").splitlines():
+            oid, _, name = line.partition(" ")
+            try:
+                tags[name] = ObjectId(bytes.fromhex(oid))
+            except ValueError:
+                raise CorruptError(f"{path} is malformed at {line[:60]!r}") from None
+        return tags
+
+    def set_tags(self, tags: dict[str, ObjectId]) -> None:
+        body = "".join(f"{oid.hex()} {name}\n" for name, oid in sorted(tags.items()))
+        atomic_write(self.path("tags"), seal(body.encode("utf-8", "surrogateescape")))
+
+    # -- config ------------------------------------------------------------------------
+
+    @cached_property
+    def configs(self) -> list[configmod.Config]:
+        return [configmod.load(self.path("config.toml")), configmod.load(configmod.user_config_path())]
+
+    def config(self, key: str, default=None):
+        return configmod.get(self.configs, key, default)
+
+    @cached_property
+    def policy(self) -> str:
+        policy = self.config("storage.policy", "auto")
+        if policy not in POLICIES:
+            raise StateError(f"unknown storage policy {policy!r} in {self.path('config.toml')}",
+                             hint=f"use one of {', '.join(POLICIES)}")
+        return policy
+
+    def author(self) -> str:
+        name = os.environ.get("VCS_AUTHOR_NAME") or self.config("user.name")
+        email = os.environ.get("VCS_AUTHOR_EMAIL") or self.config("user.email")
+        if not name:
+            try:
+                name = getpass.getuser()
+            except Exception:  # no login name (a container without passwd entry)
+                name = "unknown"
+        if not email:
+            email = f"{getpass.getuser() if name else 'unknown'}@{socket.gethostname()}"
+        return f"{name} <{email}>"
+
+    # -- dirstate ----------------------------------------------------------------------
+
+    def dirstate(self) -> dirstatemod.Dirstate:
+        """The dirstate, rebuilt from HEAD's tree if it is missing or belongs to another commit."""
+        ds = dirstatemod.load(self.path("dirstate"))
+        if ds is None or ds.parent != self.state.head:
+            ds = dirstatemod.Dirstate.from_manifest(self.state.head, self.manifest(self.head_rev()))
+        return ds
+
+    def save_dirstate(self, ds: dirstatemod.Dirstate) -> None:
+        dirstatemod.save(self.path("dirstate"), ds)
+
+    # -- paths from the command line --------------------------------------------------
+
+    def relpath(self, arg: str, cwd: bytes | None = None) -> bytes:
+        """A command-line path as a repository path (b'' for the root itself)."""
+        cwd = cwd if cwd is not None else os.getcwdb()
+        full = os.path.normpath(os.path.join(cwd, os.fsencode(arg)))
+        rel = os.path.relpath(full, self.root)
+        if rel == b".":
+            return b""
+        if rel == b".." or rel.startswith(b"../"):
+            raise UsageError(f"{arg} is outside the repository ({show(self.root)})")
+        if rel.split(b"/")[0] == b".vcs":
+            raise UsageError(f"{arg} is inside .vcs/", hint="vcs does not track its own files")
+        return rel

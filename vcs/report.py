@@ -1,0 +1,245 @@
+"""Read-only porcelain: log, diff, show, cat, tags and stats.
+
+Every function returns plain data for `vcs.render`; none of them prints or
+changes the repository (status may save the stat cache, as git's does).
+"""
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass, field
+
+from vcs import worktree
+from vcs.dirstate import REMOVED
+from vcs.errors import UsageError
+from vcs.objects import Commit, Entry, Manifest, ObjectId, show
+from vcs.repo import Repository
+from vcs.revisions import resolve
+from vcs.scan import in_scope, scan
+from vcs import worktree
+
+
+# -- log -------------------------------------------------------------------------------
+
+@dataclass
+class LogEntry:
+    rev: int
+    id: ObjectId
+    parent: int | None
+    commit: Commit
+    tags: list[str] = field(default_factory=list)
+    head: bool = False
+    diffs: list[FileDiff] | None = None  # with --stat or -p
+
+
+def log(repo: Repository, limit: int | None = None, paths: list[str] | None = None,
+        with_diffs: bool = False, revs: list[str] | None = None) -> list[LogEntry]:
+    """Revisions, newest first; only those touching `paths` if given."""
+    scope = [repo.relpath(p) for p in paths] if paths else None
+    tags_by_id: dict[bytes, list[str]] = {}
+    for name, oid in repo.tags().items():
+        tags_by_id.setdefault(oid, []).append(name)
+    head = repo.state.head
+    entries = []
+    order = [resolve(repo, r) for r in revs] if revs else range(len(repo) - 1, -1, -1)
+    for rev in order:
+        if limit is not None and len(entries) >= limit:
+            break
+        commit = repo.read_commit(rev)
+        if scope is not None and not any(in_scope(c.path, scope) for c in commit.changes):
+            continue
+        info = repo.commit_info(rev)
+        e = LogEntry(rev, ObjectId(info.id), repo.parent_rev(rev), commit,
+                     sorted(tags_by_id.get(info.id, [])), info.id == head)
+        if with_diffs:
+            e.diffs = commit_diffs(repo, rev, commit, scope)
+        entries.append(e)
+    return entries
+
+
+# -- diffs ------------------------------------------------------------------------------
+
+@dataclass
+class FileDiff:
+    path: bytes
+    old: Entry | None
+    new: Entry | None
+    old_data: bytes | None = None
+    new_data: bytes | None = None
+
+
+def commit_diffs(repo: Repository, rev: int, commit: Commit | None = None,
+                 scope: list[bytes] | None = None, load: bool = True) -> list[FileDiff]:
+    """What revision `rev` changed against its parent."""
+    commit = commit or repo.read_commit(rev)
+    parent = repo.manifest(repo.parent_rev(rev)) if commit.changes else {}
+    diffs = [FileDiff(c.path, parent.get(c.path), c.entry) for c in commit.changes
+             if in_scope(c.path, scope)]
+    if load:
+        for d in diffs:
+            _load(repo, d, None)
+    return diffs
+
+
+def diff(repo: Repository, revs: list[str], paths: list[str] | None = None,
+         load: bool = True) -> list[FileDiff]:
+    """Working tree against HEAD (no rev), against REV (one), or REV against REV (two)."""
+    if len(revs) > 2:
+        raise UsageError("diff takes at most two revisions")
+    scope = [repo.relpath(p) for p in paths] if paths else None
+    seen: dict[bytes, bytes] = {}
+    if len(revs) == 2:
+        old = repo.manifest(resolve(repo, revs[0]))
+        new = repo.manifest(resolve(repo, revs[1]))
+    else:
+        old = repo.manifest(resolve(repo, revs[0]) if revs else repo.head_rev())
+        new, seen = _working_manifest(repo, scope)
+    diffs = []
+    for path in sorted(old.keys() | new.keys()):
+        if in_scope(path, scope) and old.get(path) != new.get(path):
+            diffs.append(FileDiff(path, old.get(path), new.get(path)))
+    if load:
+        for d in diffs:
+            _load(repo, d, seen if len(revs) < 2 else None)
+    return diffs
+
+
+def _working_manifest(repo: Repository, scope: list[bytes] | None) -> tuple[Manifest, dict[bytes, bytes]]:
+    """The tracked files as they are on disk now, with the bytes already read."""
+    ds = repo.dirstate()
+    result = scan(repo.root, ds, scope, untracked=False, keep_data=True, warn=repo.warn)
+    files: Manifest = {}
+    data: dict[bytes, bytes] = {}
+    missing = set(result.missing)
+    for path, t in ds.files.items():
+        if t.state == REMOVED or path in missing or not in_scope(path, scope):
+            continue
+        seen = result.seen.get(path)
+        if seen is None:
+            files[path] = Entry(t.kind, t.id)
+        else:
+            files[path] = Entry(seen.kind, seen.id)
+            data[path] = seen.data or b""
+    return files, data
+
+
+def _load(repo: Repository, d: FileDiff, working: dict[bytes, bytes] | None) -> None:
+    if d.old is not None:
+        d.old_data = repo.objects.read(d.old.id, d.path)
+    if d.new is not None:
+        if working is not None and d.path in working:
+            d.new_data = working[d.path]
+        elif working is not None:
+            d.new_data = worktree.read(repo.root, d.path, d.new.kind)
+        else:
+            d.new_data = repo.objects.read(d.new.id, d.path)
+
+
+# -- show and cat -------------------------------------------------------------------------
+
+def show_rev(repo: Repository, rev_spec: str) -> LogEntry:
+    rev = resolve(repo, rev_spec)
+    return log(repo, revs=[str(rev)], with_diffs=True)[0]
+
+
+def cat(repo: Repository, rev_spec: str, path_arg: str) -> bytes:
+    rev = resolve(repo, rev_spec)
+    path = repo.relpath(path_arg)
+    manifest = repo.manifest(rev)
+    entry = manifest.get(path)
+    if entry is None:
+        close = difflib.get_close_matches(path.decode("utf-8", "replace"),
+                                          [p.decode("utf-8", "replace") for p in manifest], n=1)
+        raise UsageError(f"{show(path)} is not in revision {rev}",
+                         hint=f"did you mean {close[0]!r}?" if close else None)
+    return repo.objects.read(entry.id, path)
+
+
+# -- stats ---------------------------------------------------------------------------------
+
+@dataclass
+class FileStats:
+    path: bytes
+    versions: int = 0
+    whole: int = 0
+    deltas: int = 0
+    longest_chain: int = 0
+    current_chain: int | None = None  # None: not in HEAD
+    stored: int = 0   # bytes in the store for this file's versions
+    raw: int = 0      # bytes of those versions in full
+
+
+@dataclass
+class Stats:
+    policy: str
+    commits: int
+    files: list[FileStats]
+    versions: int
+    whole: int
+    deltas: int
+    stored: int       # bytes of file versions in the store
+    raw: int          # bytes of file versions in full
+    listings: int     # tree listing records
+    listing_bytes: int
+    store_bytes: int  # everything under .vcs/, apparent size
+    disk_bytes: int   # everything under .vcs/, blocks on disk
+
+
+def stats(repo: Repository, paths: list[str] | None = None) -> Stats:
+    scope = [repo.relpath(p) for p in paths] if paths else None
+    objects = repo.objects
+    per_path: dict[bytes, set[bytes]] = {}
+    manifests: set[bytes] = set()
+    for rev in range(len(repo)):
+        commit = repo.read_commit(rev)
+        manifests.add(commit.manifest)
+        for c in commit.changes:
+            if c.entry is not None and in_scope(c.path, scope):
+                per_path.setdefault(c.path, set()).add(c.entry.id)
+    head = repo.manifest(repo.head_rev())
+    rows = []
+    seen_ids: set[bytes] = set()
+    total = FileStats(b"")
+    for path in sorted(per_path):
+        row = FileStats(path)
+        for oid in per_path[path]:
+            info = objects.info(oid, path)
+            row.versions += 1
+            row.deltas += info.is_delta
+            row.whole += not info.is_delta
+            row.longest_chain = max(row.longest_chain, info.depth)
+            row.stored += info.stored
+            row.raw += info.size
+            if oid not in seen_ids:
+                seen_ids.add(oid)
+                total.versions += 1
+                total.deltas += info.is_delta
+                total.whole += not info.is_delta
+                total.stored += info.stored
+                total.raw += info.size
+        if path in head:
+            row.current_chain = objects.info(head[path].id, path).depth
+        rows.append(row)
+    listing_bytes = sum(objects.info(m).stored for m in manifests)
+    apparent, disk = _du(repo.dir)
+    return Stats(repo.policy, len(repo), rows, total.versions, total.whole, total.deltas,
+                 total.stored, total.raw, len(manifests), listing_bytes, apparent, disk)
+
+
+def _du(top: str) -> tuple[int, int]:
+    apparent = disk = 0
+    for dirpath, _, names in os.walk(top):
+        for name in names:
+            try:
+                st = os.lstat(os.path.join(dirpath, name))
+            except OSError:
+                continue
+            apparent += st.st_size
+            disk += st.st_blocks * 512
+    return apparent, disk
+
+
+def tags(repo: Repository) -> list[tuple[str, int, ObjectId]]:
+    return sorted(((name, repo.rev_of(oid), oid) for name, oid in repo.tags().items()),
+                  key=lambda t: (-t[1], t[0]))
+

@@ -1,0 +1,65 @@
+"""Revision syntax: numbers, id prefixes, HEAD/@, REV~N and tags.
+
+    0, 1, 2 ...     revisions in the order they were committed
+    -1, -2 ...      counted back from the newest (-1 is the newest)
+    a1b2c3          a unique prefix (4+ hex digits) of a commit id
+    HEAD, @         the checked-out revision
+    REV~N           the Nth first parent of REV
+    NAME            a tag
+"""
+from __future__ import annotations
+
+import difflib
+import re
+
+from vcs.errors import UsageError
+from vcs.repo import Repository
+
+_ANCESTOR = re.compile(r"^(.*?)~(\d*)$")
+_HEX = re.compile(r"^[0-9a-fA-F]{4,32}$")
+
+
+def resolve(repo: Repository, spec: str) -> int:
+    """The revision number `spec` names, or a UsageError that says why not."""
+    spec = spec.strip()
+    m = _ANCESTOR.match(spec)
+    if m and m.group(1):
+        rev = resolve(repo, m.group(1))
+        steps = int(m.group(2) or 1)
+        for i in range(steps):
+            parent = repo.parent_rev(rev)
+            if parent is None:
+                raise UsageError(f"revision {spec!r} does not exist: {m.group(1)} has only {i} ancestors")
+            rev = parent
+        return rev
+    count = len(repo)
+    if spec in ("HEAD", "@"):
+        head = repo.head_rev()
+        if head is None:
+            raise UsageError("there are no commits yet", hint="make one with `vcs commit`")
+        return head
+    tags = repo.tags()
+    if spec in tags:
+        return repo.rev_of(tags[spec])
+    if re.fullmatch(r"-?\d+", spec):
+        n = int(spec)
+        rev = n + count if n < 0 else n
+        if 0 <= rev < count:  # a number in range is a number, as in Mercurial
+            return rev
+        if not _HEX.match(spec):
+            raise UsageError(f"revision {spec} does not exist",
+                             hint=f"revisions go from 0 to {count - 1}" if count else "there are no commits yet")
+    if _HEX.match(spec):
+        prefix = spec.lower()
+        hits = [n for oid, n in repo.commit_ids().items() if oid.hex().startswith(prefix)]
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            ids = ", ".join(repo.commit_info(n).id.hex()[:12] for n in sorted(hits)[:5])
+            raise UsageError(f"revision {spec!r} is ambiguous: it matches {ids}",
+                             hint="give more digits")
+    names = [*tags, "HEAD"]
+    close = difflib.get_close_matches(spec, names, n=1)
+    hint = f"did you mean {close[0]!r}?" if close else \
+        "a revision is a number, an id prefix (4+ hex digits), HEAD, @, REV~N or a tag"
+    raise UsageError(f"unknown revision {spec!r}", hint=hint)

@@ -1,0 +1,99 @@
+"""Compare the working tree with the dirstate: what is modified, added, removed,
+missing or untracked, reading only the files whose stat changed.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from vcs import worktree
+from vcs.dirstate import ADDED, NORMAL, REMOVED, Dirstate
+from vcs.objects import ObjectId, content_id
+
+
+@dataclass
+class Seen:
+    """A tracked or untracked file as it is now in the working tree."""
+
+    kind: str
+    id: ObjectId
+    st: os.stat_result
+    data: bytes | None = None  # kept only when the caller asked for it
+
+
+@dataclass
+class Scan:
+    modified: list[bytes] = field(default_factory=list)
+    added: list[bytes] = field(default_factory=list)
+    removed: list[bytes] = field(default_factory=list)
+    missing: list[bytes] = field(default_factory=list)
+    untracked: list[bytes] = field(default_factory=list)
+    clean: list[bytes] = field(default_factory=list)
+    seen: dict[bytes, Seen] = field(default_factory=dict)  # files read: modified and added
+    refreshed: bool = False  # the stat cache learned something worth saving
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.modified or self.added or self.removed or self.missing)
+
+
+def in_scope(path: bytes, scope: list[bytes] | None) -> bool:
+    """Whether `path` is one of the paths, or under one of the folders, in `scope`."""
+    if scope is None:
+        return True
+    for p in scope:
+        if not p or path == p or path.startswith(p + b"/"):
+            return True
+    return False
+
+
+def scan(root: bytes, ds: Dirstate, scope: list[bytes] | None = None, *, untracked: bool = True,
+         keep_data: bool = False, warn=None) -> Scan:
+    """Status of every file in scope; updates the stat cache in `ds` in place."""
+    result = Scan()
+    on_disk: dict[bytes, os.stat_result] = {}
+    if untracked:
+        for base in _walk_roots(scope):
+            for path, st in worktree.walk(root, base):
+                if in_scope(path, scope):
+                    on_disk[path] = st
+            if base and base not in on_disk:
+                st = worktree.lstat(root, base)
+                if st is not None:
+                    on_disk[base] = st
+    for path, t in ds.files.items():
+        if not in_scope(path, scope):
+            continue
+        st = on_disk.pop(path, None) if untracked else worktree.lstat(root, path)
+        if t.state == REMOVED:
+            result.removed.append(path)
+            continue
+        if st is None:
+            result.missing.append(path)
+            continue
+        kind = worktree.kind_of(st)
+        if t.state == NORMAL and kind == t.kind and t.matches(st):
+            result.clean.append(path)
+            continue
+        data, st, kind = worktree.read_stable(root, path, st, warn)
+        oid = content_id(data)
+        if t.state == ADDED:
+            result.added.append(path)
+        elif oid == t.id and kind == t.kind:
+            t.cache(st)
+            result.refreshed = True
+            result.clean.append(path)
+            continue
+        else:
+            result.modified.append(path)
+        result.seen[path] = Seen(kind, oid, st, data if keep_data else None)
+    result.untracked = sorted(on_disk)
+    for name in ("modified", "added", "removed", "missing", "clean"):
+        getattr(result, name).sort()
+    return result
+
+
+def _walk_roots(scope: list[bytes] | None) -> list[bytes]:
+    if scope is None or b"" in scope:
+        return [b""]
+    return sorted(set(scope))

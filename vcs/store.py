@@ -1,0 +1,389 @@
+"""The object store: append-only logs of records, checksums, atomic writes.
+
+A `Log` is a pair of append-only files, as in Mercurial's revlog: `NAME.dat`
+holds the records' payloads one after another, `NAME.idx` holds one fixed-size
+entry per record (id, where the payload is, its base, chain figures, checksums).
+Records are numbered in the order they were appended.
+
+A log is never rewritten in place. Appending writes past the committed end; the
+repository's state file (switched atomically, after an fsync) says how many
+entries and bytes are committed, and readers never look further. A writer that
+crashed leaves bytes past that end, which the next writer truncates away.
+
+Every entry carries an xxh64 of itself and of its payload, so a flipped bit
+anywhere is found and named. `MemoryLog` is the in-memory twin with the same
+contract (tests/test_store.py runs one suite against both).
+"""
+from __future__ import annotations
+
+import os
+import struct
+import zlib
+from dataclasses import dataclass
+
+import xxhash
+
+from vcs.errors import CorruptError, StateError
+
+NO_BASE = 0xFFFFFFFF
+
+FLAG_ZLIB = 1   # payload is zlib-compressed
+FLAG_DELTA = 2  # payload is a delta against `base` (else the whole text)
+
+# id, offset, stored length, payload length, text size, base, depth, chain bytes, flags,
+# payload sum | entry sum
+_ENTRY = struct.Struct("<16sQQQQIIQB3xQ")
+_SUM = struct.Struct("<Q")
+ENTRY_SIZE = _ENTRY.size + _SUM.size
+
+
+@dataclass(frozen=True)
+class Info:
+    """What the index says about record `n`."""
+
+    n: int
+    id: bytes
+    offset: int
+    stored: int       # bytes in the .dat file (compressed or not)
+    length: int       # bytes of the payload once decompressed (the whole text, or the delta)
+    size: int         # bytes of the text this record stands for
+    base: int         # record this one is a delta against (or a commit's parent), NO_BASE if none
+    depth: int        # deltas to replay from the chain's whole version (0: stored whole)
+    chain: int        # stored bytes read to rebuild this record, its own included
+    flags: int
+    payload_sum: int
+
+    @property
+    def is_delta(self) -> bool:
+        return bool(self.flags & FLAG_DELTA)
+
+
+def compress(data: bytes) -> tuple[bytes, int]:
+    """zlib only where it makes the record smaller."""
+    if len(data) < 64:
+        return data, 0
+    packed = zlib.compress(data, 6)
+    if len(packed) < len(data):
+        return packed, FLAG_ZLIB
+    return data, 0
+
+
+class BaseLog:
+    """The contract shared by the disk log and its in-memory twin."""
+
+    name: str
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def _entry_bytes(self, n: int) -> bytes:
+        raise NotImplementedError
+
+    def _stored(self, info: Info) -> bytes:
+        raise NotImplementedError
+
+    def _write(self, entry: bytes, stored: bytes) -> int:
+        """Append a record, return the offset its payload starts at."""
+        raise NotImplementedError
+
+    def data_size(self) -> int:
+        raise NotImplementedError
+
+    # -- reading ----------------------------------------------------------------
+
+    def info(self, n: int) -> Info:
+        if not 0 <= n < len(self):
+            raise CorruptError(f"{self.name}: record {n} does not exist (the log has {len(self)})")
+        raw = self._entry_bytes(n)
+        body = raw[:_ENTRY.size]
+        if len(raw) != ENTRY_SIZE or _SUM.unpack(raw[_ENTRY.size:])[0] != xxhash.xxh64_intdigest(body):
+            raise CorruptError(f"{self.name}: index entry {n} fails its checksum")
+        oid, offset, stored, length, size, base, depth, chain, flags, psum = _ENTRY.unpack(body)
+        if offset + stored > self.data_size() or (base != NO_BASE and base >= n):
+            raise CorruptError(f"{self.name}: index entry {n} ({oid.hex()[:12]}) points outside the log")
+        return Info(n, oid, offset, stored, length, size, base, depth, chain, flags, psum)
+
+    def payload(self, info: Info) -> bytes:
+        """The record's raw payload, checked against its checksum and size."""
+        stored = self._stored(info)
+        what = f"{self.name}: record {info.n} ({info.id.hex()[:12]})"
+        if len(stored) != info.stored or xxhash.xxh64_intdigest(stored) != info.payload_sum:
+            raise CorruptError(f"{what} fails its checksum")
+        if info.flags & FLAG_ZLIB:
+            try:
+                d = zlib.decompressobj()
+                data = d.decompress(stored, info.length + 1)
+                if not d.eof or d.unused_data:
+                    raise zlib.error("trailing or missing data")
+            except zlib.error as e:
+                raise CorruptError(f"{what} does not decompress: {e}") from None
+        else:
+            data = stored
+        if len(data) != info.length:
+            raise CorruptError(f"{what} has {len(data)} bytes, its index says {info.length}")
+        return data
+
+    def ids(self) -> dict[bytes, int]:
+        """id -> record number for every record (the last one wins)."""
+        return {self._entry_bytes(n)[:16]: n for n in range(len(self))}
+
+    # -- writing ----------------------------------------------------------------
+
+    def append(self, oid: bytes, payload: bytes, *, size: int | None = None, base: int = NO_BASE,
+               depth: int = 0, chain: int = 0, delta: bool = False) -> Info:
+        """Append a record for a text of `size` bytes (default: the payload's length).
+
+        `chain` is the stored bytes of the chain before this record.
+        """
+        stored, flags = compress(payload)
+        if delta:
+            flags |= FLAG_DELTA
+        size = len(payload) if size is None else size
+        n = len(self)
+        offset = self.data_size()
+        psum = xxhash.xxh64_intdigest(stored)
+        body = _ENTRY.pack(oid, offset, len(stored), len(payload), size, base, depth,
+                           chain + len(stored), flags, psum)
+        self._write(body + _SUM.pack(xxhash.xxh64_intdigest(body)), stored)
+        return Info(n, oid, offset, len(stored), len(payload), size, base, depth,
+                    chain + len(stored), flags, psum)
+
+
+class MemoryLog(BaseLog):
+    """The in-memory twin of `Log`, for tests and for dry runs."""
+
+    def __init__(self, name: str = "memory"):
+        self.name = name
+        self._entries: list[bytes] = []
+        self._data = bytearray()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _entry_bytes(self, n: int) -> bytes:
+        return self._entries[n]
+
+    def _stored(self, info: Info) -> bytes:
+        return bytes(self._data[info.offset:info.offset + info.stored])
+
+    def data_size(self) -> int:
+        return len(self._data)
+
+    def _write(self, entry: bytes, stored: bytes) -> int:
+        offset = len(self._data)
+        self._entries.append(entry)
+        self._data += stored
+        return offset
+
+    def committed(self) -> tuple[int, int]:
+        return len(self._entries), len(self._data)
+
+    def flush(self) -> tuple[int, int]:
+        return self.committed()
+
+    def rollback(self, entries: int, size: int) -> None:
+        del self._entries[entries:]
+        del self._data[size:]
+
+    def close(self) -> None:
+        pass
+
+
+class Log(BaseLog):
+    """An append-only log on disk: `DIR/NAME.idx` and `DIR/NAME.dat`.
+
+    `entries` and `size` are the committed lengths from the state file; the log
+    shows exactly that much. `writable` logs append past it.
+    """
+
+    def __init__(self, directory: str, name: str, entries: int, size: int, writable: bool = False):
+        self.name = name
+        self._idx_path = os.path.join(directory, name + ".idx")
+        self._dat_path = os.path.join(directory, name + ".dat")
+        self._n = entries
+        self._size = size
+        self._writable = writable
+        self._pending_idx: list[bytes] = []
+        self._pending_dat: list[bytes] = []
+        self._pending_at: dict[int, bytes] = {}  # offset -> stored bytes not yet flushed
+        self._pending_size = 0
+        self._index = b""
+        self._dat_fd = -1
+        self._loaded = 0
+        if writable:
+            self._open_for_append()
+        else:
+            self._dat_fd = _open_existing(self._dat_path, os.O_RDONLY, size)
+        self._load_index()
+
+    def _open_for_append(self) -> None:
+        flags = os.O_RDWR | os.O_CREAT
+        self._dat_fd = os.open(self._dat_path, flags, 0o644)
+        self._idx_fd = os.open(self._idx_path, flags, 0o644)
+        # Drop what a crashed writer left past the committed end.
+        for fd, length, path in ((self._dat_fd, self._size, self._dat_path),
+                                 (self._idx_fd, self._n * ENTRY_SIZE, self._idx_path)):
+            actual = os.fstat(fd).st_size
+            if actual < length:
+                raise CorruptError(f"{path} is shorter ({actual} bytes) than committed ({length})",
+                                   hint="run `vcs verify`; the store was truncated")
+            if actual > length:
+                os.ftruncate(fd, length)
+
+    def _load_index(self) -> None:
+        want = self._n * ENTRY_SIZE
+        if want == 0:
+            self._index = b""
+            return
+        fd = _open_existing(self._idx_path, os.O_RDONLY, want)
+        try:
+            self._index = _pread_all(fd, want, 0)
+        finally:
+            os.close(fd)
+        if len(self._index) != want:
+            raise CorruptError(f"{self._idx_path} is shorter than committed")
+
+    def __len__(self) -> int:
+        return self._n + len(self._pending_idx)
+
+    def data_size(self) -> int:
+        return self._size + self._pending_size
+
+    def _entry_bytes(self, n: int) -> bytes:
+        if n < self._n:
+            return self._index[n * ENTRY_SIZE:(n + 1) * ENTRY_SIZE]
+        return self._pending_idx[n - self._n]
+
+    def _stored(self, info: Info) -> bytes:
+        if info.offset >= self._size:  # written in this transaction, not yet flushed
+            return self._pending_at.get(info.offset, b"")
+        return _pread_all(self._dat_fd, info.stored, info.offset)
+
+    def _write(self, entry: bytes, stored: bytes) -> int:
+        if not self._writable:
+            raise StateError(f"{self.name}: log opened read-only")
+        offset = self.data_size()
+        self._pending_idx.append(entry)
+        self._pending_dat.append(stored)
+        self._pending_at[offset] = stored
+        self._pending_size += len(stored)
+        return offset
+
+    def flush(self) -> tuple[int, int]:
+        """Write and fsync pending records; return the new (entries, size) to commit."""
+        if self._pending_idx:
+            dat = b"".join(self._pending_dat)
+            idx = b"".join(self._pending_idx)
+            _pwrite_all(self._dat_fd, dat, self._size)
+            _pwrite_all(self._idx_fd, idx, self._n * ENTRY_SIZE)
+            os.fsync(self._dat_fd)
+            os.fsync(self._idx_fd)
+            self._index += idx
+            self._size += len(dat)
+            self._n += len(self._pending_idx)
+            self._pending_idx.clear()
+            self._pending_dat.clear()
+            self._pending_at.clear()
+            self._pending_size = 0
+        return self._n, self._size
+
+    def rollback(self, entries: int, size: int) -> None:
+        """Forget everything past (entries, size): pending records and flushed ones."""
+        self._pending_idx.clear()
+        self._pending_dat.clear()
+        self._pending_at.clear()
+        self._pending_size = 0
+        if self._writable:
+            os.ftruncate(self._dat_fd, size)
+            os.ftruncate(self._idx_fd, entries * ENTRY_SIZE)
+        self._n, self._size = entries, size
+        self._index = self._index[:entries * ENTRY_SIZE]
+
+    def close(self) -> None:
+        for fd in (self._dat_fd, getattr(self, "_idx_fd", -1)):
+            if fd >= 0:
+                os.close(fd)
+        self._dat_fd = -1
+        self._idx_fd = -1
+
+
+def _open_existing(path: str, flags: int, need: int) -> int:
+    try:
+        return os.open(path, flags)
+    except FileNotFoundError:
+        if need == 0:
+            return os.open(os.devnull, os.O_RDONLY)
+        raise CorruptError(f"{path} is missing", hint="run `vcs verify`") from None
+
+
+def _pread_all(fd: int, length: int, offset: int) -> bytes:
+    chunks = []
+    while length > 0:
+        chunk = os.pread(fd, min(length, 1 << 30), offset)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        length -= len(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
+
+
+def _pwrite_all(fd: int, data: bytes, offset: int) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.pwrite(fd, view, offset)
+        view = view[written:]
+        offset += written
+
+
+# -- small files switched atomically ---------------------------------------------------
+
+CHECK_PREFIX = b"check "
+
+
+def seal(body: bytes) -> bytes:
+    """Append a checksum line so any flipped bit in a small file is detected."""
+    return body + CHECK_PREFIX + xxhash.xxh64_hexdigest(body).encode() + b"\n"
+
+
+def unseal(data: bytes, path: str) -> bytes:
+    body, sep, tail = data.rpartition(CHECK_PREFIX)
+    if not sep or tail != xxhash.xxh64_hexdigest(body).encode() + b"\n":
+        raise CorruptError(f"{path} fails its checksum",
+                           hint="run `vcs verify`; restore the file from a backup if you have one")
+    return body
+
+
+def fsync_dir(path: str) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot fsync a folder; the rename is still atomic
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: str, data: bytes, durable: bool = True) -> None:
+    """Replace `path` with `data`: temp file, fsync, rename, fsync the folder."""
+    tmp = f"{path}.tmp{os.getpid()}"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            _pwrite_all(fd, data, 0)
+            if durable:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    if durable:
+        fsync_dir(os.path.dirname(path) or ".")

@@ -1,0 +1,204 @@
+"""The working tree: walk it, read files as bytes, write them without ever
+following a symlink out of the tree.
+
+Paths are bytes relative to the root, with `/` separators, exactly as stored.
+Files are written to a temporary name inside `.vcs/tmp` and renamed into
+place, so each file is either wholly old or wholly new.
+"""
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from collections.abc import Iterator
+
+from vcs.errors import StateError
+from vcs.objects import EXECUTABLE, REGULAR, SYMLINK, path_problem, show
+
+VCS_DIR = b".vcs"
+
+
+def kind_of(st: os.stat_result) -> str | None:
+    """The stored kind of a file, or None for what vcs does not track (fifos, sockets...)."""
+    if stat.S_ISLNK(st.st_mode):
+        return SYMLINK
+    if stat.S_ISREG(st.st_mode):
+        return EXECUTABLE if st.st_mode & 0o100 else REGULAR
+    return None
+
+
+def walk(root: bytes, under: bytes = b"") -> Iterator[tuple[bytes, os.stat_result]]:
+    """Every file below `under` (or the whole tree), with its lstat, skipping `.vcs/`.
+
+    Symlinks are reported, never followed. Folders that cannot be read are skipped.
+    """
+    stack = [under]
+    while stack:
+        rel = stack.pop()
+        full = os.path.join(root, rel) if rel else root
+        try:
+            it = os.scandir(full)
+        except OSError:
+            continue
+        with it:
+            for entry in it:
+                name = entry.name
+                path = rel + b"/" + name if rel else name
+                if not rel and name == VCS_DIR:
+                    continue
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(path)
+                        continue
+                    st = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                if kind_of(st) is not None:
+                    yield path, st
+
+
+def lstat(root: bytes, path: bytes) -> os.stat_result | None:
+    try:
+        st = os.lstat(os.path.join(root, path))
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return st if kind_of(st) is not None else None
+
+
+def read(root: bytes, path: bytes, kind: str) -> bytes:
+    full = os.path.join(root, path)
+    try:
+        if kind == SYMLINK:
+            return os.readlink(full)
+        with open(full, "rb") as f:
+            return f.read()
+    except OSError as e:
+        raise StateError(f"cannot read {show(path)}: {e.strerror}",
+                         hint="check the file's permissions") from None
+
+
+def read_stable(root: bytes, path: bytes, st: os.stat_result,
+                warn=None) -> tuple[bytes, os.stat_result, str]:
+    """Read a file and its stat, reading again if it changed while being read.
+
+    Returns the bytes, the stat that matches them, and the kind.
+    """
+    for _ in range(3):
+        kind = kind_of(st) or REGULAR
+        data = read(root, path, kind)
+        after = lstat(root, path)
+        if after is None:
+            raise StateError(f"{show(path)} disappeared while it was being read")
+        if (after.st_mtime_ns, after.st_size, after.st_mode) == (st.st_mtime_ns, st.st_size, st.st_mode) \
+                and (kind == SYMLINK or len(data) == after.st_size):
+            return data, after, kind
+        st = after
+    if warn:
+        warn(f"{show(path)} kept changing while it was read; recorded the last bytes read")
+    return data, st, kind_of(st) or REGULAR
+
+
+def safe_parent(root: bytes, path: bytes) -> None:
+    """Create the folders above `path`; refuse to go through a symlink or a file."""
+    parts = path.split(b"/")[:-1]
+    cur = root
+    for i, part in enumerate(parts):
+        cur = os.path.join(cur, part)
+        try:
+            st = os.lstat(cur)
+        except FileNotFoundError:
+            os.mkdir(cur)
+            continue
+        if stat.S_ISLNK(st.st_mode):
+            raise StateError(f"refusing to write {show(path)}: {show(b'/'.join(parts[:i + 1]))} "
+                             "is a symlink", hint="vcs never writes through a symlink")
+        if not stat.S_ISDIR(st.st_mode):
+            raise StateError(f"cannot write {show(path)}: {show(b'/'.join(parts[:i + 1]))} is a file",
+                             hint="move that file away, or use --force")
+
+
+def write(root: bytes, tmpdir: bytes, path: bytes, data: bytes, kind: str) -> os.stat_result:
+    """Write a file atomically (temp file, then rename); return its new stat."""
+    problem = path_problem(path)
+    if problem:
+        raise StateError(f"refusing to write {show(path)}: {problem}")
+    safe_parent(root, path)
+    full = os.path.join(root, path)
+    tmp = os.path.join(tmpdir, b"w%d-%s" % (os.getpid(), os.urandom(6).hex().encode()))
+    try:
+        if kind == SYMLINK:
+            os.symlink(data, tmp)
+        else:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o777 if kind == EXECUTABLE else 0o666)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+            finally:
+                os.close(fd)
+            _apply_umask_mode(tmp, kind)
+        if os.path.isdir(full) and not os.path.islink(full):
+            raise StateError(f"cannot write {show(path)}: a folder is in the way",
+                             hint="move the folder away, then try again")
+        try:
+            os.rename(tmp, full)
+        except OSError as e:
+            if e.errno != errno.EXDEV:
+                raise
+            _copy_into_place(tmp, full, data, kind)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return os.lstat(full)
+
+
+def _apply_umask_mode(tmp: bytes, kind: str) -> None:
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, (0o777 if kind == EXECUTABLE else 0o666) & ~umask)
+
+
+def _copy_into_place(tmp: bytes, full: bytes, data: bytes, kind: str) -> None:
+    # .vcs/tmp is on another file system than the file: write beside it instead.
+    beside = full + b".vcs-tmp"
+    os.unlink(tmp)
+    if kind == SYMLINK:
+        os.symlink(data, beside)
+    else:
+        with open(beside, "wb") as f:
+            f.write(data)
+        _apply_umask_mode(beside, kind)
+    os.rename(beside, full)
+
+
+def set_kind(root: bytes, path: bytes, kind: str) -> None:
+    """Flip the executable bit of a regular file in place."""
+    full = os.path.join(root, path)
+    mode = os.lstat(full).st_mode
+    want = mode | 0o111 & ~_umask() if kind == EXECUTABLE else mode & ~0o111
+    os.chmod(full, want & 0o7777)
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+def remove(root: bytes, path: bytes) -> None:
+    """Delete a file and the folders it leaves empty."""
+    full = os.path.join(root, path)
+    try:
+        os.unlink(full)
+    except FileNotFoundError:
+        pass
+    parts = path.split(b"/")[:-1]
+    while parts:
+        try:
+            os.rmdir(os.path.join(root, b"/".join(parts)))
+        except OSError:
+            break
+        parts.pop()
