@@ -30,7 +30,21 @@ def _check_revs(values: tuple[str, ...] | list[str]) -> None:
             raise click.NoSuchOption(v)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class VcsGroup(click.Group):
+    """Turns our errors into `error:`/`hint:` lines and exit codes, in one place."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except VcsError as e:
+            render.error(e.message, e.hint)
+            ctx.exit(e.exit_code)
+        except KeyboardInterrupt:
+            sys.stderr.write("interrupted\n")
+            ctx.exit(Exit.INTERRUPTED)
+
+
+@click.group(cls=VcsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="vcs", message="%(prog)s %(version)s")
 @click.option("-C", "directory", metavar="DIR", help="Run as if vcs was started in DIR.")
 def cli(directory: str | None) -> None:
@@ -331,31 +345,15 @@ def verify() -> None:
 
 def main() -> None:
     try:
-        cli.main(standalone_mode=False, prog_name="vcs")
-    except VcsError as e:
-        render.error(e.message, e.hint)
-        sys.exit(e.exit_code)
-    except click.exceptions.Abort:
-        sys.stderr.write("aborted\n")
-        sys.exit(Exit.INTERRUPTED)
-    except click.ClickException as e:
-        e.show()
-        sys.exit(Exit.USAGE if e.exit_code == 2 else e.exit_code)
-    except click.exceptions.Exit as e:
-        sys.exit(e.exit_code)
-    except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
-        sys.exit(Exit.INTERRUPTED)
+        cli.main(prog_name="vcs")
     except BrokenPipeError:
         _quiet_broken_pipe()
     except OSError as e:
-        name = f" {e.filename}" if e.filename else ""
-        render.error(f"{e.strerror or e}:{name}", "nothing was changed if the command did not finish")
+        # An I/O failure we did not turn into a VcsError (a full disk, say): no traceback.
+        name = f" {e.filename!r}" if e.filename else ""
+        render.error(f"{e.strerror or e}{name}", "the operation did not complete; the repository "
+                     "is as it was before it")
         sys.exit(Exit.ERROR)
-    try:
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _quiet_broken_pipe()
 
 
 def _quiet_broken_pipe() -> None:

@@ -26,6 +26,9 @@ from __future__ import annotations
 
 import gc
 from bisect import bisect_left
+from collections import Counter
+from itertools import compress
+from operator import ne
 
 from vcs.errors import DeltaError
 
@@ -163,10 +166,14 @@ def _diff_middle(a, b, lo, a_hi, b_hi, changed_a, changed_b) -> None:
         changed_a[lo:a_hi] = b"\1" * (a_hi - lo)
         changed_b[lo:b_hi] = b"\1" * (b_hi - lo)
         return
-    # Intern lines to small ints: every later comparison and lookup is then on ints.
-    ids: dict[bytes, int] = {}
-    ax = [ids.setdefault(line, len(ids)) for line in a[lo:a_hi]]
-    bx = [ids.setdefault(line, len(ids)) for line in b[lo:b_hi]]
+    # Intern: make equal lines the same object, with three passes that run in C. Then
+    # comparing two lines, or two runs of lines, is mostly an identity check, and dict
+    # lookups reuse each line's cached hash.
+    a_mid = a[lo:a_hi]
+    b_mid = b[lo:b_hi]
+    canonical = dict(zip(a_mid, a_mid))
+    ax = list(map(canonical.__getitem__, a_mid))
+    bx = list(map(canonical.get, b_mid, b_mid))
     _histogram(ax, bx, changed_a, changed_b, lo)
 
 
@@ -182,13 +189,29 @@ def _diff_middle(a, b, lo, a_hi, b_hi, changed_a, changed_b) -> None:
 # with slice comparisons (C speed), and after a run the scan of b skips past it.
 
 def _histogram(ax, bx, changed_a, changed_b, offset) -> None:
-    occurrences: dict[int, list[int]] = {}
-    for i, v in enumerate(ax):
-        positions = occurrences.get(v)
-        if positions is None:
-            occurrences[v] = [i]
+    # occurrences: line -> its position in ax if unique, else the sorted list of them.
+    # Built in C but for the loop over repeated lines.
+    n = len(ax)
+    occurrences: dict[bytes, int | list[int]] = dict(zip(reversed(ax), range(n - 1, -1, -1)))
+    if (len(occurrences) * (_MAX_OCCURRENCES + 2) <= n
+            and min(Counter(ax).values()) > _MAX_OCCURRENCES + 1):
+        # Every line is too common to anchor anything (a cheap answer to what the first
+        # _find_anchor would find after scanning all of bx).
+        if occurrences.keys().isdisjoint(bx):
+            changed_a[offset:offset + n] = b"\1" * n
+            changed_b[offset:offset + len(bx)] = b"\1" * len(bx)
         else:
-            positions.append(i)
+            _myers(ax, bx, changed_a, changed_b, offset, offset)
+        return
+    if len(occurrences) < n:
+        first = map(occurrences.__getitem__, ax)
+        for i in compress(range(n), map(ne, first, range(n))):
+            v = ax[i]
+            positions = occurrences[v]
+            if type(positions) is int:
+                occurrences[v] = [positions, i]
+            else:
+                positions.append(i)
     stack = [(0, len(ax), 0, len(bx))]
     while stack:
         a_lo, a_hi, b_lo, b_hi = stack.pop()
@@ -201,7 +224,8 @@ def _histogram(ax, bx, changed_a, changed_b, offset) -> None:
             changed_a[offset + a_lo:offset + a_hi] = b"\1" * (a_hi - a_lo)
             changed_b[offset + b_lo:offset + b_hi] = b"\1" * (b_hi - b_lo)
         elif found is _TOO_COMMON:
-            _myers(ax, bx, a_lo, a_hi, b_lo, b_hi, changed_a, changed_b, offset)
+            _myers(ax[a_lo:a_hi], bx[b_lo:b_hi], changed_a, changed_b,
+                   offset + a_lo, offset + b_lo)
         else:
             s1, e1, s2, e2 = found
             stack.append((e1, a_hi, e2, b_hi))
@@ -218,50 +242,68 @@ def _find_anchor(ax, bx, a_lo, a_hi, b_lo, b_hi, occurrences):
     best_count = _MAX_OCCURRENCES + 1
     has_common = False
     get = occurrences.get
+    spans: dict[bytes, tuple[int, int]] = {}  # line -> its index range in occurrences
 
-    def count_in_region(v):
-        ps = occurrences[v]
-        if len(ps) == 1:
+    def span(v, positions):
+        found = spans.get(v)
+        if found is None:
+            first = bisect_left(positions, a_lo)
+            found = spans[v] = (first, bisect_left(positions, a_hi, first))
+        return found
+
+    def count_in_region(w):
+        positions = occurrences[w]
+        if type(positions) is int:
             return 1
-        return bisect_left(ps, a_hi) - bisect_left(ps, a_lo)
+        w_first, w_last = span(w, positions)
+        return w_last - w_first
 
     j = b_lo
     while j < b_hi:
         j_next = j + 1
-        positions = get(bx[j])
-        if positions is not None:
-            if len(positions) == 1:
-                first = 0
-                last = 1 if a_lo <= positions[0] < a_hi else 0
-            else:
-                first = bisect_left(positions, a_lo)
-                last = bisect_left(positions, a_hi, first)
-            count = last - first
-            if count:
-                has_common = True
-            if 0 < count <= best_count:
-                k = first
-                while k < last:
-                    i = positions[k]
-                    back = _run_backward(ax, bx, i, j, min(i - a_lo, j - b_lo))
-                    fwd = _run_forward(ax, bx, i + 1, j + 1, min(a_hi - i - 1, b_hi - j - 1))
-                    s1, e1, s2, e2 = i - back, i + 1 + fwd, j - back, j + 1 + fwd
-                    rarest = count
-                    if rarest > 1:
-                        for v in ax[s1:e1]:
-                            c = count_in_region(v)
-                            if c < rarest:
-                                rarest = c
-                                if c == 1:
-                                    break
-                    if j_next < e2:
-                        j_next = e2
-                    if best_len < e1 - s1 or rarest < best_count:
-                        best = (s1, e1, s2, e2)
-                        best_len = e1 - s1
-                        best_count = rarest
-                    # The next occurrence worth trying starts after this run.
-                    k = bisect_left(positions, e1, k + 1, last)
+        v = bx[j]
+        positions = get(v)
+        if positions is None:
+            j = j_next
+            continue
+        if type(positions) is int:
+            if not a_lo <= positions < a_hi:
+                j = j_next
+                continue
+            positions = (positions,)
+            first, last = 0, 1
+        else:
+            first, last = span(v, positions)
+        count = last - first
+        if not count:
+            j = j_next
+            continue
+        has_common = True
+        if count > best_count:
+            j = j_next
+            continue
+        k = first
+        while k < last:
+            i = positions[k]
+            back = _run_backward(ax, bx, i, j, min(i - a_lo, j - b_lo))
+            fwd = _run_forward(ax, bx, i + 1, j + 1, min(a_hi - i - 1, b_hi - j - 1))
+            s1, e1, s2, e2 = i - back, i + 1 + fwd, j - back, j + 1 + fwd
+            rarest = count
+            if rarest > 1:
+                for w in ax[s1:e1]:
+                    c = count_in_region(w)
+                    if c < rarest:
+                        rarest = c
+                        if c == 1:
+                            break
+            if j_next < e2:
+                j_next = e2
+            if best_len < e1 - s1 or rarest < best_count:
+                best = (s1, e1, s2, e2)
+                best_len = e1 - s1
+                best_count = rarest
+            # The next occurrence worth trying starts after this run.
+            k = bisect_left(positions, e1, k + 1, last)
         j = j_next
     if has_common and best_count > _MAX_OCCURRENCES:
         return _TOO_COMMON
@@ -277,23 +319,32 @@ def _find_anchor(ax, bx, a_lo, a_hi, b_lo, b_hi, occurrences):
 # Past about sqrt(N) edits a split settles for the furthest-reaching frontier point,
 # as git does, so the worst case stays near N*sqrt(N) at the cost of minimality.
 
-def _myers(ax, bx, a_lo, a_hi, b_lo, b_hi, changed_a, changed_b, offset) -> None:
-    in_a = set(ax[a_lo:a_hi])
-    in_b = set(bx[b_lo:b_hi])
-    keep_a = [i for i in range(a_lo, a_hi) if ax[i] in in_b]
-    keep_b = [j for j in range(b_lo, b_hi) if bx[j] in in_a]
-    changed_a[offset + a_lo:offset + a_hi] = b"\1" * (a_hi - a_lo)
-    changed_b[offset + b_lo:offset + b_hi] = b"\1" * (b_hi - b_lo)
-    x = [ax[i] for i in keep_a]
-    y = [bx[j] for j in keep_b]
-    # Everything starts changed; matched lines are cleared.
-    for i, j in _myers_matches(x, y):
-        changed_a[offset + keep_a[i]] = 0
-        changed_b[offset + keep_b[j]] = 0
+def _myers(x, y, changed_a, changed_b, a_at, b_at) -> None:
+    """Mark the changed lines of x (at changed_a[a_at:]) against y (changed_b[b_at:])."""
+    in_x, in_y = set(x), set(y)
+    size_x, size_y = len(x), len(y)
+    keep_x = keep_y = None
+    if not in_x <= in_y:
+        keep_x = [i for i, v in enumerate(x) if v in in_y]
+        x = [x[i] for i in keep_x]
+    if not in_y <= in_x:
+        keep_y = [j for j, v in enumerate(y) if v in in_x]
+        y = [y[j] for j in keep_y]
+    flags_x, flags_y = _myers_changes(x, y)
+    for flags, keep, changed, at, size in ((flags_x, keep_x, changed_a, a_at, size_x),
+                                           (flags_y, keep_y, changed_b, b_at, size_y)):
+        if keep is None:
+            changed[at:at + size] = flags
+        else:
+            changed[at:at + size] = b"\1" * size
+            for pos, flag in zip(keep, flags):
+                if not flag:
+                    changed[at + pos] = 0
 
 
-def _myers_matches(x: list[int], y: list[int]):
-    """Yield the (i, j) pairs of a common subsequence of x and y (near-minimal diff)."""
+def _myers_changes(x: list, y: list) -> tuple[bytearray, bytearray]:
+    """Changed-line flags of x and y for a near-minimal diff."""
+    flags_x, flags_y = bytearray(len(x)), bytearray(len(y))
     max_cost = 256
     while max_cost * max_cost < len(x) + len(y):
         max_cost *= 2
@@ -301,20 +352,19 @@ def _myers_matches(x: list[int], y: list[int]):
     while stack:
         lo1, hi1, lo2, hi2 = stack.pop()
         k = _run_forward(x, y, lo1, lo2, min(hi1 - lo1, hi2 - lo2))
-        for t in range(k):
-            yield lo1 + t, lo2 + t
         lo1 += k
         lo2 += k
         k = _run_backward(x, y, hi1, hi2, min(hi1 - lo1, hi2 - lo2))
-        for t in range(1, k + 1):
-            yield hi1 - t, hi2 - t
         hi1 -= k
         hi2 -= k
         if lo1 == hi1 or lo2 == hi2:
+            flags_x[lo1:hi1] = b"\1" * (hi1 - lo1)
+            flags_y[lo2:hi2] = b"\1" * (hi2 - lo2)
             continue
         mid1, mid2 = _middle_snake(x, y, lo1, hi1, lo2, hi2, max_cost)
         stack.append((mid1, hi1, mid2, hi2))
         stack.append((lo1, mid1, lo2, mid2))
+    return flags_x, flags_y
 
 
 def _middle_snake(x, y, lo1, hi1, lo2, hi2, max_cost) -> tuple[int, int]:

@@ -121,8 +121,7 @@ def log(out: Out, entries: Iterable[LogEntry], oneline: bool = False, stat: bool
 def diffs(out: Out, ds: list[FileDiff], context: int = 3) -> None:
     from vcs.patch import file_patch
     for d in ds:
-        data = file_patch(d.path if d.old else None, d.path if d.new else None,
-                          d.old_data if d.old else None, d.new_data if d.new else None,
+        data = file_patch(d.path, d.path, d.old_data if d.old else None, d.new_data if d.new else None,
                           GIT_MODES[d.old.kind] if d.old else None,
                           GIT_MODES[d.new.kind] if d.new else None, context)
         if out.color:

@@ -319,7 +319,12 @@ class Repository:
 
     def dirstate(self) -> dirstatemod.Dirstate:
         """The dirstate, rebuilt from HEAD's tree if it is missing or belongs to another commit."""
-        ds = dirstatemod.load(self.path("dirstate"))
+        try:
+            ds = dirstatemod.load(self.path("dirstate"))
+        except CorruptError as e:
+            self.warn(f"{e.message}; rebuilt it from HEAD (files added since the last commit "
+                      "must be added again)")
+            ds = None
         if ds is None or ds.parent != self.state.head:
             ds = dirstatemod.Dirstate.from_manifest(self.state.head, self.manifest(self.head_rev()))
         return ds

@@ -59,7 +59,7 @@ def resolve(repo: Repository, spec: str) -> int:
             raise UsageError(f"revision {spec!r} is ambiguous: it matches {ids}",
                              hint="give more digits")
     names = [*tags, "HEAD"]
-    close = difflib.get_close_matches(spec, names, n=1)
+    close = difflib.get_close_matches(spec, names, n=1, cutoff=0.5)
     hint = f"did you mean {close[0]!r}?" if close else \
         "a revision is a number, an id prefix (4+ hex digits), HEAD, @, REV~N or a tag"
     raise UsageError(f"unknown revision {spec!r}", hint=hint)

@@ -205,7 +205,6 @@ class Log(BaseLog):
         self._writable = writable
         self._pending_idx: list[bytes] = []
         self._pending_dat: list[bytes] = []
-        self._pending_at: dict[int, bytes] = {}  # offset -> stored bytes not yet flushed
         self._pending_size = 0
         self._index = b""
         self._dat_fd = -1
@@ -255,8 +254,8 @@ class Log(BaseLog):
         return self._pending_idx[n - self._n]
 
     def _stored(self, info: Info) -> bytes:
-        if info.offset >= self._size:  # written in this transaction, not yet flushed
-            return self._pending_at.get(info.offset, b"")
+        if info.n >= self._n:  # written in this transaction, not yet flushed
+            return self._pending_dat[info.n - self._n]
         return _pread_all(self._dat_fd, info.stored, info.offset)
 
     def _write(self, entry: bytes, stored: bytes) -> int:
@@ -265,7 +264,6 @@ class Log(BaseLog):
         offset = self.data_size()
         self._pending_idx.append(entry)
         self._pending_dat.append(stored)
-        self._pending_at[offset] = stored
         self._pending_size += len(stored)
         return offset
 
@@ -283,7 +281,6 @@ class Log(BaseLog):
             self._n += len(self._pending_idx)
             self._pending_idx.clear()
             self._pending_dat.clear()
-            self._pending_at.clear()
             self._pending_size = 0
         return self._n, self._size
 
@@ -291,7 +288,6 @@ class Log(BaseLog):
         """Forget everything past (entries, size): pending records and flushed ones."""
         self._pending_idx.clear()
         self._pending_dat.clear()
-        self._pending_at.clear()
         self._pending_size = 0
         if self._writable:
             os.ftruncate(self._dat_fd, size)

@@ -1,0 +1,110 @@
+"""Checkout never loses uncommitted work: it refuses, names the files, and --force overrides."""
+from __future__ import annotations
+
+import os
+
+
+def _two_revisions(repo):
+    repo.write("a.txt", "a0\n")
+    repo.write("b.txt", "b0\n")
+    repo.vcs("commit", "-A", "-m", "zero")
+    repo.write("a.txt", "a1\n")
+    repo.write("c.txt", "c1\n")
+    repo.vcs("commit", "-A", "-m", "one")
+
+
+def test_refuses_to_overwrite_modified_file_and_force_discards(repo):
+    _two_revisions(repo)
+    repo.write("a.txt", "my precious edit\n")
+    r = repo.vcs("checkout", "0", ok=3)
+    assert "a.txt" in r.err and "--force" in r.err
+    assert repo.read("a.txt") == b"my precious edit\n"
+    assert repo.vcs("log", "--oneline", "-n", "1").text.startswith("1 ")
+    repo.vcs("checkout", "0", "--force")
+    assert repo.read("a.txt") == b"a0\n"
+    assert not (repo.root / "c.txt").exists()
+
+
+def test_refuses_to_delete_modified_file(repo):
+    _two_revisions(repo)
+    repo.write("c.txt", "edited c\n")
+    r = repo.vcs("checkout", "0", ok=3)
+    assert "c.txt" in r.err
+    assert repo.read("c.txt") == b"edited c\n"
+
+
+def test_untracked_files_survive_and_block_only_when_in_the_way(repo):
+    _two_revisions(repo)
+    repo.write("notes.txt", "untracked\n")
+    repo.vcs("checkout", "0")
+    assert repo.read("notes.txt") == b"untracked\n"
+    repo.write("c.txt", "untracked c in the way\n")
+    r = repo.vcs("checkout", "1", ok=3)
+    assert "c.txt" in r.err
+    repo.write("c.txt", "c1\n")  # same content as the revision: nothing is lost
+    repo.vcs("checkout", "1")
+    assert repo.read("notes.txt") == b"untracked\n"
+
+
+def test_unrelated_local_changes_are_carried_over(repo):
+    _two_revisions(repo)
+    repo.write("b.txt", "local edit to b\n")
+    repo.vcs("checkout", "0")
+    assert repo.read("b.txt") == b"local edit to b\n"
+    assert repo.read("a.txt") == b"a0\n"
+    assert repo.vcs("status").out == b"M b.txt\n"
+
+
+def test_restore_puts_files_back(repo):
+    _two_revisions(repo)
+    repo.write("a.txt", "oops\n")
+    os.unlink(repo.root / "c.txt")
+    repo.vcs("restore", "a.txt", "c.txt")
+    assert repo.read("a.txt") == b"a1\n" and repo.read("c.txt") == b"c1\n"
+    assert repo.vcs("status").out == b""
+    repo.vcs("restore", "-r", "0", "a.txt")
+    assert repo.read("a.txt") == b"a0\n"
+    assert repo.vcs("status").out == b"M a.txt\n"
+    repo.vcs("restore", "-r", "-1", "a.txt")
+    assert repo.vcs("status").out == b""
+
+
+def test_commit_on_an_older_revision_follows_that_ancestry(repo):
+    _two_revisions(repo)
+    repo.vcs("checkout", "0")
+    repo.write("a.txt", "a2 on top of zero\n")
+    r = repo.vcs("commit", "-m", "two")
+    assert r.text.startswith("[2 ")
+    assert repo.vcs("cat", "2", "a.txt").out == b"a2 on top of zero\n"
+    assert repo.vcs("cat", "HEAD~1", "b.txt").out == b"b0\n"
+    assert b"c.txt" not in repo.vcs("diff", "0", "2", "--name-only").out
+    for rev, a in (("0", b"a0\n"), ("1", b"a1\n"), ("2", b"a2 on top of zero\n")):
+        repo.vcs("checkout", rev)
+        assert repo.read("a.txt") == a
+    repo.vcs("verify")
+
+
+def test_folder_and_file_swap_places(repo):
+    repo.write("x", "x is a file\n")
+    repo.vcs("commit", "-A", "-m", "file")
+    os.unlink(repo.root / "x")
+    repo.write("x/inner.txt", "x is a folder\n")
+    repo.vcs("commit", "-A", "-m", "folder")
+    repo.vcs("checkout", "0")
+    assert repo.read("x") == b"x is a file\n"
+    repo.vcs("checkout", "1")
+    assert repo.read("x/inner.txt") == b"x is a folder\n"
+
+
+def test_interrupted_checkout_is_reported_and_finishes(repo):
+    _two_revisions(repo)
+    # Simulate a checkout killed after its journal and half of its files.
+    from vcs.store import atomic_write, seal
+    atomic_write(str(repo.root / ".vcs" / "checkout"), seal(b"0\n"))
+    repo.write("a.txt", "a0\n")
+    r = repo.vcs("status")
+    assert "interrupted" in r.err
+    assert "interrupted" in repo.vcs("commit", "-m", "x", ok=3).err
+    repo.vcs("checkout", "0")
+    assert repo.tree() == {"a.txt": b"a0\n", "b.txt": b"b0\n"}
+    assert "interrupted" not in repo.vcs("status").err

@@ -1,0 +1,235 @@
+"""Each command as a user runs it: in a real folder, through click and as a process."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import pytest
+
+
+def test_init_refuses_to_clobber(repo):
+    repo.write("a", "a\n")
+    repo.vcs("commit", "-A", "-m", "a")
+    r = repo.vcs("init", ok=3)
+    assert "already exists" in r.err
+    assert repo.vcs("log", "--oneline").text.startswith("0 ")
+
+
+def test_init_in_named_folder_and_storage_policy(empty_dir):
+    empty_dir.vcs("init", "sub", "--storage", "full")
+    assert (empty_dir.root / "sub/.vcs").is_dir()
+    assert 'policy = "full"' in (empty_dir.root / "sub/.vcs/config.toml").read_text()
+
+
+def test_not_a_repository(empty_dir):
+    r = empty_dir.vcs("status", ok=3)
+    assert r.err.startswith("error: not inside a vcs repository") and "vcs init" in r.err
+
+
+def test_add_rm_and_status(repo):
+    repo.write("a.txt", "a\n")
+    repo.write("dir/b.txt", "b\n")
+    repo.write("dir/sub/c.txt", "c\n")
+    assert repo.vcs("status").text == "? a.txt\n? dir/b.txt\n? dir/sub/c.txt\n"
+    repo.vcs("add", "dir")
+    assert repo.vcs("status").text == "A dir/b.txt\nA dir/sub/c.txt\n? a.txt\n"
+    repo.vcs("commit", "-m", "dir only")
+    assert repo.vcs("status").text == "? a.txt\n"
+    repo.vcs("rm", "dir/b.txt")
+    assert not (repo.root / "dir/b.txt").exists()
+    repo.vcs("rm", "--cached", "dir/sub/c.txt")
+    assert (repo.root / "dir/sub/c.txt").exists()
+    assert repo.vcs("status").text == "R dir/b.txt\nR dir/sub/c.txt\n? a.txt\n"
+    repo.vcs("commit", "-m", "rm")
+    assert repo.vcs("status").text == "? a.txt\n? dir/sub/c.txt\n"
+    os.unlink(repo.root / "a.txt")
+    repo.vcs("add", "nothing-here", ok=2)
+
+
+def test_status_missing_and_commit_paths(repo):
+    repo.write("a", "a\n")
+    repo.write("b", "b\n")
+    repo.vcs("commit", "-A", "-m", "ab")
+    os.unlink(repo.root / "a")
+    repo.write("b", "b2\n")
+    assert repo.vcs("status").text == "M b\n! a\n"
+    repo.vcs("commit", "-m", "only b", "b")
+    assert repo.vcs("status").text == "! a\n"
+    repo.vcs("commit", "-A", "-m", "a removed")
+    assert repo.vcs("status").text == ""
+    assert repo.vcs("log", "--oneline", "-n", "1").text.split()[2:] == ["(HEAD)", "a", "removed"]
+
+
+def test_nothing_to_commit_exits_1(repo):
+    r = repo.vcs("commit", "-m", "x", ok=1)
+    assert "nothing to commit" in r.err
+    repo.write("a", "a\n")
+    repo.vcs("commit", "-A", "-m", "a")
+    assert "nothing to commit" in repo.vcs("commit", "-A", "-m", "again", ok=1).err
+
+
+def test_commit_message_from_editor(repo, tmp_path, monkeypatch):
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\nprintf "from the editor\\n\\nbody\\n" > "$1"\n')
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    repo.write("a", "a\n")
+    repo.vcs("commit", "-A")
+    assert "from the editor" in repo.vcs("log").text
+    empty = tmp_path / "empty.sh"
+    empty.write_text('#!/bin/sh\nprintf "# only a comment\\n" > "$1"\n')
+    empty.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(empty))
+    repo.write("a", "b\n")
+    r = repo.vcs("commit", ok=2)
+    assert "empty" in r.err
+    assert repo.vcs("status").text == "M a\n"
+
+
+def test_works_from_a_subfolder_and_with_C(repo):
+    repo.write("top.txt", "t\n")
+    repo.write("sub/deeper/f.txt", "f\n")
+    repo.vcs("commit", "-A", "-m", "x")
+    sub = repo.root / "sub/deeper"
+    assert repo.vcs("cat", "0", "f.txt", cwd=sub).out == b"f\n"
+    assert repo.vcs("cat", "0", "../../top.txt", cwd=sub).out == b"t\n"
+    repo.write("sub/deeper/f.txt", "f2\n")
+    assert repo.vcs("status", cwd=sub).text == "M sub/deeper/f.txt\n"
+    assert repo.vcs("-C", str(repo.root), "status", cwd=repo.root.parent).text == "M sub/deeper/f.txt\n"
+
+
+def test_revision_syntax(repo):
+    for i in range(5):
+        repo.write("f", f"{i}\n")
+        repo.vcs("commit", "-A", "-m", f"c{i}")
+    repo.vcs("tag", "v1", "2")
+    ids = [line.split()[1] for line in repo.vcs("log", "--oneline").text.splitlines()][::-1]
+    cases = {"0": 0, "4": 4, "-1": 4, "-5": 0, "HEAD": 4, "@": 4, "HEAD~1": 3, "HEAD~4": 0,
+             "@~2": 2, "v1": 2, "v1~1": 1, ids[3][:6]: 3, ids[1]: 1}
+    for spec, rev in cases.items():
+        assert repo.vcs("cat", spec, "f").out == f"{rev}\n".encode(), spec
+    r = repo.vcs("cat", "v2", "f", ok=2)
+    assert "unknown revision 'v2'" in r.err and "did you mean 'v1'" in r.err
+    assert "does not exist" in repo.vcs("cat", "5", "f", ok=2).err
+    assert "does not exist" in repo.vcs("cat", "HEAD~9", "f", ok=2).err
+    assert "No such option" in repo.vcs("cat", "--bogus", "f", ok=2).err
+    repo.vcs("checkout", "-3")
+    assert repo.read("f") == b"2\n"
+    assert "(HEAD, tag: v1)" in repo.vcs("log", "--oneline").text
+
+
+def test_ambiguous_prefix(repo):
+    from vcs.repo import Repository
+    seen = {}
+    for i in range(40):
+        repo.write("f", f"{i}\n")
+        repo.vcs("commit", "-A", "-m", f"c{i}")
+    r = Repository.find(bytes(repo.root))
+    for n in range(len(r)):
+        h = r.commit_info(n).id.hex()
+        seen.setdefault(h[:1], []).append(h)
+    prefix = next(k for k, v in seen.items() if len(v) > 1)
+    # a 1-digit prefix is too short to be a revision: use the shortest shared prefix of 4+ digits instead
+    a, b = seen[prefix][:2]
+    common = os.path.commonprefix([a, b])
+    if len(common) >= 4:
+        assert "ambiguous" in repo.vcs("cat", common, "f", ok=2).err
+
+
+def test_log_variants(repo):
+    repo.write("a.txt", "a\n")
+    repo.vcs("commit", "-A", "-m", "first\n\nwith a body")
+    repo.write("b.txt", "b\n")
+    repo.vcs("commit", "-A", "-m", "second")
+    text = repo.vcs("log").text
+    assert text.index("revision 1") < text.index("revision 0")
+    assert "Author: Test Author <test@example.com>" in text and "    with a body" in text
+    assert len(repo.vcs("log", "-n", "1", "--oneline").text.splitlines()) == 1
+    assert "revision 0" in repo.vcs("log", "a.txt").text and "revision 1" not in repo.vcs("log", "a.txt").text
+    assert "1 file changed" in repo.vcs("log", "--stat", "-n", "1").text
+    assert "+b" in repo.vcs("log", "-p", "-n", "1").text
+    shown = repo.vcs("show", "0").text
+    assert "first" in shown and "+a" in shown
+    assert "+b" in repo.vcs("show").text
+
+
+def test_user_text_is_printed_as_typed(repo):
+    repo.write("a", "a\n")
+    repo.vcs("commit", "-A", "-m", "[bold]not markup[/] \x1b[31mred")
+    out = repo.vcs("log").text
+    assert "[bold]not markup[/]" in out and "\x1b" not in out and "\\x1b[31mred" in out
+
+
+def test_tags(repo):
+    repo.write("a", "a\n")
+    repo.vcs("commit", "-A", "-m", "a")
+    repo.vcs("tag", "v1")
+    assert "exists" in repo.vcs("tag", "v1", ok=3).err
+    repo.vcs("tag", "bad name", ok=2)
+    repo.vcs("tag", "12", ok=2)
+    assert repo.vcs("tags").text.split()[:2] == ["v1", "0"]
+
+
+def test_stats_and_verify(repo):
+    for i in range(5):
+        repo.write("f.txt", "".join(f"line {j} {i if j == i else ''}\n" for j in range(100)))
+        repo.vcs("commit", "-A", "-m", f"{i}")
+    s = json.loads(repo.vcs("stats", "--json").out)
+    f = s["files"][0]
+    assert f["path"] == "f.txt" and f["versions"] == 5 and f["whole"] == 1 and f["deltas"] == 4
+    assert f["longest_chain"] == 4 and f["current_chain"] == 4
+    assert s["totals"]["stored_bytes"] < s["totals"]["raw_bytes"]
+    text = repo.vcs("stats").text
+    assert "f.txt" in text and "total" in text
+    assert "OK" in repo.vcs("verify").text
+
+
+def test_process_entry_points(repo):
+    repo.write("a.txt", "hello\n")
+    repo.run("commit", "-A", "-m", "one")
+    repo.write("a.txt", "hello\nworld\n")
+    repo.run("commit", "-m", "two")
+    assert repo.run("cat", "-1", "a.txt").out == b"hello\nworld\n"
+    assert repo.run("cat", "-2", "a.txt").out == b"hello\n"
+    repo.run("checkout", "-2")
+    assert repo.read("a.txt") == b"hello\n"
+    r = repo.run("cat", "7", "a.txt", ok=2)
+    assert "Traceback" not in r.err and r.err.startswith("error: ")
+    assert repo.run("--version").out.startswith(b"vcs ")
+    # the installed console script
+    script = os.path.join(os.path.dirname(sys.executable), "vcs")
+    if os.path.exists(script):
+        import subprocess
+        p = subprocess.run([script, "log", "--oneline"], cwd=repo.root, capture_output=True)
+        assert p.returncode == 0 and p.stdout.count(b"\n") == 2
+
+
+def test_closed_pipe_is_quiet(repo):
+    import subprocess
+    for i in range(3):
+        repo.write("f", "x\n" * 5000 + f"{i}\n")
+        repo.vcs("commit", "-A", "-m", f"{i}")
+    p = subprocess.run(f"{sys.executable} -m vcs log -p | head -1", shell=True, cwd=repo.root,
+                       capture_output=True)
+    assert b"Traceback" not in p.stderr and p.stdout.startswith(b"revision 2")
+
+
+@pytest.mark.parametrize("cmd", [["log"], ["status"], ["diff"], ["cat", "0", "a"], ["stats"], ["verify"]])
+def test_read_commands_need_no_write_permission(repo, cmd):
+    repo.write("a", "a\n")
+    repo.vcs("commit", "-A", "-m", "a")
+    repo.write("a", "b\n")
+    if os.geteuid() == 0:
+        pytest.skip("root ignores file permissions")
+    vcsdir = repo.root / ".vcs"
+    modes = {}
+    for p in [vcsdir, *vcsdir.rglob("*")]:
+        modes[p] = p.stat().st_mode
+        p.chmod(p.stat().st_mode & ~0o222)
+    try:
+        repo.run(*cmd)
+        assert "permission" in repo.run("commit", "-m", "x", ok=3).err
+    finally:
+        for p, m in modes.items():
+            p.chmod(m)

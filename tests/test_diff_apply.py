@@ -1,0 +1,132 @@
+"""`vcs diff A B` is a patch that git apply and patch -p1 turn A's tree into B's tree with."""
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+
+import pytest
+
+
+def _history(repo):
+    rng = random.Random(5)
+    trees = []
+    files = {
+        "src/main.py": b"".join(b"def f%d():\n    return %d\n\n" % (i, i) for i in range(60)),
+        "README.md": b"# Title\n\nSome text.\n",
+        "no-newline.txt": b"a\nb\nc",
+        "crlf.txt": b"x\r\ny\r\n",
+        "gone-later.txt": b"will be deleted\n",
+        "empty.txt": b"",
+        "with space.txt": b"spaced\n",
+        "caf\u00e9.txt".encode(): b"accent\n",
+    }
+    for name, data in files.items():
+        repo.write(os.fsdecode(name), data)
+    repo.vcs("commit", "-A", "-m", "base")
+    trees.append(repo.tree())
+    for step in range(4):
+        lines = repo.read("src/main.py").split(b"\n")
+        for _ in range(6):
+            i = rng.randrange(len(lines))
+            lines[i] = b"# edited %d" % rng.randrange(1000)
+        repo.write("src/main.py", b"\n".join(lines))
+        repo.write("no-newline.txt", repo.read("no-newline.txt") + b"\nmore %d" % step)
+        repo.write("crlf.txt", repo.read("crlf.txt") + b"z%d\r\n" % step)
+        if step == 1:
+            os.unlink(repo.root / "gone-later.txt")
+            repo.write("new/added.txt", "added in step 1\n")
+            repo.write("empty.txt", "now has content\n")
+            (repo.root / "README.md").chmod(0o755)
+        if step == 2:
+            repo.write("no-newline.txt", b"")
+            repo.write("with space.txt", b"spaced and edited")
+        repo.vcs("commit", "-A", "-m", f"step {step}")
+        trees.append(repo.tree())
+    return trees
+
+
+def _materialize(tree: dict, where):
+    where.mkdir(parents=True)
+    for name, data in tree.items():
+        p = where / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(data)
+
+
+def _tree_of(where) -> dict:
+    out = {}
+    for dirpath, dirs, files in os.walk(where):
+        dirs[:] = [d for d in dirs if d != ".git"]
+        for n in files:
+            full = os.path.join(dirpath, n)
+            out[os.path.relpath(full, where)] = open(full, "rb").read()
+    return out
+
+
+@pytest.mark.parametrize("a,b", [(0, 4), (0, 1), (1, 3), (4, 0), (2, 3)])
+def test_git_apply_turns_a_into_b(repo, tmp_path, a, b):
+    trees = _history(repo)
+    patch = repo.vcs("diff", str(a), str(b)).out
+    target = tmp_path / "apply"
+    _materialize(trees[a], target)
+    subprocess.run(["git", "init", "-q", str(target)], check=True)
+    r = subprocess.run(["git", "apply", "--whitespace=nowarn", "-"], cwd=target, input=patch, capture_output=True)
+    assert r.returncode == 0, r.stderr.decode()
+    assert _tree_of(target) == trees[b]
+
+
+@pytest.mark.skipif(shutil.which("patch") is None, reason="GNU patch is not installed")
+@pytest.mark.parametrize("a,b", [(0, 4), (1, 3)])
+def test_patch_p1_turns_a_into_b(repo, tmp_path, a, b):
+    trees = _history(repo)
+    patch = repo.vcs("diff", str(a), str(b)).out
+    target = tmp_path / "apply"
+    _materialize(trees[a], target)
+    r = subprocess.run(["patch", "-p1", "--quiet", "--binary"], cwd=target, input=patch, capture_output=True)
+    assert r.returncode == 0, r.stdout.decode() + r.stderr.decode()
+    got = _tree_of(target)
+    # patch(1) leaves an empty file where git deletes it, and cannot create an empty file.
+    got = {k: v for k, v in got.items() if v or k in trees[b]}
+    want = {k: v for k, v in trees[b].items() if v or k in got}
+    assert got == want
+
+
+def test_working_tree_diff_applies_with_git(repo, tmp_path):
+    trees = _history(repo)
+    repo.write("src/main.py", repo.read("src/main.py") + b"# uncommitted\n")
+    os.unlink(repo.root / "README.md")
+    patch = repo.vcs("diff").out
+    assert b"deleted file mode 100755" in patch
+    target = tmp_path / "apply"
+    _materialize(trees[-1], target)
+    subprocess.run(["git", "init", "-q", str(target)], check=True)
+    r = subprocess.run(["git", "apply", "-"], cwd=target, input=patch, capture_output=True)
+    assert r.returncode == 0, r.stderr.decode()
+    assert _tree_of(target) == repo.tree()
+
+
+def test_binary_files_differ_line(repo):
+    repo.write("img.bin", b"\x89PNG\0\0\x01")
+    repo.vcs("commit", "-A", "-m", "bin")
+    repo.write("img.bin", b"\x89PNG\0\0\x02")
+    out = repo.vcs("diff").out
+    assert b"Binary files a/img.bin and b/img.bin differ\n" in out
+    stat = repo.vcs("diff", "--stat").text
+    assert "img.bin" in stat and "Bin" in stat
+
+
+def test_diff_options(repo):
+    _history(repo)
+    names = repo.vcs("diff", "0", "1", "--name-only").text.split("\n")
+    assert "src/main.py" in names and "crlf.txt" in names
+    one = repo.vcs("diff", "0", "1", "-U", "0", "src/main.py").text
+    assert one.count("diff --git") == 1 and "@@" in one
+    stat = repo.vcs("diff", "0", "-1", "--stat").text
+    assert "files changed" in stat
+    assert repo.vcs("diff", "--exit-code", ok=0).out == b""
+    repo.write("README.md", "changed\n")
+    repo.vcs("diff", "--exit-code", ok=1)
+    # a path after -- is a path even if it looks like a revision
+    assert repo.vcs("diff", "--", "README.md").out.startswith(b"diff --git a/README.md")
