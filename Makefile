@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python scripts/demo.py
+	$(BIN)/python tests/demo.py
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

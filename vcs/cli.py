@@ -179,8 +179,8 @@ def checkout(rev: str, force: bool) -> None:
     """
     _check_revs([rev])
     result = api.checkout(_repo(), rev, force)
-    click.echo(f"at revision {result.rev} ({result.id.hex()[:12]}): {len(result.written)} files written, "
-               f"{len(result.deleted)} deleted")
+    click.echo(f"at revision {result.rev} ({result.id.hex()[:12]}): {render.plural(len(result.written), 'file')} "
+               f"written, {len(result.deleted)} deleted")
     if result.kept:
         click.echo(f"kept uncommitted changes in {len(result.kept)} file(s)")
 

@@ -56,6 +56,10 @@ def text(s: str) -> str:
                    else f"\\u{ord(c):04x}" for c in s)
 
 
+def plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
 def warn(msg: str) -> None:
     sys.stderr.write(f"warning: {msg}\n")
 
