@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench clean compile
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,7 +12,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+# Byte-compile the package as a regular install would, so every vcs process does not
+# recompile it (an editable install under PYTHONDONTWRITEBYTECODE never writes .pyc).
+compile: $(STAMP)
+	$(BIN)/python -m compileall -q vcs
+
+demo: compile
 	$(BIN)/python tests/demo.py
 
 test: $(STAMP)

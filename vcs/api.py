@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from vcs import worktree
 from vcs.dirstate import ADDED, NO_ID, NORMAL, REMOVED, Dirstate, Tracked
@@ -112,8 +112,7 @@ def rm(repo: Repository, paths: list[str], cached: bool = False) -> list[bytes]:
 
 # -- commit --------------------------------------------------------------------------
 
-@dataclass
-class CommitResult:
+class CommitResult(NamedTuple):
     rev: int
     id: ObjectId
     changed: list[bytes]
@@ -188,7 +187,7 @@ def commit(repo: Repository, message: str | Callable[[Scan], str], *, addremove:
                 raise NothingToDo("nothing to commit: an identical commit already exists")
             repo.commits.append(cid, record, base=head if head is not None else NO_BASE)
             new_records = len(objects.log) - before
-            repo.state = replace(repo.state, head=cid)
+            repo.state = repo.state._replace(head=cid)
         # The commit is made; now the dirstate follows it.
         for path in changed:
             seen = result.seen[path]
@@ -220,13 +219,12 @@ def _tz_minutes(ts: int) -> int:
 
 # -- checkout and restore -----------------------------------------------------------
 
-@dataclass
-class CheckoutResult:
+class CheckoutResult(NamedTuple):
     rev: int
     id: ObjectId
-    written: list[bytes] = field(default_factory=list)
-    deleted: list[bytes] = field(default_factory=list)
-    kept: list[bytes] = field(default_factory=list)  # local changes carried over
+    written: list[bytes]
+    deleted: list[bytes]
+    kept: list[bytes]  # local changes carried over
 
 
 def check_no_interrupted_checkout(repo: Repository) -> None:
@@ -296,7 +294,7 @@ def checkout(repo: Repository, rev_spec: str, force: bool = False) -> CheckoutRe
         for path in kept:
             if path not in new and path in ds.files:
                 newds.files[path] = ds.files[path]
-        repo.set_state(replace(repo.state, head=target_id))
+        repo.set_state(repo.state._replace(head=target_id))
         repo.save_dirstate(newds)
         os.unlink(journal)
         return CheckoutResult(rev, target_id, [p for p, _ in staged], deletes, kept)

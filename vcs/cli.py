@@ -11,15 +11,19 @@ import sys
 
 import click
 
-from vcs import __version__, api, render, report
+from vcs import __version__
 from vcs.errors import Exit, UsageError, VcsError
-from vcs.repo import Repository
+
+# The rest of vcs is imported inside the commands that need it, so `vcs --version`
+# and a mistyped command pay only for click.
 
 REV_ARGS = {"ignore_unknown_options": True}  # so `vcs cat -1 FILE` reads -1 as a revision
 _NEGATIVE = re.compile(r"^-\d+$")
 
 
-def _repo() -> Repository:
+def _repo():
+    from vcs import render
+    from vcs.repo import Repository
     return Repository.find(warn=render.warn)
 
 
@@ -37,6 +41,7 @@ class VcsGroup(click.Group):
         try:
             return super().invoke(ctx)
         except VcsError as e:
+            from vcs import render
             render.error(e.message, e.hint)
             ctx.exit(e.exit_code)
         except KeyboardInterrupt:
@@ -72,6 +77,7 @@ def init(directory: str, storage: str) -> None:
     Example:
       vcs init myproject --storage auto
     """
+    from vcs import api
     repo = api.init(directory, storage)
     click.echo(f"initialized an empty vcs repository in {os.fsdecode(repo.root)}/.vcs (storage: {storage})")
 
@@ -85,6 +91,8 @@ def add(paths: tuple[str, ...]) -> None:
     Example:
       vcs add README.md src/
     """
+    from vcs import api
+    from vcs import render
     added = api.add(_repo(), list(paths))
     for p in added:
         click.echo(f"adding {render.show(p)}")
@@ -100,6 +108,8 @@ def rm(paths: tuple[str, ...], cached: bool) -> None:
     Example:
       vcs rm --cached build.log
     """
+    from vcs import api
+    from vcs import render
     removed = api.rm(_repo(), list(paths), cached)
     for p in removed:
         click.echo(f"removing {render.show(p)}")
@@ -116,6 +126,8 @@ def commit(paths: tuple[str, ...], message: str | None, addremove: bool) -> None
     Example:
       vcs commit -A -m "Add the parser"
     """
+    from vcs import api
+    from vcs import render
     repo = _repo()
     result = api.commit(repo, message if message is not None else _edit_message,
                         addremove=addremove, paths=list(paths) or None)
@@ -124,6 +136,7 @@ def commit(paths: tuple[str, ...], message: str | None, addremove: bool) -> None
 
 
 def _edit_message(scan) -> str:
+    from vcs import render
     lines = ["", "# Write the commit message. Lines starting with '#' are ignored;",
              "# an empty message aborts the commit.", "#"]
     for code, paths in (("modified", scan.modified), ("added", scan.added), ("removed", scan.removed)):
@@ -143,6 +156,8 @@ def status(paths: tuple[str, ...]) -> None:
     Example:
       vcs status src/
     """
+    from vcs import api
+    from vcs import render
     repo = _repo()
     target = api.interrupted_checkout(repo)
     if target is not None:
@@ -163,6 +178,8 @@ def log(paths: tuple[str, ...], limit: int | None, oneline: bool, stat: bool, pa
     Example:
       vcs log -n 5 --stat src/
     """
+    from vcs import report
+    from vcs import render
     entries = report.log(_repo(), limit, list(paths) or None, with_diffs=stat or patch)
     render.log(render.Out(), entries, oneline, stat, patch)
 
@@ -177,6 +194,8 @@ def checkout(rev: str, force: bool) -> None:
     Example:
       vcs checkout -1
     """
+    from vcs import api
+    from vcs import render
     _check_revs([rev])
     result = api.checkout(_repo(), rev, force)
     click.echo(f"at revision {result.rev} ({result.id.hex()[:12]}): {render.plural(len(result.written), 'file')} "
@@ -195,6 +214,7 @@ def restore(paths: tuple[str, ...], rev: str | None) -> None:
     Example:
       vcs restore -r 3 README.md
     """
+    from vcs import api
     _check_revs(paths)
     restored = api.restore(_repo(), list(paths), rev)
     click.echo(f"restored {len(restored)} file{'s' * (len(restored) != 1)}")
@@ -218,6 +238,8 @@ def diff(args: tuple[str, ...], stat: bool, context: int, name_only: bool, exit_
       vcs diff 0 -1 --stat
       vcs diff HEAD~2 -- src/
     """
+    from vcs import report
+    from vcs import render
     repo = _repo()
     revs, paths = _split_revs(repo, args)
     changes = report.diff(repo, revs, paths or None, load=not name_only)
@@ -232,7 +254,7 @@ def diff(args: tuple[str, ...], stat: bool, context: int, name_only: bool, exit_
         sys.exit(Exit.NOTHING)
 
 
-def _split_revs(repo: Repository, args: tuple[str, ...]) -> tuple[list[str], list[str]]:
+def _split_revs(repo, args: tuple[str, ...]) -> tuple[list[str], list[str]]:
     """Leading arguments that name revisions (at most two), then paths."""
     args_l = list(args)
     if "--" in args_l:
@@ -267,6 +289,8 @@ def cat(rev: str, path: str) -> None:
     Example:
       vcs cat -1 README.md > old-readme.md
     """
+    from vcs import report
+    from vcs import render
     _check_revs([rev])
     render.Out(color=False).raw(report.cat(_repo(), rev, path))
 
@@ -282,6 +306,8 @@ def show(rev: str, stat: bool, context: int) -> None:
     Example:
       vcs show HEAD~1
     """
+    from vcs import report
+    from vcs import render
     _check_revs([rev])
     entry = report.show_rev(_repo(), rev)
     render.log(render.Out(), [entry], stat=stat, patch=not stat, context=context)
@@ -298,6 +324,8 @@ def tag(name: str, rev: str | None, force: bool) -> None:
     Example:
       vcs tag v1.0 -1
     """
+    from vcs import api
+    from vcs import render
     if rev is not None:
         _check_revs([rev])
     name, n = api.tag(_repo(), name, rev, force)
@@ -312,6 +340,8 @@ def tags() -> None:
     Example:
       vcs tags
     """
+    from vcs import report
+    from vcs import render
     render.tags(render.Out(), report.tags(_repo()))
 
 
@@ -325,6 +355,8 @@ def stats(paths: tuple[str, ...], as_json: bool) -> None:
     Example:
       vcs stats --json
     """
+    from vcs import report
+    from vcs import render
     render.stats(render.Out(), report.stats(_repo(), list(paths) or None), as_json)
 
 
@@ -336,6 +368,7 @@ def verify() -> None:
     Example:
       vcs verify
     """
+    from vcs import render
     from vcs.verify import verify as run_verify
     result = run_verify(_repo())
     render.verify(render.Out(), result)

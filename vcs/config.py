@@ -8,7 +8,6 @@ in tables one level deep (`[user] name = "Ada"`).
 from __future__ import annotations
 
 import os
-import tomllib
 from typing import Any
 
 from vcs.errors import StateError
@@ -25,13 +24,16 @@ def user_config_path() -> str:
 def load(path: str) -> Config:
     try:
         with open(path, "rb") as f:
-            data = tomllib.load(f)
+            raw = f.read()
     except FileNotFoundError:
         return {}
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise StateError(f"{path} is not valid TOML: {e}", hint="fix or remove the file") from None
     except OSError as e:
         raise StateError(f"cannot read {path}: {e.strerror}") from None
+    import tomllib  # only when there is a file to parse: it costs a few ms to import
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise StateError(f"{path} is not valid TOML: {e}", hint="fix or remove the file") from None
     return {k: v for k, v in data.items() if isinstance(v, dict)}
 
 

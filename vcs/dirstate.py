@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import struct
-from dataclasses import dataclass
 
 from vcs.errors import CorruptError
 from vcs.objects import ID_SIZE, Manifest, ObjectId
@@ -29,14 +28,16 @@ _MAGIC = b"vcs-dirstate 1\n"
 _ENTRY = struct.Struct("<ccQqQ16sI")  # state, kind, size, mtime_ns, inode, id, path length
 
 
-@dataclass
 class Tracked:
-    state: str
-    kind: str
-    id: ObjectId
-    size: int = 0
-    mtime: int = UNCACHED
-    ino: int = 0
+    __slots__ = ("state", "kind", "id", "size", "mtime", "ino")
+
+    def __init__(self, state: str, kind: str, id: ObjectId, size: int = 0, mtime: int = UNCACHED,
+                 ino: int = 0):
+        self.state, self.kind, self.id = state, kind, id
+        self.size, self.mtime, self.ino = size, mtime, ino
+
+    def __repr__(self) -> str:
+        return f"Tracked({self.state!r}, {self.kind!r}, {self.id.hex()[:12]}, {self.size}, {self.mtime}, {self.ino})"
 
     def matches(self, st: os.stat_result) -> bool:
         return (self.mtime != UNCACHED and st.st_mtime_ns == self.mtime
@@ -49,10 +50,10 @@ class Tracked:
             self.size, self.mtime, self.ino = st.st_size, st.st_mtime_ns, st.st_ino
 
 
-@dataclass
 class Dirstate:
-    parent: ObjectId | None
-    files: dict[bytes, Tracked]
+    def __init__(self, parent: ObjectId | None, files: dict[bytes, Tracked]):
+        self.parent = parent
+        self.files = files
 
     @classmethod
     def from_manifest(cls, parent: ObjectId | None, manifest: Manifest) -> Dirstate:

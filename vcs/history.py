@@ -9,8 +9,6 @@ sees it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from vcs import delta
 from vcs.errors import CorruptError, StateError
 from vcs.objects import ObjectId, content_id
@@ -66,14 +64,12 @@ def max_chain(size: int) -> int:
     return max(MIN_CHAIN, min(MAX_CHAIN, size // BYTES_PER_DELTA))
 
 
-@dataclass
 class Objects:
     """File versions and tree listings, content-addressed, over one log."""
 
-    log: BaseLog
-    policy: str = "auto"
-
-    def __post_init__(self) -> None:
+    def __init__(self, log: BaseLog, policy: str = "auto"):
+        self.log = log
+        self.policy = policy
         self._ids: dict[bytes, int] | None = None
 
     def find(self, oid: bytes) -> int | None:

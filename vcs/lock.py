@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
-import socket
 import time
 from collections.abc import Callable
 
@@ -56,7 +55,7 @@ class Lock:
         if left:
             self.warn(f"broke a stale lock left by {left} (no longer running)")
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()} {socket.gethostname()}\n".encode(), 0)
+        os.pwrite(fd, f"{os.getpid()} {os.uname().nodename}\n".encode(), 0)
         return self
 
     def release(self) -> None:

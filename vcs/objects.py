@@ -7,8 +7,7 @@ raises `CorruptError`, and a path that could escape the working tree (absolute,
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import NewType
+from typing import NamedTuple, NewType
 
 import xxhash
 
@@ -80,8 +79,7 @@ def _escape(c: str) -> str:
 
 # -- tree listings (manifests) -------------------------------------------------------
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     kind: str        # REGULAR, EXECUTABLE or SYMLINK
     id: ObjectId
 
@@ -139,23 +137,21 @@ def parse_manifest(data: bytes, name: str = "tree listing") -> Manifest:
 
 # -- commits -----------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """A file a commit changed: its new entry, or None when the commit removed it."""
 
     path: bytes
     entry: Entry | None
 
 
-@dataclass(frozen=True)
-class Commit:
+class Commit(NamedTuple):
     parent: ObjectId | None
     manifest: ObjectId
     author: str
     date: int             # seconds since the epoch
     tz: int               # offset from UTC in minutes
     message: str
-    changes: tuple[Change, ...] = field(default=())
+    changes: tuple[Change, ...] = ()
 
 
 COMMIT_MAGIC = b"vcs-commit 1\n"

@@ -7,15 +7,17 @@ markup. Diffs written to a pipe are never wrapped or coloured.
 """
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from vcs.objects import GIT_MODES, show
-from vcs.report import FileDiff, LogEntry, Stats
-from vcs.scan import Scan
+
+if TYPE_CHECKING:
+    from vcs.report import FileDiff, LogEntry, Stats
+    from vcs.scan import Scan
 
 RESET = "\033[0m"
 COLOURS = {"add": "\033[32m", "del": "\033[31m", "hunk": "\033[36m", "head": "\033[1m",
@@ -199,6 +201,7 @@ def name_only(out: Out, ds: list[FileDiff]) -> None:
 
 def stats(out: Out, s: Stats, as_json: bool = False) -> None:
     if as_json:
+        import json
         out.line(json.dumps(stats_dict(s)))
         return
     if out.stdout.isatty():

@@ -16,12 +16,10 @@ switches `.vcs/state` by an atomic rename: that rename is the commit point.
 """
 from __future__ import annotations
 
-import getpass
 import os
-import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 from functools import cached_property
 
 from vcs import config as configmod
@@ -36,8 +34,7 @@ FORMAT = 1
 VCS_DIR = ".vcs"
 
 
-@dataclass(frozen=True)
-class State:
+class State(NamedTuple):
     head: ObjectId | None
     objects: tuple[int, int]  # committed (entries, bytes) of the objects log
     commits: tuple[int, int]
@@ -157,7 +154,8 @@ class Repository:
     def objects(self) -> Objects:
         n, size = self.state.objects
         log = Log(self.path("store"), "objects", n, size, writable=self._writing)
-        return Objects(log, self.policy)
+        # Only writers need the policy (and so the config file).
+        return Objects(log, self.policy if self._writing else "auto")
 
     @cached_property
     def commits(self) -> Log:
@@ -192,7 +190,7 @@ class Repository:
             yield
             objects = self.objects.log.flush()
             commits = self.commits.flush()
-            self.set_state(replace(self.state, objects=objects, commits=commits))
+            self.set_state(self.state._replace(objects=objects, commits=commits))
         except BaseException:
             try:
                 self.objects.log.rollback(*start.objects)
@@ -304,6 +302,8 @@ class Repository:
         return policy
 
     def author(self) -> str:
+        import getpass
+        import socket
         name = os.environ.get("VCS_AUTHOR_NAME") or self.config("user.name")
         email = os.environ.get("VCS_AUTHOR_EMAIL") or self.config("user.email")
         if not name:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from vcs import worktree
 from vcs.dirstate import REMOVED
@@ -21,14 +21,13 @@ from vcs import worktree
 
 # -- log -------------------------------------------------------------------------------
 
-@dataclass
-class LogEntry:
+class LogEntry(NamedTuple):
     rev: int
     id: ObjectId
     parent: int | None
     commit: Commit
-    tags: list[str] = field(default_factory=list)
-    head: bool = False
+    tags: list[str]
+    head: bool
     diffs: list[FileDiff] | None = None  # with --stat or -p
 
 
@@ -49,23 +48,23 @@ def log(repo: Repository, limit: int | None = None, paths: list[str] | None = No
         if scope is not None and not any(in_scope(c.path, scope) for c in commit.changes):
             continue
         info = repo.commit_info(rev)
-        e = LogEntry(rev, ObjectId(info.id), repo.parent_rev(rev), commit,
-                     sorted(tags_by_id.get(info.id, [])), info.id == head)
-        if with_diffs:
-            e.diffs = commit_diffs(repo, rev, commit, scope)
-        entries.append(e)
+        diffs = commit_diffs(repo, rev, commit, scope) if with_diffs else None
+        entries.append(LogEntry(rev, ObjectId(info.id), repo.parent_rev(rev), commit,
+                                sorted(tags_by_id.get(info.id, [])), info.id == head, diffs))
     return entries
 
 
 # -- diffs ------------------------------------------------------------------------------
 
-@dataclass
 class FileDiff:
-    path: bytes
-    old: Entry | None
-    new: Entry | None
-    old_data: bytes | None = None
-    new_data: bytes | None = None
+    """A file that differs between two sides; its data is loaded on demand."""
+
+    __slots__ = ("path", "old", "new", "old_data", "new_data")
+
+    def __init__(self, path: bytes, old: Entry | None, new: Entry | None):
+        self.path, self.old, self.new = path, old, new
+        self.old_data: bytes | None = None
+        self.new_data: bytes | None = None
 
 
 def commit_diffs(repo: Repository, rev: int, commit: Commit | None = None,
@@ -157,20 +156,18 @@ def cat(repo: Repository, rev_spec: str, path_arg: str) -> bytes:
 
 # -- stats ---------------------------------------------------------------------------------
 
-@dataclass
 class FileStats:
-    path: bytes
-    versions: int = 0
-    whole: int = 0
-    deltas: int = 0
-    longest_chain: int = 0
-    current_chain: int | None = None  # None: not in HEAD
-    stored: int = 0   # bytes in the store for this file's versions
-    raw: int = 0      # bytes of those versions in full
+    """How one file's versions are stored."""
+
+    def __init__(self, path: bytes):
+        self.path = path
+        self.versions = self.whole = self.deltas = self.longest_chain = 0
+        self.current_chain: int | None = None  # None: not in HEAD
+        self.stored = 0   # bytes in the store for this file's versions
+        self.raw = 0      # bytes of those versions in full
 
 
-@dataclass
-class Stats:
+class Stats(NamedTuple):
     policy: str
     commits: int
     files: list[FileStats]

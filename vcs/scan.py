@@ -4,15 +4,14 @@ missing or untracked, reading only the files whose stat changed.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from vcs import worktree
 from vcs.dirstate import ADDED, NORMAL, REMOVED, Dirstate
 from vcs.objects import ObjectId, content_id
 
 
-@dataclass
-class Seen:
+class Seen(NamedTuple):
     """A tracked or untracked file as it is now in the working tree."""
 
     kind: str
@@ -21,16 +20,18 @@ class Seen:
     data: bytes | None = None  # kept only when the caller asked for it
 
 
-@dataclass
 class Scan:
-    modified: list[bytes] = field(default_factory=list)
-    added: list[bytes] = field(default_factory=list)
-    removed: list[bytes] = field(default_factory=list)
-    missing: list[bytes] = field(default_factory=list)
-    untracked: list[bytes] = field(default_factory=list)
-    clean: list[bytes] = field(default_factory=list)
-    seen: dict[bytes, Seen] = field(default_factory=dict)  # files read: modified and added
-    refreshed: bool = False  # the stat cache learned something worth saving
+    """Paths by status, sorted; the files read along the way."""
+
+    def __init__(self) -> None:
+        self.modified: list[bytes] = []
+        self.added: list[bytes] = []
+        self.removed: list[bytes] = []
+        self.missing: list[bytes] = []
+        self.untracked: list[bytes] = []
+        self.clean: list[bytes] = []
+        self.seen: dict[bytes, Seen] = {}  # files read: modified and added
+        self.refreshed = False  # the stat cache learned something worth saving
 
     @property
     def changed(self) -> bool:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import struct
 import zlib
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import xxhash
 
@@ -37,8 +37,7 @@ _SUM = struct.Struct("<Q")
 ENTRY_SIZE = _ENTRY.size + _SUM.size
 
 
-@dataclass(frozen=True)
-class Info:
+class Info(NamedTuple):
     """What the index says about record `n`."""
 
     n: int

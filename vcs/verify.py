@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from vcs import delta
 from vcs import dirstate as dirstatemod
@@ -19,19 +19,18 @@ from vcs.repo import Repository
 from vcs.store import ENTRY_SIZE, NO_BASE
 
 
-@dataclass
-class Problem:
+class Problem(NamedTuple):
     what: str       # "object", "commit", "ref", "file"
     name: str       # id or file name
     message: str
     where: str = ""  # path and revision, when known
 
 
-@dataclass
 class VerifyResult:
-    objects: int = 0
-    commits: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.objects = 0
+        self.commits = 0
+        self.problems: list[Problem] = []
 
     @property
     def ok(self) -> bool:
