@@ -23,5 +23,9 @@ demo: compile
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# vcs against git, hg, RCS and Fossil (slow); e.g. make bench BENCH_ARGS="--quick --only startup"
+bench: $(STAMP)
+	$(BIN)/python tests/benchmarks/bench.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

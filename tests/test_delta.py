@@ -231,6 +231,36 @@ def test_round_trip_property(old, new):
     roundtrip(old, new)
 
 
+small_alphabet = st.lists(st.sampled_from([b"a\n", b"b\n", b"c\n"]), max_size=60)
+
+
+@given(small_alphabet, small_alphabet, st.integers(1, 4))
+@settings(max_examples=200, deadline=None)
+def test_myers_property(x, y, max_cost):
+    # Myers directly, with a tiny cost limit so the give-up path is exercised too.
+    for cost in (max_cost, 0):
+        flags_x, flags_y = delta._myers_changes(x, y, cost)
+        kept_x = [line for line, flag in zip(x, flags_x) if not flag]
+        kept_y = [line for line, flag in zip(y, flags_y) if not flag]
+        assert kept_x == kept_y
+
+
+longer_texts = st.lists(st.sampled_from(LINES + [b"%d\n" % i for i in range(30)]),
+                        max_size=120).map(b"".join)
+
+
+@given(longer_texts, longer_texts)
+@settings(max_examples=150, deadline=None)
+def test_round_trip_property_past_the_scan_budget(old, new):
+    # Past its scan budget, histogram diff splits regions at unique lines at once.
+    saved = delta._SCAN_BUDGET
+    delta._SCAN_BUDGET = -10**9
+    try:
+        roundtrip(old, new)
+    finally:
+        delta._SCAN_BUDGET = saved
+
+
 @given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5),
                           st.lists(st.sampled_from(LINES[:5]), max_size=3)), max_size=6),
        st.integers(0, 2**40), st.integers(0, 2**40))

@@ -13,12 +13,13 @@ from typing import NamedTuple
 from vcs import worktree
 from vcs.dirstate import ADDED, NO_ID, NORMAL, REMOVED, Dirstate, Tracked
 from vcs.errors import NothingToDo, StateError, UsageError
-from vcs.objects import (Change, Commit, Entry, Manifest, ObjectId, check_path, content_id,
+from vcs.history import store_whole
+from vcs.objects import (Change, Commit, Entry, Manifest, ObjectId, check_path, commit_id, content_id,
                          serialize_commit, serialize_manifest, show)
 from vcs.repo import Repository
 from vcs.revisions import resolve
 from vcs.scan import Scan, in_scope, scan
-from vcs.store import NO_BASE, seal, unseal, atomic_write
+from vcs.store import FLAG_SNAPSHOT, NO_BASE, atomic_write, seal, unseal
 
 
 # -- init ----------------------------------------------------------------------------
@@ -162,7 +163,6 @@ def commit(repo: Repository, message: str | Callable[[Scan], str], *, addremove:
 
         head = repo.head_rev()
         parent_manifest = repo.manifest(head)
-        parent_manifest_id = repo.read_commit(head).manifest if head is not None else None
         with repo.transaction():
             objects = repo.objects
             before = len(objects.log)
@@ -177,15 +177,14 @@ def commit(repo: Repository, message: str | Callable[[Scan], str], *, addremove:
             for path in removed:
                 manifest.pop(path, None)
                 changes.append(Change(path, None))
-            mid, _ = objects.put(serialize_manifest(manifest), parent_manifest_id)
+            listing = serialize_manifest(manifest)
             now = int(time.time()) if date is None else date
             record = serialize_commit(Commit(
-                parent=repo.state.head, manifest=mid, author=repo.author(), date=now,
-                tz=_tz_minutes(now), message=text, changes=tuple(sorted(changes, key=lambda c: c.path))))
-            cid = content_id(record)
-            if cid in repo.commit_ids():
-                raise NothingToDo("nothing to commit: an identical commit already exists")
-            repo.commits.append(cid, record, base=head if head is not None else NO_BASE)
+                parent=repo.state.head, tree=content_id(listing), author=repo.author(), date=now,
+                tz=_tz_minutes(now), message=text, changes=tuple(sorted(changes))))
+            cid = commit_id(repo.state.head, record)
+            if cid not in repo.commit_ids():  # (an identical commit: same parent, tree, message, second)
+                _append_commit(repo, cid, record, listing, head)
             new_records = len(objects.log) - before
             repo.state = repo.state._replace(head=cid)
         # The commit is made; now the dirstate follows it.
@@ -198,7 +197,25 @@ def commit(repo: Repository, message: str | Callable[[Scan], str], *, addremove:
             ds.files.pop(path, None)
         ds.parent = cid
         repo.save_dirstate(ds)
-        return CommitResult(len(repo) - 1, cid, changed, removed, new_records)
+        return CommitResult(repo.rev_of(cid), cid, changed, removed, new_records)
+
+
+def _append_commit(repo: Repository, cid: ObjectId, record: bytes, listing: bytes, head: int | None) -> None:
+    """Append the commit; store its tree listing whole when the policy says a new chain starts.
+
+    The commit's changed files are its listing's delta against the parent's, so
+    the listing chain is the chain of commits back to the last whole listing.
+    """
+    parent = repo.commits.info(head) if head is not None else None
+    # Only the chain-length rule applies: the changes are in the commit record anyway,
+    # so a delta costs nothing more, and the listing whole costs its size.
+    if parent is None or store_whole(repo.policy, len(listing), parent):
+        repo.objects.put(listing)
+        repo.commits.append(cid, record, size=len(listing), base=head if head is not None else NO_BASE,
+                            extra_flags=FLAG_SNAPSHOT)
+    else:
+        repo.commits.append(cid, record, size=len(listing), base=parent.n, depth=parent.depth + 1,
+                            chain=parent.chain)
 
 
 def _seen(kind, data, st):

@@ -39,6 +39,8 @@ FORMAT_1 = 1
 
 # Histogram diff ignores lines occurring more often than this in a region (git's value).
 _MAX_OCCURRENCES = 64
+# Lines histogram diff may scan, beyond 4 per input line, before it changes method.
+_SCAN_BUDGET = 20_000
 # Inputs with more lines than this are diffed with the garbage collector paused: the
 # diff allocates many small objects and never makes reference cycles.
 _GC_PAUSE_LINES = 4000
@@ -212,6 +214,12 @@ def _histogram(ax, bx, changed_a, changed_b, offset) -> None:
                 occurrences[v] = [positions, i]
             else:
                 positions.append(i)
+    # Each kept anchor costs a scan of its region, so a diff made of many tiny anchors
+    # (every other line changed, say) is quadratic: git's takes seconds there. Past a
+    # budget of scanned lines, large regions are split at once at all their lines
+    # unique on both sides (patience diff's anchors) instead, and regions without such
+    # lines go to Myers. Ordinary diffs never reach the budget and match git's.
+    budget = 4 * (len(ax) + len(bx)) + _SCAN_BUDGET
     stack = [(0, len(ax), 0, len(bx))]
     while stack:
         a_lo, a_hi, b_lo, b_hi = stack.pop()
@@ -219,7 +227,19 @@ def _histogram(ax, bx, changed_a, changed_b, offset) -> None:
             changed_a[offset + a_lo:offset + a_hi] = b"\1" * (a_hi - a_lo)
             changed_b[offset + b_lo:offset + b_hi] = b"\1" * (b_hi - b_lo)
             continue
-        found = _find_anchor(ax, bx, a_lo, a_hi, b_lo, b_hi, occurrences)
+        if budget < 0 and a_hi - a_lo + b_hi - b_lo > 64:
+            anchors = _unique_anchors(ax, bx, a_lo, a_hi, b_lo, b_hi, occurrences)
+            if not anchors:
+                _myers(ax[a_lo:a_hi], bx[b_lo:b_hi], changed_a, changed_b,
+                       offset + a_lo, offset + b_lo)
+                continue
+            for i, j in reversed(anchors):
+                stack.append((i + 1, a_hi, j + 1, b_hi))
+                a_hi, b_hi = i, j
+            stack.append((a_lo, a_hi, b_lo, b_hi))
+            continue
+        found, visits = _find_anchor(ax, bx, a_lo, a_hi, b_lo, b_hi, occurrences)
+        budget -= visits
         if found is None:
             changed_a[offset + a_lo:offset + a_hi] = b"\1" * (a_hi - a_lo)
             changed_b[offset + b_lo:offset + b_hi] = b"\1" * (b_hi - b_lo)
@@ -232,11 +252,52 @@ def _histogram(ax, bx, changed_a, changed_b, offset) -> None:
             stack.append((a_lo, s1, b_lo, s2))
 
 
+def _unique_anchors(ax, bx, a_lo, a_hi, b_lo, b_hi, occurrences) -> list[tuple[int, int]]:
+    """Line pairs (i, j) unique on both sides of the region: the longest chain in order."""
+    b_counts = Counter(bx[b_lo:b_hi])
+    pairs = []
+    for j in range(b_lo, b_hi):
+        v = bx[j]
+        if b_counts[v] != 1:
+            continue
+        positions = occurrences.get(v)
+        if positions is None:
+            continue
+        if type(positions) is int:
+            if a_lo <= positions < a_hi:
+                pairs.append((positions, j))
+        else:
+            first = bisect_left(positions, a_lo)
+            if first < len(positions) and positions[first] < a_hi and (
+                    first + 1 == len(positions) or positions[first + 1] >= a_hi):
+                pairs.append((positions[first], j))
+    # Longest increasing subsequence of i (pairs come in j order), patience-style.
+    tails: list[int] = []      # smallest last i of a chain of each length
+    tail_pair: list[int] = []  # the pair ending that chain
+    previous = [-1] * len(pairs)
+    for k, (i, _j) in enumerate(pairs):
+        t = bisect_left(tails, i)
+        if t == len(tails):
+            tails.append(i)
+            tail_pair.append(k)
+        else:
+            tails[t] = i
+            tail_pair[t] = k
+        previous[k] = tail_pair[t - 1] if t else -1
+    chain = []
+    k = tail_pair[-1] if tail_pair else -1
+    while k >= 0:
+        chain.append(pairs[k])
+        k = previous[k]
+    chain.reverse()
+    return chain
+
+
 _TOO_COMMON = (-1, -1, -1, -1)
 
 
 def _find_anchor(ax, bx, a_lo, a_hi, b_lo, b_hi, occurrences):
-    """The common run to keep in this region: (s1, e1, s2, e2), None, or _TOO_COMMON."""
+    """(The common run to keep: (s1, e1, s2, e2), None or _TOO_COMMON; lines scanned)."""
     best = None
     best_len = 0
     best_count = _MAX_OCCURRENCES + 1
@@ -258,8 +319,10 @@ def _find_anchor(ax, bx, a_lo, a_hi, b_lo, b_hi, occurrences):
         w_first, w_last = span(w, positions)
         return w_last - w_first
 
+    visits = 0
     j = b_lo
     while j < b_hi:
+        visits += 1
         j_next = j + 1
         v = bx[j]
         positions = get(v)
@@ -306,8 +369,8 @@ def _find_anchor(ax, bx, a_lo, a_hi, b_lo, b_hi, occurrences):
             k = bisect_left(positions, e1, k + 1, last)
         j = j_next
     if has_common and best_count > _MAX_OCCURRENCES:
-        return _TOO_COMMON
-    return best
+        return _TOO_COMMON, visits
+    return best, visits
 
 
 # Myers' O(ND) diff, linear-space form ("An O(ND) Difference Algorithm and Its
@@ -317,7 +380,8 @@ def _find_anchor(ax, bx, a_lo, a_hi, b_lo, b_hi, occurrences):
 # explicit stack). Before that, lines found on one side only are marked changed and
 # dropped: they cannot match, and without this two unrelated files would cost N*M.
 # Past about sqrt(N) edits a split settles for the furthest-reaching frontier point,
-# as git does, so the worst case stays near N*sqrt(N) at the cost of minimality.
+# as git does, so the worst case stays near N*sqrt(N) at the cost of minimality; a
+# budget on the total work bounds even that.
 
 def _myers(x, y, changed_a, changed_b, a_at, b_at) -> None:
     """Mark the changed lines of x (at changed_a[a_at:]) against y (changed_b[b_at:])."""
@@ -342,12 +406,16 @@ def _myers(x, y, changed_a, changed_b, a_at, b_at) -> None:
                     changed[at + pos] = 0
 
 
-def _myers_changes(x: list, y: list) -> tuple[bytearray, bytearray]:
-    """Changed-line flags of x and y for a near-minimal diff."""
+def _myers_changes(x: list, y: list, max_cost: int = 0) -> tuple[bytearray, bytearray]:
+    """Changed-line flags of x and y for a near-minimal diff (max_cost: tests only)."""
     flags_x, flags_y = bytearray(len(x)), bytearray(len(y))
-    max_cost = 256
-    while max_cost * max_cost < len(x) + len(y):
-        max_cost *= 2
+    if not max_cost:
+        max_cost = 256
+        while max_cost * max_cost < len(x) + len(y):
+            max_cost *= 2
+    # Two unrelated texts over a few distinct lines still cost about N*sqrt(N) steps:
+    # past this budget, what is left is reported as replaced (a bigger diff, quickly).
+    budget = 4 * (len(x) + len(y)) + 100_000
     stack = [(0, len(x), 0, len(y))]
     while stack:
         lo1, hi1, lo2, hi2 = stack.pop()
@@ -357,18 +425,20 @@ def _myers_changes(x: list, y: list) -> tuple[bytearray, bytearray]:
         k = _run_backward(x, y, hi1, hi2, min(hi1 - lo1, hi2 - lo2))
         hi1 -= k
         hi2 -= k
-        if lo1 == hi1 or lo2 == hi2:
+        if lo1 == hi1 or lo2 == hi2 or budget < 0:
             flags_x[lo1:hi1] = b"\1" * (hi1 - lo1)
             flags_y[lo2:hi2] = b"\1" * (hi2 - lo2)
             continue
-        mid1, mid2 = _middle_snake(x, y, lo1, hi1, lo2, hi2, max_cost)
+        mid1, mid2, cost = _middle_snake(x, y, lo1, hi1, lo2, hi2, max_cost)
+        budget -= cost * cost
         stack.append((mid1, hi1, mid2, hi2))
         stack.append((lo1, mid1, lo2, mid2))
     return flags_x, flags_y
 
 
-def _middle_snake(x, y, lo1, hi1, lo2, hi2, max_cost) -> tuple[int, int]:
-    """A point (i, j) on a shortest (or, past max_cost, a good) edit path of the box."""
+def _middle_snake(x, y, lo1, hi1, lo2, hi2, max_cost) -> tuple[int, int, int]:
+    """A point (i, j) on a shortest (or, past max_cost, a good) edit path of the box,
+    and the number of edit rounds it took."""
     # Diagonal d holds points with i - j == d; fwd[d] is the furthest i reached on it
     # going forward, bwd[d] the smallest i reached going backward.
     dmin, dmax = lo1 - hi2, hi1 - lo2
@@ -405,7 +475,7 @@ def _middle_snake(x, y, lo1, hi1, lo2, hi2, max_cost) -> tuple[int, int]:
                 j += k
             fwd[d + base] = i
             if odd and bmin <= d <= bmax and bwd[d + base] <= i:
-                return i, j
+                return i, j, cost
 
         if bmin > dmin:
             bmin -= 1
@@ -427,7 +497,7 @@ def _middle_snake(x, y, lo1, hi1, lo2, hi2, max_cost) -> tuple[int, int]:
                 j -= k
             bwd[d + base] = i
             if not odd and fmin <= d <= fmax and i <= fwd[d + base]:
-                return i, j
+                return i, j, cost
 
         if cost >= max_cost:
             # Too expensive to be minimal: split at the frontier point furthest along.
@@ -448,8 +518,8 @@ def _middle_snake(x, y, lo1, hi1, lo2, hi2, max_cost) -> tuple[int, int]:
                 if i + j < best_b:
                     best_b, best_b1 = i + j, i
             if (hi1 + hi2) - best_b < best_f - (lo1 + lo2):
-                return best_f1, best_f - best_f1
-            return best_b1, best_b - best_b1
+                return best_f1, best_f - best_f1, cost
+            return best_b1, best_b - best_b1, cost
 
 
 # --------------------------------------------------------------------------- sliding

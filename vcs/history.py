@@ -92,9 +92,10 @@ class Objects:
         info = self.info(oid, path)
         try:
             chain = self.chain(info)
-            lines = delta.split_lines(self.log.payload(chain[0]))
-            for base, step in zip(chain, chain[1:]):
-                lines = delta.apply_checked(lines, self.log.payload(step), base.size)
+            payloads = self.log.payloads(chain)
+            lines = delta.split_lines(payloads[0])
+            for base, payload in zip(chain, payloads[1:]):
+                lines = delta.apply_checked(lines, payload, base.size)
         except CorruptError as e:
             raise CorruptError(f"cannot rebuild {oid.hex()[:12]}{_for(path)}: {e.message}",
                                hint="run `vcs verify` to see every object affected") from None

@@ -145,37 +145,46 @@ class Change(NamedTuple):
 
 
 class Commit(NamedTuple):
-    parent: ObjectId | None
-    manifest: ObjectId
+    parent: ObjectId | None  # from the commits log's index, not from the record
+    tree: ObjectId           # id of the commit's full tree listing
     author: str
-    date: int             # seconds since the epoch
-    tz: int               # offset from UTC in minutes
+    date: int                # seconds since the epoch
+    tz: int                  # offset from UTC in minutes
     message: str
     changes: tuple[Change, ...] = ()
 
 
-COMMIT_MAGIC = b"vcs-commit 1\n"
+NO_PARENT = bytes(ID_SIZE)
+
+
+def commit_id(parent: bytes | None, record: bytes) -> ObjectId:
+    """A commit's id covers its parent's id and its record, as Mercurial's node ids do."""
+    return content_id((parent or NO_PARENT) + record)
 
 
 def serialize_commit(c: Commit) -> bytes:
-    """Header lines, a blank line, then the message (UTF-8).
+    """Three header lines, the changed files, a blank line, then the message.
 
-    The commit lists the files it changed with their new ids, as Mercurial's
-    changelog lists file names: `log PATH` and `stats` read commits only.
+    The changed files, with their new ids, are the tree listing's delta against
+    the parent's: the listing is rebuilt by replaying them from the nearest
+    commit whose listing is stored whole. `log PATH` and `stats` read commits only.
+
+        tree HEXID
+        author NAME <EMAIL>
+        date SECONDS +HHMM
+        fHEXID path        (x: executable, l: symlink)
+        - path             (removed)
+
+        message
     """
-    out = [COMMIT_MAGIC]
-    if c.parent is not None:
-        out.append(b"parent %s\n" % c.parent.hex().encode())
-    out.append(b"manifest %s\n" % c.manifest.hex().encode())
-    out.append(b"author %s\n" % _one_line(c.author))
-    sign = "-" if c.tz < 0 else "+"
-    out.append(b"date %d %s%02d%02d\n" % (c.date, sign.encode(), abs(c.tz) // 60, abs(c.tz) % 60))
+    sign = b"-" if c.tz < 0 else b"+"
+    out = [b"tree %s\nauthor %s\ndate %d %s%02d%02d\n" % (
+        c.tree.hex().encode(), _one_line(c.author), c.date, sign, abs(c.tz) // 60, abs(c.tz) % 60)]
     for ch in c.changes:
         if ch.entry is None:
-            out.append(b"change -\0%s\n" % ch.path)
+            out.append(b"- %s\n" % ch.path)
         else:
-            out.append(b"change %s%s\0%s\n" % (ch.entry.id.hex().encode(), ch.entry.kind.encode(),
-                                             ch.path))
+            out.append(b"%s%s %s\n" % (ch.entry.kind.encode(), ch.entry.id.hex().encode(), ch.path))
     out.append(b"\n")
     out.append(c.message.encode("utf-8", "surrogateescape"))
     return b"".join(out)
@@ -185,39 +194,46 @@ def _one_line(text: str) -> bytes:
     return text.replace("\n", " ").replace("\r", " ").encode("utf-8", "surrogateescape")
 
 
-def parse_commit(data: bytes, name: str = "commit") -> Commit:
-    if not data.startswith(COMMIT_MAGIC):
-        raise CorruptError(f"{name} is not a commit record")
-    head, sep, message = data[len(COMMIT_MAGIC):].partition(b"\n\n")
+def parse_commit(data: bytes, parent: ObjectId | None = None, name: str = "commit") -> Commit:
+    head, sep, message = data.partition(b"\n\n")
     if not sep:
         raise CorruptError(f"{name} is truncated")
-    fields: dict[str, bytes] = {}
-    changes = []
     try:
-        for line in head.split(b"\n") if head else []:
-            key, _, value = line.partition(b" ")
-            if key == b"change":
-                ref, _, path = value.partition(b"\0")
-                problem = path_problem(path)
-                if problem:
-                    raise CorruptError(f"{name} names a forbidden path {path!r}: {problem}")
-                entry = None if ref == b"-" else Entry(
-                    _kind(ref[-1:]), ObjectId(bytes.fromhex(ref[:-1].decode("ascii"))))
-                changes.append(Change(path, entry))
+        lines = head.split(b"\n")
+        tree, author, date = lines[0], lines[1], lines[2]
+        if not (tree.startswith(b"tree ") and author.startswith(b"author ") and date.startswith(b"date ")):
+            raise ValueError("header lines out of order")
+        changes = []
+        for line in lines[3:]:
+            ref, sp, path = line.partition(b" ")
+            problem = path_problem(path)
+            if problem or not sp:
+                raise CorruptError(f"{name} names a forbidden path {path!r}: {problem or 'no path'}")
+            if ref == b"-":
+                changes.append(Change(path, None))
+            elif len(ref) == 2 * ID_SIZE + 1:
+                changes.append(Change(path, Entry(_kind(ref[:1]), ObjectId(bytes.fromhex(ref[1:].decode())))))
             else:
-                fields[key.decode("ascii")] = value
-        parent = fields.get("parent")
-        date, tz = fields["date"].split(b" ")
+                raise ValueError(f"malformed change line {line[:60]!r}")
+        secs, tz = date[5:].split(b" ")
         tzv = int(tz[1:3]) * 60 + int(tz[3:5])
         return Commit(
-            parent=ObjectId(bytes.fromhex(parent.decode("ascii"))) if parent else None,
-            manifest=ObjectId(bytes.fromhex(fields["manifest"].decode("ascii"))),
-            author=fields["author"].decode("utf-8", "surrogateescape"),
-            date=int(date), tz=-tzv if tz[:1] == b"-" else tzv,
+            parent=parent,
+            tree=ObjectId(bytes.fromhex(tree[5:].decode("ascii"))),
+            author=author[7:].decode("utf-8", "surrogateescape"),
+            date=int(secs), tz=-tzv if tz[:1] == b"-" else tzv,
             message=message.decode("utf-8", "surrogateescape"),
             changes=tuple(changes))
-    except (KeyError, ValueError, IndexError, UnicodeDecodeError) as e:
+    except (ValueError, IndexError, UnicodeDecodeError) as e:
         raise CorruptError(f"{name} is malformed ({type(e).__name__}: {e})") from None
+
+
+def apply_changes(files: Manifest, changes: tuple[Change, ...]) -> None:
+    for ch in changes:
+        if ch.entry is None:
+            files.pop(ch.path, None)
+        else:
+            files[ch.path] = ch.entry
 
 
 def _kind(b: bytes) -> str:

@@ -91,14 +91,12 @@ def file_patch(old_path: bytes | None, new_path: bytes | None,
     """
     if old is None and new is None:
         return b""
-    if old is not None:
-        old_mode = old_mode or "100644"
-        old_path = old_path if old_path is not None else new_path
-    if new is not None:
-        new_mode = new_mode or "100644"
-        new_path = new_path if new_path is not None else old_path
+    old_path = old_path if old_path is not None else new_path
+    new_path = new_path if new_path is not None else old_path
     if old_path is None or new_path is None:
-        raise ValueError("file_patch needs a path for each present side")
+        raise ValueError("file_patch needs a path")
+    old_mode = old_mode or "100644"
+    new_mode = new_mode or "100644"
     if old is not None and new is not None and _file_kind(old_mode) != _file_kind(new_mode):
         return (file_patch(old_path, None, old, None, old_mode, None, context)
                 + file_patch(None, new_path, None, new, None, new_mode, context))

@@ -27,8 +27,9 @@ from vcs import dirstate as dirstatemod
 from vcs.errors import CorruptError, StateError, UsageError
 from vcs.history import POLICIES, Objects
 from vcs.lock import Lock, try_lock
-from vcs.objects import Commit, Manifest, ObjectId, content_id, parse_commit, parse_manifest, show
-from vcs.store import NO_BASE, Info, Log, atomic_write, seal, unseal
+from vcs.objects import (Commit, Manifest, ObjectId, apply_changes, commit_id, content_id, parse_commit,
+                         parse_manifest, serialize_manifest, show)
+from vcs.store import FLAG_SNAPSHOT, NO_BASE, Info, Log, atomic_write, seal, unseal
 
 FORMAT = 1
 VCS_DIR = ".vcs"
@@ -79,7 +80,7 @@ class Repository:
         self.warn = warn or (lambda msg: None)
         self._lock: Lock | None = None
         self._writing = False
-        self._manifests: dict[bytes, Manifest] = {}
+        self._manifests: dict[int, Manifest] = {}
         self._check_format()
         self.state = self._read_state()
 
@@ -223,10 +224,11 @@ class Repository:
     def read_commit(self, rev: int) -> Commit:
         info = self.commits.info(rev)
         data = self.commits.payload(info)
-        if content_id(data) != info.id:
+        parent = None if info.base == NO_BASE else ObjectId(self.commits.info(info.base).id)
+        if commit_id(parent, data) != info.id:
             raise CorruptError(f"commit {rev} ({info.id.hex()[:12]}) does not match its id",
                                hint="run `vcs verify`")
-        return parse_commit(data, f"commit {rev} ({info.id.hex()[:12]})")
+        return parse_commit(data, parent, f"commit {rev} ({info.id.hex()[:12]})")
 
     def rev_of(self, oid: bytes) -> int:
         n = self._commit_ids().get(oid)
@@ -252,15 +254,38 @@ class Repository:
         return None if base == NO_BASE else base
 
     def manifest(self, rev: int | None) -> Manifest:
+        """The tree listing of a revision (do not modify it: it is cached).
+
+        Rebuilt like a file: from the nearest ancestor whose listing is stored
+        whole, replaying each commit's changes, then checked against the tree id.
+        """
         if rev is None:
             return {}
-        commit = self.read_commit(rev)
-        cached = self._manifests.get(commit.manifest)
-        if cached is None:
-            data = self.objects.read(commit.manifest)
-            cached = parse_manifest(data, f"tree listing of revision {rev}")
-            self._manifests[commit.manifest] = cached
-        return cached
+        cached = self._manifests.get(rev)
+        if cached is not None:
+            return cached
+        chain = []
+        r = rev
+        while r not in self._manifests and not self.commits.info(r).flags & FLAG_SNAPSHOT:
+            chain.append(r)
+            r = self.parent_rev(r)
+            if r is None:
+                raise CorruptError(f"revision {rev}: no stored tree listing in its ancestry",
+                                   hint="run `vcs verify`")
+        if r in self._manifests:
+            files = dict(self._manifests[r])
+        else:
+            tree = self.read_commit(r).tree
+            files = parse_manifest(self.objects.read(tree), f"tree listing of revision {r}")
+        commit = None
+        for c in reversed(chain):
+            commit = self.read_commit(c)
+            apply_changes(files, commit.changes)
+        if commit is not None and content_id(serialize_manifest(files)) != commit.tree:
+            raise CorruptError(f"the tree listing of revision {rev} rebuilds to the wrong content",
+                               hint="run `vcs verify`")
+        self._manifests[rev] = files
+        return files
 
     # -- tags ---------------------------------------------------------------------------
 

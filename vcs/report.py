@@ -16,6 +16,7 @@ from vcs.objects import Commit, Entry, Manifest, ObjectId, show
 from vcs.repo import Repository
 from vcs.revisions import resolve
 from vcs.scan import in_scope, scan
+from vcs.store import FLAG_SNAPSHOT
 from vcs import worktree
 
 
@@ -189,7 +190,8 @@ def stats(repo: Repository, paths: list[str] | None = None) -> Stats:
     manifests: set[bytes] = set()
     for rev in range(len(repo)):
         commit = repo.read_commit(rev)
-        manifests.add(commit.manifest)
+        if repo.commit_info(rev).flags & FLAG_SNAPSHOT:
+            manifests.add(commit.tree)
         for c in commit.changes:
             if c.entry is not None and in_scope(c.path, scope):
                 per_path.setdefault(c.path, set()).add(c.entry.id)

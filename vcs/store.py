@@ -10,7 +10,7 @@ repository's state file (switched atomically, after an fsync) says how many
 entries and bytes are committed, and readers never look further. A writer that
 crashed leaves bytes past that end, which the next writer truncates away.
 
-Every entry carries an xxh64 of itself and of its payload, so a flipped bit
+Every entry carries an xxh32 of itself and of its payload, so a flipped bit
 anywhere is found and named. `MemoryLog` is the in-memory twin with the same
 contract (tests/test_store.py runs one suite against both).
 """
@@ -27,13 +27,16 @@ from vcs.errors import CorruptError, StateError
 
 NO_BASE = 0xFFFFFFFF
 
-FLAG_ZLIB = 1   # payload is zlib-compressed
-FLAG_DELTA = 2  # payload is a delta against `base` (else the whole text)
+FLAG_ZLIB = 1      # payload is deflate-compressed
+FLAG_DELTA = 2     # payload is a delta against `base` (else the whole text)
+FLAG_SNAPSHOT = 4  # commits log: the commit's tree listing is stored whole
 
-# id, offset, stored length, payload length, text size, base, depth, chain bytes, flags,
-# payload sum | entry sum
-_ENTRY = struct.Struct("<16sQQQQIIQB3xQ")
-_SUM = struct.Struct("<Q")
+MAX_U32 = 0xFFFFFFFF
+
+# id, offset, stored length, payload length, text size, base, depth, chain bytes
+# (saturating), flags, xxh32 of the stored payload | xxh32 of the entry: 64 bytes.
+_ENTRY = struct.Struct("<16sQIIQIIIB3xI")
+_SUM = struct.Struct("<I")
 ENTRY_SIZE = _ENTRY.size + _SUM.size
 
 
@@ -58,13 +61,25 @@ class Info(NamedTuple):
 
 
 def compress(data: bytes) -> tuple[bytes, int]:
-    """zlib only where it makes the record smaller."""
-    if len(data) < 64:
+    """Raw deflate, only where it makes the record smaller.
+
+    No zlib header or adler32: the entry's own checksum covers the stored bytes.
+    """
+    if len(data) < 32:
         return data, 0
-    packed = zlib.compress(data, 6)
+    c = zlib.compressobj(9 if len(data) < (1 << 20) else 6, zlib.DEFLATED, -15)
+    packed = c.compress(data) + c.flush()
     if len(packed) < len(data):
         return packed, FLAG_ZLIB
     return data, 0
+
+
+def decompress(stored: bytes, length: int) -> bytes:
+    d = zlib.decompressobj(-15)
+    data = d.decompress(stored, length + 1)
+    if not d.eof or d.unused_data:
+        raise zlib.error("trailing or missing data")
+    return data
 
 
 class BaseLog:
@@ -95,25 +110,23 @@ class BaseLog:
             raise CorruptError(f"{self.name}: record {n} does not exist (the log has {len(self)})")
         raw = self._entry_bytes(n)
         body = raw[:_ENTRY.size]
-        if len(raw) != ENTRY_SIZE or _SUM.unpack(raw[_ENTRY.size:])[0] != xxhash.xxh64_intdigest(body):
+        if len(raw) != ENTRY_SIZE or _SUM.unpack(raw[_ENTRY.size:])[0] != xxhash.xxh32_intdigest(body):
             raise CorruptError(f"{self.name}: index entry {n} fails its checksum")
         oid, offset, stored, length, size, base, depth, chain, flags, psum = _ENTRY.unpack(body)
         if offset + stored > self.data_size() or (base != NO_BASE and base >= n):
             raise CorruptError(f"{self.name}: index entry {n} ({oid.hex()[:12]}) points outside the log")
         return Info(n, oid, offset, stored, length, size, base, depth, chain, flags, psum)
 
-    def payload(self, info: Info) -> bytes:
+    def payload(self, info: Info, stored: bytes | None = None) -> bytes:
         """The record's raw payload, checked against its checksum and size."""
-        stored = self._stored(info)
+        if stored is None:
+            stored = self._stored(info)
         what = f"{self.name}: record {info.n} ({info.id.hex()[:12]})"
-        if len(stored) != info.stored or xxhash.xxh64_intdigest(stored) != info.payload_sum:
+        if len(stored) != info.stored or xxhash.xxh32_intdigest(stored) != info.payload_sum:
             raise CorruptError(f"{what} fails its checksum")
         if info.flags & FLAG_ZLIB:
             try:
-                d = zlib.decompressobj()
-                data = d.decompress(stored, info.length + 1)
-                if not d.eof or d.unused_data:
-                    raise zlib.error("trailing or missing data")
+                data = decompress(stored, info.length)
             except zlib.error as e:
                 raise CorruptError(f"{what} does not decompress: {e}") from None
         else:
@@ -122,6 +135,11 @@ class BaseLog:
             raise CorruptError(f"{what} has {len(data)} bytes, its index says {info.length}")
         return data
 
+    def payloads(self, infos: list[Info]) -> list[bytes]:
+        """Several records' payloads; one read covers them all when they lie close together,
+        as a chain's records usually do."""
+        return [self.payload(i) for i in infos]
+
     def ids(self) -> dict[bytes, int]:
         """id -> record number for every record (the last one wins)."""
         return {self._entry_bytes(n)[:16]: n for n in range(len(self))}
@@ -129,7 +147,7 @@ class BaseLog:
     # -- writing ----------------------------------------------------------------
 
     def append(self, oid: bytes, payload: bytes, *, size: int | None = None, base: int = NO_BASE,
-               depth: int = 0, chain: int = 0, delta: bool = False) -> Info:
+               depth: int = 0, chain: int = 0, delta: bool = False, extra_flags: int = 0) -> Info:
         """Append a record for a text of `size` bytes (default: the payload's length).
 
         `chain` is the stored bytes of the chain before this record.
@@ -137,15 +155,18 @@ class BaseLog:
         stored, flags = compress(payload)
         if delta:
             flags |= FLAG_DELTA
+        flags |= extra_flags
         size = len(payload) if size is None else size
+        if len(payload) > MAX_U32:
+            raise StateError(f"{self.name}: a record of {len(payload)} bytes is too large to store",
+                             hint="vcs stores files up to 4 GiB")
         n = len(self)
         offset = self.data_size()
-        psum = xxhash.xxh64_intdigest(stored)
-        body = _ENTRY.pack(oid, offset, len(stored), len(payload), size, base, depth,
-                           chain + len(stored), flags, psum)
-        self._write(body + _SUM.pack(xxhash.xxh64_intdigest(body)), stored)
-        return Info(n, oid, offset, len(stored), len(payload), size, base, depth,
-                    chain + len(stored), flags, psum)
+        psum = xxhash.xxh32_intdigest(stored)
+        chain = min(MAX_U32, chain + len(stored))
+        body = _ENTRY.pack(oid, offset, len(stored), len(payload), size, base, depth, chain, flags, psum)
+        self._write(body + _SUM.pack(xxhash.xxh32_intdigest(body)), stored)
+        return Info(n, oid, offset, len(stored), len(payload), size, base, depth, chain, flags, psum)
 
 
 class MemoryLog(BaseLog):
@@ -256,6 +277,19 @@ class Log(BaseLog):
         if info.n >= self._n:  # written in this transaction, not yet flushed
             return self._pending_dat[info.n - self._n]
         return _pread_all(self._dat_fd, info.stored, info.offset)
+
+    def payloads(self, infos: list[Info]) -> list[bytes]:
+        committed = [i for i in infos if i.n < self._n]
+        if len(committed) < 2:
+            return super().payloads(infos)
+        lo = min(i.offset for i in committed)
+        hi = max(i.offset + i.stored for i in committed)
+        # One read, unless the records are spread over far more bytes than they hold.
+        if hi - lo > 4 * sum(i.stored for i in committed) + (256 << 10):
+            return super().payloads(infos)
+        span = _pread_all(self._dat_fd, hi - lo, lo)
+        return [self.payload(i, span[i.offset - lo:i.offset - lo + i.stored]) if i.n < self._n
+                else self.payload(i) for i in infos]
 
     def _write(self, entry: bytes, stored: bytes) -> int:
         if not self._writable:

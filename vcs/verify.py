@@ -1,9 +1,11 @@
-"""verify: rebuild every stored version and check every record, commit and ref.
+"""verify: rebuild every stored version and every tree listing; check every record,
+commit and ref.
 
 Records are checked in log order. A record's base always comes before it, so
 one pass can keep the rebuilt text of each record that later records still
 need and drop it after its last dependent: a corrupt record fails itself and
-every version rebuilt from it, and no other.
+every version rebuilt from it, and no other. Tree listings are rebuilt the
+same way along the commits, each checked against its commit's tree id.
 """
 from __future__ import annotations
 
@@ -14,9 +16,9 @@ from typing import NamedTuple
 from vcs import delta
 from vcs import dirstate as dirstatemod
 from vcs.errors import CorruptError, VcsError
-from vcs.objects import content_id, parse_manifest, show
+from vcs.objects import Commit, Manifest, apply_changes, content_id, parse_manifest, serialize_manifest, show
 from vcs.repo import Repository
-from vcs.store import ENTRY_SIZE, NO_BASE
+from vcs.store import ENTRY_SIZE, FLAG_SNAPSHOT, NO_BASE
 
 
 class Problem(NamedTuple):
@@ -39,56 +41,63 @@ class VerifyResult:
 
 def verify(repo: Repository, progress: Callable[[int, int], None] | None = None) -> VerifyResult:
     result = VerifyResult()
-    problems = result.problems
-    objects = repo.objects.log
-    commits = repo.commits
-
-    _check_lengths(repo, problems)
-
-    # Commits first: they say which objects are tree listings and name the paths.
+    _check_lengths(repo, result.problems)
+    commits, cids = _check_commits(repo, result)
     where: dict[bytes, str] = {}
-    manifests: dict[bytes, int] = {}
-    cids: dict[bytes, int] = {}
-    for rev in range(len(commits)):
-        try:
-            info = commits.info(rev)
-            cids[info.id] = rev
-            commit = repo.read_commit(rev)
-        except VcsError as e:
-            problems.append(Problem("commit", f"revision {rev}", e.message))
-            continue
-        parent = info.base
-        if commit.parent is None and parent != NO_BASE or \
-                commit.parent is not None and cids.get(commit.parent) != parent:
-            problems.append(Problem("commit", info.id.hex()[:12], "its parent does not match the index",
-                                    f"revision {rev}"))
-        manifests.setdefault(commit.manifest, rev)
+    snapshots: dict[bytes, int] = {}
+    for rev, (commit, flags) in commits.items():
+        if flags & FLAG_SNAPSHOT:
+            snapshots.setdefault(commit.tree, rev)
         for ch in commit.changes:
             if ch.entry is not None and ch.entry.id not in where:
                 where[ch.entry.id] = f"{show(ch.path)} in revision {rev}"
-        result.commits += 1
+    good, texts = _check_objects(repo, result, where, snapshots, progress)
+    _check_trees(repo, result, commits, good, texts)
+    _check_refs(repo, cids, result.problems)
+    return result
 
-    # Every object record, rebuilt and hashed.
-    n_objects = len(objects)
-    bases: list[int] = []
+
+def _check_commits(repo: Repository, result: VerifyResult):
+    """Every commit record: checksums, id, parent. Returns rev -> (commit, flags) and id -> rev."""
+    log = repo.commits
+    commits: dict[int, tuple[Commit, int]] = {}
+    cids: dict[bytes, int] = {}
+    for rev in range(len(log)):
+        try:
+            info = log.info(rev)
+            cids[info.id] = rev
+            commit = repo.read_commit(rev)
+            if info.base == NO_BASE and not info.flags & FLAG_SNAPSHOT:
+                raise CorruptError("a first commit without a stored tree listing")
+        except VcsError as e:
+            result.problems.append(Problem("commit", f"revision {rev}", e.message))
+            continue
+        commits[rev] = (commit, info.flags)
+        result.commits += 1
+    return commits, cids
+
+
+def _check_objects(repo: Repository, result: VerifyResult, where: dict[bytes, str],
+                   snapshots: dict[bytes, int], progress) -> tuple[set[bytes], dict[bytes, bytes]]:
+    """Rebuild every record; return the ids that rebuilt fine and the snapshot listings' bytes."""
+    log = repo.objects.log
+    problems = result.problems
+    n_objects = len(log)
     infos = []
     for n in range(n_objects):
         try:
-            info = objects.info(n)
+            infos.append(log.info(n))
         except CorruptError as e:
             infos.append(None)
-            bases.append(NO_BASE)
             problems.append(Problem("object", f"record {n}", e.message))
-            continue
-        infos.append(info)
-        bases.append(info.base if info.is_delta else NO_BASE)
     dependents = [0] * n_objects
-    for b in bases:
-        if b != NO_BASE:
-            dependents[b] += 1
+    for info in infos:
+        if info is not None and info.is_delta:
+            dependents[info.base] += 1
     texts: dict[int, list[bytes]] = {}
     bad: set[int] = set()
-    listing_ids: dict[bytes, list[bytes]] = {}
+    good: set[bytes] = set()
+    listings: dict[bytes, bytes] = {}
     for n, info in enumerate(infos):
         if progress:
             progress(n, n_objects)
@@ -96,12 +105,12 @@ def verify(repo: Repository, progress: Callable[[int, int], None] | None = None)
             bad.add(n)
             continue
         name = info.id.hex()[:12]
-        place = where.get(info.id) or (f"tree listing of revision {manifests[info.id]}"
-                                       if info.id in manifests else "")
+        place = where.get(info.id) or (f"tree listing of revision {snapshots[info.id]}"
+                                       if info.id in snapshots else "")
         try:
             if info.is_delta and info.base in bad:
                 raise CorruptError(f"its delta base (record {info.base}) is corrupt")
-            payload = objects.payload(info)
+            payload = log.payload(info)
             if info.is_delta:
                 base = texts.get(info.base)
                 if base is None:
@@ -112,8 +121,9 @@ def verify(repo: Repository, progress: Callable[[int, int], None] | None = None)
             data = b"".join(lines)
             if len(data) != info.size or content_id(data) != info.id:
                 raise CorruptError("it rebuilds to content that does not match its id")
-            if info.id in manifests:
-                listing_ids[info.id] = [e.id for e in parse_manifest(data, f"tree listing {name}").values()]
+            good.add(info.id)
+            if info.id in snapshots:
+                listings[info.id] = data
             if dependents[n]:
                 texts[n] = lines
         except VcsError as e:
@@ -124,20 +134,48 @@ def verify(repo: Repository, progress: Callable[[int, int], None] | None = None)
             if dependents[info.base] == 0:
                 del texts[info.base]
         result.objects += 1
+    return good, listings
 
-    all_ids = {info.id for info in infos if info is not None}
-    for mid, rev in manifests.items():
-        if mid not in all_ids:
-            problems.append(Problem("object", mid.hex()[:12], "missing from the store",
-                                    f"tree listing of revision {rev}"))
+
+def _check_trees(repo: Repository, result: VerifyResult, commits: dict[int, tuple[Commit, int]],
+                 good: set[bytes], listings: dict[bytes, bytes]) -> None:
+    """Rebuild every revision's tree listing along the commits and check it and its files."""
+    children: dict[int, int] = {}
+    for rev in commits:
+        parent = repo.parent_rev(rev)
+        if parent is not None:
+            children[parent] = children.get(parent, 0) + 1
+    trees: dict[int, Manifest] = {}
+    reported: set[bytes] = set()
+    for rev, (commit, flags) in commits.items():
+        parent = repo.parent_rev(rev)
+        try:
+            if flags & FLAG_SNAPSHOT:
+                if commit.tree not in listings:
+                    raise CorruptError(f"its tree listing {commit.tree.hex()[:12]} is missing or corrupt")
+                files = parse_manifest(listings[commit.tree], f"tree listing of revision {rev}")
+                to_check = files.values()
+            else:
+                if parent not in trees:
+                    raise CorruptError(f"the tree listing of its parent (revision {parent}) is not available")
+                # Linear history: the parent's listing is needed by no one else, so reuse it.
+                files = trees.pop(parent) if children.get(parent) == 1 else dict(trees[parent])
+                apply_changes(files, commit.changes)
+                if content_id(serialize_manifest(files)) != commit.tree:
+                    raise CorruptError("its tree listing rebuilds to the wrong content")
+                to_check = [c.entry for c in commit.changes if c.entry is not None]
+        except VcsError as e:
+            result.problems.append(Problem("commit", repo.commit_info(rev).id.hex()[:12], e.message,
+                                           f"revision {rev}"))
             continue
-        for fid in listing_ids.get(mid, []):
-            if fid not in all_ids:
-                problems.append(Problem("object", fid.hex()[:12], "missing from the store",
-                                        f"listed in revision {rev}"))
-
-    _check_refs(repo, cids, problems)
-    return result
+        for e in to_check:
+            if e.id not in good and e.id not in reported:
+                reported.add(e.id)
+                path = next((p for p, x in files.items() if x == e), b"?")
+                result.problems.append(Problem("object", e.id.hex()[:12], "missing or corrupt",
+                                               f"{show(path)} in revision {rev}"))
+        if children.get(rev):
+            trees[rev] = files
 
 
 def _check_lengths(repo: Repository, problems: list[Problem]) -> None:
