@@ -1,6 +1,8 @@
 """Tests of vcs.delta: line splitting, diff regions, hunks, apply, and the encoded format."""
 from __future__ import annotations
 
+import struct
+
 import gc
 import random
 
@@ -8,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vcs import delta
+from vcs import delta, linediff
 from vcs.errors import DeltaError
 
 
@@ -38,27 +40,26 @@ def roundtrip(old: bytes, new: bytes) -> bytes:
     check_regions(a, b, delta.diff(a, b))
     hunks = delta.make_hunks(a, b)
     assert b"".join(delta.apply(a, hunks)) == new
-    data = delta.encode(hunks, len(old), len(new))
-    assert delta.decode(data, len(a), len(old)) == hunks
+    data = delta.encode(a, hunks, len(new))
+    assert delta.decode(data, a, len(old)) == hunks
     result = delta.apply_checked(a, data, len(old))
     assert result == b, "apply_checked must give the canonical lines"
     assert b"".join(result) == new
     return data
 
 
-def varint(value: int) -> bytes:
-    out = bytearray()
-    delta._put_varint(out, value)
-    return bytes(out)
-
-
-def raw_delta(base_size: int, result_size: int, hunks, count: int | None = None) -> bytes:
-    """A hand-made delta: hunks are (start, end, new_bytes), written as given."""
-    out = bytes([delta.FORMAT_1]) + varint(base_size) + varint(result_size)
-    out += varint(len(hunks) if count is None else count)
-    for start, end, new in hunks:
-        out += varint(start) + varint(end) + varint(len(new)) + new
-    return out
+def raw_delta(base_size: int, result_size: int, hunks, count: int | None = None,
+              lines: list[int] | None = None, width: int = 1, fmt: int = delta.FORMAT_PLAIN,
+              new_size: int | None = None) -> bytes:
+    """A hand-made plain delta: hunks are (start, end, new_bytes), written as given."""
+    blob = b"".join(new for _, _, new in hunks)
+    counts = lines if lines is not None else [len(delta.split_lines(new)) for _, _, new in hunks]
+    code = {1: "B", 2: "H", 4: "I"}.get(width, "B")
+    table = struct.pack(f"<{3 * len(hunks)}{code}",
+                        *[x for (s, e, _), n in zip(hunks, counts) for x in (s, e, n)])
+    head = struct.pack("<BIIIIB", fmt, base_size, result_size, len(hunks) if count is None else count,
+                       len(blob) if new_size is None else new_size, width)
+    return head + table + blob
 
 
 # --------------------------------------------------------------------------- split_lines
@@ -130,7 +131,7 @@ def test_no_change_is_no_hunks():
     lines = delta.split_lines(LARGE)
     assert delta.diff(lines, list(lines)) == []
     assert delta.make_hunks(lines, lines) == []
-    data = delta.encode([], len(LARGE), len(LARGE))
+    data = delta.encode(delta.split_lines(LARGE), [], len(LARGE))
     assert delta.apply_checked(lines, data, len(LARGE)) == lines
 
 
@@ -237,9 +238,9 @@ small_alphabet = st.lists(st.sampled_from([b"a\n", b"b\n", b"c\n"]), max_size=60
 @given(small_alphabet, small_alphabet, st.integers(1, 4))
 @settings(max_examples=200, deadline=None)
 def test_myers_property(x, y, max_cost):
-    # Myers directly, with a tiny cost limit so the give-up path is exercised too.
+    # Myers directly, with a tiny cost limit so the settle-for-less path is exercised.
     for cost in (max_cost, 0):
-        flags_x, flags_y = delta._myers_changes(x, y, cost)
+        flags_x, flags_y = linediff._myers_changes(x, y, [10**9], cost)
         kept_x = [line for line, flag in zip(x, flags_x) if not flag]
         kept_y = [line for line, flag in zip(y, flags_y) if not flag]
         assert kept_x == kept_y
@@ -253,12 +254,12 @@ longer_texts = st.lists(st.sampled_from(LINES + [b"%d\n" % i for i in range(30)]
 @settings(max_examples=150, deadline=None)
 def test_round_trip_property_past_the_scan_budget(old, new):
     # Past its scan budget, histogram diff splits regions at unique lines at once.
-    saved = delta._SCAN_BUDGET
-    delta._SCAN_BUDGET = -10**9
+    saved = linediff._SCAN_BUDGET
+    linediff._SCAN_BUDGET = -10**9
     try:
         roundtrip(old, new)
     finally:
-        delta._SCAN_BUDGET = saved
+        linediff._SCAN_BUDGET = saved
 
 
 @given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5),
@@ -280,8 +281,12 @@ def test_encode_decode_property(raw, base_size, result_size):
     result_size = min(max(result_size, added), base_size + added)
     if not hunks:
         result_size = base_size
-    data = delta.encode(hunks, base_size, result_size)
-    assert delta.decode(data, 40, base_size) == hunks
+    base = [b"base line %d\n" % i for i in range(40)]
+    base_size = sum(map(len, base))
+    result_size = base_size + added - sum(len(line) for s, e, _ in hunks for line in base[s:e])
+    data = delta.encode(base, hunks, result_size)
+    assert delta.decode(data, base, base_size) == hunks
+    assert delta.apply_checked(base, data, base_size) == delta.apply(base, hunks)
 
 
 @given(st.data())
@@ -290,7 +295,7 @@ def test_corrupt_deltas_fail_cleanly(data):
     old = data.draw(texts, label="old")
     new = data.draw(texts, label="new")
     base = delta.split_lines(old)
-    good = delta.encode(delta.make_hunks(base, delta.split_lines(new)), len(old), len(new))
+    good = delta.encode(base, delta.make_hunks(base, delta.split_lines(new)), len(new))
 
     # Any truncation is an error.
     cut = data.draw(st.integers(0, len(good) - 1), label="cut")
@@ -318,7 +323,7 @@ BASE_SIZE = sum(map(len, BASE))
 
 def test_hand_made_delta_is_accepted():
     data = raw_delta(BASE_SIZE, BASE_SIZE + 4, [(1, 2, b"TWO\n"), (3, 3, b"3.5\n")])
-    assert delta.decode(data, 4, BASE_SIZE) == [(1, 2, [b"TWO\n"]), (3, 3, [b"3.5\n"])]
+    assert delta.decode(data, BASE, BASE_SIZE) == [(1, 2, [b"TWO\n"]), (3, 3, [b"3.5\n"])]
     assert b"".join(delta.apply_checked(BASE, data, BASE_SIZE)) == \
         b"one\nTWO\nthree\n3.5\nfour\n"
 
@@ -326,27 +331,31 @@ def test_hand_made_delta_is_accepted():
 @pytest.mark.parametrize("data, message", [
     (b"", "empty"),
     (b"\x07" + raw_delta(BASE_SIZE, BASE_SIZE, [])[1:], "unknown format"),
+    (raw_delta(BASE_SIZE, BASE_SIZE, [])[:5], "truncated"),
+    (raw_delta(BASE_SIZE, BASE_SIZE, [], width=3), "width"),
     (raw_delta(BASE_SIZE + 1, BASE_SIZE + 1, []), "base of 20 bytes"),
     (raw_delta(BASE_SIZE, BASE_SIZE, [(2, 1, b"")]), "after its end"),
     (raw_delta(BASE_SIZE, BASE_SIZE, [(3, 5, b"x\n")]), "past the base"),
     (raw_delta(BASE_SIZE, BASE_SIZE, [(0, 2, b"x\n"), (1, 3, b"y\n")]), "previous hunk"),
     (raw_delta(BASE_SIZE, BASE_SIZE, [(2, 3, b"x\n"), (0, 1, b"y\n")]), "previous hunk"),
     (raw_delta(BASE_SIZE, BASE_SIZE, [(1, 1, b"")]), "changes nothing"),
-    (raw_delta(BASE_SIZE, BASE_SIZE, [(0, 1, b"x"), (2, 3, b"y\n")]), "without newline"),
+    (raw_delta(BASE_SIZE, BASE_SIZE, [(0, 1, b"x"), (2, 3, b"y\n")]), "table says"),
+    (raw_delta(BASE_SIZE, BASE_SIZE, [(0, 1, b"x\ny"), (2, 3, b"")]), "without newline"),
     (raw_delta(BASE_SIZE, BASE_SIZE, [(0, 1, b"x")]), "without newline"),
-    (raw_delta(BASE_SIZE, BASE_SIZE, [], count=2**40), "too short"),
+    (raw_delta(BASE_SIZE, BASE_SIZE, [], count=2**32 - 1), "too short"),
     (raw_delta(BASE_SIZE, BASE_SIZE, [], count=1), "too short"),
-    (raw_delta(BASE_SIZE, BASE_SIZE, [(0, 1, b"")])[:-1] + varint(2**50), "truncated"),
-    (raw_delta(BASE_SIZE, BASE_SIZE, [(0, 1, b"x\n")]) + b"\0", "trailing garbage"),
-    (raw_delta(BASE_SIZE, 2**60, [(0, 1, b"x\n")]), "impossible result size"),
+    (raw_delta(BASE_SIZE, BASE_SIZE, [(0, 1, b"x\n")], new_size=3), "bytes of new lines"),
+    (raw_delta(BASE_SIZE, BASE_SIZE, [(0, 1, b"x\n")]) + b"\0", "bytes of new lines"),
+    (raw_delta(BASE_SIZE, 2**32 - 1, [(0, 1, b"x\n")]), "impossible result size"),
     (raw_delta(BASE_SIZE, BASE_SIZE + 1, []), "impossible result size"),
-    (bytes([1]) + b"\x93\x80\x00" + raw_delta(0, 0, [])[2:], "padded number"),
-    (bytes([1]) + b"\xff" * 10 + b"\x01", "oversized number"),
-    (bytes([1]) + b"\x93", "truncated"),
+    (raw_delta(BASE_SIZE, BASE_SIZE, [(0, 1, b"x\ny\n")], lines=[1]), "table says"),
+    (raw_delta(BASE_SIZE, BASE_SIZE, [(0, 1, b"x\n")], lines=[5]), "new lines in"),
+    (raw_delta(BASE_SIZE, BASE_SIZE + 60, [(0, 0, b"x\n" * 30)], fmt=delta.FORMAT_PACKED), "decompress"),
+    (raw_delta(BASE_SIZE, 2**31, [(0, 1, b"")], new_size=2**31, fmt=delta.FORMAT_PACKED), "more than its data"),
 ])
 def test_bad_deltas_are_refused(data, message):
     with pytest.raises(DeltaError, match=message):
-        delta.decode(data, len(BASE), BASE_SIZE)
+        delta.decode(data, BASE, BASE_SIZE)
     with pytest.raises(DeltaError, match=message):
         delta.apply_checked(BASE, data, BASE_SIZE)
 
@@ -356,7 +365,7 @@ def test_result_size_is_checked_against_the_base():
     good = raw_delta(BASE_SIZE, BASE_SIZE - 2, [(1, 2, b"2\n")])
     assert b"".join(delta.apply_checked(BASE, good, BASE_SIZE)) == b"one\n2\nthree\nfour\n"
     bad = raw_delta(BASE_SIZE, BASE_SIZE - 1, [(1, 2, b"2\n")])
-    delta.decode(bad, len(BASE), BASE_SIZE)  # plausible without the base's lines
+    delta.decode(bad, BASE, BASE_SIZE)  # the shape is plausible
     with pytest.raises(DeltaError, match="result would be"):
         delta.apply_checked(BASE, bad, BASE_SIZE)
 
@@ -364,7 +373,7 @@ def test_result_size_is_checked_against_the_base():
 def test_insertion_after_unterminated_last_line_is_refused():
     base = [b"one\n", b"two"]
     data = raw_delta(7, 11, [(2, 2, b"new\n")])
-    delta.decode(data, 2, 7)  # the shape is fine; the base's last line is the problem
+    delta.decode(data, base, 7)  # the shape is fine; the base's last line is the problem
     with pytest.raises(DeltaError, match="no newline"):
         delta.apply_checked(base, data, 7)
 
@@ -372,4 +381,4 @@ def test_insertion_after_unterminated_last_line_is_refused():
 def test_delta_error_is_a_corrupt_error():
     from vcs.errors import CorruptError
     with pytest.raises(CorruptError):
-        delta.decode(b"", 0, 0)
+        delta.decode(b"", [], 0)

@@ -111,10 +111,7 @@ def check_patch_p1(tmp: Path, old: Tree, new: Tree, data: bytes) -> None:
     result = subprocess.run([PATCH, "-p1", "--batch", "--silent"], cwd=folder, input=data,
                             capture_output=True)
     assert result.returncode == 0, (result.stdout + result.stderr).decode(errors="replace")
-    got = read_tree(folder)
-    # GNU patch leaves no backup files with --batch --silent, but be exact about it.
-    assert {p: v for p, v in got.items() if not p.endswith((b".orig", b".rej"))} == new
-    assert got == new
+    assert read_tree(folder) == new
 
 
 # --------------------------------------------------------------------------- trees
@@ -127,7 +124,8 @@ SOURCE = b"".join(
     b"def function_%d(x):\n    y = x + %d\n    return y\n\n" % (i, i) for i in range(40))
 SOURCE_EDITED = (SOURCE.replace(b"y = x + 3\n", b"y = x * 3\n")
                  .replace(b"def function_30(x):\n", b"def function_30(x, z=0):\n")
-                 .replace(b"    return y\n\ndef function_31", b"    return y + z\n\ndef function_31"))
+                 .replace(b"    return y\n\ndef function_31",
+                          b"    return y + z\n\ndef function_31"))
 
 OLD: Tree = {
     b"modified.py": (SOURCE, "100644"),
@@ -209,10 +207,17 @@ def test_git_apply_with_quoted_names(tmp_path):
     check_git_apply(tmp_path, QUOTED_OLD, QUOTED_NEW, tree_patch(QUOTED_OLD, QUOTED_NEW))
 
 
+# Without git's "index" line (which carries the mode and blob ids) GNU patch refuses to
+# patch a symlink in place and takes the deletion of an empty file for a reversed patch.
+NEEDS_INDEX_LINE = (b"link", b"empty_deleted")
+
+
 def test_patch_p1_turns_old_into_new(tmp_path):
     if PATCH is None:
         pytest.skip("patch is not installed")
-    check_patch_p1(tmp_path, OLD, NEW, tree_patch(OLD, NEW))
+    old = {p: v for p, v in OLD.items() if p not in NEEDS_INDEX_LINE}
+    new = {p: v for p, v in NEW.items() if p not in NEEDS_INDEX_LINE}
+    check_patch_p1(tmp_path, old, new, tree_patch(old, new))
 
 
 def random_text(rng: random.Random, n: int) -> bytes:
@@ -247,10 +252,10 @@ def test_random_edits_are_what_git_writes_and_apply(tmp_path):
     rng = random.Random(1234)
     old: Tree = {}
     new: Tree = {}
-    for i in range(60):
-        text = random_text(rng, rng.randrange(0, 120))
-        old[b"f%02d.txt" % i] = (text, "100644")
-        new[b"f%02d.txt" % i] = (random_edit(rng, text), "100644")
+    for i in range(150):
+        text = random_text(rng, rng.randrange(0, 200))
+        old[b"f%03d.txt" % i] = (text, "100644")
+        new[b"f%03d.txt" % i] = (random_edit(rng, text), "100644")
     ours = tree_patch(old, new)
     assert ours == git_tree_diff(tmp_path, old, new)
     check_git_apply(tmp_path, old, new, ours)

@@ -13,7 +13,7 @@ from typing import NamedTuple
 from vcs import worktree
 from vcs.dirstate import ADDED, NO_ID, NORMAL, REMOVED, Dirstate, Tracked
 from vcs.errors import NothingToDo, StateError, UsageError
-from vcs.history import store_whole
+from vcs.history import store_listing_whole
 from vcs.objects import (Change, Commit, Entry, Manifest, ObjectId, check_path, commit_id, content_id,
                          serialize_commit, serialize_manifest, show)
 from vcs.repo import Repository
@@ -207,9 +207,7 @@ def _append_commit(repo: Repository, cid: ObjectId, record: bytes, listing: byte
     the listing chain is the chain of commits back to the last whole listing.
     """
     parent = repo.commits.info(head) if head is not None else None
-    # Only the chain-length rule applies: the changes are in the commit record anyway,
-    # so a delta costs nothing more, and the listing whole costs its size.
-    if parent is None or store_whole(repo.policy, len(listing), parent):
+    if store_listing_whole(repo.policy, len(listing), parent):
         repo.objects.put(listing)
         repo.commits.append(cid, record, size=len(listing), base=head if head is not None else NO_BASE,
                             extra_flags=FLAG_SNAPSHOT)

@@ -16,12 +16,19 @@ from vcs.store import NO_BASE, BaseLog, Info
 
 POLICIES = ("auto", "delta", "full")
 
-# Measured on these machines (DESIGN.md): replaying one delta costs about 1.3 us,
-# reading and decompressing a whole version about 2.5 ns per byte. A chain of
-# about size/1000 deltas therefore costs as much as reading the version whole.
-BYTES_PER_DELTA = 1000
-MIN_CHAIN = 16       # below this, replay is lost in the noise of starting a process
-MAX_CHAIN = 1000     # Mercurial's cap
+# The cost model behind the chain-length rule, measured on these machines
+# (tests/benchmarks): replaying one delta (read, check, decode, apply in place)
+# costs about 12 us whatever the file's size; reading a version whole costs about
+# 15 us plus 8 ns per byte (read, check, decompress, split into lines).
+DELTA_US = 12
+WHOLE_US = 15
+WHOLE_NS_PER_BYTE = 8
+# A chain may cost up to this many whole reads to replay. Whole versions are
+# several times larger than a file's deltas put together, so trading a little
+# replay for fewer of them is what keeps the store small; a checkout then costs
+# at most about REPLAY_RATIO + 1 whole reads per file.
+REPLAY_RATIO = 3
+MAX_CHAIN = 1000      # Mercurial's cap
 CHAIN_READ_RATIO = 2  # Mercurial: refuse a chain that reads more than 2x the text
 # Texts this large are never line-diffed: the diff would need several times the
 # file's size in memory (git never deltifies files over 512 MiB either).
@@ -46,7 +53,7 @@ def store_whole(policy: str, size: int, base: Info | None, delta_len: int | None
     # Delta policy: the literal model, however long the chain.
     if policy == "delta":
         return False
-    # Bad delta from chain length: replaying it would cost more than one whole read.
+    # Bad delta from chain length: replaying it would cost more than REPLAY_RATIO whole reads.
     if base.depth + 1 > max_chain(size):
         return True
     if delta_len is None:
@@ -60,8 +67,27 @@ def store_whole(policy: str, size: int, base: Info | None, delta_len: int | None
     return False
 
 
+def store_listing_whole(policy: str, size: int, parent: Info | None) -> bool:
+    """Decide whether a commit's tree listing is stored whole (else its changes are its delta).
+
+    The changes are in the commit record anyway, so a delta costs nothing more:
+    only chain length matters, and a listing's chain is replayed once per command,
+    not once per file, so it may be at least MIN_LISTING_CHAIN long.
+    """
+    if policy == "full" or parent is None:
+        return True
+    if policy == "delta":
+        return False
+    return parent.depth + 1 > max(MIN_LISTING_CHAIN, max_chain(size))
+
+
+MIN_LISTING_CHAIN = 16
+
+
 def max_chain(size: int) -> int:
-    return max(MIN_CHAIN, min(MAX_CHAIN, size // BYTES_PER_DELTA))
+    """The longest chain whose replay costs at most REPLAY_RATIO reads of the whole text."""
+    whole_us = WHOLE_US + size * WHOLE_NS_PER_BYTE / 1000
+    return min(MAX_CHAIN, max(1, int(REPLAY_RATIO * whole_us / DELTA_US)))
 
 
 class Objects:
@@ -95,7 +121,7 @@ class Objects:
             payloads = self.log.payloads(chain)
             lines = delta.split_lines(payloads[0])
             for base, payload in zip(chain, payloads[1:]):
-                lines = delta.apply_checked(lines, payload, base.size)
+                lines = delta.apply_checked(lines, payload, base.size, inplace=True)
         except CorruptError as e:
             raise CorruptError(f"cannot rebuild {oid.hex()[:12]}{_for(path)}: {e.message}",
                                hint="run `vcs verify` to see every object affected") from None
@@ -135,7 +161,7 @@ class Objects:
             return oid, True
         base_lines = self.read_lines(base.id, path)
         new_lines = lines if lines is not None else delta.split_lines(data)
-        payload = delta.encode(delta.make_hunks(base_lines, new_lines), base.size, len(data))
+        payload = delta.encode(base_lines, delta.make_hunks(base_lines, new_lines), len(data), base.size)
         if store_whole(self.policy, len(data), base, len(payload)):
             self._append(oid, data, len(data))
         else:

@@ -138,10 +138,8 @@ def file_patch(old_path: bytes | None, new_path: bytes | None,
     return b"".join(header)
 
 
-def _is_function_line(line: bytes) -> bool:
-    # git's default funcname rule: a line starting with a letter, '_' or '$'.
-    c = line[0]
-    return 65 <= c <= 90 or 97 <= c <= 122 or c == 95 or c == 36
+# git's default funcname rule: a line starting with an ASCII letter, '_' or '$'.
+_FUNCTION_START = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_$")
 
 
 def _range(start: int, count: int) -> bytes:
@@ -181,7 +179,7 @@ def format_hunks(a: list[bytes], b: list[bytes], regions: list[delta.Region],
         # back only to where the previous hunk's search started, and otherwise keeps
         # the previous hunk's name.
         for k in range(s1 - 1, searched_to, -1):
-            if _is_function_line(a[k]):
+            if a[k][0] in _FUNCTION_START:
                 function = a[k][:80].rstrip(b" \t\n\r")
                 break
         searched_to = s1 - 1

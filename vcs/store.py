@@ -152,9 +152,8 @@ class BaseLog:
 
         `chain` is the stored bytes of the chain before this record.
         """
-        stored, flags = compress(payload)
-        if delta:
-            flags |= FLAG_DELTA
+        # A delta compresses itself, against its base's lines (vcs.delta).
+        stored, flags = (payload, FLAG_DELTA) if delta else compress(payload)
         flags |= extra_flags
         size = len(payload) if size is None else size
         if len(payload) > MAX_U32:

@@ -3,13 +3,16 @@
     python tests/benchmarks/bench_diff.py [--click PATH_TO_BARE_CLICK_REPO]
 
 Prints, for each case, our time (split_lines + diff + unified formatting, in process)
-and `git diff --no-index --histogram`'s whole-process time, best of a few runs, and the
-ratio; then, on the history of click's src/click/core.py, the total size of our unified
-diffs of consecutive versions against git's. Cases needing git are skipped without it.
+and `git diff --no-index --histogram`'s whole-process time, best of a few alternating
+runs, their ratio, and whether the hunks are identical; then, on the history of click's
+src/click/core.py, the total size of our unified diffs of consecutive versions against
+git's. The "(extra)" cases are inputs where git's own histogram diff is slow or where
+we trade diff size for bounded time. Comparisons are skipped when git is missing.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import subprocess
@@ -24,6 +27,8 @@ from vcs import delta, patch  # noqa: E402
 
 RUNS = 7
 CLICK_BUNDLE = Path("/work/shared/corpus/click.bundle")
+# git without the user's or the system's configuration (diff.algorithm and the like).
+GIT_ENV = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull)
 
 
 def ours(a: bytes, b: bytes) -> bytes:
@@ -44,12 +49,12 @@ def git_hunks(git: str, folder: Path, a: bytes, b: bytes) -> bytes:
     (folder / "a").write_bytes(a)
     (folder / "b").write_bytes(b)
     out = subprocess.run([git, "diff", "--no-index", "--histogram", "a", "b"],
-                         cwd=folder, capture_output=True).stdout
+                         cwd=folder, capture_output=True, env=GIT_ENV).stdout
     at = out.find(b"\n@@")
     return out[at + 1:] if at >= 0 else b""
 
 
-def make_cases() -> dict[str, tuple[bytes, bytes]]:
+def make_cases() -> list[tuple[str, tuple[bytes, bytes], int]]:
     rng = random.Random(2024)
     text = [f"line {i}: {rng.random():.8f} some text\n" for i in range(100_000)]
     edited = list(text)
@@ -79,20 +84,28 @@ def make_cases() -> dict[str, tuple[bytes, bytes]]:
     def enc(lines: list[str]) -> bytes:
         return "".join(lines).encode()
 
-    return {
-        "100k lines, 100 scattered edits": (enc(text), enc(edited)),
-        "100k lines vs unrelated 100k lines": (enc(text), enc(unrelated)),
-        "100k lines of 5 distinct, 100 edits": (enc(repetitive), enc(repetitive_edited)),
-    }
+    # Beyond the targets: inputs where git's histogram diff is itself slow.
+    alternate_old = [f"keep {i}\n" if i % 2 else f"old {i}\n" for i in range(40_000)]
+    alternate_new = [f"keep {i}\n" if i % 2 else f"new {i}\n" for i in range(40_000)]
+    other_repetitive = [rng.choice(words) for _ in range(100_000)]
+    return [
+        ("100k lines, 100 scattered edits", (enc(text), enc(edited)), RUNS),
+        ("100k lines vs unrelated 100k lines", (enc(text), enc(unrelated)), RUNS),
+        ("100k lines of 5 distinct, 100 edits", (enc(repetitive), enc(repetitive_edited)), RUNS),
+        ("(extra) 40k lines, every other changed", (enc(alternate_old), enc(alternate_new)), 1),
+        ("(extra) 100k of 5 distinct, unrelated", (enc(repetitive), enc(other_repetitive)), 1),
+    ]
 
 
 def click_history(git: str, bare: Path) -> list[bytes]:
     g = [git, "--git-dir", str(bare)]
     out = subprocess.run(g + ["log", "--follow", "--name-only", "--format=%H", "--",
-                              "src/click/core.py"], capture_output=True, check=True).stdout
+                              "src/click/core.py"], capture_output=True, check=True,
+                         env=GIT_ENV).stdout
     words = out.decode().split()
     history = list(zip(words[0::2], words[1::2]))[::-1]  # oldest first, with each path
-    return [subprocess.run(g + ["show", f"{h}:{p}"], capture_output=True, check=True).stdout
+    return [subprocess.run(g + ["show", f"{h}:{p}"], capture_output=True, check=True,
+                           env=GIT_ENV).stdout
             for h, p in history]
 
 
@@ -105,7 +118,7 @@ def main() -> int:
         print("git not found: comparisons skipped")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        for name, (a, b) in make_cases().items():
+        for name, (a, b), runs in make_cases():
             line = f"{name:40s}"
             if git:
                 (folder / "a").write_bytes(a)
@@ -113,16 +126,17 @@ def main() -> int:
                 command = [git, "diff", "--no-index", "--histogram", "a", "b"]
                 # Alternate the two so that noise on a shared machine hits both alike.
                 t_ours = t_git = float("inf")
-                for _ in range(RUNS):
+                for _ in range(runs):
                     t_ours = min(t_ours, best_time(lambda: ours(a, b), 1))
                     t_git = min(t_git, best_time(lambda: subprocess.run(
-                        command, cwd=folder, stdout=subprocess.DEVNULL), 1))
-                same = ours(a, b) == git_hunks(git, folder, a, b)
+                        command, cwd=folder, stdout=subprocess.DEVNULL, env=GIT_ENV), 1))
+                mine, theirs = ours(a, b), git_hunks(git, folder, a, b)
+                same = "identical" if mine == theirs else (
+                    f"{len(mine)} vs {len(theirs)} bytes")
                 line += (f" ours {t_ours * 1000:7.1f} ms   git {t_git * 1000:7.1f} ms"
-                         f"   ratio {t_ours / t_git:4.2f}"
-                         f"   output {'identical' if same else 'differs'}")
+                         f"   ratio {t_ours / t_git:4.2f}   output {same}")
             else:
-                line += f" ours {best_time(lambda: ours(a, b)) * 1000:7.1f} ms"
+                line += f" ours {best_time(lambda: ours(a, b), runs) * 1000:7.1f} ms"
             print(line, flush=True)
 
         if not git:
@@ -133,7 +147,8 @@ def main() -> int:
                 print("click corpus not found: history comparison skipped")
                 return 0
             bare = folder / "click.git"
-            subprocess.run([git, "clone", "-q", "--bare", str(CLICK_BUNDLE), str(bare)], check=True)
+            subprocess.run([git, "clone", "-q", "--bare", str(CLICK_BUNDLE), str(bare)],
+                           check=True, env=GIT_ENV)
         versions = click_history(git, bare)
         ours_size = git_size = identical = 0
         t_ours = 0.0

@@ -79,10 +79,10 @@ def click_core(bundle: Path, limit: int | None, scratch: Path) -> Workload | Non
         if not versions or data != versions[-1]:  # a commit that left the file as it was
             versions.append(data)
     shutil.rmtree(bare.parent, ignore_errors=True)
-    versions = versions[:limit] if limit else versions
-    return Workload("click-core", f"click's src/click/core.py, {len(history)} commits, "
-                    f"{len(versions)} distinct consecutive versions", "core.py", False,
-                    lambda: iter(versions))
+    used = versions[:limit] if limit else versions
+    return Workload("click-core", f"click's src/click/core.py after each of the {len(history)} commits that "
+                    f"changed it: {len(versions)} versions" + (f", the first {len(used)} used" if limit else ""),
+                    "core.py", False, lambda: iter(used))
 
 
 def small_edits(count: int, lines: int = 5000, seed: int = 1) -> Workload:
