@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
-from typing import NamedTuple
 
 from vcs import worktree
 from vcs.dirstate import ADDED, NO_ID, NORMAL, REMOVED, Dirstate, Tracked
@@ -16,6 +14,7 @@ from vcs.errors import NothingToDo, StateError, UsageError
 from vcs.history import store_listing_whole
 from vcs.objects import (Change, Commit, Entry, Manifest, ObjectId, check_path, commit_id, content_id,
                          serialize_commit, serialize_manifest, show)
+from vcs.records import record
 from vcs.repo import Repository
 from vcs.revisions import resolve
 from vcs.scan import Scan, in_scope, scan
@@ -113,15 +112,10 @@ def rm(repo: Repository, paths: list[str], cached: bool = False) -> list[bytes]:
 
 # -- commit --------------------------------------------------------------------------
 
-class CommitResult(NamedTuple):
-    rev: int
-    id: ObjectId
-    changed: list[bytes]
-    removed: list[bytes]
-    new_records: int
+CommitResult = record("CommitResult", "rev id message changed removed new_records")
 
 
-def commit(repo: Repository, message: str | Callable[[Scan], str], *, addremove: bool = False,
+def commit(repo: Repository, message, *, addremove: bool = False,
            paths: list[str] | None = None, date: int | None = None) -> CommitResult:
     """Record the tracked files (or `paths`) as a new revision on top of HEAD."""
     with repo.lock():
@@ -197,7 +191,7 @@ def commit(repo: Repository, message: str | Callable[[Scan], str], *, addremove:
             ds.files.pop(path, None)
         ds.parent = cid
         repo.save_dirstate(ds)
-        return CommitResult(repo.rev_of(cid), cid, changed, removed, new_records)
+        return CommitResult(repo.rev_of(cid), cid, text, changed, removed, new_records)
 
 
 def _append_commit(repo: Repository, cid: ObjectId, record: bytes, listing: bytes, head: int | None) -> None:
@@ -234,12 +228,8 @@ def _tz_minutes(ts: int) -> int:
 
 # -- checkout and restore -----------------------------------------------------------
 
-class CheckoutResult(NamedTuple):
-    rev: int
-    id: ObjectId
-    written: list[bytes]
-    deleted: list[bytes]
-    kept: list[bytes]  # local changes carried over
+# kept: files whose local changes the checkout carried over
+CheckoutResult = record("CheckoutResult", "rev id written deleted kept")
 
 
 def check_no_interrupted_checkout(repo: Repository) -> None:

@@ -1,25 +1,28 @@
-"""The command line: each command parses, makes one api call, makes one render call.
+"""The command line: the `vcs` entry point and the body of every command.
 
-This is the only module that knows click. Errors are `VcsError`s, turned into
-`error: ... / hint: ...` on stderr and the error's exit code in `main`.
+Each command is parse -> one api call -> one render call. Parsing, help and
+usage errors are click's (vcs/clickapp.py, the only module that imports click).
+But importing click costs about 20 ms, more than vcs's own work for most
+commands, so `main` parses the plain forms of the everyday commands itself and
+hands anything else (help, an unknown option, an unusual form) to click.
+tests/test_fastpath.py checks that both read every form the same way.
 """
 from __future__ import annotations
 
 import os
-import re
 import sys
 
-import click
-
-from vcs import __version__
 from vcs.errors import Exit, UsageError, VcsError
 
-# The rest of vcs is imported inside the commands that need it, so `vcs --version`
-# and a mistyped command pay only for click.
 
-REV_ARGS = {"ignore_unknown_options": True}  # so `vcs cat -1 FILE` reads -1 as a revision
-_NEGATIVE = re.compile(r"^-\d+$")
+def __getattr__(name: str):
+    if name == "cli":  # the click group, for tests and tools: vcs.cli.cli
+        from vcs.clickapp import cli
+        return cli
+    raise AttributeError(name)
 
+
+# -- the command bodies: parsed arguments in, an exit code out ---------------------------
 
 def _repo():
     from vcs import render
@@ -27,115 +30,43 @@ def _repo():
     return Repository.find(warn=render.warn)
 
 
-def _check_revs(values: tuple[str, ...] | list[str]) -> None:
-    """With unknown options allowed through, a real typo must still be an error."""
+def _check_revs(values) -> None:
+    """Revision arguments may be negative numbers; any other dash-word is a mistyped option."""
     for v in values:
-        if v.startswith("-") and not _NEGATIVE.match(v):
-            raise click.NoSuchOption(v)
+        if v.startswith("-") and v != "-" and not v[1:].isdigit():
+            raise UsageError(f"no such option: {v}", hint="see `vcs COMMAND --help`")
 
 
-class VcsGroup(click.Group):
-    """Turns our errors into `error:`/`hint:` lines and exit codes, in one place."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except VcsError as e:
-            from vcs import render
-            render.error(e.message, e.hint)
-            ctx.exit(e.exit_code)
-        except KeyboardInterrupt:
-            sys.stderr.write("interrupted\n")
-            ctx.exit(Exit.INTERRUPTED)
-
-
-@click.group(cls=VcsGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="vcs", message="%(prog)s %(version)s")
-@click.option("-C", "directory", metavar="DIR", help="Run as if vcs was started in DIR.")
-def cli(directory: str | None) -> None:
-    """vcs: version control on a log of deltas.
-
-    \b
-    Example:
-      vcs init && vcs commit -A -m "first" && vcs log
-    """
-    if directory:
-        try:
-            os.chdir(directory)
-        except OSError as e:
-            raise UsageError(f"cannot change to {directory}: {e.strerror}") from None
-
-
-@cli.command()
-@click.argument("directory", default=".")
-@click.option("--storage", type=click.Choice(["auto", "delta", "full"]), default="auto",
-              show_default=True, help="How file versions are stored.")
 def init(directory: str, storage: str) -> None:
-    """Create a repository (.vcs/) in DIRECTORY.
-
-    \b
-    Example:
-      vcs init myproject --storage auto
-    """
-    from vcs import api
+    from vcs import api, render
     repo = api.init(directory, storage)
-    click.echo(f"initialized an empty vcs repository in {os.fsdecode(repo.root)}/.vcs (storage: {storage})")
+    render.Out().line(f"initialized an empty vcs repository in {os.fsdecode(repo.root)}/.vcs "
+                      f"(storage: {storage})")
 
 
-@cli.command()
-@click.argument("paths", nargs=-1, required=True)
-def add(paths: tuple[str, ...]) -> None:
-    """Track files; a folder adds the files under it.
-
-    \b
-    Example:
-      vcs add README.md src/
-    """
-    from vcs import api
-    from vcs import render
-    added = api.add(_repo(), list(paths))
-    for p in added:
-        click.echo(f"adding {render.show(p)}")
+def add(paths) -> None:
+    from vcs import api, render
+    render.paths(render.Out(), "adding", api.add(_repo(), list(paths)))
 
 
-@cli.command()
-@click.argument("paths", nargs=-1, required=True)
-@click.option("--cached", is_flag=True, help="Stop tracking but keep the files on disk.")
-def rm(paths: tuple[str, ...], cached: bool) -> None:
-    """Stop tracking files (and delete them, unless --cached).
-
-    \b
-    Example:
-      vcs rm --cached build.log
-    """
-    from vcs import api
-    from vcs import render
-    removed = api.rm(_repo(), list(paths), cached)
-    for p in removed:
-        click.echo(f"removing {render.show(p)}")
+def rm(paths, cached: bool) -> None:
+    from vcs import api, render
+    render.paths(render.Out(), "removing", api.rm(_repo(), list(paths), cached))
 
 
-@cli.command()
-@click.argument("paths", nargs=-1)
-@click.option("-m", "--message", help="The commit message (otherwise $VISUAL or $EDITOR opens).")
-@click.option("-A", "--addremove", is_flag=True, help="Also add untracked files and record missing ones as removed.")
-def commit(paths: tuple[str, ...], message: str | None, addremove: bool) -> None:
-    """Record the tracked files (or PATHS) as a new revision.
-
-    \b
-    Example:
-      vcs commit -A -m "Add the parser"
-    """
-    from vcs import api
-    from vcs import render
+def commit(paths, message: str | None, addremove: bool) -> None:
+    from vcs import api, render
     repo = _repo()
     result = api.commit(repo, message if message is not None else _edit_message,
                         addremove=addremove, paths=list(paths) or None)
-    msg = repo.read_commit(result.rev).message
-    render.committed(render.Out(), result.rev, result.id, msg, len(result.changed), len(result.removed))
+    render.committed(render.Out(), result.rev, result.id, result.message, len(result.changed),
+                     len(result.removed))
 
 
 def _edit_message(scan) -> str:
+    """The message from $VISUAL or $EDITOR, as git asks for it; comment lines dropped."""
+    import click
+
     from vcs import render
     lines = ["", "# Write the commit message. Lines starting with '#' are ignored;",
              "# an empty message aborts the commit.", "#"]
@@ -147,17 +78,8 @@ def _edit_message(scan) -> str:
     return "\n".join(line for line in edited.splitlines() if not line.startswith("#")).strip() + "\n"
 
 
-@cli.command()
-@click.argument("paths", nargs=-1)
-def status(paths: tuple[str, ...]) -> None:
-    """Show modified (M), added (A), removed (R), missing (!) and untracked (?) files.
-
-    \b
-    Example:
-      vcs status src/
-    """
-    from vcs import api
-    from vcs import render
+def status(paths) -> None:
+    from vcs import api, render
     repo = _repo()
     target = api.interrupted_checkout(repo)
     if target is not None:
@@ -165,81 +87,27 @@ def status(paths: tuple[str, ...]) -> None:
     render.status(render.Out(), api.status(repo, list(paths) or None))
 
 
-@cli.command()
-@click.argument("paths", nargs=-1)
-@click.option("-n", "--limit", type=click.IntRange(min=0), help="Show at most N revisions.")
-@click.option("--oneline", is_flag=True, help="One line per revision.")
-@click.option("--stat", is_flag=True, help="Show which files changed and how much.")
-@click.option("-p", "--patch", is_flag=True, help="Show each revision's diff.")
-def log(paths: tuple[str, ...], limit: int | None, oneline: bool, stat: bool, patch: bool) -> None:
-    """Show the history, newest first.
-
-    \b
-    Example:
-      vcs log -n 5 --stat src/
-    """
-    from vcs import report
-    from vcs import render
+def log(paths, limit: int | None, oneline: bool, stat: bool, patch: bool) -> None:
+    from vcs import render, report
     entries = report.log(_repo(), limit, list(paths) or None, with_diffs=stat or patch)
     render.log(render.Out(), entries, oneline, stat, patch)
 
 
-@cli.command(context_settings=REV_ARGS)
-@click.argument("rev")
-@click.option("-f", "--force", is_flag=True, help="Discard uncommitted changes that are in the way.")
 def checkout(rev: str, force: bool) -> None:
-    """Make the working tree equal to revision REV.
-
-    \b
-    Example:
-      vcs checkout -1
-    """
-    from vcs import api
-    from vcs import render
+    from vcs import api, render
     _check_revs([rev])
-    result = api.checkout(_repo(), rev, force)
-    click.echo(f"at revision {result.rev} ({result.id.hex()[:12]}): {render.plural(len(result.written), 'file')} "
-               f"written, {len(result.deleted)} deleted")
-    if result.kept:
-        click.echo(f"kept uncommitted changes in {len(result.kept)} file(s)")
+    render.checked_out(render.Out(), api.checkout(_repo(), rev, force))
 
 
-@cli.command(context_settings=REV_ARGS)
-@click.argument("paths", nargs=-1, required=True)
-@click.option("-r", "--rev", "rev", help="The revision to restore from (default: the checked-out one).")
-def restore(paths: tuple[str, ...], rev: str | None) -> None:
-    """Put files back as they are in a revision.
-
-    \b
-    Example:
-      vcs restore -r 3 README.md
-    """
-    from vcs import api
+def restore(paths, rev: str | None) -> None:
+    from vcs import api, render
     _check_revs(paths)
     restored = api.restore(_repo(), list(paths), rev)
-    click.echo(f"restored {len(restored)} file{'s' * (len(restored) != 1)}")
+    render.Out().line(f"restored {render.plural(len(restored), 'file')}")
 
 
-@cli.command(context_settings=REV_ARGS)
-@click.argument("args", nargs=-1)
-@click.option("--stat", is_flag=True, help="Show a summary of the changes.")
-@click.option("-U", "--unified", "context", type=click.IntRange(min=0), default=3, show_default=True,
-              help="Lines of context.")
-@click.option("--name-only", is_flag=True, help="Only the names of the changed files.")
-@click.option("--exit-code", is_flag=True, help="Exit with 1 if there are differences.")
-def diff(args: tuple[str, ...], stat: bool, context: int, name_only: bool, exit_code: bool) -> None:
-    """Show changes: the working tree against HEAD, or against REV, or REV against REV.
-
-    Paths come after revisions; use -- to separate them if a path looks like a revision.
-
-    \b
-    Examples:
-      vcs diff
-      vcs diff 0 -1 --stat
-      vcs diff HEAD~2 -- src/
-    """
-    from vcs import report
-    from vcs import render
+def diff(args, stat: bool, context: int, name_only: bool, exit_code: bool) -> int:
+    from vcs import render, report
     repo = _repo()
     revs, paths = _split_revs(repo, args)
     changes = report.diff(repo, revs, paths or None, load=not name_only)
@@ -250,143 +118,200 @@ def diff(args: tuple[str, ...], stat: bool, context: int, name_only: bool, exit_
         render.diffstat(out, changes)
     else:
         render.diffs(out, changes, context)
-    if exit_code and changes:
-        sys.exit(Exit.NOTHING)
+    return Exit.NOTHING if exit_code and changes else Exit.OK
 
 
-def _split_revs(repo, args: tuple[str, ...]) -> tuple[list[str], list[str]]:
-    """Leading arguments that name revisions (at most two), then paths."""
-    args_l = list(args)
-    if "--" in args_l:
-        i = args_l.index("--")
-        revs, paths = args_l[:i], args_l[i + 1:]
-        _check_revs(revs)
-        return revs, paths
-    _check_revs(args_l)
+def _split_revs(repo, args) -> tuple[list[str], list[str]]:
+    """Leading arguments that name revisions (at most two), then paths.
+
+    An argument that names an existing file is a path unless it is a negative
+    number; after `--` everything is a path.
+    """
+    args = list(args)
+    if "--" in args:
+        i = args.index("--")
+        _check_revs(args[:i])
+        return args[:i], args[i + 1:]
+    _check_revs(args)
     from vcs.revisions import resolve
-    revs = []
-    for a in args_l[:2]:
-        if os.path.lexists(a) and not _NEGATIVE.match(a):
+    revs: list[str] = []
+    for a in args[:2]:
+        is_number = a[1:].isdigit() and a[:1] == "-"
+        if os.path.lexists(a) and not is_number:
             break
         try:
             resolve(repo, a)
         except VcsError:
-            if revs or not os.path.lexists(a):
-                if len(revs) < 2 and not os.path.lexists(a):
-                    raise
-            break
+            if os.path.lexists(a):
+                break
+            raise
         revs.append(a)
-    return revs, args_l[len(revs):]
+    return revs, args[len(revs):]
 
 
-@cli.command(context_settings=REV_ARGS)
-@click.argument("rev")
-@click.argument("path")
 def cat(rev: str, path: str) -> None:
-    """Print the exact bytes of PATH at revision REV.
-
-    \b
-    Example:
-      vcs cat -1 README.md > old-readme.md
-    """
-    from vcs import report
-    from vcs import render
+    from vcs import render, report
     _check_revs([rev])
     render.Out(color=False).raw(report.cat(_repo(), rev, path))
 
 
-@cli.command(context_settings=REV_ARGS)
-@click.argument("rev", default="HEAD")
-@click.option("--stat", is_flag=True, help="A summary instead of the diff.")
-@click.option("-U", "--unified", "context", type=click.IntRange(min=0), default=3, help="Lines of context.")
 def show(rev: str, stat: bool, context: int) -> None:
-    """Show a revision's metadata and its diff against its parent.
-
-    \b
-    Example:
-      vcs show HEAD~1
-    """
-    from vcs import report
-    from vcs import render
+    from vcs import render, report
     _check_revs([rev])
-    entry = report.show_rev(_repo(), rev)
-    render.log(render.Out(), [entry], stat=stat, patch=not stat, context=context)
+    render.log(render.Out(), [report.show_rev(_repo(), rev)], stat=stat, patch=not stat, context=context)
 
 
-@cli.command(context_settings=REV_ARGS)
-@click.argument("name")
-@click.argument("rev", required=False)
-@click.option("-f", "--force", is_flag=True, help="Move the tag if it exists.")
 def tag(name: str, rev: str | None, force: bool) -> None:
-    """Name revision REV (default: the checked-out one).
-
-    \b
-    Example:
-      vcs tag v1.0 -1
-    """
-    from vcs import api
-    from vcs import render
+    from vcs import api, render
     if rev is not None:
         _check_revs([rev])
     name, n = api.tag(_repo(), name, rev, force)
-    click.echo(f"tagged revision {n} as {render.text(name)}")
+    render.Out().line(f"tagged revision {n} as {render.text(name)}")
 
 
-@cli.command()
 def tags() -> None:
-    """List tags, newest revision first.
-
-    \b
-    Example:
-      vcs tags
-    """
-    from vcs import report
-    from vcs import render
+    from vcs import render, report
     render.tags(render.Out(), report.tags(_repo()))
 
 
-@cli.command()
-@click.argument("paths", nargs=-1)
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def stats(paths: tuple[str, ...], as_json: bool) -> None:
-    """Show how each file's versions are stored: whole, deltas, chains, bytes.
-
-    \b
-    Example:
-      vcs stats --json
-    """
-    from vcs import report
-    from vcs import render
+def stats(paths, as_json: bool) -> None:
+    from vcs import render, report
     render.stats(render.Out(), report.stats(_repo(), list(paths) or None), as_json)
 
 
-@cli.command()
-def verify() -> None:
-    """Rebuild every stored version and check every record, commit and ref.
-
-    \b
-    Example:
-      vcs verify
-    """
+def verify() -> int:
     from vcs import render
     from vcs.verify import verify as run_verify
     result = run_verify(_repo())
     render.verify(render.Out(), result)
-    if not result.ok:
-        sys.exit(Exit.CORRUPT)
+    return Exit.OK if result.ok else Exit.CORRUPT
+
+
+def run(body, params: dict) -> int:
+    """Run a command body; our errors become `error:`/`hint:` lines and their exit code."""
+    try:
+        return int(body(**params) or 0)
+    except VcsError as e:
+        from vcs import render
+        render.error(e.message, e.hint)
+        return int(e.exit_code)
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return int(Exit.INTERRUPTED)
+
+
+# -- the fast path: plain forms of the everyday commands, without click -----------------
+
+# command: (flags, options with a value, positional arguments); a positional with
+# nargs -1 takes the rest. Every name and default matches vcs/clickapp.py.
+_FAST: dict[str, tuple[dict, dict, list, dict]] = {
+    "commit": ({"-A": "addremove", "--addremove": "addremove"},
+               {"-m": ("message", str), "--message": ("message", str)},
+               [("paths", -1)], {"message": None, "addremove": False}),
+    "status": ({}, {}, [("paths", -1)], {}),
+    "add": ({}, {}, [("paths", -1)], {}),
+    "cat": ({}, {}, [("rev", 1), ("path", 1)], {}),
+    "checkout": ({"-f": "force", "--force": "force"}, {}, [("rev", 1)], {"force": False}),
+    "diff": ({"--stat": "stat", "--name-only": "name_only", "--exit-code": "exit_code"},
+             {"-U": ("context", int), "--unified": ("context", int)}, [("args", -1)],
+             {"stat": False, "name_only": False, "exit_code": False, "context": 3}),
+    "log": ({"--oneline": "oneline", "--stat": "stat", "-p": "patch", "--patch": "patch"},
+            {"-n": ("limit", int), "--limit": ("limit", int)}, [("paths", -1)],
+            {"limit": None, "oneline": False, "stat": False, "patch": False}),
+}
+_TAKES_REVS = {"cat", "checkout", "diff"}
+
+
+def fast_parse(argv: list[str]) -> tuple[str | None, str, dict] | None:
+    """(directory for -C, command, params) for a plain command line, or None for click."""
+    directory = None
+    if len(argv) >= 2 and argv[0] == "-C":
+        directory, argv = argv[1], argv[2:]
+    if not argv or argv[0] not in _FAST:
+        return None
+    name, words = argv[0], argv[1:]
+    flags, options, positionals, defaults = _FAST[name]
+    params = dict(defaults)
+    rest: list[str] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        i += 1
+        if w in flags:
+            params[flags[w]] = True
+            continue
+        value = None
+        if w in options:
+            if i >= len(words):
+                return None
+            value, i = words[i], i + 1
+            key = w
+        elif w.startswith("--") and "=" in w and w.split("=", 1)[0] in options:
+            key, value = w.split("=", 1)
+        elif w[:1] == "-" and w[:2] in options and len(w) > 2 and not w.startswith("--"):
+            key, value = w[:2], w[2:]
+        if value is not None:
+            param, kind = options[key]
+            if kind is int:
+                if not value.isdigit():
+                    return None  # click says what is wrong with it
+                params[param] = int(value)
+            else:
+                params[param] = value
+            continue
+        if w.startswith("-") and w != "-":
+            if name in _TAKES_REVS and w[1:].isdigit():
+                rest.append(w)  # a revision counted back from the newest
+                continue
+            return None
+        rest.append(w)
+    for param, nargs in positionals:
+        if nargs == -1:
+            params[param] = tuple(rest)
+            rest = []
+        elif rest:
+            params[param] = rest.pop(0)
+        else:
+            return None
+    if rest or (name == "add" and not params["paths"]):
+        return None
+    return directory, name, params
 
 
 def main() -> None:
+    argv = sys.argv[1:]
     try:
-        cli.main(prog_name="vcs")
+        parsed = fast_parse(argv)
+        if parsed is None:
+            from vcs.clickapp import cli
+            cli.main(args=argv, prog_name="vcs")
+            return
+        directory, name, params = parsed
+        if directory:
+            change_dir(directory)
+        code = run(globals()[name], params)
+        sys.stdout.flush()
+        sys.exit(code)
+    except UsageError as e:
+        from vcs import render
+        render.error(e.message, e.hint)
+        sys.exit(e.exit_code)
     except BrokenPipeError:
         _quiet_broken_pipe()
     except OSError as e:
         # An I/O failure we did not turn into a VcsError (a full disk, say): no traceback.
+        from vcs import render
         name = f" {e.filename!r}" if e.filename else ""
         render.error(f"{e.strerror or e}{name}", "the operation did not complete; the repository "
                      "is as it was before it")
         sys.exit(Exit.ERROR)
+
+
+def change_dir(directory: str) -> None:
+    try:
+        os.chdir(directory)
+    except OSError as e:
+        raise UsageError(f"cannot change to {directory}: {e.strerror}") from None
 
 
 def _quiet_broken_pipe() -> None:

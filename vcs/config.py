@@ -8,12 +8,11 @@ in tables one level deep (`[user] name = "Ada"`).
 from __future__ import annotations
 
 import os
-from typing import Any
 
 from vcs.errors import StateError
 from vcs.store import atomic_write
 
-Config = dict[str, dict[str, Any]]
+Config = dict  # {section: {name: value}}
 
 
 def user_config_path() -> str:
@@ -37,7 +36,7 @@ def load(path: str) -> Config:
     return {k: v for k, v in data.items() if isinstance(v, dict)}
 
 
-def get(configs: list[Config], key: str, default: Any = None) -> Any:
+def get(configs: list[Config], key: str, default=None):
     """Look `section.name` up in each config in turn (most specific first)."""
     section, _, name = key.partition(".")
     for cfg in configs:
@@ -68,7 +67,7 @@ def _key(k: str) -> str:
     return _string(k)
 
 
-def _value(v: Any) -> str:
+def _value(v) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, int | float):

@@ -38,12 +38,12 @@ import struct
 import zlib
 
 from vcs.errors import DeltaError
-from vcs.linediff import Region, diff
 
 __all__ = ["Hunk", "Region", "split_lines", "diff", "make_hunks", "apply", "apply_inplace",
            "encode", "decode", "apply_checked"]
 
 Hunk = tuple[int, int, list[bytes]]  # base[start:end] is replaced by new_lines
+Region = tuple[int, int, int, int]   # a[a1:a2] is replaced by b[b1:b2]
 
 FORMAT_PLAIN = 2
 FORMAT_PACKED = 3
@@ -70,6 +70,13 @@ def split_lines(data: bytes) -> list[bytes]:
     if last:
         lines.append(last)
     return lines
+
+
+def diff(a: list[bytes], b: list[bytes]) -> list[Region]:
+    """Changed regions between two texts' lines (vcs.linediff, imported when first needed:
+    reading history never diffs)."""
+    from vcs.linediff import diff as linediff
+    return linediff(a, b)
 
 
 def make_hunks(a: list[bytes], b: list[bytes], regions: list[Region] | None = None) -> list[Hunk]:

@@ -6,11 +6,9 @@ and exits with the kind's code; nothing else decides exit codes.
 """
 from __future__ import annotations
 
-from enum import IntEnum
 
-
-class Exit(IntEnum):
-    """Process exit codes, documented in the README."""
+class Exit:
+    """Process exit codes, documented in the README (plain ints: enum costs ms to import)."""
 
     OK = 0
     NOTHING = 1        # nothing to commit; differences found with --exit-code

@@ -12,7 +12,6 @@ import errno
 import fcntl
 import os
 import time
-from collections.abc import Callable
 
 from vcs.errors import BusyError, StateError
 

@@ -7,13 +7,12 @@ raises `CorruptError`, and a path that could escape the working tree (absolute,
 """
 from __future__ import annotations
 
-from typing import NamedTuple, NewType
-
 import xxhash
 
 from vcs.errors import CorruptError, UsageError
+from vcs.records import record
 
-ObjectId = NewType("ObjectId", bytes)  # 16 bytes: xxh3-128 of the content
+ObjectId = bytes  # 16 bytes: xxh3-128 of the content
 ID_SIZE = 16
 
 # File kinds as stored in a tree listing, and their git modes (for patches and export).
@@ -79,9 +78,8 @@ def _escape(c: str) -> str:
 
 # -- tree listings (manifests) -------------------------------------------------------
 
-class Entry(NamedTuple):
-    kind: str        # REGULAR, EXECUTABLE or SYMLINK
-    id: ObjectId
+# A file in a tree listing: kind (REGULAR, EXECUTABLE or SYMLINK) and content id.
+Entry = record("Entry", "kind id")
 
 
 Manifest = dict[bytes, Entry]  # path -> entry
@@ -137,21 +135,13 @@ def parse_manifest(data: bytes, name: str = "tree listing") -> Manifest:
 
 # -- commits -----------------------------------------------------------------------
 
-class Change(NamedTuple):
-    """A file a commit changed: its new entry, or None when the commit removed it."""
+# A file a commit changed: its path and new Entry, or None when the commit removed it.
+Change = record("Change", "path entry")
 
-    path: bytes
-    entry: Entry | None
-
-
-class Commit(NamedTuple):
-    parent: ObjectId | None  # from the commits log's index, not from the record
-    tree: ObjectId           # id of the commit's full tree listing
-    author: str
-    date: int                # seconds since the epoch
-    tz: int                  # offset from UTC in minutes
-    message: str
-    changes: tuple[Change, ...] = ()
+# parent: id, from the commits log's index, not from the record; tree: id of the
+# commit's full tree listing; date: seconds since the epoch; tz: minutes east of
+# UTC; changes: a tuple of Change.
+Commit = record("Commit", "parent tree author date tz message changes", defaults=((),))
 
 
 NO_PARENT = bytes(ID_SIZE)

@@ -10,14 +10,10 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from vcs.objects import GIT_MODES, show
 
-if TYPE_CHECKING:
-    from vcs.report import FileDiff, LogEntry, Stats
-    from vcs.scan import Scan
+# Annotations name vcs.report's and vcs.scan's types without importing them.
 
 RESET = "\033[0m"
 COLOURS = {"add": "\033[32m", "del": "\033[31m", "hunk": "\033[36m", "head": "\033[1m",
@@ -79,6 +75,18 @@ def status(out: Out, s: Scan) -> None:
                         ("?", s.untracked)):
         for p in paths:
             out.line(f"{code} {show(p)}")
+
+
+def paths(out: Out, verb: str, items: list[bytes]) -> None:
+    for p in items:
+        out.line(f"{verb} {show(p)}")
+
+
+def checked_out(out: Out, result) -> None:
+    out.line(f"at revision {result.rev} ({result.id.hex()[:12]}): {plural(len(result.written), 'file')} "
+             f"written, {len(result.deleted)} deleted")
+    if result.kept:
+        out.line(f"kept uncommitted changes in {plural(len(result.kept), 'file')}")
 
 
 def committed(out: Out, rev: int, oid: bytes, message: str, changed: int, removed: int) -> None:

@@ -17,16 +17,13 @@ switches `.vcs/state` by an atomic rename: that rename is the commit point.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import NamedTuple
-from functools import cached_property
 
 from vcs import config as configmod
 from vcs import dirstate as dirstatemod
 from vcs.errors import CorruptError, StateError, UsageError
 from vcs.history import POLICIES, Objects
 from vcs.lock import Lock, try_lock
+from vcs.records import record
 from vcs.objects import (Commit, Manifest, ObjectId, apply_changes, commit_id, content_id, parse_commit,
                          parse_manifest, serialize_manifest, show)
 from vcs.store import FLAG_SNAPSHOT, NO_BASE, Info, Log, atomic_write, seal, unseal
@@ -35,10 +32,10 @@ FORMAT = 1
 VCS_DIR = ".vcs"
 
 
-class State(NamedTuple):
-    head: ObjectId | None
-    objects: tuple[int, int]  # committed (entries, bytes) of the objects log
-    commits: tuple[int, int]
+class State(record("State", "head objects commits")):
+    """HEAD's commit id (or None), and the committed (entries, bytes) of each log."""
+
+    __slots__ = ()
 
     def serialize(self) -> bytes:
         head = self.head.hex() if self.head else "-"
@@ -60,6 +57,62 @@ class State(NamedTuple):
             return cls(None if head == "-" else ObjectId(bytes.fromhex(head)), o, c)  # type: ignore[arg-type]
         except (KeyError, ValueError) as e:
             raise CorruptError(f"{path} is malformed: {e}") from None
+
+
+class _cached:
+    """A property computed once per instance (functools.cached_property without
+    importing functools); deleting it from the instance's __dict__ resets it."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.name = fn.__name__
+
+    def __get__(self, obj, cls=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
+
+
+class _Transaction:
+    def __init__(self, repo: Repository):
+        self.repo = repo
+
+    def __enter__(self) -> None:
+        repo = self.repo
+        if repo._lock is None or repo._lock.fd < 0:
+            raise StateError("internal: a transaction needs the lock")
+        repo.state = repo._read_state()  # another writer may have committed since
+        repo._manifests.clear()
+        repo._close_logs()
+        repo._writing = True
+        self.start = repo.state
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        repo = self.repo
+        try:
+            if kind is None:
+                try:
+                    objects = repo.objects.log.flush()
+                    commits = repo.commits.flush()
+                    repo.set_state(repo.state._replace(objects=objects, commits=commits))
+                    return False
+                except BaseException:
+                    self._rollback()
+                    raise
+            self._rollback()
+            return False
+        finally:
+            repo._close_logs()
+            repo._writing = False
+
+    def _rollback(self) -> None:
+        repo = self.repo
+        try:
+            repo.objects.log.rollback(*self.start.objects)
+            repo.commits.rollback(*self.start.commits)
+        finally:
+            repo.state = self.start
 
 
 def find_root(start: bytes) -> bytes | None:
@@ -151,14 +204,14 @@ class Repository:
         except FileNotFoundError:
             raise CorruptError(f"{path} is missing", hint="run `vcs verify`") from None
 
-    @cached_property
+    @_cached
     def objects(self) -> Objects:
         n, size = self.state.objects
         log = Log(self.path("store"), "objects", n, size, writable=self._writing)
         # Only writers need the policy (and so the config file).
         return Objects(log, self.policy if self._writing else "auto")
 
-    @cached_property
+    @_cached
     def commits(self) -> Log:
         n, size = self.state.commits
         return Log(self.path("store"), "commits", n, size, writable=self._writing)
@@ -177,31 +230,10 @@ class Repository:
     def try_lock(self) -> Lock | None:
         return try_lock(self.path("lock"))
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """Append records, then commit them by switching the state file, or roll back."""
-        if self._lock is None or self._lock.fd < 0:
-            raise StateError("internal: a transaction needs the lock")
-        self.state = self._read_state()  # another writer may have committed since
-        self._manifests.clear()
-        self._close_logs()
-        self._writing = True
-        start = self.state
-        try:
-            yield
-            objects = self.objects.log.flush()
-            commits = self.commits.flush()
-            self.set_state(self.state._replace(objects=objects, commits=commits))
-        except BaseException:
-            try:
-                self.objects.log.rollback(*start.objects)
-                self.commits.rollback(*start.commits)
-            finally:
-                self.state = start
-            raise
-        finally:
-            self._close_logs()
-            self._writing = False
+    def transaction(self) -> _Transaction:
+        """`with repo.transaction():` append records, then commit them by switching
+        the state file; on any error, roll the logs back."""
+        return _Transaction(self)
 
     def set_state(self, state: State) -> None:
         atomic_write(self.path("state"), state.serialize())
@@ -311,14 +343,14 @@ class Repository:
 
     # -- config ------------------------------------------------------------------------
 
-    @cached_property
+    @_cached
     def configs(self) -> list[configmod.Config]:
         return [configmod.load(self.path("config.toml")), configmod.load(configmod.user_config_path())]
 
     def config(self, key: str, default=None):
         return configmod.get(self.configs, key, default)
 
-    @cached_property
+    @_cached
     def policy(self) -> str:
         policy = self.config("storage.policy", "auto")
         if policy not in POLICIES:

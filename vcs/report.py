@@ -5,14 +5,13 @@ changes the repository (status may save the stat cache, as git's does).
 """
 from __future__ import annotations
 
-import difflib
 import os
-from typing import NamedTuple
 
 from vcs import worktree
 from vcs.dirstate import REMOVED
 from vcs.errors import UsageError
 from vcs.objects import Commit, Entry, Manifest, ObjectId, show
+from vcs.records import record
 from vcs.repo import Repository
 from vcs.revisions import resolve
 from vcs.scan import in_scope, scan
@@ -22,14 +21,8 @@ from vcs import worktree
 
 # -- log -------------------------------------------------------------------------------
 
-class LogEntry(NamedTuple):
-    rev: int
-    id: ObjectId
-    parent: int | None
-    commit: Commit
-    tags: list[str]
-    head: bool
-    diffs: list[FileDiff] | None = None  # with --stat or -p
+# One revision for `log`: diffs is a list of FileDiff with --stat or -p, else None.
+LogEntry = record("LogEntry", "rev id parent commit tags head diffs", defaults=(None,))
 
 
 def log(repo: Repository, limit: int | None = None, paths: list[str] | None = None,
@@ -148,6 +141,7 @@ def cat(repo: Repository, rev_spec: str, path_arg: str) -> bytes:
     manifest = repo.manifest(rev)
     entry = manifest.get(path)
     if entry is None:
+        import difflib
         close = difflib.get_close_matches(path.decode("utf-8", "replace"),
                                           [p.decode("utf-8", "replace") for p in manifest], n=1)
         raise UsageError(f"{show(path)} is not in revision {rev}",
@@ -168,19 +162,11 @@ class FileStats:
         self.raw = 0      # bytes of those versions in full
 
 
-class Stats(NamedTuple):
-    policy: str
-    commits: int
-    files: list[FileStats]
-    versions: int
-    whole: int
-    deltas: int
-    stored: int       # bytes of file versions in the store
-    raw: int          # bytes of file versions in full
-    listings: int     # tree listing records
-    listing_bytes: int
-    store_bytes: int  # everything under .vcs/, apparent size
-    disk_bytes: int   # everything under .vcs/, blocks on disk
+# The repository's totals: stored = bytes of file versions in the store, raw = the
+# same versions in full, listings = tree listings stored whole, store_bytes and
+# disk_bytes = everything under .vcs/ (apparent size, blocks on disk).
+Stats = record("Stats", "policy commits files versions whole deltas stored raw listings listing_bytes "
+                        "store_bytes disk_bytes")
 
 
 def stats(repo: Repository, paths: list[str] | None = None) -> Stats:

@@ -9,27 +9,31 @@
 """
 from __future__ import annotations
 
-import difflib
-import re
-
 from vcs.errors import UsageError
 from vcs.repo import Repository
 
-_ANCESTOR = re.compile(r"^(.*?)~(\d*)$")
-_HEX = re.compile(r"^[0-9a-fA-F]{4,32}$")
+_HEXDIGITS = frozenset("0123456789abcdefABCDEF")
+
+
+def _is_hex(spec: str) -> bool:
+    return 4 <= len(spec) <= 32 and all(c in _HEXDIGITS for c in spec)
+
+
+def _is_number(spec: str) -> bool:
+    digits = spec[1:] if spec.startswith("-") else spec
+    return digits.isascii() and digits.isdigit()
 
 
 def resolve(repo: Repository, spec: str) -> int:
     """The revision number `spec` names, or a UsageError that says why not."""
     spec = spec.strip()
-    m = _ANCESTOR.match(spec)
-    if m and m.group(1):
-        rev = resolve(repo, m.group(1))
-        steps = int(m.group(2) or 1)
-        for i in range(steps):
+    base, tilde, steps = spec.rpartition("~")
+    if tilde and base and (not steps or steps.isascii() and steps.isdigit()):
+        rev = resolve(repo, base)
+        for i in range(int(steps or 1)):
             parent = repo.parent_rev(rev)
             if parent is None:
-                raise UsageError(f"revision {spec!r} does not exist: {m.group(1)} has only {i} ancestors")
+                raise UsageError(f"revision {spec!r} does not exist: {base} has only {i} ancestors")
             rev = parent
         return rev
     count = len(repo)
@@ -41,15 +45,15 @@ def resolve(repo: Repository, spec: str) -> int:
     tags = repo.tags()
     if spec in tags:
         return repo.rev_of(tags[spec])
-    if re.fullmatch(r"-?\d+", spec):
+    if _is_number(spec):
         n = int(spec)
         rev = n + count if n < 0 else n
         if 0 <= rev < count:  # a number in range is a number, as in Mercurial
             return rev
-        if not _HEX.match(spec):
+        if not _is_hex(spec):
             raise UsageError(f"revision {spec} does not exist",
                              hint=f"revisions go from 0 to {count - 1}" if count else "there are no commits yet")
-    if _HEX.match(spec):
+    if _is_hex(spec):
         prefix = spec.lower()
         hits = [n for oid, n in repo.commit_ids().items() if oid.hex().startswith(prefix)]
         if len(hits) == 1:
@@ -58,6 +62,7 @@ def resolve(repo: Repository, spec: str) -> int:
             ids = ", ".join(repo.commit_info(n).id.hex()[:12] for n in sorted(hits)[:5])
             raise UsageError(f"revision {spec!r} is ambiguous: it matches {ids}",
                              hint="give more digits")
+    import difflib
     names = [*tags, "HEAD"]
     close = difflib.get_close_matches(spec, names, n=1, cutoff=0.5)
     hint = f"did you mean {close[0]!r}?" if close else \

@@ -4,20 +4,16 @@ missing or untracked, reading only the files whose stat changed.
 from __future__ import annotations
 
 import os
-from typing import NamedTuple
 
 from vcs import worktree
 from vcs.dirstate import ADDED, NORMAL, REMOVED, Dirstate
 from vcs.objects import ObjectId, content_id
+from vcs.records import record
 
 
-class Seen(NamedTuple):
-    """A tracked or untracked file as it is now in the working tree."""
-
-    kind: str
-    id: ObjectId
-    st: os.stat_result
-    data: bytes | None = None  # kept only when the caller asked for it
+# A file as it is now in the working tree: kind, content id, lstat, and its bytes
+# when the caller asked to keep them (else None).
+Seen = record("Seen", "kind id st data", defaults=(None,))
 
 
 class Scan:

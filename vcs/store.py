@@ -19,11 +19,10 @@ from __future__ import annotations
 import os
 import struct
 import zlib
-from typing import NamedTuple
-
 import xxhash
 
 from vcs.errors import CorruptError, StateError
+from vcs.records import record
 
 NO_BASE = 0xFFFFFFFF
 
@@ -40,20 +39,17 @@ _SUM = struct.Struct("<I")
 ENTRY_SIZE = _ENTRY.size + _SUM.size
 
 
-class Info(NamedTuple):
-    """What the index says about record `n`."""
+class Info(record("Info", "n id offset stored length size base depth chain flags payload_sum")):
+    """What the index says about record `n`.
 
-    n: int
-    id: bytes
-    offset: int
-    stored: int       # bytes in the .dat file (compressed or not)
-    length: int       # bytes of the payload once decompressed (the whole text, or the delta)
-    size: int         # bytes of the text this record stands for
-    base: int         # record this one is a delta against (or a commit's parent), NO_BASE if none
-    depth: int        # deltas to replay from the chain's whole version (0: stored whole)
-    chain: int        # stored bytes read to rebuild this record, its own included
-    flags: int
-    payload_sum: int
+    stored: bytes in the .dat file (compressed or not); length: bytes of the payload
+    once decompressed (the whole text, or the delta); size: bytes of the text this
+    record stands for; base: the record this one is a delta against (or a commit's
+    parent), NO_BASE if none; depth: deltas to replay from the chain's whole version
+    (0: stored whole); chain: stored bytes read to rebuild it, its own included.
+    """
+
+    __slots__ = ()
 
     @property
     def is_delta(self) -> bool:

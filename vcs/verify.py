@@ -10,22 +10,19 @@ same way along the commits, each checked against its commit's tree id.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from typing import NamedTuple
 
 from vcs import delta
 from vcs import dirstate as dirstatemod
 from vcs.errors import CorruptError, VcsError
 from vcs.objects import Commit, Manifest, apply_changes, content_id, parse_manifest, serialize_manifest, show
+from vcs.records import record
 from vcs.repo import Repository
 from vcs.store import ENTRY_SIZE, FLAG_SNAPSHOT, NO_BASE
 
 
-class Problem(NamedTuple):
-    what: str       # "object", "commit", "ref", "file"
-    name: str       # id or file name
-    message: str
-    where: str = ""  # path and revision, when known
+# what: "object", "commit", "ref" or "file"; name: an id or a file name;
+# where: the path and revision, when known.
+Problem = record("Problem", "what name message where", defaults=("",))
 
 
 class VerifyResult:
@@ -39,7 +36,7 @@ class VerifyResult:
         return not self.problems
 
 
-def verify(repo: Repository, progress: Callable[[int, int], None] | None = None) -> VerifyResult:
+def verify(repo: Repository, progress=None) -> VerifyResult:
     result = VerifyResult()
     _check_lengths(repo, result.problems)
     commits, cids = _check_commits(repo, result)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Iterator
 
 from vcs.errors import StateError
 from vcs.objects import EXECUTABLE, REGULAR, SYMLINK, path_problem, show

@@ -45,6 +45,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import sys
@@ -332,8 +333,8 @@ def startup_case(ctx: Context) -> None:
         rich = {}
         for args in (["--version"], ["status"]):
             result = attempt(lambda: tool.run([python, "-c", RICH_PROBE, *args], ok=None))
-            found = None if failed(result) else result.stderr.rsplit(b"bench-probe rich=", 1)[-1][:1]
-            rich[" ".join(args)] = {b"1": True, b"0": False}.get(found) if found else None
+            found = None if failed(result) else re.search(rb"bench-probe rich=([01])", result.stderr)
+            rich[" ".join(args)] = found.group(1) == b"1" if found else None
     ctx.results["startup"] = {"median_ms": figures, "imports_rich": rich, "runs": reps}
     rows = [[label, ms(v)] for label, v in figures.items()]
     rows += [[f"vcs {a}: imports rich?", "-" if v is None else ("yes" if v else "no")] for a, v in rich.items()]
@@ -412,11 +413,12 @@ def scale_commits_case(ctx: Context) -> None:
     targets = [Target("scale-commits", f"vcs print oldest/middle/newest within 1.3x ({n} commits)",
                       max(own) / min(own) if all(own) else None, 1.3, error=failed(ours))]
     ctx.targets += targets
+    growth_table = table(["tool", *(f"after {c} commits" for c in checkpoints)], growth)
     ctx.report("scale-commits",
                f"{wl.title}. Commit times are medians of the 10 commits around the 100th and of the last 10; "
                f"prints are medians of {ctx.opts.reps} runs. vcs-delta is `vcs init --storage delta`.\n\n"
-               + table(header, body) + "\n" + error_notes(rows) + "\nPrinting the newest version as history grows (median ms):\n\n"
-               + table(["tool", *(f"after {c} commits" for c in checkpoints)], growth)
+               + table(header, body) + "\n" + error_notes(rows)
+               + "\nPrinting the newest version as history grows (median ms):\n\n" + growth_table
                + "\n\n" + targets_table(targets))
 
 

@@ -68,25 +68,33 @@ def run(argv: list[str], cwd: Path, env: dict, ok=(0,), timeout: float = 600.0,
     try:
         p = subprocess.run(full, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
                            capture_output=True, timeout=timeout)
+        seconds = time.perf_counter() - start
     except subprocess.TimeoutExpired as e:
         raise CommandFailed(argv, f"timed out after {timeout:g} s", e.stderr or b"") from None
     except OSError as e:
         raise CommandFailed(argv, f"could not start: {e}") from None
     finally:
-        seconds = time.perf_counter() - start
-    peak = None
-    if rss_file:
-        text = Path(rss_file).read_text().strip()
-        os.unlink(rss_file)
-        digits = text.splitlines()[-1] if text else ""
-        peak = int(digits) if digits.isdigit() else None
+        peak = pop_rss(rss_file)
     if ok is not None and p.returncode not in ok:
         raise CommandFailed(argv, f"exit code {p.returncode}", p.stderr or p.stdout)
     return Result(seconds, p.returncode, p.stdout, p.stderr, peak)
 
 
+def pop_rss(path: str | None) -> int | None:
+    """The peak RSS (KiB) GNU time or RSS_WRAPPER wrote to path (its last line); removes the file."""
+    if path is None:
+        return None
+    lines = Path(path).read_text().split()
+    os.unlink(path)
+    return int(lines[-1]) if lines and lines[-1].isdigit() else None
+
+
 def clean_env(home: Path) -> dict:
-    """An environment that does not depend on this machine: own HOME, fixed authors, no config."""
+    """An environment that does not depend on this machine: own HOME, fixed authors, no config.
+
+    Built from scratch, so PYTHON* variables of the caller (PYTHONDONTWRITEBYTECODE) do not
+    reach vcs: it runs from cached bytecode, as an installed program does.
+    """
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),

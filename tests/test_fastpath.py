@@ -1,0 +1,97 @@
+"""The fast path reads every command line it takes exactly as click would, and
+hands everything else to click; hot commands start without importing click or rich."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from vcs.cli import fast_parse
+
+FORMS = [
+    ["commit", "-m", "msg"], ["commit", "-A", "-m", "msg"], ["commit", "--message", "m", "-A"],
+    ["commit", "--message=x y"], ["commit", "-mfoo"], ["commit", "a", "b", "-m", "x"],
+    ["commit", "-m", "-x"], ["commit", "-m", ""], ["commit"], ["commit", "--addremove", "--", "a"],
+    ["commit", "-Am", "x"], ["commit", "-m"], ["commit", "--bogus"],
+    ["status"], ["status", "a", "b/c"], ["status", "-x"],
+    ["add", "a"], ["add"], ["add", "a", "-"],
+    ["cat", "0", "f"], ["cat", "-1", "f"], ["cat", "HEAD~2", "dir/f"], ["cat", "0"], ["cat", "0", "f", "g"],
+    ["cat", "-x", "f"], ["cat", "--help"],
+    ["checkout", "3"], ["checkout", "-1"], ["checkout", "-1", "--force"], ["checkout", "-f", "v1"],
+    ["checkout"], ["checkout", "a", "b"],
+    ["diff"], ["diff", "0", "-1"], ["diff", "--stat"], ["diff", "-U", "5", "0"], ["diff", "-U5"],
+    ["diff", "--unified=0", "a"], ["diff", "--name-only", "--exit-code"], ["diff", "-U", "-1"],
+    ["diff", "-U", "x"], ["diff", "--", "a"], ["diff", "-1", "-2", "--stat", "path"],
+    ["log"], ["log", "-n", "3"], ["log", "-n3", "--oneline"], ["log", "--limit=2", "-p", "--stat", "a"],
+    ["log", "--patch"], ["log", "-n", "-1"], ["log", "-n"],
+    ["-C", "dir", "status"], ["-C", "dir", "log", "--oneline"], ["-C"],
+    ["--version"], ["--help"], ["verify"], ["tags"], [],
+]
+
+
+def click_parse(argv):
+    """What click makes of argv: (directory, command, params), or None if it refuses."""
+    import warnings
+
+    from vcs.cli import cli
+    try:
+        ctx = cli.make_context("vcs", list(argv), resilient_parsing=False)
+        with warnings.catch_warnings():  # click 8.2 moves the command name from protected_args to args
+            warnings.simplefilter("ignore", DeprecationWarning)
+            words = list(getattr(ctx, "protected_args", [])) + list(ctx.args)
+        name, rest = words[0], words[1:]
+        sub = cli.get_command(ctx, name)
+        subctx = sub.make_context(name, rest, parent=ctx)
+    except BaseException:  # click's usage errors, --help and --version exit
+        return None
+    params = {k: (tuple(v) if isinstance(v, (list, tuple)) else v) for k, v in subctx.params.items()}
+    return ctx.params.get("directory"), name, params
+
+
+@pytest.mark.parametrize("argv", FORMS, ids=lambda a: " ".join(a) or "(none)")
+def test_fast_path_agrees_with_click(argv):
+    fast = fast_parse(list(argv))
+    if fast is None:
+        return  # click handles it, whatever it makes of it
+    assert fast == click_parse(argv)
+
+
+def test_most_forms_are_compared():
+    compared = [a for a in FORMS if fast_parse(list(a)) is not None]
+    assert len(compared) >= 35 and all(click_parse(a) is not None for a in compared)
+
+
+def test_the_everyday_forms_take_the_fast_path():
+    for argv in (["commit", "-A", "-m", "x"], ["status"], ["cat", "-1", "f"], ["checkout", "-1"],
+                 ["diff", "0", "-1"], ["log", "--oneline"], ["add", "f"]):
+        assert fast_parse(argv) is not None, argv
+
+
+PROBE = """
+import sys
+sys.argv = ["vcs"] + sys.argv[1:]
+from vcs.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+sys.stdout.flush()
+print("\\nMODULES", "click" in sys.modules, "rich" in sys.modules, file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("argv", [["status"], ["log", "--oneline"], ["cat", "0", "a"], ["diff"],
+                                  ["commit", "-m", "x"]])
+def test_hot_commands_import_neither_click_nor_rich(repo, argv):
+    repo.write("a", "a\n")
+    repo.vcs("commit", "-A", "-m", "a")
+    repo.write("a", "b\n")
+    p = subprocess.run([sys.executable, "-P", "-c", PROBE, *argv], cwd=repo.root, capture_output=True, text=True)
+    assert "MODULES False False" in p.stderr, p.stderr
+
+
+def test_version_imports_click_but_not_rich(repo):
+    p = subprocess.run([sys.executable, "-P", "-c", PROBE, "--version"], cwd=repo.root, capture_output=True,
+                       text=True)
+    assert p.stdout.startswith("vcs ") and "MODULES True False" in p.stderr, p.stderr

@@ -1,0 +1,124 @@
+"""The click application: every command's options, arguments, help and example.
+
+The only module that imports click. Each command hands its parsed arguments to
+its body in vcs/cli.py, the same body the fast path there calls.
+"""
+from __future__ import annotations
+
+import click
+
+from vcs import __version__, cli as commands
+from vcs.errors import Exit
+
+REV_ARGS = {"ignore_unknown_options": True}  # so `vcs cat -1 FILE` reads -1 as a revision
+
+
+class VcsGroup(click.Group):
+    """Runs command bodies through `commands.run`: errors and exit codes in one place."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(Exit.INTERRUPTED)
+
+
+def _body(name: str):
+    """A click callback that runs the command body `name` and exits with its code."""
+    def callback(**params):
+        code = commands.run(getattr(commands, name), params)
+        if code:
+            click.get_current_context().exit(code)
+    callback.__name__ = name
+    return callback
+
+
+@click.group(cls=VcsGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="vcs", message="%(prog)s %(version)s")
+@click.option("-C", "directory", metavar="DIR", help="Run as if vcs was started in DIR.")
+def cli(directory: str | None) -> None:
+    """vcs: version control on a log of deltas.
+
+    \b
+    Example:
+      vcs init && vcs commit -A -m "first" && vcs log
+    """
+    if directory:
+        code = commands.run(commands.change_dir, {"directory": directory})
+        if code:
+            click.get_current_context().exit(code)
+
+
+def _cmd(name, help, example, params, **settings):
+    cb = _body(name)
+    for p in reversed(params):
+        cb = p(cb)
+    return cli.command(name, help=f"{help}\n\n\b\nExample:\n  {example}", **settings)(cb)
+
+
+_cmd("init", "Create a repository (.vcs/) in DIRECTORY.", "vcs init myproject --storage auto", [
+    click.argument("directory", default="."),
+    click.option("--storage", type=click.Choice(["auto", "delta", "full"]), default="auto",
+                 show_default=True, help="How file versions are stored."),
+])
+_cmd("add", "Track files; a folder adds the files under it.", "vcs add README.md src/", [
+    click.argument("paths", nargs=-1, required=True),
+])
+_cmd("rm", "Stop tracking files (and delete them, unless --cached).", "vcs rm --cached build.log", [
+    click.argument("paths", nargs=-1, required=True),
+    click.option("--cached", is_flag=True, help="Stop tracking but keep the files on disk."),
+])
+_cmd("commit", "Record the tracked files (or PATHS) as a new revision.", 'vcs commit -A -m "Add the parser"', [
+    click.argument("paths", nargs=-1),
+    click.option("-m", "--message", help="The commit message (otherwise $VISUAL or $EDITOR opens)."),
+    click.option("-A", "--addremove", is_flag=True,
+                 help="Also add untracked files and record missing ones as removed."),
+])
+_cmd("status", "Show modified (M), added (A), removed (R), missing (!) and untracked (?) files.",
+     "vcs status src/", [click.argument("paths", nargs=-1)])
+_cmd("log", "Show the history, newest first.", "vcs log -n 5 --stat src/", [
+    click.argument("paths", nargs=-1),
+    click.option("-n", "--limit", type=click.IntRange(min=0), help="Show at most N revisions."),
+    click.option("--oneline", is_flag=True, help="One line per revision."),
+    click.option("--stat", is_flag=True, help="Show which files changed and how much."),
+    click.option("-p", "--patch", is_flag=True, help="Show each revision's diff."),
+])
+_cmd("checkout", "Make the working tree equal to revision REV.", "vcs checkout -1", [
+    click.argument("rev"),
+    click.option("-f", "--force", is_flag=True, help="Discard uncommitted changes that are in the way."),
+], context_settings=REV_ARGS)
+_cmd("restore", "Put files back as they are in a revision.", "vcs restore -r 3 README.md", [
+    click.argument("paths", nargs=-1, required=True),
+    click.option("-r", "--rev", "rev", help="The revision to restore from (default: the checked-out one)."),
+], context_settings=REV_ARGS)
+_cmd("diff", "Show changes: the working tree against HEAD, or against REV, or REV against REV.\n\n"
+     "Revisions come first, then paths; put -- before paths that look like revisions.",
+     "vcs diff 0 -1 --stat", [
+         click.argument("args", nargs=-1),
+         click.option("--stat", is_flag=True, help="Show a summary of the changes."),
+         click.option("-U", "--unified", "context", type=click.IntRange(min=0), default=3,
+                      show_default=True, help="Lines of context."),
+         click.option("--name-only", is_flag=True, help="Only the names of the changed files."),
+         click.option("--exit-code", is_flag=True, help="Exit with 1 if there are differences."),
+     ], context_settings=REV_ARGS)
+_cmd("cat", "Print the exact bytes of PATH at revision REV.", "vcs cat -1 README.md > old-readme.md", [
+    click.argument("rev"),
+    click.argument("path"),
+], context_settings=REV_ARGS)
+_cmd("show", "Show a revision's metadata and its diff against its parent.", "vcs show HEAD~1", [
+    click.argument("rev", default="HEAD"),
+    click.option("--stat", is_flag=True, help="A summary instead of the diff."),
+    click.option("-U", "--unified", "context", type=click.IntRange(min=0), default=3, help="Lines of context."),
+], context_settings=REV_ARGS)
+_cmd("tag", "Name revision REV (default: the checked-out one).", "vcs tag v1.0 -1", [
+    click.argument("name"),
+    click.argument("rev", required=False),
+    click.option("-f", "--force", is_flag=True, help="Move the tag if it exists."),
+], context_settings=REV_ARGS)
+_cmd("tags", "List tags, newest revision first.", "vcs tags", [])
+_cmd("stats", "Show how each file's versions are stored: whole, deltas, chains, bytes.", "vcs stats --json", [
+    click.argument("paths", nargs=-1),
+    click.option("--json", "as_json", is_flag=True, help="Machine-readable output."),
+])
+_cmd("verify", "Rebuild every stored version and check every record, commit and ref.", "vcs verify", [])
