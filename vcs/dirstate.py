@@ -24,30 +24,38 @@ NORMAL, ADDED, REMOVED = "n", "a", "r"
 NO_ID = ObjectId(bytes(ID_SIZE))
 UNCACHED = -1
 
-_MAGIC = b"vcs-dirstate 1\n"
-_ENTRY = struct.Struct("<ccQqQ16sI")  # state, kind, size, mtime_ns, inode, id, path length
+_MAGIC = b"vcs-dirstate 2\n"
+_HEAD = struct.Struct("<16sI")  # parent (zeros: none), number of entries
+# state, kind, mode, size, mtime_ns, inode, id, path length: one fixed-size entry per
+# file, then all the paths one after another, so one struct call reads the table.
+_ENTRY = struct.Struct("<ccIQqQ16sI")
+_STR = {b"n": "n", b"a": "a", b"r": "r", b"f": "f", b"x": "x", b"l": "l"}
 
 
 class Tracked:
-    __slots__ = ("state", "kind", "id", "size", "mtime", "ino")
+    """A tracked file: its state, its kind and id in the parent, and the stat cache
+    (mode, size, mtime_ns, inode) of the working file when it last held exactly that."""
 
-    def __init__(self, state: str, kind: str, id: ObjectId, size: int = 0, mtime: int = UNCACHED,
-                 ino: int = 0):
+    __slots__ = ("state", "kind", "id", "mode", "size", "mtime", "ino")
+
+    def __init__(self, state: str, kind: str, id: ObjectId, mode: int = 0, size: int = 0,
+                 mtime: int = UNCACHED, ino: int = 0):
         self.state, self.kind, self.id = state, kind, id
-        self.size, self.mtime, self.ino = size, mtime, ino
+        self.mode, self.size, self.mtime, self.ino = mode, size, mtime, ino
 
     def __repr__(self) -> str:
-        return f"Tracked({self.state!r}, {self.kind!r}, {self.id.hex()[:12]}, {self.size}, {self.mtime}, {self.ino})"
+        return (f"Tracked({self.state!r}, {self.kind!r}, {self.id.hex()[:12]}, {self.mode:o}, {self.size}, "
+                f"{self.mtime}, {self.ino})")
 
     def matches(self, st: os.stat_result) -> bool:
-        return (self.mtime != UNCACHED and st.st_mtime_ns == self.mtime
-                and st.st_size == self.size and st.st_ino == self.ino)
+        return (st.st_mtime_ns == self.mtime and st.st_size == self.size and st.st_ino == self.ino
+                and st.st_mode == self.mode and self.mtime != UNCACHED)
 
     def cache(self, st: os.stat_result | None) -> None:
         if st is None:
             self.mtime = UNCACHED
         else:
-            self.size, self.mtime, self.ino = st.st_size, st.st_mtime_ns, st.st_ino
+            self.mode, self.size, self.mtime, self.ino = st.st_mode, st.st_size, st.st_mtime_ns, st.st_ino
 
 
 class Dirstate:
@@ -59,10 +67,6 @@ class Dirstate:
     def from_manifest(cls, parent: ObjectId | None, manifest: Manifest) -> Dirstate:
         return cls(parent, {p: Tracked(NORMAL, e.kind, e.id) for p, e in manifest.items()})
 
-    def tracked(self) -> list[bytes]:
-        """Paths that will be in the next commit (removed ones are not)."""
-        return [p for p, t in self.files.items() if t.state != REMOVED]
-
 
 def load(path: str) -> Dirstate | None:
     """The dirstate, or None if there is none yet."""
@@ -72,25 +76,25 @@ def load(path: str) -> Dirstate | None:
     except FileNotFoundError:
         return None
     body = unseal(data, path)
-    if not body.startswith(_MAGIC) or len(body) < len(_MAGIC) + 2 * ID_SIZE + 1:
-        raise CorruptError(f"{path} is not a dirstate")
-    pos = len(_MAGIC)
-    parent_hex = body[pos:pos + 2 * ID_SIZE]
-    pos += 2 * ID_SIZE + 1
-    parent = None if parent_hex == b"-" * (2 * ID_SIZE) else ObjectId(bytes.fromhex(parent_hex.decode()))
+    pos = len(_MAGIC) + _HEAD.size
+    if not body.startswith(_MAGIC) or len(body) < pos:
+        raise CorruptError(f"{path} is not a dirstate of this version",
+                           hint="delete it; the next command rebuilds it from HEAD")
+    parent, count = _HEAD.unpack_from(body, len(_MAGIC))
+    end = pos + count * _ENTRY.size
+    if end > len(body):
+        raise CorruptError(f"{path} is truncated")
     files: dict[bytes, Tracked] = {}
-    unpack = _ENTRY.unpack_from
-    size = _ENTRY.size
+    at = end
     try:
-        while pos < len(body):
-            state, kind, fsize, mtime, ino, oid, plen = unpack(body, pos)
-            pos += size
-            p = body[pos:pos + plen]
-            pos += plen
-            files[p] = Tracked(state.decode(), kind.decode(), ObjectId(oid), fsize, mtime, ino)
-    except (struct.error, UnicodeDecodeError):
-        raise CorruptError(f"{path} is truncated or malformed") from None
-    return Dirstate(parent, files)
+        for state, kind, mode, size, mtime, ino, oid, plen in _ENTRY.iter_unpack(body[pos:end]):
+            files[body[at:at + plen]] = Tracked(_STR[state], _STR[kind], oid, mode, size, mtime, ino)
+            at += plen
+    except KeyError:
+        raise CorruptError(f"{path} has an unknown state or kind") from None
+    if at != len(body):
+        raise CorruptError(f"{path} is truncated or malformed")
+    return Dirstate(None if parent == NO_ID else parent, files)
 
 
 def save(path: str, ds: Dirstate) -> None:
@@ -105,13 +109,14 @@ def save(path: str, ds: Dirstate) -> None:
         pass
     now = os.stat(tmp).st_mtime_ns
     os.unlink(tmp)
-    parts = [_MAGIC, (ds.parent.hex().encode() if ds.parent else b"-" * (2 * ID_SIZE)), b"\n"]
+    paths = sorted(ds.files)
     pack = _ENTRY.pack
-    for p in sorted(ds.files):
+    table = []
+    for p in paths:
         t = ds.files[p]
         mtime = t.mtime if t.mtime < now else UNCACHED
-        parts.append(pack(t.state.encode(), t.kind.encode(), t.size, mtime, t.ino, t.id, len(p)))
-        parts.append(p)
+        table.append(pack(t.state.encode(), t.kind.encode(), t.mode, t.size, mtime, t.ino, t.id, len(p)))
+    body = b"".join([_MAGIC, _HEAD.pack(ds.parent or NO_ID, len(paths)), *table, *paths])
     # The dirstate is a cache of the working tree plus the tracked set: losing the
     # last write on power failure costs a re-read, never history, so no fsync.
-    atomic_write(path, seal(b"".join(parts)), durable=False)
+    atomic_write(path, seal(body), durable=False)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from vcs import worktree
-from vcs.dirstate import ADDED, NORMAL, REMOVED, Dirstate
+from vcs.dirstate import ADDED, NORMAL, REMOVED, UNCACHED, Dirstate
 from vcs.objects import ObjectId, content_id
 from vcs.records import record
 
@@ -46,31 +46,46 @@ def in_scope(path: bytes, scope: list[bytes] | None) -> bool:
 
 def scan(root: bytes, ds: Dirstate, scope: list[bytes] | None = None, *, untracked: bool = True,
          keep_data: bool = False, warn=None) -> Scan:
-    """Status of every file in scope; updates the stat cache in `ds` in place."""
+    """Status of every file in scope; updates the stat cache in `ds` in place.
+
+    A tracked file whose lstat matches its cached (mode, size, mtime, inode) is
+    clean without being read; the others are read and hashed.
+    """
     result = Scan()
-    on_disk: dict[bytes, os.stat_result] = {}
+    files = ds.files
     if untracked:
+        on_disk: dict[bytes, os.stat_result] = {}
         for base in _walk_roots(scope):
-            for path, st in worktree.walk(root, base):
-                if in_scope(path, scope):
-                    on_disk[path] = st
+            on_disk.update(worktree.stat_tree(root, base))
             if base and base not in on_disk:
                 st = worktree.lstat(root, base)
                 if st is not None:
                     on_disk[base] = st
-    for path, t in ds.files.items():
-        if not in_scope(path, scope):
+        if scope is not None:
+            on_disk = {p: st for p, st in on_disk.items() if in_scope(p, scope)}
+        tracked = files.keys() if scope is None else [p for p in files if in_scope(p, scope)]
+    else:
+        tracked = files.keys() if scope is None else [p for p in files if in_scope(p, scope)]
+        on_disk = {}
+        for p in tracked:
+            st = worktree.lstat(root, p)
+            if st is not None:
+                on_disk[p] = st
+    clean = result.clean
+    pop = on_disk.pop
+    for path in tracked:
+        t = files[path]
+        st = pop(path, None)
+        # The common case first, inline: a clean file whose stat has not changed.
+        if st is not None and st.st_mtime_ns == t.mtime and st.st_size == t.size and \
+                st.st_ino == t.ino and st.st_mode == t.mode and t.state == NORMAL and t.mtime != UNCACHED:
+            clean.append(path)
             continue
-        st = on_disk.pop(path, None) if untracked else worktree.lstat(root, path)
         if t.state == REMOVED:
             result.removed.append(path)
             continue
         if st is None:
             result.missing.append(path)
-            continue
-        kind = worktree.kind_of(st)
-        if t.state == NORMAL and kind == t.kind and t.matches(st):
-            result.clean.append(path)
             continue
         data, st, kind = worktree.read_stable(root, path, st, warn)
         oid = content_id(data)
@@ -79,13 +94,13 @@ def scan(root: bytes, ds: Dirstate, scope: list[bytes] | None = None, *, untrack
         elif oid == t.id and kind == t.kind:
             t.cache(st)
             result.refreshed = True
-            result.clean.append(path)
+            clean.append(path)
             continue
         else:
             result.modified.append(path)
         result.seen[path] = Seen(kind, oid, st, data if keep_data else None)
-    result.untracked = sorted(on_disk)
-    for name in ("modified", "added", "removed", "missing", "clean"):
+    result.untracked = sorted(on_disk) if untracked else []
+    for name in ("modified", "added", "removed", "missing"):
         getattr(result, name).sort()
     return result
 

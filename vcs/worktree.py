@@ -26,34 +26,45 @@ def kind_of(st: os.stat_result) -> str | None:
     return None
 
 
-def walk(root: bytes, under: bytes = b"") -> Iterator[tuple[bytes, os.stat_result]]:
-    """Every file below `under` (or the whole tree), with its lstat, skipping `.vcs/`.
+def walk(root: bytes, under: bytes = b""):
+    """(path, lstat) of every file below `under` (or the whole tree), skipping `.vcs/`.
 
     Symlinks are reported, never followed. Folders that cannot be read are skipped.
     """
+    return stat_tree(root, under).items()
+
+
+_TRACKABLE = (stat.S_IFREG, stat.S_IFLNK)
+
+
+def stat_tree(root: bytes, under: bytes = b"") -> dict[bytes, os.stat_result]:
+    """path -> lstat for every regular file and symlink below `under`, skipping `.vcs/`.
+
+    The hot loop of `status` in a big tree: one lstat per file, nothing else.
+    """
+    found: dict[bytes, os.stat_result] = {}
     stack = [under]
+    scandir, join, S_IFMT = os.scandir, os.path.join, stat.S_IFMT
     while stack:
         rel = stack.pop()
-        full = os.path.join(root, rel) if rel else root
         try:
-            it = os.scandir(full)
+            it = scandir(join(root, rel) if rel else root)
         except OSError:
             continue
+        prefix = rel + b"/" if rel else b""
         with it:
             for entry in it:
-                name = entry.name
-                path = rel + b"/" + name if rel else name
-                if not rel and name == VCS_DIR:
-                    continue
                 try:
                     if entry.is_dir(follow_symlinks=False):
-                        stack.append(path)
+                        if prefix or entry.name != VCS_DIR:
+                            stack.append(prefix + entry.name)
                         continue
                     st = entry.stat(follow_symlinks=False)
                 except OSError:
                     continue
-                if kind_of(st) is not None:
-                    yield path, st
+                if S_IFMT(st.st_mode) in _TRACKABLE:
+                    found[prefix + entry.name] = st
+    return found
 
 
 def lstat(root: bytes, path: bytes) -> os.stat_result | None:
