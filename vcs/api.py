@@ -177,7 +177,7 @@ def commit(repo: Repository, message, *, addremove: bool = False,
                 parent=repo.state.head, tree=content_id(listing), author=repo.author(), date=now,
                 tz=_tz_minutes(now), message=text, changes=tuple(sorted(changes))))
             cid = commit_id(repo.state.head, record)
-            if cid not in repo.commit_ids():  # (an identical commit: same parent, tree, message, second)
+            if repo.commits.find(cid) is None:  # (an identical commit: same parent, tree, message, second)
                 _append_commit(repo, cid, record, listing, head)
             new_records = len(objects.log) - before
             repo.state = repo.state._replace(head=cid)

@@ -28,12 +28,54 @@ def load(path: str) -> Config:
         return {}
     except OSError as e:
         raise StateError(f"cannot read {path}: {e.strerror}") from None
-    import tomllib  # only when there is a file to parse: it costs a few ms to import
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise StateError(f"{path} is not valid TOML: {e}", hint="fix or remove the file") from None
+    data = _simple(text)
+    if data is not None:
+        return data
+    import tomllib  # only for files beyond the simple form: its import costs several ms
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
         raise StateError(f"{path} is not valid TOML: {e}", hint="fix or remove the file") from None
     return {k: v for k, v in data.items() if isinstance(v, dict)}
+
+
+def _simple(text: str) -> Config | None:
+    """Parse the form vcs itself writes ([section] and key = "string" | true | false |
+    integer lines), or None for anything else, which tomllib then reads."""
+    cfg: Config = {}
+    section = None
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]") and _bare(line[1:-1]):
+            if line[1:-1] in cfg:
+                return None
+            section = cfg[line[1:-1]] = {}
+            continue
+        key, eq, value = line.partition("=")
+        key, value = key.strip(), value.strip()
+        if not eq or section is None or not _bare(key) or key in section:
+            return None
+        if value in ("true", "false"):
+            section[key] = value == "true"
+        elif value.isascii() and value.lstrip("-").isdigit() and (
+                value.lstrip("-") == "0" or not value.lstrip("-").startswith("0")):
+            section[key] = int(value)
+        elif len(value) >= 2 and value[0] == value[-1] == '"' and "\\" not in value \
+                and '"' not in value[1:-1]:
+            section[key] = value[1:-1]
+        else:
+            return None
+    return cfg
+
+
+def _bare(key: str) -> bool:
+    return bool(key) and key.isascii() and all(c.isalnum() or c in "-_" for c in key)
 
 
 def get(configs: list[Config], key: str, default=None):

@@ -97,9 +97,14 @@ class Objects:
         self.log = log
         self.policy = policy
         self._ids: dict[bytes, int] | None = None
+        self._lookups = 0
 
     def find(self, oid: bytes) -> int | None:
+        # A few lookups search the index; many (a checkout of a big tree) build a map once.
         if self._ids is None:
+            self._lookups += 1
+            if self._lookups <= 16:
+                return self.log.find(oid)
             self._ids = self.log.ids()
         return self._ids.get(oid)
 

@@ -263,7 +263,8 @@ class Repository:
         return parse_commit(data, parent, f"commit {rev} ({info.id.hex()[:12]})")
 
     def rev_of(self, oid: bytes) -> int:
-        n = self._commit_ids().get(oid)
+        cache = self.__dict__.get("_cids")
+        n = cache.get(oid) if cache is not None and len(cache) == len(self.commits) else self.commits.find(oid)
         if n is None:
             raise CorruptError(f"commit {oid.hex()[:12]} is missing from the store", hint="run `vcs verify`")
         return n

@@ -140,6 +140,13 @@ class BaseLog:
         """id -> record number for every record (the last one wins)."""
         return {self._entry_bytes(n)[:16]: n for n in range(len(self))}
 
+    def find(self, oid: bytes) -> int | None:
+        """The number of the last record with this id, or None."""
+        for n in range(len(self) - 1, -1, -1):
+            if self._entry_bytes(n)[:16] == oid:
+                return n
+        return None
+
     # -- writing ----------------------------------------------------------------
 
     def append(self, oid: bytes, payload: bytes, *, size: int | None = None, base: int = NO_BASE,
@@ -272,6 +279,29 @@ class Log(BaseLog):
         if info.n >= self._n:  # written in this transaction, not yet flushed
             return self._pending_dat[info.n - self._n]
         return _pread_all(self._dat_fd, info.stored, info.offset)
+
+    def ids(self) -> dict[bytes, int]:
+        index, size = self._index, ENTRY_SIZE
+        found = {index[i:i + 16]: i // size for i in range(0, len(index), size)}
+        for n, entry in enumerate(self._pending_idx, self._n):
+            found[entry[:16]] = n
+        return found
+
+    def find(self, oid: bytes) -> int | None:
+        """The number of the last record with this id, or None: a search of the index
+        in C, cheaper than building `ids()` for a few lookups."""
+        for n in range(len(self._pending_idx) - 1, -1, -1):
+            if self._pending_idx[n][:16] == oid:
+                return self._n + n
+        index = self._index
+        at = len(index)
+        while True:
+            at = index.rfind(oid, 0, at)
+            if at < 0:
+                return None
+            if at % ENTRY_SIZE == 0:
+                return at // ENTRY_SIZE
+            at += 15  # a match across two entries: look further back
 
     def payloads(self, infos: list[Info]) -> list[bytes]:
         committed = [i for i in infos if i.n < self._n]
