@@ -115,6 +115,18 @@ class _Transaction:
             repo.state = self.start
 
 
+def _login_name() -> str:
+    # getpass.getuser's order, without importing getpass (and with it, more modules).
+    for var in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        if os.environ.get(var):
+            return os.environ[var]
+    try:
+        import pwd
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError):
+        return "unknown"
+
+
 def find_root(start: bytes) -> bytes | None:
     cur = os.path.abspath(start)
     while True:
@@ -360,17 +372,13 @@ class Repository:
         return policy
 
     def author(self) -> str:
-        import getpass
-        import socket
+        """`Name <email>`: from VCS_AUTHOR_NAME/EMAIL, else config, else login name and host."""
         name = os.environ.get("VCS_AUTHOR_NAME") or self.config("user.name")
         email = os.environ.get("VCS_AUTHOR_EMAIL") or self.config("user.email")
-        if not name:
-            try:
-                name = getpass.getuser()
-            except Exception:  # no login name (a container without passwd entry)
-                name = "unknown"
-        if not email:
-            email = f"{getpass.getuser() if name else 'unknown'}@{socket.gethostname()}"
+        if not name or not email:
+            login = _login_name()
+            name = name or login
+            email = email or f"{login}@{os.uname().nodename}"
         return f"{name} <{email}>"
 
     # -- dirstate ----------------------------------------------------------------------
