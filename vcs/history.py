@@ -32,7 +32,7 @@ MAX_CHAIN = 1000      # Mercurial's cap
 CHAIN_READ_RATIO = 2  # Mercurial: refuse a chain that reads more than 2x the text
 # Texts this large are never line-diffed: the diff would need several times the
 # file's size in memory (git never deltifies files over 512 MiB either).
-LARGE_TEXT = 64 << 20
+LARGE_TEXT = 32 << 20
 
 
 def store_whole(policy: str, size: int, base: Info | None, delta_len: int | None = None) -> bool:
@@ -116,25 +116,40 @@ class Objects:
         return self.log.info(n)
 
     def read(self, oid: bytes, path: bytes | None = None) -> bytes:
-        return b"".join(self.read_lines(oid, path))
+        """The exact bytes of a version, rebuilt and checked against its id."""
+        return self._rebuild(oid, path, want_lines=False)[0]
 
     def read_lines(self, oid: bytes, path: bytes | None = None) -> list[bytes]:
-        """Rebuild a version: its chain's whole version, then each delta, then the hash check."""
+        """A version as lines, rebuilt and checked against its id."""
+        return self._rebuild(oid, path, want_lines=True)[1]
+
+    def _rebuild(self, oid: bytes, path: bytes | None, want_lines: bool) -> tuple[bytes, list[bytes]]:
+        """Rebuild a version: its chain's whole version, then each delta, then the hash check.
+
+        A version stored whole is never split into lines unless the caller wants them:
+        for a big file that is the difference between 1x and 3x its size in memory.
+        """
         info = self.info(oid, path)
         try:
             chain = self.chain(info)
             payloads = self.log.payloads(chain)
-            lines = delta.split_lines(payloads[0])
-            for base, payload in zip(chain, payloads[1:]):
-                lines = delta.apply_checked(lines, payload, base.size, inplace=True)
+            if len(chain) == 1 and not want_lines:
+                data, lines = payloads[0], []
+            else:
+                lines = delta.split_lines(payloads[0])
+                del payloads[0]
+                for base, payload in zip(chain, payloads):
+                    lines = delta.apply_checked(lines, payload, base.size, inplace=True)
+                data = b"".join(lines)
+                if not want_lines:
+                    lines = []
         except CorruptError as e:
             raise CorruptError(f"cannot rebuild {oid.hex()[:12]}{_for(path)}: {e.message}",
                                hint="run `vcs verify` to see every object affected") from None
-        data = b"".join(lines)
         if len(data) != info.size or content_id(data) != oid:
             raise CorruptError(f"object {oid.hex()[:12]}{_for(path)} rebuilds to the wrong content",
                                hint="run `vcs verify` to see every object affected")
-        return lines
+        return data, lines
 
     def chain(self, info: Info) -> list[Info]:
         """The records to read, from the chain's whole version to `info`."""

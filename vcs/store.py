@@ -63,7 +63,9 @@ def compress(data: bytes) -> tuple[bytes, int]:
     """
     if len(data) < 32:
         return data, 0
-    c = zlib.compressobj(9 if len(data) < (1 << 20) else 6, zlib.DEFLATED, -15)
+    # Small records are worth the best compression; a huge file would take seconds.
+    level = 9 if len(data) < (1 << 20) else 6 if len(data) < (16 << 20) else 1
+    c = zlib.compressobj(level, zlib.DEFLATED, -15)
     packed = c.compress(data) + c.flush()
     if len(packed) < len(data):
         return packed, FLAG_ZLIB
