@@ -233,3 +233,13 @@ def test_read_commands_need_no_write_permission(repo, cmd):
     finally:
         for p, m in modes.items():
             p.chmod(m)
+
+
+def test_commit_of_an_untracked_path_says_so(repo):
+    repo.write("a", "a\n")
+    repo.vcs("commit", "-A", "-m", "a")
+    repo.write("new.txt", "n\n")
+    assert "not tracked" in repo.vcs("commit", "-m", "x", "new.txt", ok=2).err
+    assert "no such file" in repo.vcs("commit", "-m", "x", "nothere", ok=2).err
+    repo.vcs("commit", "-A", "-m", "x", "new.txt")
+    assert repo.vcs("status").out == b""

@@ -123,7 +123,7 @@ def commit(repo: Repository, message, *, addremove: bool = False,
         check_no_interrupted_checkout(repo)
         ds = repo.dirstate()
         scope = _scope(repo, paths)
-        if scope is not None:
+        if scope is not None and not addremove:
             _check_known(ds, scope, paths or [], repo.root)
         result = scan(repo.root, ds, scope, untracked=addremove, keep_data=True, warn=repo.warn)
         if addremove:
@@ -216,10 +216,13 @@ def _seen(kind, data, st):
 
 
 def _check_known(ds: Dirstate, scope: list[bytes], args: list[str], root: bytes) -> None:
+    """Each path given to commit must name tracked files (as git: a pathspec must match)."""
     for rel, arg in zip(scope, args):
-        if rel and not any(in_scope(p, [rel]) for p in ds.files) and worktree.lstat(root, rel) is None \
-                and not os.path.isdir(os.path.join(root, rel)):
+        if not rel or any(in_scope(p, [rel]) for p in ds.files):
+            continue
+        if worktree.lstat(root, rel) is None and not os.path.isdir(os.path.join(root, rel)):
             raise UsageError(f"{arg}: no such file or folder")
+        raise UsageError(f"{arg} is not tracked", hint="`vcs add` it first, or use `vcs commit -A`")
 
 
 def _tz_minutes(ts: int) -> int:

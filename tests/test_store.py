@@ -1,0 +1,192 @@
+"""The store's contract, run against the log on disk and its in-memory twin; the
+records' serialization; the storage policy."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from vcs import history
+from vcs.errors import CorruptError
+from vcs.history import Objects, store_whole
+from vcs.objects import (Change, Commit, Entry, commit_id, content_id, parse_commit, parse_manifest,
+                         path_problem, serialize_commit, serialize_manifest)
+from vcs.store import ENTRY_SIZE, NO_BASE, Info, Log, MemoryLog
+
+
+@pytest.fixture(params=["memory", "disk"])
+def make_log(request, tmp_path):
+    """A factory of logs; `reopen(log)` gives the same log as a new process would see it."""
+    if request.param == "memory":
+        return lambda: MemoryLog("objects"), lambda log: log
+    d = str(tmp_path)
+
+    def new():
+        return Log(d, "objects", 0, 0, writable=True)
+
+    def reopen(log):
+        n, size = log.flush()
+        log.close()
+        return Log(d, "objects", n, size, writable=False)
+    return new, reopen
+
+
+def test_append_and_read_back(make_log):
+    new, reopen = make_log
+    log = new()
+    payloads = [b"", b"x", b"hello world\n" * 100, bytes(range(256)) * 10]
+    infos = [log.append(content_id(p), p) for p in payloads]
+    log = reopen(log)
+    assert len(log) == len(payloads)
+    for info, p in zip(infos, payloads):
+        got = log.info(info.n)
+        assert got == info and got.id == content_id(p) and got.size == len(p)
+        assert log.payload(got) == p
+    assert [log.payload(i) for i in infos] == log.payloads(infos) == payloads
+    assert log.find(content_id(b"x")) == 1 and log.find(b"\0" * 16) is None
+    assert log.ids()[content_id(b"")] == 0
+
+
+def test_compression_only_where_it_helps(make_log):
+    new, reopen = make_log
+    log = new()
+    small = log.append(content_id(b"ab"), b"ab")
+    big = log.append(content_id(b"a" * 10000), b"a" * 10000)
+    assert small.stored == 2 and big.stored < 100
+    log = reopen(log)
+    assert log.payload(log.info(1)) == b"a" * 10000
+
+
+def test_chain_fields_and_bounds(make_log):
+    new, _ = make_log
+    log = new()
+    a = log.append(b"a" * 16, b"whole")
+    b = log.append(b"b" * 16, b"delta", base=a.n, depth=1, chain=a.chain, delta=True, size=99)
+    assert (b.base, b.depth, b.chain, b.size, b.is_delta) == (0, 1, a.stored + b.stored, 99, True)
+    assert not a.is_delta and a.base == NO_BASE
+    with pytest.raises(CorruptError, match="does not exist"):
+        log.info(2)
+
+
+def test_rollback_forgets_pending_and_flushed(tmp_path):
+    d = str(tmp_path)
+    log = Log(d, "objects", 0, 0, writable=True)
+    log.append(b"a" * 16, b"first")
+    n, size = log.flush()
+    log.append(b"b" * 16, b"second")
+    log.flush()
+    log.rollback(n, size)
+    log.close()
+    assert os.path.getsize(os.path.join(d, "objects.idx")) == ENTRY_SIZE
+    again = Log(d, "objects", n, size, writable=True)
+    assert len(again) == 1 and again.payload(again.info(0)) == b"first"
+
+
+def test_bytes_past_the_committed_end_are_ignored_then_truncated(tmp_path):
+    d = str(tmp_path)
+    log = Log(d, "objects", 0, 0, writable=True)
+    log.append(b"a" * 16, b"committed")
+    n, size = log.flush()
+    log.append(b"b" * 16, b"a crashed writer's record")
+    log.flush()
+    log.close()
+    reader = Log(d, "objects", n, size)
+    assert len(reader) == 1 and reader.find(b"b" * 16) is None
+    writer = Log(d, "objects", n, size, writable=True)
+    assert os.path.getsize(os.path.join(d, "objects.dat")) == size
+
+
+def test_every_flipped_bit_of_an_entry_or_payload_is_caught(tmp_path):
+    d = str(tmp_path)
+    log = Log(d, "objects", 0, 0, writable=True)
+    log.append(content_id(b"payload " * 20), b"payload " * 20)
+    n, size = log.flush()
+    log.close()
+    for name, length in (("objects.idx", ENTRY_SIZE), ("objects.dat", size)):
+        path = os.path.join(d, name)
+        for byte in range(length):
+            for bit in (0, 3, 7):
+                data = bytearray(open(path, "rb").read())
+                data[byte] ^= 1 << bit
+                open(path, "wb").write(data)
+                with pytest.raises(CorruptError):
+                    r = Log(d, "objects", n, size)
+                    r.payload(r.info(0))
+                data[byte] ^= 1 << bit
+                open(path, "wb").write(data)
+
+
+def test_objects_content_addressed_with_collision_check(make_log):
+    new, _ = make_log
+    objects = Objects(new(), "auto")
+    a, added = objects.put(b"line\n" * 100)
+    assert added
+    again, added = objects.put(b"line\n" * 100)
+    assert again == a and not added
+    b, _ = objects.put(b"line\n" * 99 + b"changed\n", a)
+    assert objects.info(b).is_delta and objects.read(b) == b"line\n" * 99 + b"changed\n"
+    # a forced collision: content whose (patched) id is already taken by other bytes
+    real = history.content_id
+    history.content_id = lambda data: a if data == b"impostor" else real(data)
+    try:
+        from vcs.errors import StateError
+        with pytest.raises(StateError, match="collision"):
+            objects.put(b"impostor")
+    finally:
+        history.content_id = real
+
+
+def _info(depth=0, chain=100, size=10_000):
+    return Info(0, b"x" * 16, 0, 100, 100, size, NO_BASE, depth, chain, 0, 0)
+
+
+def test_policy_rules():
+    assert store_whole("full", 10_000, _info())
+    assert store_whole("auto", 10_000, None) and store_whole("delta", 10_000, None)
+    assert not store_whole("delta", 10_000, _info(depth=10_000), 9_999)   # however long
+    assert not store_whole("auto", 10_000, _info(), 100)
+    assert store_whole("auto", 10_000, _info(), 5_000)                   # not clearly smaller
+    assert store_whole("auto", 10_000, _info(chain=19_950), 100)         # reads > 2x the text
+    cap = history.max_chain(10_000)
+    assert not store_whole("auto", 10_000, _info(depth=cap - 1), 100)
+    assert store_whole("auto", 10_000, _info(depth=cap), 100)            # replay too long
+    assert store_whole("auto", history.LARGE_TEXT + 1, _info(), 100)
+    assert history.max_chain(0) >= 1 and history.max_chain(10**9) == history.MAX_CHAIN
+    assert history.max_chain(200_000) > history.max_chain(20_000)
+
+
+def test_manifest_round_trip_and_refusals():
+    files = {b"a.txt": Entry("f", b"1" * 16), b"dir/run.sh": Entry("x", b"2" * 16),
+             b"link": Entry("l", b"3" * 16), "caf\u00e9 and space".encode(): Entry("f", b"4" * 16)}
+    data = serialize_manifest(files)
+    assert parse_manifest(data) == files
+    for bad in (b"../x\0" + b"00" * 16 + b"f\n", b"/abs\0" + b"00" * 16 + b"f\n",
+                b".VCS/x\0" + b"00" * 16 + b"f\n", b"a//b\0" + b"00" * 16 + b"f\n",
+                b"b\0" + b"00" * 16 + b"f\na\0" + b"00" * 16 + b"f\n",       # unsorted
+                b"a\0" + b"00" * 16 + b"f\na/b\0" + b"00" * 16 + b"f\n",     # file and folder
+                b"a\0" + b"00" * 16 + b"q\n", b"a\0" + b"zz" * 16 + b"f\n", b"a\0" + b"00" * 16 + b"f"):
+        with pytest.raises(CorruptError):
+            parse_manifest(bad)
+
+
+def test_commit_round_trip():
+    c = Commit(parent=b"p" * 16, tree=b"t" * 16, author="Ada <ada@x>", date=1_700_000_000, tz=-330,
+               message="subject\n\nbody [bold] \u00e9", changes=(Change(b"a", Entry("x", b"1" * 16)),
+                                                               Change(b"gone file", None)))
+    record = serialize_commit(c)
+    assert parse_commit(record, b"p" * 16) == c
+    assert commit_id(b"p" * 16, record) != commit_id(b"q" * 16, record)
+    for bad in (record[:20], record.replace(b"tree ", b"tre "), record.replace(b"date ", b"date x"),
+                record.replace(b" gone file", b" ../x")):
+        with pytest.raises(CorruptError):
+            parse_commit(bad, b"p" * 16)
+
+
+@pytest.mark.parametrize("path, ok", [
+    (b"a", True), (b"dir/file.txt", True), (b"with space", True), (b"esc\x1bape", True),
+    (b"", False), (b"/abs", False), (b"a/../b", False), (b"./a", False), (b".vcs/x", False),
+    (b".Vcs/x", False), (b"a/.vcs/x", True), (b"a//b", False), (b"a\0b", False), (b"a\nb", False),
+    (b"a\rb", False), (b"a/", False),
+])
+def test_path_rules(path, ok):
+    assert (path_problem(path) is None) == ok
