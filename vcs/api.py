@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import time
 
-from vcs import worktree
+from vcs import faults, worktree
 from vcs.dirstate import ADDED, NO_ID, NORMAL, REMOVED, Dirstate, Tracked
 from vcs.errors import NothingToDo, StateError, UsageError
 from vcs.history import store_listing_whole
@@ -120,6 +120,7 @@ def commit(repo: Repository, message, *, addremove: bool = False,
     """Record the tracked files (or `paths`) as a new revision on top of HEAD."""
     with repo.lock():
         repo.refresh()
+        faults.step("commit:locked")
         check_no_interrupted_checkout(repo)
         ds = repo.dirstate()
         scope = _scope(repo, paths)
@@ -157,30 +158,35 @@ def commit(repo: Repository, message, *, addremove: bool = False,
 
         head = repo.head_rev()
         parent_manifest = repo.manifest(head)
-        with repo.transaction():
-            objects = repo.objects
-            before = len(objects.log)
-            manifest: Manifest = dict(parent_manifest)
-            changes = []
-            for path in changed:
-                seen = result.seen[path]
-                old = parent_manifest.get(path)
-                oid, _ = objects.put(seen.data or b"", old.id if old else None, path)
-                manifest[path] = Entry(seen.kind, oid)
-                changes.append(Change(path, manifest[path]))
-            for path in removed:
-                manifest.pop(path, None)
-                changes.append(Change(path, None))
-            listing = serialize_manifest(manifest)
-            now = int(time.time()) if date is None else date
-            record = serialize_commit(Commit(
-                parent=repo.state.head, tree=content_id(listing), author=repo.author(), date=now,
-                tz=_tz_minutes(now), message=text, changes=tuple(sorted(changes))))
-            cid = commit_id(repo.state.head, record)
-            if repo.commits.find(cid) is None:  # (an identical commit: same parent, tree, message, second)
-                _append_commit(repo, cid, record, listing, head)
-            new_records = len(objects.log) - before
-            repo.state = repo.state._replace(head=cid)
+        try:
+            with repo.transaction():
+                objects = repo.objects
+                before = len(objects.log)
+                manifest: Manifest = dict(parent_manifest)
+                changes = []
+                for path in changed:
+                    seen = result.seen[path]
+                    old = parent_manifest.get(path)
+                    oid, _ = objects.put(seen.data or b"", old.id if old else None, path)
+                    manifest[path] = Entry(seen.kind, oid)
+                    changes.append(Change(path, manifest[path]))
+                for path in removed:
+                    manifest.pop(path, None)
+                    changes.append(Change(path, None))
+                listing = serialize_manifest(manifest)
+                now = int(time.time()) if date is None else date
+                record = serialize_commit(Commit(
+                    parent=repo.state.head, tree=content_id(listing), author=repo.author(), date=now,
+                    tz=_tz_minutes(now), message=text, changes=tuple(sorted(changes))))
+                cid = commit_id(repo.state.head, record)
+                if repo.commits.find(cid) is None:  # (an identical commit: same parent, tree, message, second)
+                    _append_commit(repo, cid, record, listing, head)
+                new_records = len(objects.log) - before
+                repo.state = repo.state._replace(head=cid)
+        except OSError as e:
+            raise StateError(f"cannot write {e.filename or 'the repository'}: {e.strerror}; nothing was committed",
+                             hint="free some space or fix the disk, then commit again") from None
+        faults.step("commit:done")
         # The commit is made; now the dirstate follows it.
         for path in changed:
             seen = result.seen[path]
@@ -190,7 +196,11 @@ def commit(repo: Repository, message, *, addremove: bool = False,
         for path in removed:
             ds.files.pop(path, None)
         ds.parent = cid
-        repo.save_dirstate(ds)
+        try:
+            repo.save_dirstate(ds)
+        except OSError as e:
+            repo.warn(f"committed, but could not save the stat cache ({e.strerror}); "
+                      "the next command rebuilds it")
         return CommitResult(repo.rev_of(cid), cid, text, changed, removed, new_records)
 
 
@@ -281,8 +291,9 @@ def checkout(repo: Repository, rev_spec: str, force: bool = False) -> CheckoutRe
             for path in deletes:
                 worktree.remove(repo.root, path)
             stats = {}
-            for path, tmp in staged:
+            for i, (path, tmp) in enumerate(staged):
                 stats[path] = _move_into_place(repo, path, tmp, new[path].kind)
+                faults.step(f"checkout:file:{i}")
         finally:
             for _, tmp in staged:
                 if os.path.lexists(tmp):
@@ -303,6 +314,7 @@ def checkout(repo: Repository, rev_spec: str, force: bool = False) -> CheckoutRe
             if path not in new and path in ds.files:
                 newds.files[path] = ds.files[path]
         repo.set_state(repo.state._replace(head=target_id))
+        faults.step("checkout:head")
         repo.save_dirstate(newds)
         os.unlink(journal)
         return CheckoutResult(rev, target_id, [p for p, _ in staged], deletes, kept)
@@ -394,6 +406,7 @@ def _stage(repo: Repository, entries: list[tuple[bytes, Entry]]) -> list[tuple[b
         for i, (path, e) in enumerate(entries):
             data = repo.objects.read(e.id, path)
             tmp = os.path.join(repo.tmpdir, b"co%d-%d" % (os.getpid(), i))
+            faults.io("write", tmp)
             if e.kind == "l":
                 if os.path.lexists(tmp):
                     os.unlink(tmp)
@@ -420,6 +433,7 @@ def _move_into_place(repo: Repository, path: bytes, tmp: bytes, kind: str) -> os
     if os.path.isdir(full) and not os.path.islink(full):
         raise StateError(f"cannot write {show(path)}: a folder is in the way",
                          hint="move the folder away, then run the checkout again")
+    faults.io("rename", full)
     os.rename(tmp, full)
     return os.lstat(full)
 

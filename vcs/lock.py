@@ -53,8 +53,12 @@ class Lock:
         left = _holder(fd)
         if left:
             self.warn(f"broke a stale lock left by {left} (no longer running)")
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()} {os.uname().nodename}\n".encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()} {os.uname().nodename}\n".encode(), 0)
+        except OSError:
+            self.release()
+            raise
         return self
 
     def release(self) -> None:

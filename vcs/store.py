@@ -21,6 +21,7 @@ import struct
 import zlib
 import xxhash
 
+from vcs import faults
 from vcs.errors import CorruptError, StateError
 from vcs.records import record
 
@@ -251,6 +252,7 @@ class Log(BaseLog):
                 raise CorruptError(f"{path} is shorter ({actual} bytes) than committed ({length})",
                                    hint="run `vcs verify`; the store was truncated")
             if actual > length:
+                faults.io("truncate", path)
                 os.ftruncate(fd, length)
 
     def _load_index(self) -> None:
@@ -332,10 +334,16 @@ class Log(BaseLog):
         if self._pending_idx:
             dat = b"".join(self._pending_dat)
             idx = b"".join(self._pending_idx)
+            faults.io("write", self._dat_path)
             _pwrite_all(self._dat_fd, dat, self._size)
+            faults.io("write", self._idx_path)
             _pwrite_all(self._idx_fd, idx, self._n * ENTRY_SIZE)
+            faults.step(f"{self.name}:written")
+            faults.io("fsync", self._dat_path)
             os.fsync(self._dat_fd)
+            faults.io("fsync", self._idx_path)
             os.fsync(self._idx_fd)
+            faults.step(f"{self.name}:synced")
             self._index += idx
             self._size += len(dat)
             self._n += len(self._pending_idx)
@@ -350,6 +358,7 @@ class Log(BaseLog):
         self._pending_dat.clear()
         self._pending_size = 0
         if self._writable:
+            # No fault injection here: rolling back is how a failed write is survived.
             os.ftruncate(self._dat_fd, size)
             os.ftruncate(self._idx_fd, entries * ENTRY_SIZE)
         self._n, self._size = entries, size
@@ -416,9 +425,12 @@ def fsync_dir(path: str) -> None:
     except OSError:
         return
     try:
+        faults.io("fsync", path)
         os.fsync(fd)
     except OSError:
-        pass  # some file systems cannot fsync a folder; the rename is still atomic
+        # Some file systems cannot fsync a folder. The rename has happened and is
+        # atomic; it is only less certain to survive a power cut.
+        pass
     finally:
         os.close(fd)
 
@@ -426,14 +438,19 @@ def fsync_dir(path: str) -> None:
 def atomic_write(path: str, data: bytes, durable: bool = True) -> None:
     """Replace `path` with `data`: temp file, fsync, rename, fsync the folder."""
     tmp = f"{path}.tmp{os.getpid()}"
+    name = os.path.basename(path)
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
+            faults.io("write", tmp)
             _pwrite_all(fd, data, 0)
             if durable:
+                faults.io("fsync", tmp)
                 os.fsync(fd)
         finally:
             os.close(fd)
+        faults.step(f"{name}:written")
+        faults.io("rename", path)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -441,5 +458,6 @@ def atomic_write(path: str, data: bytes, durable: bool = True) -> None:
         except OSError:
             pass
         raise
+    faults.step(f"{name}:renamed")
     if durable:
         fsync_dir(os.path.dirname(path) or ".")
