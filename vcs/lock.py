@@ -19,9 +19,10 @@ DEFAULT_TIMEOUT = 10.0  # seconds a writer waits for another to finish
 
 
 class Lock:
-    def __init__(self, path: str, warn: Callable[[str], None] | None = None):
+    def __init__(self, path: str, warn=None, on_acquire=None):
         self.path = path
         self.warn = warn or (lambda msg: None)
+        self.on_acquire = on_acquire  # called with the lock held: clean up after a dead writer
         self.fd = -1
 
     def acquire(self, timeout: float | None = None) -> Lock:
@@ -53,6 +54,8 @@ class Lock:
         left = _holder(fd)
         if left:
             self.warn(f"broke a stale lock left by {left} (no longer running)")
+            if self.on_acquire:
+                self.on_acquire()
         try:
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"{os.getpid()} {os.uname().nodename}\n".encode(), 0)

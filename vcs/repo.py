@@ -236,8 +236,18 @@ class Repository:
 
     def lock(self) -> Lock:
         if self._lock is None:
-            self._lock = Lock(self.path("lock"), self.warn)
+            self._lock = Lock(self.path("lock"), self.warn, self._remove_leftovers)
         return self._lock
+
+    def _remove_leftovers(self) -> None:
+        """Temp files a killed writer left behind (with the lock held, none is in use)."""
+        for folder, names in ((self.dir, [n for n in os.listdir(self.dir) if ".tmp" in n]),
+                              (self.path("tmp"), os.listdir(self.path("tmp")) if os.path.isdir(self.path("tmp")) else [])):
+            for name in names:
+                try:
+                    os.unlink(os.path.join(folder, name))
+                except OSError:
+                    pass
 
     def try_lock(self) -> Lock | None:
         return try_lock(self.path("lock"))

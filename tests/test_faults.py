@@ -1,0 +1,273 @@
+"""Nothing is lost: kill -9 at every step of a commit or a checkout, a full disk or an
+I/O error at every write, fsync and rename. After each fault: verify passes, every
+acknowledged commit checks out, HEAD is the old or the new revision, and the working
+files are unchanged unless the operation completed."""
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-P", "-m", "vcs", *args], cwd=root, capture_output=True,
+                          env={**os.environ, "VCS_LOCK_TIMEOUT": "0", **(env or {})})
+
+
+def trace(root: Path, tmp_path: Path, *args: str) -> list[str]:
+    """The steps and I/O operations a command goes through (it runs for real)."""
+    log = tmp_path / "trace.txt"
+    log.unlink(missing_ok=True)
+    r = run(root, *args, env={"VCS_TRACE": str(log)})
+    assert r.returncode == 0, r.stderr
+    return log.read_text().splitlines()
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    out = {}
+    for dirpath, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not (Path(dirpath) == root and d == ".vcs")]
+        for n in files:
+            p = Path(dirpath) / n
+            out[str(p.relative_to(root))] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+def head(root: Path) -> str:
+    return run(root, "log", "--oneline", "-n", "1").stdout.decode().split(" ")[1]
+
+
+def setup_repo(root: Path) -> None:
+    root.mkdir()
+    assert run(root, "init").returncode == 0
+    for i in range(5):
+        (root / f"f{i}.txt").write_text("".join(f"line {j}\n" for j in range(200)))
+    assert run(root, "commit", "-A", "-m", "base").returncode == 0
+
+
+def edit(root: Path, n: int) -> None:
+    for i in range(5):
+        p = root / f"f{i}.txt"
+        p.write_text(p.read_text().replace(f"line {n}\n", f"line {n} edited\n"))
+    (root / f"new{n}.txt").write_text(f"new file {n}\n")
+
+
+def check_sound(root: Path, committed: list[str]) -> None:
+    """verify passes and every acknowledged commit checks out byte for byte."""
+    r = run(root, "verify")
+    assert r.returncode == 0, r.stdout.decode() + r.stderr.decode()
+    log = run(root, "log", "--oneline").stdout.decode()
+    for rev_id in committed:
+        assert rev_id in log, (rev_id, log)
+
+
+def test_kill_at_every_step_of_a_commit(tmp_path):
+    root = tmp_path / "w"
+    setup_repo(root)
+    edit(root, 1)
+    probe = tmp_path / "probe"
+    setup_repo(probe)
+    edit(probe, 1)
+    steps = [line.split(" ", 1)[1] for line in trace(probe, tmp_path, "commit", "-A", "-m", "probe")
+             if line.startswith("step ")]
+    assert "commit:locked" in steps and "state:renamed" in steps and len(steps) >= 8
+    committed = [head(root)]
+    for n, step in enumerate(steps, start=2):
+        edit(root, 100 + n)  # something to commit
+        before_head = head(root)
+        before_files = snapshot(root)
+        r = run(root, "commit", "-A", "-m", f"at {step}", env={"VCS_CRASH_AT": step})
+        assert r.returncode == -signal.SIGKILL, (step, r.returncode, r.stderr)
+        assert snapshot(root) == before_files, step  # a commit never touches working files
+        after = head(root)
+        assert after == before_head or step.startswith(("state:renamed", "commit:done", "dirstate")), step
+        if after != before_head:
+            committed.append(after)
+        check_sound(root, committed)
+        # the next commit succeeds (or there is nothing left to commit)
+        edit(root, n)
+        r = run(root, "commit", "-A", "-m", f"after {step}")
+        assert r.returncode == 0, (step, r.stderr)
+        committed.append(head(root))
+    check_sound(root, committed)
+
+
+@pytest.mark.parametrize("err", ["ENOSPC", "EIO"])
+def test_io_error_at_every_write_fsync_and_rename_of_a_commit(tmp_path, err):
+    root = tmp_path / "w"
+    setup_repo(root)
+    edit(root, 1)
+    probe = tmp_path / "probe"
+    setup_repo(probe)
+    edit(probe, 1)
+    ops = [line for line in trace(probe, tmp_path, "commit", "-A", "-m", "probe") if line.startswith("io ")]
+    assert any(" fsync " in o for o in ops) and any(" rename " in o for o in ops)
+    committed = [head(root)]
+    state = (root / ".vcs/state").read_bytes()
+    outcomes = {"refused": 0, "committed": 0}
+    for n in range(1, len(ops) + 1):
+        before_files = snapshot(root)
+        r = run(root, "commit", "-A", "-m", f"fail at {n}", env={"VCS_FAIL_AT": f"{n}:{err}"})
+        err_text = r.stderr.decode()
+        assert "Traceback" not in err_text, err_text
+        assert snapshot(root) == before_files
+        if r.returncode == 0:
+            # the failure hit after the commit point (the stat cache, the folder fsync)
+            outcomes["committed"] += 1
+            committed.append(head(root))
+            state = (root / ".vcs/state").read_bytes()
+            edit(root, n + 1)
+        else:
+            outcomes["refused"] += 1
+            assert r.returncode == 3, err_text
+            assert "nothing was committed" in err_text and os.strerror(getattr(__import__("errno"), err)) in err_text
+            assert "/" in err_text.split("cannot write", 1)[1]  # it names the file
+            assert (root / ".vcs/state").read_bytes() == state  # the repository is unchanged
+        check_sound(root, committed)
+        r = run(root, "status")  # and no lock was left behind
+        assert r.returncode == 0, r.stderr
+    assert outcomes["refused"] >= 5
+    r = run(root, "commit", "-A", "-m", "finally")
+    assert r.returncode in (0, 1), r.stderr
+    check_sound(root, committed)
+
+
+def test_durability_order(tmp_path):
+    """Records are fsynced before the state that makes them reachable is renamed into
+    place, and the folder is fsynced after the rename."""
+    root = tmp_path / "w"
+    setup_repo(root)
+    edit(root, 1)
+    lines = trace(root, tmp_path, "commit", "-A", "-m", "x")
+    ops = [line.split(" ", 2)[2] if line.startswith("io ") else line for line in lines]
+    rename = next(i for i, o in enumerate(ops) if o.startswith("rename") and o.endswith("/state"))
+    for log in ("objects", "commits"):
+        synced = max(i for i, o in enumerate(ops) if o.startswith("fsync") and o.endswith(f"{log}.dat"))
+        assert synced < rename
+    assert any(o.startswith("fsync") and o.endswith("/.vcs") for o in ops[rename:])
+
+
+def test_kill_between_files_of_a_checkout(tmp_path):
+    root = tmp_path / "w"
+    root.mkdir()
+    assert run(root, "init").returncode == 0
+    for i in range(30):
+        (root / f"file{i:02d}.txt").write_text(f"old {i}\n")
+    assert run(root, "commit", "-A", "-m", "old").returncode == 0
+    for i in range(30):
+        (root / f"file{i:02d}.txt").write_text(f"new {i}\n" * 3)
+    assert run(root, "commit", "-A", "-m", "new").returncode == 0
+    old = {f"file{i:02d}.txt": f"old {i}\n".encode() for i in range(30)}
+    new = {f"file{i:02d}.txt": (f"new {i}\n" * 3).encode() for i in range(30)}
+    for k in (0, 7, 29):
+        r = run(root, "checkout", "0", env={"VCS_CRASH_AT": f"checkout:file:{k}"})
+        assert r.returncode == -signal.SIGKILL
+        for name in old:
+            data = (root / name).read_bytes()
+            assert data in (old[name], new[name])  # wholly old or wholly new
+        assert sum((root / n).read_bytes() == old[n] for n in old) == k + 1
+        r = run(root, "status")
+        assert "interrupted" in r.stderr.decode() and "vcs checkout 0" in r.stderr.decode()
+        assert run(root, "commit", "-m", "no").returncode == 3
+        r = run(root, "checkout", "0")
+        assert r.returncode == 0, r.stderr
+        assert {n: (root / n).read_bytes() for n in old} == old
+        assert "interrupted" not in run(root, "status").stderr.decode()
+        assert run(root, "verify").returncode == 0
+        assert run(root, "checkout", "1").returncode == 0
+
+
+def test_stale_lock_is_broken_with_a_warning(tmp_path):
+    root = tmp_path / "w"
+    setup_repo(root)
+    edit(root, 1)
+    # a writer killed while holding the lock leaves its name in the lock file
+    r = run(root, "commit", "-A", "-m", "x", env={"VCS_CRASH_AT": "commit:locked"})
+    assert r.returncode == -signal.SIGKILL
+    r = run(root, "commit", "-A", "-m", "y")
+    assert r.returncode == 0, r.stderr
+    assert "stale lock" in r.stderr.decode() and "no longer running" in r.stderr.decode()
+
+
+def test_busy_repository_names_the_holder(tmp_path):
+    root = tmp_path / "w"
+    setup_repo(root)
+    holder = subprocess.Popen([sys.executable, "-c", f"""
+import fcntl, os, sys, time
+fd = os.open({str(root / '.vcs/lock')!r}, os.O_RDWR)
+fcntl.flock(fd, fcntl.LOCK_EX)
+os.pwrite(fd, f"{{os.getpid()}} {{os.uname().nodename}}\\n".encode(), 0)
+print("locked", flush=True)
+time.sleep(30)
+"""], stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline().strip() == b"locked"
+        edit(root, 1)
+        r = run(root, "commit", "-A", "-m", "x")
+        assert r.returncode == 5
+        assert f"process {holder.pid}" in r.stderr.decode() and "busy" in r.stderr.decode()
+        assert run(root, "log").returncode == 0  # readers take no lock
+        assert run(root, "status").returncode == 0
+    finally:
+        holder.kill()
+        holder.wait()
+    r = run(root, "commit", "-A", "-m", "x")
+    assert r.returncode == 0 and "stale" in r.stderr.decode()
+
+
+def test_a_killed_checkout_leaves_no_temp_files_behind_for_long(tmp_path):
+    root = tmp_path / "w"
+    setup_repo(root)
+    edit(root, 1)
+    assert run(root, "commit", "-A", "-m", "x").returncode == 0
+    r = run(root, "checkout", "0", env={"VCS_CRASH_AT": "checkout:file:1"})
+    assert r.returncode == -signal.SIGKILL
+    assert os.listdir(root / ".vcs/tmp")  # staged files of the dead process
+    r = run(root, "checkout", "0")
+    assert r.returncode == 0 and "stale lock" in r.stderr.decode()
+    assert os.listdir(root / ".vcs/tmp") == []
+    assert not [n for n in os.listdir(root / ".vcs") if ".tmp" in n]
+
+
+@pytest.mark.skipif(not __import__("shutil").which("setpriv"), reason="setpriv (util-linux) is not installed")
+def test_read_only_repository(tmp_path):
+    """Without write permission: reading commands work and write nothing; commit fails
+    before changing anything, with a clear message."""
+    import shutil
+    import tempfile
+    base = Path(tempfile.mkdtemp(prefix="vcs-ro-", dir="/tmp"))
+    try:
+        base.chmod(0o755)
+        root = base / "w"
+        setup_repo(root)
+        edit(root, 1)
+        for dirpath, dirs, files in os.walk(root):
+            os.chmod(dirpath, 0o755)
+            for n in files:
+                os.chmod(os.path.join(dirpath, n), 0o644)
+        as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        probe = subprocess.run([*as_nobody, sys.executable, "-c", "import vcs"], capture_output=True)
+        if probe.returncode != 0:
+            pytest.skip("cannot run Python as another user here")
+
+        def vcs_ro(*args):
+            return subprocess.run([*as_nobody, sys.executable, "-P", "-m", "vcs", *args], cwd=root,
+                                  capture_output=True, env={**os.environ, "HOME": str(base), "XDG_CONFIG_HOME": str(base / "cfg")})
+
+        def store_state():
+            return {str(p): (p.stat().st_mtime_ns, p.read_bytes()) for p in (root / ".vcs").rglob("*") if p.is_file()}
+        before = store_state()
+        for args in (["log"], ["status"], ["diff"], ["cat", "0", "f1.txt"], ["log", "-p"], ["verify"], ["stats"]):
+            r = vcs_ro(*args)
+            assert r.returncode == 0, (args, r.stderr)
+        assert b"M f1.txt" in vcs_ro("status").stdout
+        r = vcs_ro("commit", "-A", "-m", "x")
+        assert r.returncode == 3 and b"cannot write to the repository" in r.stderr and b"Traceback" not in r.stderr
+        assert store_state() == before
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
