@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean compile
+.PHONY: demo test stress bench clean compile
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,8 +24,15 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 # vcs against git, hg, RCS and Fossil (slow); e.g. make bench BENCH_ARGS="--quick --only startup"
-bench: $(STAMP)
+bench: compile
 	$(BIN)/python tests/benchmarks/bench.py $(BENCH_ARGS)
+
+# The long checks: huge files, 8 writers x 50 commits, thousands of corruptions,
+# signals at random points, the delta decoder fuzzed. Takes several minutes.
+stress: $(STAMP)
+	VCS_STRESS=1 VCS_STRESS_WRITERS=8 VCS_STRESS_COMMITS=50 VCS_STRESS_CORRUPTIONS=3000 \
+	VCS_STRESS_SIGNALS=40 VCS_STRESS_FUZZ=20000 $(BIN)/python -m pytest -q -s tests/test_stress.py \
+	tests/test_concurrency.py tests/test_corruption.py tests/test_signals.py tests/test_faults.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

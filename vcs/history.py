@@ -33,9 +33,13 @@ CHAIN_READ_RATIO = 2  # Mercurial: refuse a chain that reads more than 2x the te
 # Texts this large are never line-diffed: the diff would need several times the
 # file's size in memory (git never deltifies files over 512 MiB either).
 LARGE_TEXT = 32 << 20
+# Nor are texts of this many lines: each line costs about 50 bytes of Python objects
+# on top of its own, so a file of very short lines would need many times its size.
+LARGE_LINES = 1 << 20
 
 
-def store_whole(policy: str, size: int, base: Info | None, delta_len: int | None = None) -> bool:
+def store_whole(policy: str, size: int, base: Info | None, delta_len: int | None = None,
+                lines: int = 0) -> bool:
     """Decide whether a new version of `size` bytes is stored whole.
 
     Called once before diffing (delta_len None: can a delta be refused already?)
@@ -48,7 +52,7 @@ def store_whole(policy: str, size: int, base: Info | None, delta_len: int | None
     if base is None:
         return True
     # Too large to line-diff within a bounded memory.
-    if size > LARGE_TEXT or base.size > LARGE_TEXT:
+    if size > LARGE_TEXT or base.size > LARGE_TEXT or lines > LARGE_LINES:
         return True
     # Delta policy: the literal model, however long the chain.
     if policy == "delta":
@@ -176,7 +180,7 @@ class Objects:
                     hint="xxh3-128 is not cryptographic; report this file, it cannot be stored")
             return oid, False
         base = self.info(base_id, path) if base_id is not None else None
-        if base is None or store_whole(self.policy, len(data), base):
+        if base is None or store_whole(self.policy, len(data), base, lines=data.count(b"\n")):
             self._append(oid, data, len(data))
             return oid, True
         base_lines = self.read_lines(base.id, path)

@@ -219,11 +219,23 @@ def parse_commit(data: bytes, parent: ObjectId | None = None, name: str = "commi
 
 
 def apply_changes(files: Manifest, changes: tuple[Change, ...]) -> None:
+    """Replay a commit's changes on its parent's listing (in place).
+
+    A path may not run through a file (`a` and `a/b` at once): a checkout would have to
+    write through it, and if `a` were a symlink, outside the tree.
+    """
     for ch in changes:
         if ch.entry is None:
             files.pop(ch.path, None)
-        else:
-            files[ch.path] = ch.entry
+            continue
+        if ch.path not in files:
+            at = ch.path.find(b"/")
+            while at != -1:
+                if ch.path[:at] in files:
+                    raise CorruptError(f"a commit lists {ch.path[:at]!r} as both a file and a folder",
+                                       hint="the repository was tampered with; do not check it out")
+                at = ch.path.find(b"/", at + 1)
+        files[ch.path] = ch.entry
 
 
 def _kind(b: bytes) -> str:

@@ -1,0 +1,154 @@
+"""Hostile input: tampered repositories, symlinks, control characters, files that change
+while being committed. Refused before anything is written, or stored exactly."""
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from vcs import api
+from vcs.objects import Change, Commit, Entry, commit_id, content_id, serialize_commit, serialize_manifest
+from vcs.repo import Repository
+from vcs.store import FLAG_SNAPSHOT
+
+HOSTILE = [b"/etc/evil", b"../evil", b"a/../../evil", b".vcs/evil", b".VCS/evil", b".Vcs/state",
+           b"a//evil", b"a/./evil", b"nul\0evil", b"new\nline", b"carriage\rreturn", b""]
+
+
+def forge(repo_root, changes, snapshot=None, message="forged"):
+    """Append a commit to the repository as an attacker would: ids and checksums all
+    consistent, so only vcs's own rules stand in the way."""
+    r = Repository.find(bytes(repo_root))
+    with r.lock():
+        r.refresh()
+        head = r.head_rev()
+        with r.transaction():
+            parent = r.state.head
+            if snapshot is not None:
+                listing = snapshot
+            else:
+                files = dict(r.manifest(head))
+                for ch in changes:
+                    if ch.entry is None:
+                        files.pop(ch.path, None)
+                    else:
+                        files[ch.path] = ch.entry
+                listing = serialize_manifest(files)
+            record = serialize_commit(Commit(parent=parent, tree=content_id(listing), author="Mallory <m@x>",
+                                             date=int(time.time()), tz=0, message=message, changes=tuple(changes)))
+            cid = commit_id(parent, record)
+            if snapshot is not None:
+                r.objects.put(listing)
+                r.commits.append(cid, record, size=len(listing), base=head, extra_flags=FLAG_SNAPSHOT)
+            else:
+                p = r.commits.info(head)
+                r.commits.append(cid, record, size=len(listing), base=head, depth=p.depth + 1, chain=p.chain)
+            r.state = r.state._replace(head=parent)  # HEAD stays: the victim checks the forged one out
+    return len(Repository.find(bytes(repo_root))) - 1
+
+
+@pytest.mark.parametrize("path", HOSTILE, ids=repr)
+def test_hostile_paths_in_a_change_list_are_refused(repo, tmp_path, path):
+    repo.write("ok.txt", "ok\n")
+    repo.vcs("commit", "-A", "-m", "ok")
+    r = Repository.find(bytes(repo.root))
+    with r.lock(), r.transaction():
+        oid, _ = r.objects.put(b"pwned\n")
+    rev = forge(repo.root, [Change(path, Entry("f", oid)), Change(b"zz-other.txt", Entry("f", oid))])
+    before = repo.tree()
+    outside = sorted(os.listdir(repo.root.parent))
+    res = repo.vcs("checkout", str(rev), ok=False)
+    assert res.code in (2, 3, 4) and "error:" in res.err, res
+    assert repo.tree() == before                         # nothing written in the tree...
+    assert sorted(os.listdir(repo.root.parent)) == outside  # ...nor beside it
+    assert not (repo.root / ".vcs" / "evil").exists()
+    assert repo.vcs("verify", ok=False).code == 4
+
+
+@pytest.mark.parametrize("path", HOSTILE, ids=repr)
+def test_hostile_paths_in_a_stored_listing_are_refused(repo, path):
+    repo.write("ok.txt", "ok\n")
+    repo.vcs("commit", "-A", "-m", "ok")
+    listing = path + b"\0" + b"00" * 16 + b"f\n"
+    rev = forge(repo.root, [], snapshot=listing)
+    before = repo.tree()
+    res = repo.vcs("checkout", str(rev), ok=False)
+    assert res.code in (3, 4) and "error:" in res.err
+    assert repo.tree() == before
+
+
+def test_never_writes_through_a_symlink(repo, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    os.symlink(str(outside), repo.root / "a")
+    repo.write("keep.txt", "k\n")
+    repo.vcs("commit", "-A", "-m", "a is a symlink to a folder outside")
+    r = Repository.find(bytes(repo.root))
+    with r.lock(), r.transaction():
+        oid, _ = r.objects.put(b"evil\n")
+    rev = forge(repo.root, [Change(b"a/evil", Entry("f", oid))])
+    res = repo.vcs("checkout", str(rev), ok=False)
+    assert res.code in (3, 4) and "error:" in res.err
+    assert os.listdir(outside) == []
+    # an untracked symlink placed in the way is not followed either
+    repo2_root = tmp_path / "second"
+    repo2_root.mkdir()
+    from tests.conftest import Repo
+    repo2 = Repo(repo2_root)
+    repo2.vcs("init")
+    repo2.write("d/f.txt", "f\n")
+    repo2.vcs("commit", "-A", "-m", "d/f")
+    os.unlink(repo2_root / "d/f.txt")
+    os.rmdir(repo2_root / "d")
+    repo2.vcs("commit", "-A", "-m", "no d")
+    os.symlink(str(outside), repo2_root / "d")
+    res = repo2.vcs("checkout", "0", ok=False)
+    assert res.code == 3 and "d" in res.err
+    res = repo2.vcs("checkout", "0", "--force", ok=False)
+    assert os.listdir(outside) == []
+
+
+def test_control_characters_in_names_are_kept_and_printed_escaped(repo):
+    names = ["esc\x1b[31mred.txt", "bell\x07.txt", "tab\there.txt", "del\x7f.txt"]
+    for n in names:
+        repo.write(n, f"{n!r}\n")
+    repo.vcs("commit", "-A", "-m", "control \x1b[2J characters")
+    repo.vcs("checkout", "0", "--force")
+    assert set(repo.tree()) == set(names)
+    for n in names:
+        repo.write(n, "changed\n")
+    outputs = [repo.vcs("status").out, repo.vcs("log").out, repo.vcs("diff").out, repo.vcs("diff", "--stat").out,
+               repo.vcs("log", "--stat").out]
+    for out in outputs:
+        for byte in out:
+            assert byte in (0x09, 0x0A) or 0x20 <= byte < 0x7F or byte >= 0x80, (out, byte)
+    repo.vcs("commit", "-m", "changed")
+    repo.vcs("checkout", "0")
+    for n in names:
+        assert repo.read(n) == f"{n!r}\n".encode()
+
+
+def test_file_changing_while_committed(repo, monkeypatch):
+    from vcs import worktree
+    repo.write("live.log", "first\n")
+    repo.vcs("commit", "-A", "-m", "first")
+    repo.write("live.log", "second\n")
+    real_read = worktree.read
+    calls = []
+
+    def growing(root, path, kind):
+        data = real_read(root, path, kind)
+        calls.append(path)
+        with open(os.path.join(root, path), "ab") as f:  # the writer appends after every read
+            f.write(b"more\n")
+        return data
+    monkeypatch.setattr(worktree, "read", growing)
+    warnings = []
+    r = Repository.find(bytes(repo.root), warn=warnings.append)
+    api.commit(r, "while growing")
+    monkeypatch.setattr(worktree, "read", real_read)
+    assert any("live.log" in w and "changing" in w for w in warnings)
+    repo.vcs("verify")  # what was stored hashes to its id
+    stored = repo.vcs("cat", "-1", "live.log").out
+    assert stored.startswith(b"second\n") and stored.endswith(b"more\n")
