@@ -148,8 +148,12 @@ def test_policy_rules():
     assert store_whole("auto", 10_000, _info(), 5_000)                   # not clearly smaller
     assert store_whole("auto", 10_000, _info(chain=19_950), 100)         # reads > 2x the text
     cap = history.max_chain(10_000)
-    assert not store_whole("auto", 10_000, _info(depth=cap - 1), 100)
-    assert store_whole("auto", 10_000, _info(depth=cap), 100)            # replay too long
+    assert not store_whole("auto", 10_000, _info(depth=cap - 1))        # before the diff: depth alone
+    assert store_whole("auto", 10_000, _info(depth=cap))                # replay too long
+    assert not store_whole("auto", 10_000, _info(depth=cap // 2), 100)
+    budget = history.REPLAY_RATIO * history.whole_us(10_000)
+    heavy = int((budget - (cap // 2 + 1) * history.DELTA_US) * 1000 / history.DELTA_NS_PER_BYTE) + 1
+    assert store_whole("auto", 10_000, _info(depth=cap // 2, chain=heavy), 1)  # replay too heavy
     assert store_whole("auto", history.LARGE_TEXT + 1, _info(), 100)
     assert history.max_chain(0) >= 1 and history.max_chain(10**9) == history.MAX_CHAIN
     assert history.max_chain(200_000) > history.max_chain(20_000)

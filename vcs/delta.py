@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import struct
 import zlib
+from operator import add, le, sub
 
 from vcs.errors import DeltaError
 
@@ -53,6 +54,7 @@ FORMAT_PACKED = 3
 _CONTEXT_BEFORE = 32
 _CONTEXT_REPLACED = 64
 _CONTEXT_AFTER = 8
+_CONTEXT_LINES = 1024
 _WINDOW = 32768
 _WIDTHS = {1: "B", 2: "H", 4: "I"}
 _HEAD = struct.Struct("<BIIIIB")  # format, base size, result size, hunk count, new size, width
@@ -109,25 +111,29 @@ def apply_inplace(lines: list[bytes], hunks: list[Hunk]) -> list[bytes]:
 
 # -- encoding ------------------------------------------------------------------------
 
-def _context(base: list[bytes], spans) -> bytes:
-    """The preset dictionary: the base's lines around each hunk, the last 32 KiB of them."""
-    parts: list[bytes] = []
-    total = 0
+def _context(base: list[bytes], starts, ends) -> bytes:
+    """The preset dictionary: the base's lines around each hunk (the last hunks' first,
+    up to _CONTEXT_LINES lines), joined; deflate uses its last 32 KiB."""
+    chunks = []
+    taken = 0
     n = len(base)
-    for start, end in reversed(spans):
-        if end - start <= _CONTEXT_REPLACED:
-            part = b"".join(base[max(0, start - _CONTEXT_BEFORE):end + _CONTEXT_AFTER])
+    for start, end in zip(reversed(starts), reversed(ends)):
+        lo = start - _CONTEXT_BEFORE if start > _CONTEXT_BEFORE else 0
+        hi = end + _CONTEXT_AFTER if end + _CONTEXT_AFTER < n else n
+        if end - start > _CONTEXT_REPLACED:
+            chunk = base[lo:start] + base[end - _CONTEXT_REPLACED:hi]
         else:
-            part = b"".join(base[max(0, start - _CONTEXT_BEFORE):start]
-                            + base[end - _CONTEXT_REPLACED:end + _CONTEXT_AFTER])
-        parts.append(part)
-        total += len(part)
-        if total >= _WINDOW:
+            chunk = base[lo:hi]
+        chunks.append(chunk)
+        taken += len(chunk)
+        if taken >= _CONTEXT_LINES:
             break
-    if len(parts) == 1:
-        return parts[0][-_WINDOW:]
-    parts.reverse()
-    return b"".join(parts)[-_WINDOW:]
+    if len(chunks) == 1:
+        return b"".join(chunks[0])[-_WINDOW:]
+    lines: list[bytes] = []
+    for chunk in reversed(chunks):
+        lines += chunk
+    return b"".join(lines)[-_WINDOW:]
 
 
 def encode(base: list[bytes], hunks: list[Hunk], result_size: int, base_size: int | None = None) -> bytes:
@@ -143,7 +149,7 @@ def encode(base: list[bytes], hunks: list[Hunk], result_size: int, base_size: in
                         *[x for s, e, new in hunks for x in (s, e, len(new))])
     fmt, body = FORMAT_PLAIN, blob
     if len(blob) > 16:
-        zdict = _context(base, [(s, e) for s, e, _ in hunks])
+        zdict = _context(base, [s for s, _, _ in hunks], [e for _, e, _ in hunks])
         c = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, zdict) if zdict \
             else zlib.compressobj(9, zlib.DEFLATED, -15)
         packed = c.compress(blob) + c.flush()
@@ -158,31 +164,48 @@ def decode(data: bytes, base: list[bytes], base_size: int) -> list[Hunk]:
     """Parse and validate an encoded delta for `base` (of base_size bytes).
 
     Raises DeltaError on anything malformed. The check that the result has the
-    declared size is in apply_checked, which is what replay calls.
+    declared size is in apply_checked.
     """
-    return _decode(data, base, base_size)[0]
+    starts, ends, counts, new, _, _ = _parse(data, base, base_size)
+    hunks: list[Hunk] = []
+    at = 0
+    for start, end, n in zip(starts, ends, counts):
+        hunks.append((start, end, new[at:at + n]))
+        at += n
+    return hunks
 
 
-def apply_checked(base: list[bytes], data: bytes, base_size: int, inplace: bool = False) -> list[bytes]:
+def apply_checked(base: list[bytes], data: bytes, base_size: int, inplace: bool = False,
+                  check_size: bool = True) -> list[bytes]:
     """Decode a delta against base (of base_size bytes), check it fits, apply it.
 
-    With inplace, base itself becomes the result (the caller owns it).
+    With inplace, base itself becomes the result (the caller owns it). check_size
+    verifies, from the base's lines, that the result has the size the delta
+    declares; a replay that checks the final text's hash anyway may skip it.
     """
-    hunks, result_size, added = _decode(data, base, base_size)
-    removed = 0
-    for start, end, _new in hunks:
-        if end > start:
-            removed += sum(map(len, base[start:end]))
-    if base_size - removed + added != result_size:
-        raise DeltaError(f"delta result would be {base_size - removed + added} bytes, "
-                         f"but the delta declares {result_size}")
-    if hunks and base and hunks[-1][0] == len(base) and not base[-1].endswith(b"\n"):
+    starts, ends, counts, new, result_size, added = _parse(data, base, base_size)
+    if check_size:
+        removed = 0
+        for start, end in zip(starts, ends):
+            if end > start:
+                removed += sum(map(len, base[start:end]))
+        if base_size - removed + added != result_size:
+            raise DeltaError(f"delta result would be {base_size - removed + added} bytes, "
+                             f"but the delta declares {result_size}")
+    if starts and base and starts[-1] == len(base) and not base[-1].endswith(b"\n"):
         raise DeltaError("delta inserts lines after a last line that has no newline")
-    return apply_inplace(base, hunks) if inplace else apply(base, hunks)
+    lines = base if inplace else list(base)
+    # Last hunk first, so the positions of the earlier ones still hold.
+    at = len(new)
+    for start, end, n in zip(reversed(starts), reversed(ends), reversed(counts)):
+        lines[start:end] = new[at - n:at]
+        at -= n
+    return lines
 
 
-def _decode(data: bytes, base: list[bytes], base_size: int) -> tuple[list[Hunk], int, int]:
-    """(hunks, declared result size, bytes added), after every check decode can make."""
+def _parse(data: bytes, base: list[bytes], base_size: int):
+    """(starts, ends, new line counts, new lines, result size, bytes added), after
+    every check that does not need the base's lines summed."""
     if not data:
         raise DeltaError("delta is empty")
     if len(data) < _HEAD.size:
@@ -203,35 +226,14 @@ def _decode(data: bytes, base: list[bytes], base_size: int) -> tuple[list[Hunk],
     pos += 3 * count * width
     if not added <= result_size <= base_size + added or (not count and result_size != base_size):
         raise DeltaError(f"delta declares an impossible result size {result_size}")
-
+    starts, ends, counts = table[0::3], table[1::3], table[2::3]
     n_base = len(base)
-    previous_end = 0
-    spans = []
-    new_lines = 0
-    last_with_lines = -1
-    for index in range(count):
-        start, end, lines = table[3 * index:3 * index + 3]
-        if previous_end <= start < end <= n_base:  # the usual hunk: all is well
-            spans.append((start, end))
-            new_lines += lines
-            previous_end = end
-            if lines:
-                last_with_lines = index
-            continue
-        if start > end:
-            raise DeltaError(f"delta hunk {index + 1} starts at line {start}, after its end {end}")
-        if end > n_base:
-            raise DeltaError(f"delta hunk {index + 1} ends at line {end}, past the base's {n_base} lines")
-        if start < previous_end:
-            raise DeltaError(f"delta hunk {index + 1} starts at line {start}, "
-                             "inside or before the previous hunk")
-        if start == end and not lines:
-            raise DeltaError(f"delta hunk {index + 1} changes nothing")
-        if lines:
-            last_with_lines = index
-        spans.append((start, end))
-        new_lines += lines
-        previous_end = end
+    # The whole table at once, in C: each hunk ordered, within the base, after the
+    # previous one, and changing something. Any doubt: the slow loop names the hunk.
+    if count and not (all(map(le, starts, ends)) and all(map(le, ends[:-1], starts[1:]))
+                      and ends[-1] <= n_base and 0 not in map(add, map(sub, ends, starts), counts)):
+        _explain(starts, ends, counts, n_base)
+    new_lines = sum(counts)
     if new_lines > added:
         raise DeltaError(f"delta declares {new_lines} new lines in {added} bytes")
 
@@ -243,7 +245,7 @@ def _decode(data: bytes, base: list[bytes], base_size: int) -> tuple[list[Hunk],
         if added > 1032 * len(body) + 64:
             raise DeltaError(f"delta declares {added} new bytes, more than its data can hold")
         try:
-            zdict = _context(base, spans)
+            zdict = _context(base, starts, ends)
             d = zlib.decompressobj(-15, zdict) if zdict else zlib.decompressobj(-15)
             blob = d.decompress(body, added + 1)
             if not d.eof or d.unused_data:
@@ -252,18 +254,30 @@ def _decode(data: bytes, base: list[bytes], base_size: int) -> tuple[list[Hunk],
             raise DeltaError(f"delta's new lines do not decompress: {e}") from None
     if len(blob) != added:
         raise DeltaError(f"delta has {len(blob)} bytes of new lines, it declares {added}")
-    all_new = split_lines(blob)
-    if len(all_new) != new_lines:
-        raise DeltaError(f"delta's new bytes hold {len(all_new)} lines, its table says {new_lines}")
+    new = split_lines(blob)
+    if len(new) != new_lines:
+        raise DeltaError(f"delta's new bytes hold {len(new)} lines, its table says {new_lines}")
     # A line without newline must end the result: only the last hunk, reaching the
     # base's end, may end with one, or the lines would not split back.
-    if blob and blob[-1] != 0x0A and (last_with_lines != count - 1 or spans[-1][1] != n_base):
-        raise DeltaError(f"delta hunk {last_with_lines + 1} has a line without newline before other lines")
-    if count == 1:
-        return [(spans[0][0], spans[0][1], all_new)], result_size, added
-    hunks: list[Hunk] = []
-    at = 0
-    for (start, end), lines in zip(spans, table[2::3]):
-        hunks.append((start, end, all_new[at:at + lines]))
-        at += lines
-    return hunks, result_size, added
+    if blob and blob[-1] != 0x0A:
+        last = max(i for i, n in enumerate(counts) if n)
+        if last != count - 1 or ends[-1] != n_base:
+            raise DeltaError(f"delta hunk {last + 1} has a line without newline before other lines")
+    return starts, ends, counts, new, result_size, added
+
+
+def _explain(starts, ends, counts, n_base: int) -> None:
+    """Raise the DeltaError that names the first bad hunk."""
+    previous_end = 0
+    for index, (start, end, lines) in enumerate(zip(starts, ends, counts)):
+        if start > end:
+            raise DeltaError(f"delta hunk {index + 1} starts at line {start}, after its end {end}")
+        if end > n_base:
+            raise DeltaError(f"delta hunk {index + 1} ends at line {end}, past the base's {n_base} lines")
+        if start < previous_end:
+            raise DeltaError(f"delta hunk {index + 1} starts at line {start}, "
+                             "inside or before the previous hunk")
+        if start == end and not lines:
+            raise DeltaError(f"delta hunk {index + 1} changes nothing")
+        previous_end = end
+    raise DeltaError("delta has a malformed hunk table")

@@ -18,16 +18,19 @@ POLICIES = ("auto", "delta", "full")
 
 # The cost model behind the chain-length rule, measured on these machines
 # (tests/benchmarks): replaying one delta (read, check, decode, apply in place)
-# costs about 12 us whatever the file's size; reading a version whole costs about
-# 15 us plus 8 ns per byte (read, check, decompress, split into lines).
-DELTA_US = 12
+# costs about 8 us plus 50 ns per stored byte (a delta of many hunks costs more
+# than one of a few); reading a version whole costs about 15 us plus 8 ns per byte
+# (read, check, decompress).
+DELTA_US = 8
+DELTA_NS_PER_BYTE = 50
 WHOLE_US = 15
 WHOLE_NS_PER_BYTE = 8
 # A chain may cost up to this many whole reads to replay. Whole versions are
-# several times larger than a file's deltas put together, so trading a little
-# replay for fewer of them is what keeps the store small; a checkout then costs
-# at most about REPLAY_RATIO + 1 whole reads per file.
-REPLAY_RATIO = 3
+# several times larger than a file's deltas put together, so trading some replay
+# for fewer of them is what keeps the store small; a checkout then costs at most
+# about REPLAY_RATIO + 1 whole reads per file, and a command's replay stays a few
+# milliseconds, well inside the ~25 ms a vcs process takes to start.
+REPLAY_RATIO = 4
 MAX_CHAIN = 1000      # Mercurial's cap
 CHAIN_READ_RATIO = 2  # Mercurial: refuse a chain that reads more than 2x the text
 # Texts this large are never line-diffed: the diff would need several times the
@@ -39,11 +42,12 @@ LARGE_LINES = 1 << 20
 
 
 def store_whole(policy: str, size: int, base: Info | None, delta_len: int | None = None,
-                lines: int = 0) -> bool:
+                lines: int = 0, whole_stored: int = 0) -> bool:
     """Decide whether a new version of `size` bytes is stored whole.
 
     Called once before diffing (delta_len None: can a delta be refused already?)
-    and once with the delta's length in hand.
+    and once with the delta's length in hand; whole_stored is the stored size of the
+    whole version the base's chain starts from.
     """
     # Full policy: every version whole.
     if policy == "full":
@@ -62,6 +66,9 @@ def store_whole(policy: str, size: int, base: Info | None, delta_len: int | None
         return True
     if delta_len is None:
         return False
+    # Bad delta from replay cost: the same bound, counting the bytes of the chain's deltas.
+    if replay_us(base.depth + 1, base.chain - whole_stored + delta_len) > REPLAY_RATIO * whole_us(size):
+        return True
     # Bad delta from size: not clearly smaller than the text (git: under half).
     if 2 * delta_len >= size:
         return True
@@ -89,9 +96,17 @@ MIN_LISTING_CHAIN = 16
 
 
 def max_chain(size: int) -> int:
-    """The longest chain whose replay costs at most REPLAY_RATIO reads of the whole text."""
-    whole_us = WHOLE_US + size * WHOLE_NS_PER_BYTE / 1000
-    return min(MAX_CHAIN, max(1, int(REPLAY_RATIO * whole_us / DELTA_US)))
+    """The longest chain whose replay could cost at most REPLAY_RATIO reads of the whole
+    text (counting deltas only; the byte-aware bound comes once the delta is known)."""
+    return min(MAX_CHAIN, max(1, int(REPLAY_RATIO * whole_us(size) / DELTA_US)))
+
+
+def whole_us(size: int) -> float:
+    return WHOLE_US + size * WHOLE_NS_PER_BYTE / 1000
+
+
+def replay_us(deltas: int, stored: int) -> float:
+    return deltas * DELTA_US + stored * DELTA_NS_PER_BYTE / 1000
 
 
 class Objects:
@@ -143,7 +158,7 @@ class Objects:
                 lines = delta.split_lines(payloads[0])
                 del payloads[0]
                 for base, payload in zip(chain, payloads):
-                    lines = delta.apply_checked(lines, payload, base.size, inplace=True)
+                    lines = delta.apply_checked(lines, payload, base.size, inplace=True, check_size=False)
                 data = b"".join(lines)
                 if not want_lines:
                     lines = []
@@ -183,10 +198,11 @@ class Objects:
         if base is None or store_whole(self.policy, len(data), base, lines=data.count(b"\n")):
             self._append(oid, data, len(data))
             return oid, True
+        chain = self.chain(base)
         base_lines = self.read_lines(base.id, path)
         new_lines = lines if lines is not None else delta.split_lines(data)
         payload = delta.encode(base_lines, delta.make_hunks(base_lines, new_lines), len(data), base.size)
-        if store_whole(self.policy, len(data), base, len(payload)):
+        if store_whole(self.policy, len(data), base, len(payload), whole_stored=chain[0].stored):
             self._append(oid, data, len(data))
         else:
             self._append(oid, payload, len(data), base)
