@@ -51,7 +51,7 @@ FORMAT_PACKED = 3
 
 # The dictionary for format 3: lines before each hunk, the end of what it replaces,
 # lines after it; deflate only sees the last 32 KiB.
-_CONTEXT_BEFORE = 32
+CONTEXT_BEFORE = 32
 _CONTEXT_REPLACED = 64
 _CONTEXT_AFTER = 8
 _CONTEXT_LINES = 1024
@@ -118,7 +118,7 @@ def _context(base: list[bytes], starts, ends) -> bytes:
     taken = 0
     n = len(base)
     for start, end in zip(reversed(starts), reversed(ends)):
-        lo = start - _CONTEXT_BEFORE if start > _CONTEXT_BEFORE else 0
+        lo = start - CONTEXT_BEFORE if start > CONTEXT_BEFORE else 0
         hi = end + _CONTEXT_AFTER if end + _CONTEXT_AFTER < n else n
         if end - start > _CONTEXT_REPLACED:
             chunk = base[lo:start] + base[end - _CONTEXT_REPLACED:hi]
@@ -201,6 +201,45 @@ def apply_checked(base: list[bytes], data: bytes, base_size: int, inplace: bool 
         lines[start:end] = new[at - n:at]
         at -= n
     return lines
+
+
+def append_of(data: bytes, base_lines: int, base_size: int, tail: bytes) -> bytes | None:
+    """The bytes a delta appends to a base, if it is a pure append; else None.
+
+    The fast path of replay for files that grow at their end (logs, journals): the
+    base never has to be split into lines. `tail` is the base's last
+    CONTEXT_BEFORE lines (what `_context` would take for a hunk at the end). Every
+    check of `_parse` applies; anything unusual returns None for the general path.
+    """
+    if len(data) < _HEAD.size + 3:
+        return None
+    fmt, declared_base, result_size, count, added, width = _HEAD.unpack_from(data)
+    if count != 1 or fmt not in (FORMAT_PLAIN, FORMAT_PACKED) or width not in _WIDTHS \
+            or declared_base != base_size or result_size != base_size + added:
+        return None
+    pos = _HEAD.size
+    if 3 * width > len(data) - pos:
+        return None
+    start, end, lines = struct.unpack_from(f"<3{_WIDTHS[width]}", data, pos)
+    if not (start == end == base_lines and lines) or (base_size and not tail.endswith(b"\n")):
+        return None
+    body = data[pos + 3 * width:]
+    if fmt == FORMAT_PLAIN:
+        blob = body
+    else:
+        if added > 1032 * len(body) + 64:
+            return None
+        try:
+            zdict = tail[-_WINDOW:]
+            d = zlib.decompressobj(-15, zdict) if zdict else zlib.decompressobj(-15)
+            blob = d.decompress(body, added + 1)
+            if not d.eof or d.unused_data:
+                return None
+        except zlib.error:
+            return None
+    if len(blob) != added or blob.count(b"\n") + (blob[-1:] != b"\n") != lines:
+        return None
+    return blob
 
 
 def _parse(data: bytes, base: list[bytes], base_size: int):

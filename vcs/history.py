@@ -155,13 +155,17 @@ class Objects:
             if len(chain) == 1 and not want_lines:
                 data, lines = payloads[0], []
             else:
-                lines = delta.split_lines(payloads[0])
-                del payloads[0]
-                for base, payload in zip(chain, payloads):
-                    lines = delta.apply_checked(lines, payload, base.size, inplace=True, check_size=False)
-                data = b"".join(lines)
-                if not want_lines:
-                    lines = []
+                # A file that grows at its end replays on bytes, without lines.
+                done, text = (0, payloads[0]) if want_lines else _replay_appends(chain, payloads)
+                if done == len(chain) - 1 and not want_lines:
+                    data, lines = text, []
+                else:
+                    lines = delta.split_lines(text)
+                    for base, payload in zip(chain[done:], payloads[done + 1:]):
+                        lines = delta.apply_checked(lines, payload, base.size, inplace=True, check_size=False)
+                    data = b"".join(lines)
+                    if not want_lines:
+                        lines = []
         except CorruptError as e:
             raise CorruptError(f"cannot rebuild {oid.hex()[:12]}{_for(path)}: {e.message}",
                                hint="run `vcs verify` to see every object affected") from None
@@ -216,6 +220,35 @@ class Objects:
                                    chain=base.chain, delta=True)
         if self._ids is not None:
             self._ids[oid] = info.n
+
+
+def _replay_appends(chain: list[Info], payloads: list[bytes]) -> tuple[int, bytes]:
+    """Replay the chain's leading run of pure appends on bytes: (deltas done, text)."""
+    chunks = [payloads[0]]
+    n_lines = payloads[0].count(b"\n") + (payloads[0][-1:] not in (b"", b"\n"))
+    size = len(payloads[0])
+    done = 0
+    for base, payload in zip(chain, payloads[1:]):
+        new = delta.append_of(payload, n_lines, size, _last_lines(chunks, delta.CONTEXT_BEFORE))
+        if new is None:
+            break
+        chunks.append(new)
+        n_lines += new.count(b"\n") + (new[-1:] != b"\n")
+        size += len(new)
+        done += 1
+    return done, b"".join(chunks) if len(chunks) > 1 else chunks[0]
+
+
+def _last_lines(chunks: list[bytes], k: int) -> bytes:
+    """The last k lines of the text made of chunks (which ends with a newline, or is empty)."""
+    tail = chunks[-1]
+    for chunk in reversed(chunks[:-1]):
+        if tail.count(b"\n") > k:
+            break
+        tail = chunk + tail
+    # The text's last newline ends its last line: k lines follow its (k+1)th newline from the end.
+    parts = tail.rsplit(b"\n", k + 1)
+    return b"\n".join(parts[1:]) if len(parts) == k + 2 else tail
 
 
 def _for(path: bytes | None) -> str:
