@@ -26,6 +26,9 @@ FORMS = [
     ["log"], ["log", "-n", "3"], ["log", "-n3", "--oneline"], ["log", "--limit=2", "-p", "--stat", "a"],
     ["log", "--patch"], ["log", "-n", "-1"], ["log", "-n"],
     ["-C", "dir", "status"], ["-C", "dir", "log", "--oneline"], ["-C"],
+    ["--color=always", "diff"], ["--color", "never", "log"], ["--no-pager", "log", "-p"], ["--color=pink", "log"],
+    ["--no-pager", "-C", "d", "--color", "auto", "status", "--ignored"], ["status", "--json"],
+    ["log", "--json", "-n", "2"], ["diff", "--json", "0", "-1"],
     ["--version"], ["--help"], ["verify"], ["tags"], [],
 ]
 
@@ -46,7 +49,9 @@ def click_parse(argv):
     except BaseException:  # click's usage errors, --help and --version exit
         return None
     params = {k: (tuple(v) if isinstance(v, (list, tuple)) else v) for k, v in subctx.params.items()}
-    return ctx.params.get("directory"), name, params
+    options = {"directory": ctx.params.get("directory"), "color": ctx.params.get("color"),
+               "pager": not ctx.params.get("no_pager")}
+    return options, name, params
 
 
 @pytest.mark.parametrize("argv", FORMS, ids=lambda a: " ".join(a) or "(none)")

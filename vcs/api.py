@@ -29,10 +29,11 @@ def init(directory: str, policy: str = "auto") -> Repository:
 
 # -- status --------------------------------------------------------------------------
 
-def status(repo: Repository, paths: list[str] | None = None) -> Scan:
+def status(repo: Repository, paths: list[str] | None = None, ignored: bool = False) -> Scan:
     """What changed in the working tree; saves what the stat cache learned if it can."""
     ds = repo.dirstate()
-    result = scan(repo.root, ds, _scope(repo, paths), warn=repo.warn)
+    result = scan(repo.root, ds, _scope(repo, paths), warn=repo.warn, ignore=repo.ignore(),
+                  list_ignored=ignored)
     if result.refreshed:
         _save_cache_if_free(repo, ds)
     return result
@@ -65,6 +66,7 @@ def add(repo: Repository, paths: list[str]) -> list[bytes]:
     with repo.lock():
         repo.refresh()
         ds = repo.dirstate()
+        ignore = repo.ignore()
         added = []
         for arg in paths:
             rel = repo.relpath(arg)
@@ -72,7 +74,9 @@ def add(repo: Repository, paths: list[str]) -> list[bytes]:
             if rel and st is not None:
                 found = [rel]
             else:
-                found = [p for p, _ in worktree.walk(repo.root, rel)]
+                # A folder adds what it holds but what .vcsignore covers; a file named
+                # on the command line is added even if ignored (as Mercurial does).
+                found = [p for p, _ in worktree.walk(repo.root, rel) if not (ignore and ignore.covers(p))]
                 if not found and not os.path.isdir(os.path.join(repo.root, rel)):
                     raise UsageError(f"{arg}: no such file or folder")
             for path in sorted(found):
@@ -126,7 +130,8 @@ def commit(repo: Repository, message, *, addremove: bool = False,
         scope = _scope(repo, paths)
         if scope is not None and not addremove:
             _check_known(ds, scope, paths or [], repo.root)
-        result = scan(repo.root, ds, scope, untracked=addremove, keep_data=True, warn=repo.warn)
+        result = scan(repo.root, ds, scope, untracked=addremove, keep_data=True, warn=repo.warn,
+                      ignore=repo.ignore() if addremove else None)
         if addremove:
             for path in result.untracked:
                 check_path(path)
@@ -261,7 +266,7 @@ def interrupted_checkout(repo: Repository) -> str | None:
         return None
 
 
-def checkout(repo: Repository, rev_spec: str, force: bool = False) -> CheckoutResult:
+def checkout(repo: Repository, rev_spec: str, force: bool = False, progress=None) -> CheckoutResult:
     """Make the working tree equal to a revision, keeping untracked files.
 
     Refuses (naming the files) when it would overwrite or delete uncommitted
@@ -284,7 +289,7 @@ def checkout(repo: Repository, rev_spec: str, force: bool = False) -> CheckoutRe
                              hint="commit them, `vcs restore` them, or use `vcs checkout --force` to discard them")
 
         # Rebuild and check every version before touching the working tree.
-        staged = _stage(repo, [(p, new[p]) for p in writes])
+        staged = _stage(repo, [(p, new[p]) for p in writes], progress)
         journal = repo.path("checkout")
         atomic_write(journal, seal(f"{rev}\n".encode()))
         try:
@@ -294,6 +299,8 @@ def checkout(repo: Repository, rev_spec: str, force: bool = False) -> CheckoutRe
             for i, (path, tmp) in enumerate(staged):
                 stats[path] = _move_into_place(repo, path, tmp, new[path].kind)
                 faults.step(f"checkout:file:{i}")
+                if progress:
+                    progress(len(staged) + i + 1, 2 * len(staged))
         finally:
             for _, tmp in staged:
                 if os.path.lexists(tmp):
@@ -398,7 +405,7 @@ def _blocked_folders(repo: Repository, writes: list[bytes], deletes: list[bytes]
     return sorted(set(blocked))
 
 
-def _stage(repo: Repository, entries: list[tuple[bytes, Entry]]) -> list[tuple[bytes, bytes]]:
+def _stage(repo: Repository, entries: list[tuple[bytes, Entry]], progress=None) -> list[tuple[bytes, bytes]]:
     """Rebuild each version into .vcs/tmp (hash checked); return (path, temp file)."""
     os.makedirs(repo.tmpdir, exist_ok=True)
     staged: list[tuple[bytes, bytes]] = []
@@ -415,6 +422,8 @@ def _stage(repo: Repository, entries: list[tuple[bytes, Entry]]) -> list[tuple[b
                 with open(tmp, "wb") as f:
                     f.write(data)
             staged.append((path, tmp))
+            if progress:
+                progress(i + 1, 2 * len(entries))
     except BaseException:
         for _, tmp in staged:
             if os.path.lexists(tmp):

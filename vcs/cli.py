@@ -37,29 +37,30 @@ def _check_revs(values) -> None:
             raise UsageError(f"no such option: {v}", hint="see `vcs COMMAND --help`")
 
 
-def init(directory: str, storage: str) -> None:
-    from vcs import api, render
+def init(ui, directory: str, storage: str) -> None:
+    from vcs import api
     repo = api.init(directory, storage)
-    render.Out().line(f"initialized an empty vcs repository in {os.fsdecode(repo.root)}/.vcs "
-                      f"(storage: {storage})")
+    ui.out().line(f"initialized an empty vcs repository in {os.fsdecode(repo.root)}/.vcs (storage: {storage})")
 
 
-def add(paths) -> None:
+def add(ui, paths) -> None:
     from vcs import api, render
-    render.paths(render.Out(), "adding", api.add(_repo(), list(paths)))
+    repo = _repo()
+    render.paths(ui.out(repo), "adding", api.add(repo, list(paths)))
 
 
-def rm(paths, cached: bool) -> None:
+def rm(ui, paths, cached: bool) -> None:
     from vcs import api, render
-    render.paths(render.Out(), "removing", api.rm(_repo(), list(paths), cached))
+    repo = _repo()
+    render.paths(ui.out(repo), "removing", api.rm(repo, list(paths), cached))
 
 
-def commit(paths, message: str | None, addremove: bool) -> None:
+def commit(ui, paths, message: str | None, addremove: bool) -> None:
     from vcs import api, render
     repo = _repo()
     result = api.commit(repo, message if message is not None else _edit_message,
                         addremove=addremove, paths=list(paths) or None)
-    render.committed(render.Out(), result.rev, result.id, result.message, len(result.changed),
+    render.committed(ui.out(repo), result.rev, result.id, result.message, len(result.changed),
                      len(result.removed))
 
 
@@ -78,41 +79,48 @@ def _edit_message(scan) -> str:
     return "\n".join(line for line in edited.splitlines() if not line.startswith("#")).strip() + "\n"
 
 
-def status(paths) -> None:
+def status(ui, paths, ignored: bool = False, as_json: bool = False) -> None:
     from vcs import api, render
     repo = _repo()
     target = api.interrupted_checkout(repo)
     if target is not None:
         render.warn(f"a checkout of revision {target} was interrupted; run `vcs checkout {target}` to finish it")
-    render.status(render.Out(), api.status(repo, list(paths) or None))
+    render.status(ui.out(repo), api.status(repo, list(paths) or None, ignored=ignored), as_json)
 
 
-def log(paths, limit: int | None, oneline: bool, stat: bool, patch: bool) -> None:
+def log(ui, paths, limit: int | None, oneline: bool, stat: bool, patch: bool, as_json: bool = False) -> None:
     from vcs import render, report
-    entries = report.log(_repo(), limit, list(paths) or None, with_diffs=stat or patch)
-    render.log(render.Out(), entries, oneline, stat, patch)
+    repo = _repo()
+    entries = report.log(repo, limit, list(paths) or None, with_diffs=stat or patch or as_json)
+    render.log(ui.out(repo, page=not as_json), entries, oneline, stat, patch, as_json=as_json)
 
 
-def checkout(rev: str, force: bool) -> None:
+def checkout(ui, rev: str, force: bool) -> None:
     from vcs import api, render
     _check_revs([rev])
-    render.checked_out(render.Out(), api.checkout(_repo(), rev, force))
+    repo = _repo()
+    with render.progress("checking out") as progress:
+        result = api.checkout(repo, rev, force, progress=progress)
+    render.checked_out(ui.out(repo), result)
 
 
-def restore(paths, rev: str | None) -> None:
+def restore(ui, paths, rev: str | None) -> None:
     from vcs import api, render
     _check_revs(paths)
-    restored = api.restore(_repo(), list(paths), rev)
-    render.Out().line(f"restored {render.plural(len(restored), 'file')}")
+    repo = _repo()
+    restored = api.restore(repo, list(paths), rev)
+    ui.out(repo).line(f"restored {render.plural(len(restored), 'file')}")
 
 
-def diff(args, stat: bool, context: int, name_only: bool, exit_code: bool) -> int:
+def diff(ui, args, stat: bool, context: int, name_only: bool, exit_code: bool, as_json: bool = False) -> int:
     from vcs import render, report
     repo = _repo()
     revs, paths = _split_revs(repo, args)
     changes = report.diff(repo, revs, paths or None, load=not name_only)
-    out = render.Out()
-    if name_only:
+    out = ui.out(repo, page=not (as_json or exit_code and not (stat or name_only)))
+    if as_json:
+        render.diffstat_json(out, changes)
+    elif name_only:
         render.name_only(out, changes)
     elif stat:
         render.diffstat(out, changes)
@@ -149,48 +157,63 @@ def _split_revs(repo, args) -> tuple[list[str], list[str]]:
     return revs, args[len(revs):]
 
 
-def cat(rev: str, path: str) -> None:
+def cat(ui, rev: str, path: str) -> None:
+    from vcs import report
+    _check_revs([rev])
+    ui.plain().raw(report.cat(_repo(), rev, path))
+
+
+def show(ui, rev: str, stat: bool, context: int, as_json: bool = False) -> None:
     from vcs import render, report
     _check_revs([rev])
-    render.Out(color=False).raw(report.cat(_repo(), rev, path))
+    repo = _repo()
+    entry = report.show_rev(repo, rev)
+    render.log(ui.out(repo, page=not as_json), [entry], stat=stat, patch=not stat, context=context,
+               as_json=as_json)
 
 
-def show(rev: str, stat: bool, context: int) -> None:
-    from vcs import render, report
-    _check_revs([rev])
-    render.log(render.Out(), [report.show_rev(_repo(), rev)], stat=stat, patch=not stat, context=context)
-
-
-def tag(name: str, rev: str | None, force: bool) -> None:
+def tag(ui, name: str, rev: str | None, force: bool) -> None:
     from vcs import api, render
     if rev is not None:
         _check_revs([rev])
-    name, n = api.tag(_repo(), name, rev, force)
-    render.Out().line(f"tagged revision {n} as {render.text(name)}")
+    repo = _repo()
+    name, n = api.tag(repo, name, rev, force)
+    ui.out(repo).line(f"tagged revision {n} as {render.text(name)}")
 
 
-def tags() -> None:
+def tags(ui, as_json: bool = False) -> None:
     from vcs import render, report
-    render.tags(render.Out(), report.tags(_repo()))
+    repo = _repo()
+    render.tags(ui.out(repo), report.tags(repo), as_json)
 
 
-def stats(paths, as_json: bool) -> None:
+def stats(ui, paths, as_json: bool) -> None:
     from vcs import render, report
-    render.stats(render.Out(), report.stats(_repo(), list(paths) or None), as_json)
+    repo = _repo()
+    render.stats(ui.out(repo), report.stats(repo, list(paths) or None), as_json)
 
 
-def verify() -> int:
+def verify(ui) -> int:
     from vcs import render
     from vcs.verify import verify as run_verify
-    result = run_verify(_repo())
-    render.verify(render.Out(), result)
+    repo = _repo()
+    with render.progress("verifying") as progress:
+        result = run_verify(repo, progress)
+    render.verify(ui.out(repo), result)
     return Exit.OK if result.ok else Exit.CORRUPT
 
 
-def run(body, params: dict) -> int:
+def report_usage_error(message: str, hint: str | None) -> None:
+    from vcs import render
+    render.error(message, hint)
+
+
+def run(body, params: dict, ui=None) -> int:
     """Run a command body; our errors become `error:`/`hint:` lines and their exit code."""
+    from vcs.terminal import UI
+    ui = ui or UI()
     try:
-        return int(body(**params) or 0)
+        return int(body(ui, **params) or 0)
     except VcsError as e:
         from vcs import render
         render.error(e.message, e.hint)
@@ -198,6 +221,8 @@ def run(body, params: dict) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         return int(Exit.INTERRUPTED)
+    finally:
+        ui.close()
 
 
 # -- the fast path: plain forms of the everyday commands, without click -----------------
@@ -208,29 +233,41 @@ _FAST: dict[str, tuple[dict, dict, list, dict]] = {
     "commit": ({"-A": "addremove", "--addremove": "addremove"},
                {"-m": ("message", str), "--message": ("message", str)},
                [("paths", -1)], {"message": None, "addremove": False}),
-    "status": ({}, {}, [("paths", -1)], {}),
+    "status": ({"--ignored": "ignored", "--json": "as_json"}, {}, [("paths", -1)],
+               {"ignored": False, "as_json": False}),
     "add": ({}, {}, [("paths", -1)], {}),
     "cat": ({}, {}, [("rev", 1), ("path", 1)], {}),
     "checkout": ({"-f": "force", "--force": "force"}, {}, [("rev", 1)], {"force": False}),
-    "diff": ({"--stat": "stat", "--name-only": "name_only", "--exit-code": "exit_code"},
+    "diff": ({"--stat": "stat", "--name-only": "name_only", "--exit-code": "exit_code", "--json": "as_json"},
              {"-U": ("context", int), "--unified": ("context", int)}, [("args", -1)],
-             {"stat": False, "name_only": False, "exit_code": False, "context": 3}),
-    "log": ({"--oneline": "oneline", "--stat": "stat", "-p": "patch", "--patch": "patch"},
+             {"stat": False, "name_only": False, "exit_code": False, "context": 3, "as_json": False}),
+    "log": ({"--oneline": "oneline", "--stat": "stat", "-p": "patch", "--patch": "patch", "--json": "as_json"},
             {"-n": ("limit", int), "--limit": ("limit", int)}, [("paths", -1)],
-            {"limit": None, "oneline": False, "stat": False, "patch": False}),
+            {"limit": None, "oneline": False, "stat": False, "patch": False, "as_json": False}),
 }
 _TAKES_REVS = {"cat", "checkout", "diff"}
+_COLORS = ("auto", "always", "never")
 
 
-def fast_parse(argv: list[str]) -> tuple[str | None, str, dict] | None:
-    """(directory for -C, command, params) for a plain command line, or None for click."""
-    directory = None
-    if len(argv) >= 2 and argv[0] == "-C":
-        directory, argv = argv[1], argv[2:]
+def fast_parse(argv: list[str]) -> tuple[dict, str, dict] | None:
+    """(global options, command, params) for a plain command line, or None for click."""
+    options: dict = {"directory": None, "color": None, "pager": True}
+    while argv and argv[0].startswith("-"):
+        w = argv[0]
+        if w == "-C" and len(argv) >= 2:
+            options["directory"], argv = argv[1], argv[2:]
+        elif w == "--no-pager":
+            options["pager"], argv = False, argv[1:]
+        elif w.startswith("--color=") and w[8:] in _COLORS:
+            options["color"], argv = w[8:], argv[1:]
+        elif w == "--color" and len(argv) >= 2 and argv[1] in _COLORS:
+            options["color"], argv = argv[1], argv[2:]
+        else:
+            return None
     if not argv or argv[0] not in _FAST:
         return None
     name, words = argv[0], argv[1:]
-    flags, options, positionals, defaults = _FAST[name]
+    flags, options_with_value, positionals, defaults = _FAST[name]
     params = dict(defaults)
     rest: list[str] = []
     i = 0
@@ -241,26 +278,26 @@ def fast_parse(argv: list[str]) -> tuple[str | None, str, dict] | None:
             params[flags[w]] = True
             continue
         value = None
-        if w in options:
+        if w in options_with_value:
             if i >= len(words):
                 return None
             value, i = words[i], i + 1
             key = w
-        elif w.startswith("--") and "=" in w and w.split("=", 1)[0] in options:
+        elif w.startswith("--") and "=" in w and w.split("=", 1)[0] in options_with_value:
             key, value = w.split("=", 1)
-        elif w[:1] == "-" and w[:2] in options and len(w) > 2 and not w.startswith("--"):
+        elif w[:1] == "-" and w[:2] in options_with_value and len(w) > 2 and not w.startswith("--"):
             key, value = w[:2], w[2:]
         if value is not None:
-            param, kind = options[key]
+            param, kind = options_with_value[key]
             if kind is int:
-                if not value.isdigit():
+                if not (value.isascii() and value.isdigit()):
                     return None  # click says what is wrong with it
                 params[param] = int(value)
             else:
                 params[param] = value
             continue
         if w.startswith("-") and w != "-":
-            if name in _TAKES_REVS and w[1:].isdigit():
+            if name in _TAKES_REVS and w[1:].isascii() and w[1:].isdigit():
                 rest.append(w)  # a revision counted back from the newest
                 continue
             return None
@@ -275,21 +312,23 @@ def fast_parse(argv: list[str]) -> tuple[str | None, str, dict] | None:
             return None
     if rest or (name == "add" and not params["paths"]):
         return None
-    return directory, name, params
+    return options, name, params
 
 
 def main() -> None:
     argv = sys.argv[1:]
     try:
-        parsed = fast_parse(argv)
+        argv = expand_alias(argv)
+        parsed = None if os.environ.get("_VCS_COMPLETE") else fast_parse(argv)
         if parsed is None:
             from vcs.clickapp import cli
             cli.main(args=argv, prog_name="vcs")
             return
-        directory, name, params = parsed
-        if directory:
-            change_dir(directory)
-        code = run(globals()[name], params)
+        options, name, params = parsed
+        if options["directory"]:
+            change_dir(options["directory"])
+        from vcs.terminal import UI
+        code = run(globals()[name], params, UI(options["color"], options["pager"]))
         sys.stdout.flush()
         sys.exit(code)
     except UsageError as e:
@@ -307,7 +346,36 @@ def main() -> None:
         sys.exit(Exit.ERROR)
 
 
+def expand_alias(argv: list[str]) -> list[str]:
+    """`[alias] st = "status -s"` in the config: the first word that is not a global
+    option, if it names an alias and no command, is replaced by the alias's words."""
+    i = 0
+    while i < len(argv) and argv[i].startswith("-"):
+        i += 2 if argv[i] in ("-C", "--color") else 1
+    if i >= len(argv) or argv[i] in _COMMANDS:
+        return argv
+    from vcs import config
+    configs = [config.user_config_path()]
+    from vcs.repo import find_root
+    root = find_root(os.fsencode(argv[argv.index("-C") + 1]) if "-C" in argv[:i] else os.getcwdb())
+    if root is not None:
+        configs.insert(0, os.path.join(os.fsdecode(root), ".vcs", "config.toml"))
+    value = config.get([config.load(c) for c in configs], f"alias.{argv[i]}")
+    if not isinstance(value, str) or not value.strip():
+        return argv
+    import shlex
+    words = shlex.split(value)
+    if words[0] not in _COMMANDS:
+        raise UsageError(f"alias {argv[i]!r} runs {words[0]!r}, which is not a vcs command")
+    return argv[:i] + words + argv[i + 1:]
+
+
+_COMMANDS = {"init", "add", "rm", "commit", "status", "log", "checkout", "restore", "diff", "cat", "show",
+             "tag", "tags", "stats", "verify", "config", "completion", "replay", "export", "import"}
+
+
 def change_dir(directory: str) -> None:
+    """-C DIR: run as if vcs was started in DIR."""
     try:
         os.chdir(directory)
     except OSError as e:

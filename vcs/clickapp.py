@@ -14,7 +14,8 @@ REV_ARGS = {"ignore_unknown_options": True}  # so `vcs cat -1 FILE` reads -1 as 
 
 
 class VcsGroup(click.Group):
-    """Runs command bodies through `commands.run`: errors and exit codes in one place."""
+    """Runs command bodies through `commands.run`: errors and exit codes in one place;
+    a mistyped command gets the closest names."""
 
     def invoke(self, ctx: click.Context):
         try:
@@ -23,13 +24,25 @@ class VcsGroup(click.Group):
             click.echo("interrupted", err=True)
             ctx.exit(Exit.INTERRUPTED)
 
+    def resolve_command(self, ctx: click.Context, args):
+        name = args[0] if args else None
+        if name is not None and self.get_command(ctx, name) is None and not name.startswith("-"):
+            import difflib
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=3, cutoff=0.5)
+            hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else \
+                "`vcs --help` lists the commands"
+            commands.report_usage_error(f"unknown command {name!r}", hint)
+            ctx.exit(Exit.USAGE)
+        return super().resolve_command(ctx, args)
+
 
 def _body(name: str):
     """A click callback that runs the command body `name` and exits with its code."""
     def callback(**params):
-        code = commands.run(getattr(commands, name), params)
+        ctx = click.get_current_context()
+        code = commands.run(getattr(commands, name), params, ctx.find_root().obj)
         if code:
-            click.get_current_context().exit(code)
+            ctx.exit(code)
     callback.__name__ = name
     return callback
 
@@ -37,17 +50,23 @@ def _body(name: str):
 @click.group(cls=VcsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="vcs", message="%(prog)s %(version)s")
 @click.option("-C", "directory", metavar="DIR", help="Run as if vcs was started in DIR.")
-def cli(directory: str | None) -> None:
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default=None,
+              help="Colour the output: auto (on a terminal), always or never.")
+@click.option("--no-pager", is_flag=True, help="Never page log, diff and show.")
+@click.pass_context
+def cli(ctx: click.Context, directory: str | None, color: str | None, no_pager: bool) -> None:
     """vcs: version control on a log of deltas.
 
     \b
     Example:
       vcs init && vcs commit -A -m "first" && vcs log
     """
+    from vcs.terminal import UI
+    ctx.obj = UI(color, not no_pager)
     if directory:
-        code = commands.run(commands.change_dir, {"directory": directory})
+        code = commands.run(lambda ui, directory: commands.change_dir(directory), {"directory": directory})
         if code:
-            click.get_current_context().exit(code)
+            ctx.exit(code)
 
 
 def _cmd(name, help, example, params, **settings):
@@ -75,14 +94,21 @@ _cmd("commit", "Record the tracked files (or PATHS) as a new revision.", 'vcs co
     click.option("-A", "--addremove", is_flag=True,
                  help="Also add untracked files and record missing ones as removed."),
 ])
+_JSON = click.option("--json", "as_json", is_flag=True, help="One JSON object per line (schema: README).")
+
 _cmd("status", "Show modified (M), added (A), removed (R), missing (!) and untracked (?) files.",
-     "vcs status src/", [click.argument("paths", nargs=-1)])
+     "vcs status src/", [
+         click.argument("paths", nargs=-1),
+         click.option("--ignored", is_flag=True, help="Also list ignored files (I)."),
+         _JSON,
+     ])
 _cmd("log", "Show the history, newest first.", "vcs log -n 5 --stat src/", [
     click.argument("paths", nargs=-1),
     click.option("-n", "--limit", type=click.IntRange(min=0), help="Show at most N revisions."),
     click.option("--oneline", is_flag=True, help="One line per revision."),
     click.option("--stat", is_flag=True, help="Show which files changed and how much."),
     click.option("-p", "--patch", is_flag=True, help="Show each revision's diff."),
+    _JSON,
 ])
 _cmd("checkout", "Make the working tree equal to revision REV.", "vcs checkout -1", [
     click.argument("rev"),
@@ -101,6 +127,7 @@ _cmd("diff", "Show changes: the working tree against HEAD, or against REV, or RE
                       show_default=True, help="Lines of context."),
          click.option("--name-only", is_flag=True, help="Only the names of the changed files."),
          click.option("--exit-code", is_flag=True, help="Exit with 1 if there are differences."),
+         click.option("--json", "as_json", is_flag=True, help="The --stat figures as JSON, one file per line."),
      ], context_settings=REV_ARGS)
 _cmd("cat", "Print the exact bytes of PATH at revision REV.", "vcs cat -1 README.md > old-readme.md", [
     click.argument("rev"),
@@ -110,13 +137,14 @@ _cmd("show", "Show a revision's metadata and its diff against its parent.", "vcs
     click.argument("rev", default="HEAD"),
     click.option("--stat", is_flag=True, help="A summary instead of the diff."),
     click.option("-U", "--unified", "context", type=click.IntRange(min=0), default=3, help="Lines of context."),
+    _JSON,
 ], context_settings=REV_ARGS)
 _cmd("tag", "Name revision REV (default: the checked-out one).", "vcs tag v1.0 -1", [
     click.argument("name"),
     click.argument("rev", required=False),
     click.option("-f", "--force", is_flag=True, help="Move the tag if it exists."),
 ], context_settings=REV_ARGS)
-_cmd("tags", "List tags, newest revision first.", "vcs tags", [])
+_cmd("tags", "List tags, newest revision first.", "vcs tags", [_JSON])
 _cmd("stats", "Show how each file's versions are stored: whole, deltas, chains, bytes.", "vcs stats --json", [
     click.argument("paths", nargs=-1),
     click.option("--json", "as_json", is_flag=True, help="Machine-readable output."),

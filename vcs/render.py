@@ -1,49 +1,19 @@
 """Turn results into text for the terminal: the only module that imports rich.
 
-rich is imported only by the functions that draw with it (the stats table), so
-every other command starts without paying for it. User text (paths, messages,
-tags) is printed with control characters escaped, and never interpreted as
-markup. Diffs written to a pipe are never wrapped or coloured.
+rich is imported only by the functions that draw with it (the stats table and
+progress bars), so every other command starts without paying for it. User text
+(paths, messages, tags) is printed with control characters escaped, and never
+interpreted as markup. Diffs written to a pipe are never wrapped or coloured.
 """
 from __future__ import annotations
 
-import os
 import sys
 import time
 
 from vcs.objects import GIT_MODES, show
+from vcs.terminal import COLOURS, RESET, Out
 
 # Annotations name vcs.report's and vcs.scan's types without importing them.
-
-RESET = "\033[0m"
-COLOURS = {"add": "\033[32m", "del": "\033[31m", "hunk": "\033[36m", "head": "\033[1m",
-           "rev": "\033[33m", "warn": "\033[33m", "error": "\033[31m"}
-
-
-class Out:
-    """Where output goes, and whether it may be coloured."""
-
-    def __init__(self, color: bool | None = None):
-        self.stdout = sys.stdout
-        self.color = color if color is not None else _want_colour(sys.stdout)
-
-    def paint(self, text: str, what: str) -> str:
-        return f"{COLOURS[what]}{text}{RESET}" if self.color else text
-
-    def line(self, text: str = "") -> None:
-        self.stdout.write(text + "\n")
-
-    def raw(self, data: bytes) -> None:
-        self.stdout.flush()
-        self.stdout.buffer.write(data)
-
-
-def _want_colour(stream) -> bool:
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    return stream.isatty() and os.environ.get("TERM") != "dumb"
 
 
 def text(s: str) -> str:
@@ -70,11 +40,64 @@ def error(msg: str, hint: str | None) -> None:
 
 # -- commands --------------------------------------------------------------------------
 
-def status(out: Out, s: Scan) -> None:
-    for code, paths in (("M", s.modified), ("A", s.added), ("R", s.removed), ("!", s.missing),
-                        ("?", s.untracked)):
-        for p in paths:
-            out.line(f"{code} {show(p)}")
+STATUS = (("M", "modified"), ("A", "added"), ("R", "removed"), ("!", "missing"), ("?", "untracked"),
+          ("I", "ignored"))
+
+
+def status(out: Out, s: Scan, as_json: bool = False) -> None:
+    for code, name in STATUS:
+        for p in getattr(s, name):
+            if as_json:
+                _json_line(out, {"path": _path(p), "status": name})
+            else:
+                out.line(f"{code} {show(p)}")
+
+
+def _path(p: bytes) -> str:
+    """A path for JSON: UTF-8, with undecodable bytes as U+DC80..U+DCFF (surrogateescape)."""
+    return p.decode("utf-8", "surrogateescape")
+
+
+def _json_line(out: Out, obj) -> None:
+    import json
+    out.line(json.dumps(obj, ensure_ascii=True))
+
+
+def progress(description: str):
+    """A transient progress bar on stderr while a long operation runs; silent when stderr
+    is not a terminal. Yields a callback progress(done, total)."""
+    return _Progress(description)
+
+
+class _Progress:
+    def __init__(self, description: str):
+        self.description = description
+        self.bar = None
+        self.task = None
+        self.started = time.monotonic()
+
+    def __enter__(self):
+        return self if sys.stderr.isatty() else None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            # Only what lasts: nothing is drawn in the first half second.
+            if time.monotonic() - self.started < 0.5 or total < 2:
+                return
+            from rich.progress import Progress
+            self.bar = Progress(transient=True, console=_console(stderr=True))
+            self.bar.start()
+            self.task = self.bar.add_task(self.description, total=total)
+        self.bar.update(self.task, completed=done, total=total)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+    return Console(stderr=stderr, highlight=False, markup=False, emoji=False)
 
 
 def paths(out: Out, verb: str, items: list[bytes]) -> None:
@@ -105,20 +128,28 @@ def date(ts: int, tz: int) -> str:
 
 
 def log(out: Out, entries: Iterable[LogEntry], oneline: bool = False, stat: bool = False,
-        patch: bool = False, context: int = 3) -> None:
+        patch: bool = False, context: int = 3, as_json: bool = False) -> None:
     first = True
     for e in entries:
+        if as_json:
+            _json_line(out, log_dict(e))
+            continue
         marks = (["HEAD"] if e.head else []) + [f"tag: {t}" for t in e.tags]
         decoration = f" ({', '.join(text(m) for m in marks)})" if marks else ""
         if oneline:
             summary = e.commit.message.strip().splitlines()[0] if e.commit.message.strip() else ""
-            out.line(f"{out.paint(str(e.rev), 'rev')} {e.id.hex()[:12]}{decoration} {text(summary)}")
+            new_chain = out.paint(" *", "dim") if e.chain_starts else ""
+            out.line(f"{out.paint(str(e.rev), 'rev')} {e.id.hex()[:12]}{decoration}{new_chain} {text(summary)}")
         else:
             if not first:
                 out.line()
             out.line(out.paint(f"revision {e.rev} {e.id.hex()[:12]}", "rev") + decoration)
             out.line(f"Author: {text(e.commit.author)}")
             out.line(f"Date:   {date(e.commit.date, e.commit.tz)}")
+            if e.chain_starts:
+                names = ", ".join(show(p) for p in e.chain_starts[:4])
+                more = f" and {len(e.chain_starts) - 4} more" if len(e.chain_starts) > 4 else ""
+                out.line(out.paint(f"Whole:  {names}{more} (a chain starts here)", "dim"))
             out.line()
             for line in e.commit.message.rstrip("\n").split("\n"):
                 out.line(f"    {text(line)}")
@@ -130,6 +161,30 @@ def log(out: Out, entries: Iterable[LogEntry], oneline: bool = False, stat: bool
             if patch:
                 diffs(out, e.diffs, context)
         first = False
+
+
+def log_dict(e: LogEntry) -> dict:
+    """The JSON schema of a revision (README: Machine-readable output)."""
+    tz = f"{'-' if e.commit.tz < 0 else '+'}{abs(e.commit.tz) // 60:02d}{abs(e.commit.tz) % 60:02d}"
+    d = {"rev": e.rev, "id": e.id.hex(), "parent": e.parent, "author": e.commit.author,
+         "date": e.commit.date, "tz": tz, "message": e.commit.message, "tags": e.tags, "head": e.head,
+         "chain_starts": [_path(p) for p in e.chain_starts]}
+    if e.diffs is not None:
+        d["files"] = [diffstat_dict(x) for x in e.diffs]
+    return d
+
+
+def diffstat_dict(d: FileDiff) -> dict:
+    added, removed, binary = diff_counts(d)
+    status = "added" if d.old is None else "removed" if d.new is None else "modified"
+    return {"path": _path(d.path), "status": status, "added": added, "removed": removed, "binary": binary,
+            "old_mode": GIT_MODES[d.old.kind] if d.old else None,
+            "new_mode": GIT_MODES[d.new.kind] if d.new else None}
+
+
+def diffstat_json(out: Out, ds: list[FileDiff]) -> None:
+    for d in ds:
+        _json_line(out, diffstat_dict(d))
 
 
 def diffs(out: Out, ds: list[FileDiff], context: int = 3) -> None:
@@ -285,6 +340,9 @@ def verify(out: Out, result) -> None:
     out.line(f"checked {result.objects} stored versions and {result.commits} commits: {verdict}")
 
 
-def tags(out: Out, rows) -> None:
+def tags(out: Out, rows, as_json: bool = False) -> None:
     for name, rev, oid in rows:
-        out.line(f"{text(name):<20} {rev:>6} {oid.hex()[:12]}")
+        if as_json:
+            _json_line(out, {"name": name, "rev": rev, "id": oid.hex()})
+        else:
+            out.line(f"{text(name):<20} {rev:>6} {oid.hex()[:12]}")

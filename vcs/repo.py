@@ -301,6 +301,18 @@ class Repository:
     def commit_ids(self) -> dict[bytes, int]:
         return self._commit_ids()
 
+    def introduced_by(self, oid: bytes) -> int | None:
+        """The first revision that recorded this file version (for log's chain marks)."""
+        first = self.__dict__.setdefault("_first_rev", {})
+        done = self.__dict__.get("_first_rev_done", 0)
+        while oid not in first and done < len(self.commits):
+            for c in self.read_commit(done).changes:
+                if c.entry is not None:
+                    first.setdefault(c.entry.id, done)
+            done += 1
+        self.__dict__["_first_rev_done"] = done
+        return first.get(oid)
+
     def head_rev(self) -> int | None:
         return None if self.state.head is None else self.rev_of(self.state.head)
 
@@ -390,6 +402,11 @@ class Repository:
             name = name or login
             email = email or f"{login}@{os.uname().nodename}"
         return f"{name} <{email}>"
+
+    def ignore(self):
+        """The working tree's ignore rules (.vcsignore), or None."""
+        from vcs import ignore
+        return ignore.load(self.root, self.dir)
 
     # -- dirstate ----------------------------------------------------------------------
 

@@ -21,8 +21,9 @@ from vcs import worktree
 
 # -- log -------------------------------------------------------------------------------
 
-# One revision for `log`: diffs is a list of FileDiff with --stat or -p, else None.
-LogEntry = record("LogEntry", "rev id parent commit tags head diffs", defaults=(None,))
+# One revision for `log`: diffs is a list of FileDiff with --stat or -p, else None;
+# chain_starts the paths whose version this revision stored whole (a chain starts).
+LogEntry = record("LogEntry", "rev id parent commit tags head diffs chain_starts", defaults=(None, ()))
 
 
 def log(repo: Repository, limit: int | None = None, paths: list[str] | None = None,
@@ -44,8 +45,22 @@ def log(repo: Repository, limit: int | None = None, paths: list[str] | None = No
         info = repo.commit_info(rev)
         diffs = commit_diffs(repo, rev, commit, scope) if with_diffs else None
         entries.append(LogEntry(rev, ObjectId(info.id), repo.parent_rev(rev), commit,
-                                sorted(tags_by_id.get(info.id, [])), info.id == head, diffs))
+                                sorted(tags_by_id.get(info.id, [])), info.id == head, diffs,
+                                _chain_starts(repo, rev, commit)))
     return entries
+
+
+def _chain_starts(repo: Repository, rev: int, commit: Commit) -> tuple[bytes, ...]:
+    """The files this revision stored whole: where their chains (re)start. Only the
+    record that introduced a version tells: a later commit reusing it stored nothing."""
+    starts = []
+    for c in commit.changes:
+        if c.entry is None:
+            continue
+        info = repo.objects.info(c.entry.id, c.path)
+        if not info.is_delta and repo.introduced_by(c.entry.id) == rev:
+            starts.append(c.path)
+    return tuple(starts)
 
 
 # -- diffs ------------------------------------------------------------------------------

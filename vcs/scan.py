@@ -26,6 +26,7 @@ class Scan:
         self.missing: list[bytes] = []
         self.untracked: list[bytes] = []
         self.clean: list[bytes] = []
+        self.ignored: list[bytes] = []  # untracked files the ignore rules cover (when asked for)
         self.seen: dict[bytes, Seen] = {}  # files read: modified and added
         self.refreshed = False  # the stat cache learned something worth saving
 
@@ -45,18 +46,26 @@ def in_scope(path: bytes, scope: list[bytes] | None) -> bool:
 
 
 def scan(root: bytes, ds: Dirstate, scope: list[bytes] | None = None, *, untracked: bool = True,
-         keep_data: bool = False, warn=None) -> Scan:
+         keep_data: bool = False, warn=None, ignore=None, list_ignored: bool = False) -> Scan:
     """Status of every file in scope; updates the stat cache in `ds` in place.
 
     A tracked file whose lstat matches its cached (mode, size, mtime, inode) is
-    clean without being read; the others are read and hashed.
+    clean without being read; the others are read and hashed. Untracked files the
+    `ignore` rules cover are left out (listed as ignored if list_ignored); ignored
+    folders are not even walked unless they hold tracked files or are asked for.
     """
     result = Scan()
     files = ds.files
     if untracked:
         on_disk: dict[bytes, os.stat_result] = {}
+        skip = None
+        if ignore and not list_ignored:
+            tracked_dirs = _folders(files)
+
+            def skip(folder: bytes) -> bool:
+                return folder not in tracked_dirs and ignore.match(folder, True)
         for base in _walk_roots(scope):
-            on_disk.update(worktree.stat_tree(root, base))
+            on_disk.update(worktree.stat_tree(root, base, skip))
             if base and base not in on_disk:
                 st = worktree.lstat(root, base)
                 if st is not None:
@@ -99,10 +108,27 @@ def scan(root: bytes, ds: Dirstate, scope: list[bytes] | None = None, *, untrack
         else:
             result.modified.append(path)
         result.seen[path] = Seen(kind, oid, st, data if keep_data else None)
-    result.untracked = sorted(on_disk) if untracked else []
+    if untracked and ignore:
+        for path in sorted(on_disk):
+            (result.ignored if ignore.covers(path) else result.untracked).append(path)
+        if not list_ignored:
+            result.ignored = []
+    else:
+        result.untracked = sorted(on_disk) if untracked else []
     for name in ("modified", "added", "removed", "missing"):
         getattr(result, name).sort()
     return result
+
+
+def _folders(files) -> set[bytes]:
+    """Every folder that holds a tracked file (they are walked even if ignored)."""
+    out = set()
+    for path in files:
+        at = path.rfind(b"/")
+        while at > 0 and path[:at] not in out:
+            out.add(path[:at])
+            at = path.rfind(b"/", 0, at)
+    return out
 
 
 def _walk_roots(scope: list[bytes] | None) -> list[bytes]:

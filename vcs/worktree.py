@@ -37,8 +37,9 @@ def walk(root: bytes, under: bytes = b""):
 _TRACKABLE = (stat.S_IFREG, stat.S_IFLNK)
 
 
-def stat_tree(root: bytes, under: bytes = b"") -> dict[bytes, os.stat_result]:
-    """path -> lstat for every regular file and symlink below `under`, skipping `.vcs/`.
+def stat_tree(root: bytes, under: bytes = b"", skip_dir=None) -> dict[bytes, os.stat_result]:
+    """path -> lstat for every regular file and symlink below `under`, skipping `.vcs/`
+    and the folders for which skip_dir(path) is true (ignored ones).
 
     The hot loop of `status` in a big tree: one lstat per file, nothing else.
     """
@@ -56,7 +57,8 @@ def stat_tree(root: bytes, under: bytes = b"") -> dict[bytes, os.stat_result]:
             for entry in it:
                 try:
                     if entry.is_dir(follow_symlinks=False):
-                        if prefix or entry.name != VCS_DIR:
+                        if (prefix or entry.name != VCS_DIR) and not (
+                                skip_dir and skip_dir(prefix + entry.name)):
                             stack.append(prefix + entry.name)
                         continue
                     st = entry.stat(follow_symlinks=False)

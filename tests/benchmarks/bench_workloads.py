@@ -91,18 +91,22 @@ def small_edits(count: int, lines: int = 5000, seed: int = 1) -> Workload:
     def make():
         rng = random.Random(f"small-edits:{seed}")
         text = [text_line(rng) for _ in range(lines)]
-        yield "".join(text).encode()
+        data = "".join(text).encode()
+        yield data
         for _ in range(count - 1):
-            for _edit in range(rng.randint(1, 5)):
-                at = rng.randrange(len(text))
-                kind = rng.random()
-                if kind < 0.5:
-                    text[at] = text_line(rng)
-                elif kind < 0.75 or len(text) < 100:
-                    text.insert(at, text_line(rng))
-                else:
-                    del text[at]
-            yield "".join(text).encode()
+            previous = data
+            while data == previous:  # edits can cancel out, and a commit needs a change
+                for _edit in range(rng.randint(1, 5)):
+                    at = rng.randrange(len(text))
+                    kind = rng.random()
+                    if kind < 0.5:
+                        text[at] = text_line(rng)
+                    elif kind < 0.75 or len(text) < 100:
+                        text.insert(at, text_line(rng))
+                    else:
+                        del text[at]
+                data = "".join(text).encode()
+            yield data
 
     return Workload("small-edits", f"{lines}-line text file, {count} versions of 1-5 line edits "
                     "(replace 50%, insert 25%, delete 25%)", "data.txt", False, make)
@@ -145,10 +149,12 @@ def binary_edits(count: int, size: int = 1 << 20, seed: int = 1) -> Workload:
         data = bytearray(rng.randbytes(size))
         yield bytes(data)
         for _ in range(count - 1):
-            for _edit in range(rng.randint(1, 4)):
-                length = rng.randint(1, 64)
-                at = rng.randrange(size - length)
-                data[at:at + length] = rng.randbytes(length)
+            previous = bytes(data)
+            while data == previous:  # random bytes can equal the ones they overwrite
+                for _edit in range(rng.randint(1, 4)):
+                    length = rng.randint(1, 64)
+                    at = rng.randrange(size - length)
+                    data[at:at + length] = rng.randbytes(length)
             yield bytes(data)
 
     return Workload("binary", f"{size // 1024} KiB of random bytes, {count} versions of 1-4 "
