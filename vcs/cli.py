@@ -208,6 +208,43 @@ def report_usage_error(message: str, hint: str | None) -> None:
     render.error(message, hint)
 
 
+def config_get(ui, key: str, user: bool) -> int:
+    from vcs import api, render
+    value = api.config_get(key, user)
+    if value is None:
+        return Exit.NOTHING  # as git: an unset key prints nothing and exits 1
+    ui.out().line(render.config_value(value))
+    return Exit.OK
+
+
+def config_set(ui, key: str, value: str, user: bool) -> None:
+    from vcs import api
+    api.config_set(key, value, user)
+
+
+def config_unset(ui, key: str, user: bool) -> None:
+    from vcs import api
+    api.config_set(key, None, user)
+
+
+def config_list(ui, user: bool) -> None:
+    from vcs import api, render
+    for key, value, _ in api.config_list(user):
+        ui.out().line(f"{key} = {render.config_value(value)}")
+
+
+def completion(ui, shell: str) -> None:
+    from vcs.clickapp import completion_script
+    ui.plain().raw(completion_script(shell).encode())
+
+
+def replay(ui, rev: str, path: str, as_json: bool = False) -> None:
+    from vcs import render, report
+    _check_revs([rev])
+    repo = _repo()
+    render.replay(ui.out(repo), report.replay(repo, rev, path), as_json)
+
+
 def run(body, params: dict, ui=None) -> int:
     """Run a command body; our errors become `error:`/`hint:` lines and their exit code."""
     from vcs.terminal import UI

@@ -133,6 +133,12 @@ _cmd("cat", "Print the exact bytes of PATH at revision REV.", "vcs cat -1 README
     click.argument("rev"),
     click.argument("path"),
 ], context_settings=REV_ARGS)
+_cmd("replay", "Show how PATH at REV is rebuilt: the whole version its chain starts from, "
+     "each delta replayed, the hash check, and the time each took.", "vcs replay -1 src/core.py", [
+         click.argument("rev"),
+         click.argument("path"),
+         click.option("--json", "as_json", is_flag=True, help="The steps as JSON, one per line."),
+     ], context_settings=REV_ARGS)
 _cmd("show", "Show a revision's metadata and its diff against its parent.", "vcs show HEAD~1", [
     click.argument("rev", default="HEAD"),
     click.option("--stat", is_flag=True, help="A summary instead of the diff."),
@@ -150,3 +156,67 @@ _cmd("stats", "Show how each file's versions are stored: whole, deltas, chains, 
     click.option("--json", "as_json", is_flag=True, help="Machine-readable output."),
 ])
 _cmd("verify", "Rebuild every stored version and check every record, commit and ref.", "vcs verify", [])
+
+
+@cli.group("config", invoke_without_command=False)
+def config_group() -> None:
+    """Read and write settings: the repository's .vcs/config.toml, or with --user yours.
+
+    \b
+    Keys: user.name, user.email, ui.color (auto|always|never), ui.pager,
+    storage.policy (auto|delta|full), storage.rules.GLOB (a policy for
+    matching files, e.g. storage.rules.*.png = full), alias.NAME (a command).
+    Example:
+      vcs config set user.name "Ada Lovelace" --user
+    """
+
+
+_USER = click.option("--user", is_flag=True, help="Your config file, not the repository's.")
+
+
+def _sub(name: str, body: str, help: str, example: str, params) -> None:
+    cb = _body(body)
+    for p in reversed(params):
+        cb = p(cb)
+    config_group.command(name, help=f"{help}\n\n\b\nExample:\n  {example}")(cb)
+
+
+_sub("get", "config_get", "Print a key's value (exit 1 if it is not set).", "vcs config get user.email",
+     [click.argument("key"), _USER])
+_sub("set", "config_set", "Set a key.", "vcs config set storage.rules.*.png full",
+     [click.argument("key"), click.argument("value"), _USER])
+_sub("unset", "config_unset", "Remove a key.", "vcs config unset ui.pager", [click.argument("key"), _USER])
+_sub("list", "config_list", "List every key set, the repository's over yours.", "vcs config list",
+     [_USER])
+
+
+def _complete_rev(ctx, param, incomplete: str):
+    """Revisions for shell completion: tags, HEAD, and the newest revision numbers."""
+    from click.shell_completion import CompletionItem
+    try:
+        from vcs.repo import Repository
+        repo = Repository.find()
+        words = ["HEAD", *sorted(repo.tags()), *[str(n) for n in range(len(repo) - 1, max(-1, len(repo) - 20), -1)]]
+    except Exception:  # completion must never fail loudly
+        words = ["HEAD"]
+    return [CompletionItem(w) for w in words if w.startswith(incomplete)]
+
+
+for _name in ("checkout", "cat", "show", "tag", "replay"):
+    _command = cli.commands.get(_name)
+    if _command is not None:
+        for _param in _command.params:
+            if _param.name == "rev":
+                _param._custom_shell_complete = _complete_rev
+
+
+def completion_script(shell: str) -> str:
+    from click.shell_completion import get_completion_class
+    cls = get_completion_class(shell)
+    return cls(cli, {}, "vcs", "_VCS_COMPLETE").source()
+
+
+_cmd("completion", "Print a shell completion script (revisions and tags complete too).",
+     'eval "$(vcs completion bash)"   # in ~/.bashrc; zsh and fish alike', [
+         click.argument("shell", type=click.Choice(["bash", "zsh", "fish"])),
+     ])

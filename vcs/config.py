@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 from vcs.errors import StateError
+from vcs.history import POLICIES
 from vcs.store import atomic_write
 
 Config = dict  # {section: {name: value}}
@@ -94,13 +95,94 @@ def save(path: str, cfg: Config) -> None:
 
 
 def dumps(cfg: Config) -> str:
+    """TOML for a config: tables one level deep, and one more for dict values
+    (`[storage.rules]`)."""
     out = []
     for section in sorted(cfg):
-        out.append(f"[{_key(section)}]")
-        for name in sorted(cfg[section]):
-            out.append(f"{_key(name)} = {_value(cfg[section][name])}")
-        out.append("")
+        values = {k: v for k, v in cfg[section].items() if not isinstance(v, dict)}
+        tables = {k: v for k, v in cfg[section].items() if isinstance(v, dict)}
+        if values or not tables:
+            out.append(f"[{_key(section)}]")
+            for name in sorted(values):
+                out.append(f"{_key(name)} = {_value(values[name])}")
+            out.append("")
+        for name in sorted(tables):
+            out.append(f"[{_key(section)}.{_key(name)}]")
+            for key in sorted(tables[name]):
+                out.append(f"{_key(key)} = {_value(tables[name][key])}")
+            out.append("")
     return "\n".join(out)
+
+
+# The keys vcs knows, and the values each accepts (None: any string).
+KNOWN = {
+    "user.name": None, "user.email": None,
+    "ui.color": ("auto", "always", "never"), "ui.pager": None,
+    "storage.policy": ("auto", "delta", "full"),
+}
+
+
+def split_key(key: str) -> tuple[str, str | None, str]:
+    """`section.name` or `section.table.name` (the name may hold dots: `storage.rules.*.png`)."""
+    section, dot, rest = key.partition(".")
+    if not dot or not section or not rest:
+        raise StateError(f"invalid config key {key!r}", hint="keys look like user.name or storage.rules.*.png")
+    if section == "storage" and rest.startswith("rules."):
+        return section, "rules", rest[len("rules."):]
+    return section, None, rest
+
+
+def check(key: str, value: str) -> None:
+    """Refuse a value vcs would not understand, before it is written."""
+    section, table, name = split_key(key)
+    if table == "rules":
+        allowed = POLICIES
+    elif section == "alias":
+        return
+    elif key in KNOWN:
+        allowed = KNOWN[key]
+    else:
+        raise StateError(f"unknown config key {key!r}",
+                         hint="known: " + ", ".join([*KNOWN, "storage.rules.GLOB", "alias.NAME"]))
+    if allowed is not None and value not in allowed:
+        raise StateError(f"{key} must be one of {', '.join(allowed)}, not {value!r}")
+
+
+def lookup(cfg: Config, key: str):
+    section, table, name = split_key(key)
+    where = cfg.get(section, {})
+    if table is not None:
+        where = where.get(table, {})
+    return where.get(name) if isinstance(where, dict) else None
+
+
+def assign(cfg: Config, key: str, value) -> None:
+    """Set (value not None) or unset (None) a key in a config, in place."""
+    section, table, name = split_key(key)
+    where = cfg.setdefault(section, {})
+    if table is not None:
+        where = where.setdefault(table, {})
+    if value is None:
+        where.pop(name, None)
+        if table is not None and not where:
+            cfg[section].pop(table)
+        if not cfg[section]:
+            cfg.pop(section)
+    else:
+        where[name] = value
+
+
+def flatten(cfg: Config) -> dict[str, object]:
+    """key -> value for every key of a config."""
+    out = {}
+    for section, values in cfg.items():
+        for name, value in values.items():
+            if isinstance(value, dict):
+                for sub, v in value.items():
+                    out[f"{section}.{name}.{sub}"] = v
+            else:
+                out[f"{section}.{name}"] = value
+    return out
 
 
 def _key(k: str) -> str:

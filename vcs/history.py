@@ -112,9 +112,10 @@ def replay_us(deltas: int, stored: int) -> float:
 class Objects:
     """File versions and tree listings, content-addressed, over one log."""
 
-    def __init__(self, log: BaseLog, policy: str = "auto"):
+    def __init__(self, log: BaseLog, policy: str = "auto", rules: list[tuple[str, str]] | None = None):
         self.log = log
         self.policy = policy
+        self.rules = rules or []  # (glob, policy): storage.rules in the config, the last match wins
         self._ids: dict[bytes, int] | None = None
         self._lookups = 0
 
@@ -198,19 +199,33 @@ class Objects:
                     f"content id collision: {path!r} hashes to {oid.hex()} like different stored content",
                     hint="xxh3-128 is not cryptographic; report this file, it cannot be stored")
             return oid, False
+        policy = self.policy_for(path)
         base = self.info(base_id, path) if base_id is not None else None
-        if base is None or store_whole(self.policy, len(data), base, lines=data.count(b"\n")):
+        if base is None or store_whole(policy, len(data), base, lines=data.count(b"\n")):
             self._append(oid, data, len(data))
             return oid, True
         chain = self.chain(base)
         base_lines = self.read_lines(base.id, path)
         new_lines = lines if lines is not None else delta.split_lines(data)
         payload = delta.encode(base_lines, delta.make_hunks(base_lines, new_lines), len(data), base.size)
-        if store_whole(self.policy, len(data), base, len(payload), whole_stored=chain[0].stored):
+        if store_whole(policy, len(data), base, len(payload), whole_stored=chain[0].stored):
             self._append(oid, data, len(data))
         else:
             self._append(oid, payload, len(data), base)
         return oid, True
+
+    def policy_for(self, path: bytes | None) -> str:
+        """The storage policy for a path: the last matching `storage.rules` glob, else the
+        repository's. A glob without `/` matches the file name anywhere (`*.png`)."""
+        policy = self.policy
+        if path and self.rules:
+            from fnmatch import fnmatchcase
+            name = path.rsplit(b"/", 1)[-1]
+            for glob, rule in self.rules:
+                pattern = glob.encode("utf-8", "surrogateescape")
+                if fnmatchcase(path if b"/" in pattern else name, pattern):
+                    policy = rule
+        return policy
 
     def _append(self, oid: bytes, payload: bytes, size: int, base: Info | None = None) -> None:
         if base is None:

@@ -305,7 +305,6 @@ def _stats_text(out: Out, s: Stats) -> None:
 
 
 def _stats_table(s: Stats) -> None:
-    from rich.console import Console
     from rich.table import Table
     table = Table(title=f"storage: policy {s.policy}, {s.commits} commits", title_justify="left")
     for col in ("path", "versions", "whole", "deltas", "longest chain", "current chain",
@@ -318,7 +317,7 @@ def _stats_table(s: Stats) -> None:
     table.add_section()
     table.add_row("total", str(s.versions), str(s.whole), str(s.deltas), "", "", _size(s.stored),
                   _size(s.raw), _ratio(s.stored, s.raw), style="bold")
-    console = Console(highlight=False, markup=False)
+    console = _console()
     console.print(table)
     console.print(f"{s.listings} tree listings ({_size(s.listing_bytes)}); .vcs/ holds "
                   f"{_size(s.store_bytes)} ({_size(s.disk_bytes)} on disk)", markup=False)
@@ -346,3 +345,36 @@ def tags(out: Out, rows, as_json: bool = False) -> None:
             _json_line(out, {"name": name, "rev": rev, "id": oid.hex()})
         else:
             out.line(f"{text(name):<20} {rev:>6} {oid.hex()[:12]}")
+
+
+def config_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return text(str(value))
+
+
+def replay(out: Out, r, as_json: bool = False) -> None:
+    """`vcs replay`: each step of a rebuild, as a table, or JSON lines."""
+    if as_json:
+        for s in r.steps:
+            _json_line(out, {"step": s.kind, "rev": s.rev, "record": s.record, "stored_bytes": s.stored,
+                             "hunks": s.hunks, "lines_added": s.added, "lines_removed": s.removed,
+                             "size": s.size, "micros": round(s.micros, 1)})
+        _json_line(out, {"step": "check", "id": r.id.hex(), "ok": r.ok, "micros": round(r.check_micros, 1)})
+        return
+    total = sum(s.micros for s in r.steps) + r.check_micros
+    out.line(f"{show(r.path)} at revision {r.rev} ({r.id.hex()[:12]}): "
+             f"{plural(len(r.steps) - 1, 'delta')} on a whole version")
+    for s in r.steps:
+        rev = "?" if s.rev is None else str(s.rev)
+        if s.kind == "whole":
+            what = out.paint("whole", "head") + f"  revision {rev:>6}  {s.stored:>9} bytes stored"
+            what += f"  {'':>14}"
+        else:
+            what = f"delta  revision {rev:>6}  {s.stored:>9} bytes stored  {s.hunks:>4} hunk{'s' * (s.hunks != 1)}"
+            what += out.paint(f" +{s.added}", "add") + out.paint(f" -{s.removed}", "del")
+        out.line(f"  {what}  -> {s.size} bytes  {s.micros / 1000:.3f} ms")
+    verdict = out.paint("ok", "add") if r.ok else out.paint("MISMATCH", "del")
+    out.line(f"  check  xxh3-128 {r.id.hex()}  {verdict}  {r.check_micros / 1000:.3f} ms")
+    out.line(f"rebuilt in {total / 1000:.2f} ms; reading it whole would take about "
+             f"{r.whole_micros / 1000:.2f} ms (the storage policy's estimate)")

@@ -221,7 +221,13 @@ class Repository:
         n, size = self.state.objects
         log = Log(self.path("store"), "objects", n, size, writable=self._writing)
         # Only writers need the policy (and so the config file).
-        return Objects(log, self.policy if self._writing else "auto")
+        if not self._writing:
+            return Objects(log)
+        rules = self.config("storage.rules") or {}
+        if not isinstance(rules, dict) or any(p not in POLICIES for p in rules.values()):
+            raise StateError("storage.rules in the config must map globs to auto, delta or full",
+                             hint='for example: [storage.rules] "*.png" = "full"')
+        return Objects(log, self.policy, list(rules.items()))
 
     @_cached
     def commits(self) -> Log:

@@ -1,0 +1,810 @@
+"""Git interop: read a `git fast-export` stream into commits; write history as a
+`git fast-import` stream.
+
+Both directions speak git's fast-import format (git-fast-import(1)): a sequence of
+commands, each a line, some followed by a block of raw bytes.
+
+    feature done                      the stream ends with `done` (a cut stream is refused)
+    blob                              a file's content, named by a mark
+    mark :1
+    data 6                            exactly 6 bytes follow (an LF after them is optional)
+    hello
+    commit refs/heads/main            a commit on a branch
+    mark :2
+    author A U Thor <a@example.com> 1700000000 +0100
+    committer C O Mitter <c@example.com> 1700000000 +0100
+    data 12
+    the message
+    from :1                           its first parent: a mark (or a branch name)
+    merge :7                          further parents
+    M 100644 :1 path/to/file          set a file: mode, content (a mark, or `inline` then
+                                      a data block), path
+    D path                            delete a file, or a folder and all under it
+    R old new                         rename (a file or a folder); C old new: copy
+    deleteall                         start the commit's tree from empty
+    reset refs/tags/v1                point a ref at a commit (without `from`: a branch that
+    from :2                           starts anew)
+    tag v2                            an annotated tag
+    from :2
+    tagger A U Thor <a@example.com> 1700000000 +0100
+    data 4
+    v2!
+    done
+
+Paths are bytes. A path that starts with `"` is C-quoted (`\\"`, `\\\\`, `\\n`, `\\t`,
+... and octal `\\303`), which is how a path holding a newline or a quote, or (git's
+default, core.quotePath) any non-ASCII byte, is written. `data <<END` (lines up to
+END) is read too, though git never writes it.
+
+Reading (`Importer`): commands are applied in stream order. Each commit's tree is
+its first parent's tree with the file commands applied in order, with fast-import's
+rules (setting `a/b` where a file `a` is replaces it, setting `a` where a folder `a`
+is replaces the folder), so each commit's tree is exactly what git had, merges
+included: vcs keeps a merge's first parent only (its tree stays exact). Modes
+100644, 100755 and 120000 become vcs's file, executable and symlink; 160000
+(a submodule) is skipped with a warning, and the path left without a file. A
+path that could escape the working tree (see `objects.path_problem`) stops the
+import with an error naming it. Marks, branch tips and tags live only in memory;
+file contents are held from their `blob` command until the commit that first
+stores them.
+
+Writing (`export`): every revision is a commit on `refs/heads/main` whose mark is
+its revision number + 1 (so `git fast-import --export-marks=FILE` maps revisions to
+git commits), with `from :PARENT`; each distinct content is one `blob`, written
+before the first commit that uses it. main ends at the newest revision; any other
+head (a revision with no child) gets a branch `head-REV`, so no revision is left
+unreachable in git; tags become lightweight tags. The committer is the author.
+"""
+from __future__ import annotations
+
+import re
+
+from vcs.errors import UsageError
+from vcs.objects import (EXECUTABLE, GIT_MODES, REGULAR, SYMLINK, Entry, Manifest, ObjectId, content_id,
+                         path_problem, show)
+from vcs.records import record
+
+# Modes fast-import accepts for files (the short forms are legacy), and their vcs kinds.
+MODES = {b"100644": REGULAR, b"644": REGULAR, b"100755": EXECUTABLE, b"755": EXECUTABLE, b"120000": SYMLINK}
+GITLINK = b"160000"
+MAX_DATA = 4 << 30  # vcs stores files up to 4 GiB
+
+# A file a commit sets to new content, not yet in the store (an Entry is one that is).
+NewFile = record("NewFile", "kind data")
+
+# name and email as bytes; date in seconds since the epoch; tz in minutes east of UTC.
+Ident = record("Ident", "name email date tz")
+
+BlobCmd = record("BlobCmd", "mark data line")
+# parent: the `from` commit-ish or None; merges: the `merge` ones; ops: file commands.
+CommitCmd = record("CommitCmd", "ref mark author committer encoding message parent merges ops line")
+TagCmd = record("TagCmd", "name mark target line")
+ResetCmd = record("ResetCmd", "ref target line")
+AliasCmd = record("AliasCmd", "mark target line")
+
+NOTHING_IMPORTED = "nothing was imported; the repository is as it was"
+
+
+# -- reading the stream -------------------------------------------------------------
+
+class Reader:
+    """The stream's lines and data blocks, with one line of look-back and the line number."""
+
+    def __init__(self, f):
+        self.f = f
+        self.lineno = 0
+        self._back: bytes | None = None
+        self._carry = b""  # a byte read after a data block to see whether it was its optional LF
+
+    def line(self) -> bytes | None:
+        if self._back is not None:
+            line, self._back = self._back, None
+            return line
+        raw = self._carry + self.f.readline() if self._carry != b"\n" else self.f.readline()
+        self._carry = b""
+        if not raw:
+            return None
+        self.lineno += 1
+        return raw[:-1] if raw.endswith(b"\n") else raw
+
+    def unread(self, line: bytes) -> None:
+        self._back = line
+
+    def data(self, header: bytes) -> bytes:
+        """The bytes of a `data N` or `data <<END` block whose header line was just read."""
+        arg = header[5:]
+        if header[:5] != b"data " or not arg:
+            raise self.error(f"expected a data block, found {_clip(header)}")
+        if arg.startswith(b"<<"):
+            end, lines = arg[2:], []
+            while True:
+                line = self.line()
+                if line is None:
+                    raise self.error(f"the stream ends inside a data block (no line {_clip(end)})")
+                if line == end:
+                    return b"".join(lines)
+                lines.append(line + b"\n")
+        if not arg.isdigit():
+            raise self.error(f"malformed data length {_clip(arg)}")
+        n = int(arg)
+        if n > MAX_DATA:
+            raise self.error(f"a data block of {n} bytes is too large", hint="vcs stores files up to 4 GiB")
+        data = self._carry + self.f.read(n - len(self._carry)) if self._carry else self.f.read(n)
+        self._carry = b""
+        if len(data) != n:
+            raise self.error(f"the stream ends inside a data block ({len(data)} of {n} bytes)")
+        self.lineno += data.count(b"\n")
+        self._carry = self.f.read(1)  # LF after a block is optional: keep any other byte for line()
+        if self._carry == b"\n":
+            self.lineno += 1
+        return data
+
+    def error(self, what: str, hint: str | None = None) -> UsageError:
+        return UsageError(f"line {self.lineno} of the stream: {what}", hint=hint or NOTHING_IMPORTED)
+
+
+def commands(r: Reader):
+    """The stream's commands, one record at a time (blob, commit, tag, reset, alias).
+
+    Commands that need no action here (progress, checkpoint, option, comments) are
+    skipped; ones that need an answer from the importer (ls, cat-blob, get-mark)
+    are refused. Ends at `done` or at the end of the stream.
+    """
+    need_done = False
+    while True:
+        line = r.line()
+        if line is None:
+            if need_done:
+                raise r.error("the stream ends without `done`: it was cut short")
+            return
+        if not line or line.startswith(b"#"):
+            continue
+        word, _, arg = line.partition(b" ")
+        if word == b"blob":
+            mark = _mark(r)
+            _skip(r, b"original-oid ")
+            yield BlobCmd(mark, r.data(r.line() or b""), r.lineno)
+        elif word == b"commit":
+            yield _commit(r, arg)
+        elif word == b"tag":
+            yield _tag(r, arg)
+        elif word == b"reset":
+            at = r.lineno
+            target = _optional(r, b"from ")
+            yield ResetCmd(arg, target, at)
+        elif word == b"alias":
+            at = r.lineno
+            mark = _mark(r)
+            target = _optional(r, b"to ")
+            if mark is None or target is None:
+                raise r.error("`alias` needs a mark and a `to`")
+            yield AliasCmd(mark, target, at)
+        elif word == b"feature":
+            name, _, value = arg.partition(b"=")
+            if name == b"done":
+                need_done = True
+            elif name == b"date-format" and value not in (b"raw", b"raw-permissive"):
+                raise r.error(f"unsupported date format {_clip(value)}", hint="export with git's raw dates")
+            elif name not in (b"date-format", b"force", b"notes", b"relative-marks", b"no-relative-marks"):
+                raise r.error(f"unsupported feature {_clip(arg)}")
+        elif word == b"done":
+            return
+        elif word in (b"progress", b"checkpoint", b"option"):
+            continue
+        elif word in (b"ls", b"cat-blob", b"get-mark"):
+            raise r.error(f"`{word.decode()}` asks the importer for an answer; vcs import cannot give one")
+        else:
+            raise r.error(f"unknown command {_clip(line)}")
+
+
+def _commit(r: Reader, ref: bytes) -> CommitCmd:
+    at = r.lineno
+    mark = _mark(r)
+    _skip(r, b"original-oid ")
+    author = committer = None
+    line = r.line() or b""
+    if line.startswith(b"author "):
+        author = parse_ident(r, line[7:])
+        line = r.line() or b""
+    if not line.startswith(b"committer "):
+        raise r.error(f"commit {_clip(ref)} has no committer line")
+    committer = parse_ident(r, line[10:])
+    line = r.line() or b""
+    while line.startswith(b"gpgsig "):  # a signature cannot survive the rewrite: drop it
+        r.data(r.line() or b"")
+        line = r.line() or b""
+    encoding = None
+    if line.startswith(b"encoding "):
+        encoding = line[9:]
+        line = r.line() or b""
+    message = r.data(line)
+    parent = _optional(r, b"from ")
+    merges = []
+    while (m := _optional(r, b"merge ")) is not None:
+        merges.append(m)
+    ops = []
+    while True:
+        line = r.line()
+        if not line:  # the end of the stream, or the optional blank line after a commit
+            break
+        op = _file_op(r, line)
+        if op is None:
+            r.unread(line)
+            break
+        ops.append(op)
+    return CommitCmd(ref, mark, author, committer, encoding, message, parent, merges, ops, at)
+
+
+def _file_op(r: Reader, line: bytes):
+    """One file command of a commit as a tuple (its code first), or None if `line` is not one."""
+    code, _, rest = line.partition(b" ")
+    if code == b"M":
+        mode, _, rest = rest.partition(b" ")
+        ref, _, rest = rest.partition(b" ")
+        path = parse_path(r, rest)
+        data = r.data(r.line() or b"") if ref == b"inline" else None
+        return (b"M", mode, ref, data, path, r.lineno)
+    if code == b"D":
+        return (b"D", parse_path(r, rest), r.lineno)
+    if code in (b"R", b"C"):
+        src, dst = parse_two_paths(r, rest)
+        return (code, src, dst, r.lineno)
+    if line == b"deleteall":
+        return (b"deleteall", r.lineno)
+    if code == b"N":  # a git note: vcs has none
+        ref, _, _target = rest.partition(b" ")
+        if ref == b"inline":
+            r.data(r.line() or b"")
+        return (b"N", r.lineno)
+    if code == b"ls":
+        raise r.error("`ls` asks the importer for an answer; vcs import cannot give one")
+    if code == b"original-oid":
+        return (b"N", r.lineno)
+    return None
+
+
+def _tag(r: Reader, name: bytes) -> TagCmd:
+    at = r.lineno
+    mark = _mark(r)
+    target = _optional(r, b"from ")
+    if target is None:
+        raise r.error(f"tag {_clip(name)} has no `from`")
+    _skip(r, b"original-oid ")
+    line = r.line() or b""
+    if line.startswith(b"tagger "):
+        line = r.line() or b""
+    r.data(line)  # an annotated tag's message: vcs tags are names only
+    return TagCmd(name, mark, target, at)
+
+
+def _mark(r: Reader) -> int | None:
+    line = r.line()
+    if line is None or not line.startswith(b"mark "):
+        if line is not None:
+            r.unread(line)
+        return None
+    return parse_mark(r, line[5:])
+
+
+def parse_mark(r: Reader, text: bytes) -> int:
+    if text[:1] != b":" or not text[1:].isdigit() or int(text[1:]) == 0:
+        raise r.error(f"malformed mark {_clip(text)}")
+    return int(text[1:])
+
+
+def _optional(r: Reader, prefix: bytes) -> bytes | None:
+    """The rest of the next line if it starts with `prefix`, else None (the line is kept)."""
+    line = r.line()
+    if line is not None and line.startswith(prefix):
+        return line[len(prefix):]
+    if line is not None:
+        r.unread(line)
+    return None
+
+
+def _skip(r: Reader, prefix: bytes) -> None:
+    _optional(r, prefix)
+
+
+def parse_ident(r: Reader, text: bytes) -> Ident:
+    """`NAME <EMAIL> SECONDS +HHMM` (the name may be empty) as an Ident."""
+    lt = text.find(b"<")
+    gt = text.find(b">", lt + 1)
+    when = text[gt + 1:].split() if gt > 0 else []
+    if lt < 0 or len(when) != 2 or not when[0].lstrip(b"-").isdigit():
+        raise r.error(f"malformed identity {_clip(text)}", hint="export with git's raw dates")
+    tz = when[1]
+    if len(tz) != 5 or tz[:1] not in b"+-" or not tz[1:].isdigit():
+        raise r.error(f"malformed time zone {_clip(tz)}")
+    minutes = int(tz[1:3]) * 60 + int(tz[3:5])
+    return Ident(text[:lt].strip(b" "), text[lt + 1:gt], int(when[0]), -minutes if tz[:1] == b"-" else minutes)
+
+
+# -- paths ------------------------------------------------------------------------------
+
+_UNESCAPE = {ord("a"): 7, ord("b"): 8, ord("t"): 9, ord("n"): 10, ord("v"): 11, ord("f"): 12, ord("r"): 13,
+             ord('"'): ord('"'), ord("\\"): ord("\\")}
+_ESCAPE = {v: b"\\" + bytes([k]) for k, v in _UNESCAPE.items()}
+_NEEDS_QUOTES = re.compile(rb'[\x00-\x1f\x7f"\\]|^ | $')
+
+
+def unquote(r: Reader, text: bytes) -> tuple[bytes, bytes]:
+    """A C-quoted path at the start of `text`: (the path, what follows the closing quote)."""
+    out = bytearray()
+    i, n = 1, len(text)
+    while i < n:
+        c = text[i]
+        if c == 0x22:  # the closing quote
+            return bytes(out), text[i + 1:]
+        if c != 0x5C:
+            out.append(c)
+            i += 1
+            continue
+        e = text[i + 1] if i + 1 < n else -1
+        if e in _UNESCAPE:
+            out.append(_UNESCAPE[e])
+            i += 2
+        elif 0x30 <= e <= 0x33 and re.fullmatch(rb"[0-3][0-7][0-7]", text[i + 1:i + 4]):
+            out.append(int(text[i + 1:i + 4], 8))
+            i += 4
+        else:
+            raise r.error(f"bad escape in the quoted path {_clip(text)}")
+    raise r.error(f"unterminated quoted path {_clip(text)}")
+
+
+def parse_path(r: Reader, text: bytes) -> bytes:
+    """The path that is the rest of a line: C-quoted if it starts with `"`, else as is."""
+    if text[:1] != b'"':
+        return text
+    path, rest = unquote(r, text)
+    if rest:
+        raise r.error(f"unexpected text after the quoted path {_clip(text)}")
+    return path
+
+
+def parse_two_paths(r: Reader, text: bytes) -> tuple[bytes, bytes]:
+    """`SOURCE DEST` of R and C: an unquoted source ends at the first space."""
+    if text[:1] == b'"':
+        src, rest = unquote(r, text)
+        if rest[:1] != b" ":
+            raise r.error(f"expected a space after the quoted path in {_clip(text)}")
+        return src, parse_path(r, rest[1:])
+    src, sp, rest = text.partition(b" ")
+    if not sp:
+        raise r.error(f"expected two paths, found {_clip(text)}")
+    return src, parse_path(r, rest)
+
+
+def quote(path: bytes) -> bytes:
+    """A path as fast-import reads it: C-quoted when it holds a control byte, a quote or
+    a backslash, or starts or ends with a space; as is otherwise (UTF-8 stays raw)."""
+    if not _NEEDS_QUOTES.search(path):
+        return path
+    out = bytearray(b'"')
+    for c in path:
+        if c in _ESCAPE:
+            out += _ESCAPE[c]
+        elif c < 0x20 or c == 0x7F:
+            out += b"\\%03o" % c
+        else:
+            out.append(c)
+    out += b'"'
+    return bytes(out)
+
+
+def _clip(text: bytes, n: int = 60) -> str:
+    return repr(text[:n])[1:] + ("..." if len(text) > n else "")
+
+
+# -- applying a commit's file commands ----------------------------------------------------
+
+class Tree:
+    """A commit's tree while its file commands are applied, with fast-import's rules.
+
+    `files` maps path -> Entry (stored) or NewFile; `touched` collects every path set
+    or removed, so the commit's changes are found without comparing whole trees. The
+    count of files under each folder is built only when a command needs to know
+    whether a path is a folder (a new path, or a missing one), then kept up to date.
+    """
+
+    def __init__(self, files: dict):
+        self.files = files
+        self.touched: set[bytes] = set()
+        self._dirs: dict[bytes, int] | None = None
+
+    def dirs(self) -> dict[bytes, int]:
+        if self._dirs is None:
+            self._dirs = {}
+            for path in self.files:
+                self._count(path, 1)
+        return self._dirs
+
+    def _count(self, path: bytes, step: int) -> None:
+        dirs = self._dirs
+        at = path.rfind(b"/")
+        while at > 0:
+            folder = path[:at]
+            n = dirs.get(folder, 0) + step
+            if n:
+                dirs[folder] = n
+            else:
+                del dirs[folder]
+            at = path.rfind(b"/", 0, at)
+
+    def under(self, folder: bytes) -> list[bytes]:
+        if not self.dirs().get(folder):
+            return []
+        prefix = folder + b"/"
+        return [p for p in self.files if p.startswith(prefix)]
+
+    def _put(self, path: bytes, value) -> None:
+        if path not in self.files and self._dirs is not None:
+            self._count(path, 1)
+        self.files[path] = value
+        self.touched.add(path)
+
+    def _drop(self, path: bytes) -> None:
+        del self.files[path]
+        self.touched.add(path)
+        if self._dirs is not None:
+            self._count(path, -1)
+
+    def set(self, path: bytes, value) -> None:
+        if path not in self.files:
+            at = path.find(b"/")
+            while at != -1:  # a file on the way becomes a folder
+                if path[:at] in self.files:
+                    self._drop(path[:at])
+                    break
+                at = path.find(b"/", at + 1)
+            for inside in self.under(path):  # a folder here becomes a file
+                self._drop(inside)
+        self._put(path, value)
+
+    def delete(self, path: bytes) -> None:
+        if path in self.files:
+            self._drop(path)
+        else:
+            for inside in self.under(path):
+                self._drop(inside)
+
+    def copy(self, src: bytes, dst: bytes, move: bool) -> bool:
+        """Copy (or move) a file or a folder; False if there is nothing at `src`."""
+        if src in self.files:
+            items = [(b"", self.files[src])]
+        else:
+            items = [(p[len(src):], self.files[p]) for p in self.under(src)]
+        if not items:
+            return False
+        if move:
+            self.delete(src)
+        for suffix, value in items:
+            self.set(dst + suffix, value)
+        return True
+
+    def clear(self) -> None:
+        self.touched.update(self.files)
+        self.files.clear()
+        self._dirs = {}
+
+
+# -- the importer ---------------------------------------------------------------------------
+
+ImportSummary = record("ImportSummary", "commits revisions merges tags branches head head_ref skipped")
+
+
+class Importer:
+    """Applies a stream's commands, in order, through `commit`.
+
+    commit(parent rev or None, parent's Manifest, {path: Entry | NewFile | None},
+           author, date, tz, message) -> (rev, the new Manifest)
+    load_manifest(rev) -> Manifest, for a parent whose tree is no longer at hand.
+    """
+
+    def __init__(self, commit, load_manifest, warn=None, progress=None):
+        self.commit = commit
+        self.load_manifest = load_manifest
+        self.warn = warn or (lambda msg: None)
+        self.progress = progress
+        self.blob_data: dict[int, bytes] = {}       # blobs not stored yet
+        self.blob_ids: dict[int, ObjectId] = {}     # blobs a commit has stored
+        self.bad_links: set[int] = set()            # blobs that cannot be a symlink's target
+        self.commit_revs: dict[int, int] = {}       # commit (and tag) marks -> revision
+        self.refs: dict[bytes, int] = {}            # branch and tag tips -> revision
+        self.manifests: dict[int, Manifest] = {}    # trees of the revisions likely to be parents
+        self.commits = 0
+        self.revisions: set[int] = set()
+        self.merges = 0
+        self.gitlinks: set[bytes] = set()
+        self.notes = 0
+        self.last_ref: bytes | None = None
+
+    def run(self, r: Reader) -> ImportSummary:
+        for cmd in commands(r):
+            kind = type(cmd)
+            if kind is BlobCmd:
+                self._define(cmd.mark)
+                if cmd.mark is not None:
+                    self.blob_data[cmd.mark] = cmd.data
+                    if not cmd.data or b"\0" in cmd.data:
+                        self.bad_links.add(cmd.mark)
+            elif kind is CommitCmd:
+                self._commit(r, cmd)
+            elif kind is TagCmd:
+                rev = self._rev_of(r, cmd.target, cmd.line, tag=cmd.name)
+                if rev is not None:
+                    self.refs[b"refs/tags/" + cmd.name] = rev
+                    self._define(cmd.mark)
+                    if cmd.mark is not None:
+                        self.commit_revs[cmd.mark] = rev
+            elif kind is ResetCmd:
+                if cmd.target is None:
+                    self.refs.pop(cmd.ref, None)  # the branch's next commit starts a new history
+                else:
+                    rev = self._rev_of(r, cmd.target, cmd.line, tag=_tag_name(cmd.ref))
+                    if rev is not None:
+                        self.refs[cmd.ref] = rev
+            elif kind is AliasCmd:
+                rev = self._rev_of(r, cmd.target, cmd.line)
+                self._define(cmd.mark)
+                self.commit_revs[cmd.mark] = rev
+        return self._summary()
+
+    def _define(self, mark: int | None) -> None:
+        """A mark may be reused: it then names only its new object."""
+        if mark is not None:
+            for table in (self.blob_data, self.blob_ids, self.commit_revs):
+                table.pop(mark, None)
+            self.bad_links.discard(mark)
+
+    def _rev_of(self, r: Reader, ref: bytes, line: int, tag: bytes | None = None) -> int | None:
+        """The revision a commit-ish names: a mark or a ref the stream made. A tag of a blob
+        is skipped with a warning (tag names it); anything else unknown is an error."""
+        if ref.startswith(b":") and ref[1:].isdigit():
+            mark = int(ref[1:])
+            if mark in self.commit_revs:
+                return self.commit_revs[mark]
+            if tag is not None and (mark in self.blob_data or mark in self.blob_ids):
+                self.warn(f"tag {show(tag)} names a file, not a commit; it is skipped")
+                return None
+            what = "a file, not a commit" if mark in self.blob_data or mark in self.blob_ids else "nothing"
+            raise UsageError(f"line {line} of the stream: mark {ref.decode()} names {what}", hint=NOTHING_IMPORTED)
+        for name in (ref, b"refs/heads/" + ref):
+            if name in self.refs:
+                return self.refs[name]
+        if re.fullmatch(rb"[0-9a-f]{40}|[0-9a-f]{64}", ref):
+            raise UsageError(f"line {line} of the stream: it names git object {ref.decode()}, which it does not "
+                             "contain", hint="export the whole history: `git fast-export --all` (without "
+                                             "--no-data or --reference-excluded-parents)")
+        raise UsageError(f"line {line} of the stream: unknown commit {_clip(ref)}", hint=NOTHING_IMPORTED)
+
+    def _manifest(self, rev: int | None) -> Manifest:
+        if rev is None:
+            return {}
+        m = self.manifests.get(rev)
+        return m if m is not None else self.load_manifest(rev)
+
+    def _commit(self, r: Reader, c: CommitCmd) -> None:
+        if c.parent is not None:
+            parent = self._rev_of(r, c.parent, c.line)
+        else:
+            parent = self.refs.get(c.ref)  # a branch goes on from its tip; a new one starts a history
+        for m in c.merges:
+            self._rev_of(r, m, c.line)  # check it; only the first parent is kept
+        if c.merges:
+            self.merges += 1
+        base = self._manifest(parent)
+        tree = Tree(dict(base))
+        new_blobs: dict[int, bytes] = {}
+        for op in c.ops:
+            self._apply(tree, op, new_blobs)
+        files = {}
+        for path in tree.touched:
+            value, old = tree.files.get(path), base.get(path)
+            if value is None and old is None or type(value) is Entry and value == old:
+                continue
+            files[path] = value
+        who = c.author or c.committer
+        author = b"%s <%s>" % (who.name, who.email) if who.name else b"<%s>" % who.email
+        rev, manifest = self.commit(parent, base, files, author.decode("utf-8", "surrogateescape"),
+                                    who.date, who.tz, _message(c.message, c.encoding))
+        # Contents this commit stored are now found by id: their bytes can go.
+        stored = {e.id for e in manifest.values()} if new_blobs else ()
+        for mark, data in new_blobs.items():
+            oid = content_id(data)
+            if oid in stored and self.blob_data.get(mark) is data:
+                del self.blob_data[mark]
+                self.blob_ids[mark] = oid
+        self.commits += 1
+        self.revisions.add(rev)
+        self._define(c.mark)
+        if c.mark is not None:
+            self.commit_revs[c.mark] = rev
+        self.refs[c.ref] = rev
+        self.last_ref = c.ref
+        self.manifests[rev] = manifest
+        keep = set(self.refs.values())
+        for old_rev in [n for n in self.manifests if n not in keep]:
+            del self.manifests[old_rev]
+        if self.progress:
+            self.progress(self.commits)
+
+    def _apply(self, tree: Tree, op: tuple, new_blobs: dict[int, bytes]) -> None:
+        code, line = op[0], op[-1]
+        if code == b"M":
+            _, mode, ref, data, path, _ = op
+            _check(path, line)
+            if mode == GITLINK:
+                if path not in self.gitlinks:
+                    self.warn(f"{show(path)} is a git submodule; vcs does not import submodules, it is skipped")
+                    self.gitlinks.add(path)
+                tree.delete(path)
+                return
+            kind = MODES.get(mode)
+            if kind is None:
+                raise UsageError(f"line {line} of the stream: unsupported file mode {_clip(mode)} for {show(path)}",
+                                 hint=NOTHING_IMPORTED)
+            tree.set(path, self._content(ref, data, kind, path, line, new_blobs))
+        elif code == b"D":
+            _check(op[1], line)
+            tree.delete(op[1])
+        elif code in (b"R", b"C"):
+            _, src, dst, _ = op
+            _check(src, line)
+            _check(dst, line)
+            if not tree.copy(src, dst, move=code == b"R"):
+                raise UsageError(f"line {line} of the stream: {'rename' if code == b'R' else 'copy'} of "
+                                 f"{show(src)}, which is not in the tree", hint=NOTHING_IMPORTED)
+        elif code == b"deleteall":
+            tree.clear()
+        elif code == b"N":
+            if not self.notes:
+                self.warn("the stream has git notes; vcs has none, they are skipped")
+            self.notes += 1
+
+    def _content(self, ref: bytes, data: bytes | None, kind: str, path: bytes, line: int,
+                 new_blobs: dict[int, bytes]):
+        """What `M` sets a path to: inline data, a blob's bytes, or a stored blob's Entry."""
+        if data is None:
+            if not (ref.startswith(b":") and ref[1:].isdigit()):
+                hint = "export the whole history: `git fast-export --all` (without --no-data)"
+                raise UsageError(f"line {line} of the stream: {show(path)} names content {_clip(ref)} "
+                                 "the stream does not hold", hint=hint)
+            mark = int(ref[1:])
+            bad_link = mark in self.bad_links
+            if mark in self.blob_ids:
+                value = Entry(kind, self.blob_ids[mark])
+            elif mark in self.blob_data:
+                new_blobs[mark] = self.blob_data[mark]
+                value = NewFile(kind, self.blob_data[mark])
+            else:
+                raise UsageError(f"line {line} of the stream: {show(path)} names mark {ref.decode()}, "
+                                 "which is not a file", hint=NOTHING_IMPORTED)
+        else:
+            bad_link = not data or b"\0" in data
+            value = NewFile(kind, data)
+        if kind == SYMLINK and bad_link:
+            raise UsageError(f"line {line} of the stream: the symlink {show(path)} has an empty target or one "
+                             "with a NUL byte", hint=NOTHING_IMPORTED)
+        return value
+
+    def _summary(self) -> ImportSummary:
+        tags = {_tag_name(ref): rev for ref, rev in self.refs.items() if ref.startswith(b"refs/tags/")}
+        branches = {ref[11:]: rev for ref, rev in self.refs.items() if ref.startswith(b"refs/heads/")}
+        head_ref = next((b for b in (b"main", b"master") if b in branches), None)
+        if head_ref is None and self.last_ref is not None and self.last_ref in self.refs:
+            head_ref = self.last_ref[11:] if self.last_ref.startswith(b"refs/heads/") else self.last_ref
+            head = self.refs[self.last_ref]
+        else:
+            head = branches.get(head_ref) if head_ref is not None else None
+        return ImportSummary(self.commits, len(self.revisions), self.merges, tags, branches, head,
+                             head_ref, len(self.gitlinks))
+
+
+def _check(path: bytes, line: int) -> None:
+    problem = path_problem(path)
+    if problem:
+        raise UsageError(f"line {line} of the stream: refusing the path {show(path)!r} ({problem})",
+                         hint=f"{NOTHING_IMPORTED}; rename the path in git (or filter the stream) first")
+
+
+def _tag_name(ref: bytes) -> bytes:
+    return ref[10:] if ref.startswith(b"refs/tags/") else ref
+
+
+def _message(data: bytes, encoding: bytes | None) -> str:
+    """A message as vcs stores it: UTF-8, or the exact bytes when they are not.
+
+    A commit that declares another encoding is decoded with it when Python knows
+    it and the bytes fit; otherwise the bytes are kept as they are.
+    """
+    if encoding and encoding.lower() not in (b"utf-8", b"utf8"):
+        try:
+            return data.decode(encoding.decode("ascii"))
+        except (LookupError, UnicodeDecodeError, ValueError):
+            pass
+    return data.decode("utf-8", "surrogateescape")
+
+
+# -- the exporter ---------------------------------------------------------------------------
+
+ExportSummary = record("ExportSummary", "revisions blobs tags heads skipped_tags")
+
+_BAD_REF = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//|^/|/$|\.$|\.lock$|(^|/)\.")
+
+
+def ref_problem(name: str) -> str | None:
+    """Why git would refuse `name` as a ref's last part (git check-ref-format), or None."""
+    if not name or name == "@" or _BAD_REF.search(name):
+        return "git does not allow this ref name"
+    return None
+
+
+def ident(author: str, date: int, tz: int) -> bytes:
+    """`NAME <EMAIL> SECONDS +HHMM` from vcs's `Name <email>` (fast-import forbids <, > and
+    LF in either part, so they are dropped)."""
+    raw = author.encode("utf-8", "surrogateescape")
+    m = re.fullmatch(rb"(.*?)\s*<([^<>]*)>\s*", raw)
+    name, email = (m.group(1), m.group(2)) if m else (raw, b"")
+    name = re.sub(rb"[<>\n]", b"", name).strip()
+    email = re.sub(rb"[<>\n]", b"", email)
+    sign = b"-" if tz < 0 else b"+"
+    when = b"%d %s%02d%02d" % (date, sign, abs(tz) // 60, abs(tz) % 60)
+    return (name + b" " if name else b"") + b"<" + email + b"> " + when
+
+
+def export(repo, out, warn=None, progress=None) -> ExportSummary:
+    """Write the whole history to `out` (a binary file) as a fast-import stream."""
+    warn = warn or (lambda msg: None)
+    w = out.write
+    n = len(repo)
+    parents = [repo.parent_rev(rev) for rev in range(n)]
+    has_child = {p for p in parents if p is not None}
+    blob_marks: dict[ObjectId, int] = {}
+    next_mark = n + 1  # commits have marks 1..n
+    w(b"feature done\n")
+    for rev in range(n):
+        c = repo.read_commit(rev)
+        for ch in c.changes:
+            if ch.entry is not None and ch.entry.id not in blob_marks:
+                data = repo.objects.read(ch.entry.id, ch.path)
+                blob_marks[ch.entry.id] = next_mark
+                w(b"blob\nmark :%d\ndata %d\n" % (next_mark, len(data)))
+                w(data)
+                w(b"\n")
+                next_mark += 1
+        if parents[rev] is None and rev:
+            w(b"reset refs/heads/main\n\n")  # else fast-import would go on from main's tip
+        who = ident(c.author, c.date, c.tz)
+        message = c.message.encode("utf-8", "surrogateescape")
+        w(b"commit refs/heads/main\nmark :%d\nauthor %s\ncommitter %s\ndata %d\n" % (rev + 1, who, who, len(message)))
+        w(message)
+        w(b"\n")
+        if parents[rev] is not None:
+            w(b"from :%d\n" % (parents[rev] + 1))
+        # Deletions first: a commit may replace a file `a` by a folder `a/` or back.
+        for ch in c.changes:
+            if ch.entry is None:
+                w(b"D %s\n" % quote(ch.path))
+        for ch in c.changes:
+            if ch.entry is not None:
+                w(b"M %s :%d %s\n" % (GIT_MODES[ch.entry.kind].encode(), blob_marks[ch.entry.id], quote(ch.path)))
+        w(b"\n")
+        if progress:
+            progress(rev + 1)
+    heads = [rev for rev in range(n - 1) if rev not in has_child]
+    for rev in heads:
+        w(b"reset refs/heads/head-%d\nfrom :%d\n\n" % (rev, rev + 1))
+    tags, skipped = [], []
+    by_id = repo.commit_ids()
+    for name, oid in sorted(repo.tags().items()):
+        rev = by_id.get(oid)
+        if rev is None or ref_problem(name):
+            warn(f"tag {name!r} is not exported: " + ("its revision is missing" if rev is None else
+                                                      "git does not allow this name"))
+            skipped.append(name)
+            continue
+        w(b"reset refs/tags/%s\nfrom :%d\n\n" % (name.encode("utf-8", "surrogateescape"), rev + 1))
+        tags.append(name)
+    w(b"done\n")
+    return ExportSummary(n, len(blob_marks), tags, heads, skipped)
