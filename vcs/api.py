@@ -565,3 +565,132 @@ def tag(repo: Repository, name: str, rev_spec: str | None = None, force: bool = 
         tags[name] = repo.commit_info(rev).id
         repo.set_tags(tags)
         return name, rev
+
+
+# -- git interop: commit_tree, import, export -------------------------------------------
+
+def commit_tree(repo: Repository, parent: int | None, files: dict, *, author: str, date: int, tz: int,
+                message: str, base: Manifest | None = None) -> tuple[int, ObjectId, Manifest]:
+    """Append a commit whose tree is `parent`'s with `files` changed; (rev, id, its tree).
+
+    `files` maps a path to an `Entry` already in the store, to a `(kind, data)` pair to
+    store, or to None to remove it. Data is stored as `commit` stores it: a delta
+    against the path's version in the parent when the policy agrees. `base` is the
+    parent's tree if the caller has it. Call it with the lock held, inside
+    `repo.transaction()`; it moves neither HEAD nor the dirstate nor any working file.
+    An identical commit (same parent, tree, metadata) is not appended twice.
+    """
+    parent_manifest = repo.manifest(parent) if base is None else base
+    parent_id = ObjectId(repo.commit_info(parent).id) if parent is not None else None
+    manifest: Manifest = dict(parent_manifest)
+    changes = []
+    for path in sorted(files):
+        check_path(path)
+        value = files[path]
+        if value is None:
+            if manifest.pop(path, None) is not None:
+                changes.append(Change(path, None))
+            continue
+        if isinstance(value, Entry):
+            repo.objects.info(value.id, path)  # it must be stored already
+            entry = value
+        else:
+            kind, data = value
+            old = parent_manifest.get(path)
+            entry = Entry(kind, repo.objects.put(data, old.id if old else None, path)[0])
+        if manifest.get(path) != entry:
+            manifest[path] = entry
+            changes.append(Change(path, entry))
+    listing = serialize_manifest(manifest)
+    record = serialize_commit(Commit(parent=parent_id, tree=content_id(listing), author=author, date=date,
+                                     tz=tz, message=message, changes=tuple(changes)))
+    cid = commit_id(parent_id, record)
+    rev = repo.commits.find(cid)
+    if rev is None:
+        _append_commit(repo, cid, record, listing, parent)
+        rev = len(repo.commits) - 1
+    return rev, cid, manifest
+
+
+# checkout: the CheckoutResult, or None with checkout_error saying why it was refused.
+ImportResult = record("ImportResult", "commits revisions merges tags skipped_tags branches head head_ref "
+                                      "gitlinks checkout checkout_error")
+
+# Pending records are written out (past the committed end, so still invisible and
+# rolled back on error) every so often, so a long import does not hold them all.
+IMPORT_FLUSH_BYTES = 64 << 20
+IMPORT_FLUSH_COMMITS = 2000
+
+
+def import_git(repo: Repository, stream, progress=None) -> ImportResult:
+    """Import a `git fast-export` stream (a binary file) into an empty repository.
+
+    All or nothing: the whole import is one transaction, so a bad stream (a hostile
+    path, a cut-short stream) leaves the repository empty. Then the working tree is
+    checked out at the default branch's tip (main, master, else the last commit's
+    branch); if untracked files are in the way, the import stands and checkout_error
+    says why the checkout did not happen.
+    """
+    from vcs import gitio
+    with repo.lock():
+        repo.refresh()
+        check_no_interrupted_checkout(repo)
+        if len(repo):
+            raise StateError(f"this repository already has {len(repo)} revisions; `vcs import` needs an empty one",
+                             hint="run `vcs init NEWDIR` and import into NEWDIR")
+        if repo.dirstate().files:
+            raise StateError("files were added to this repository but not committed; `vcs import` needs an "
+                             "empty one", hint="`vcs rm --cached` them, or import into a new repository")
+        try:
+            with repo.transaction():
+                flushed = [0, 0]
+
+                def commit(parent, base, files, author, date, tz, message):
+                    rev, _, manifest = commit_tree(repo, parent, files, author=author, date=date, tz=tz,
+                                                   message=message, base=base)
+                    size, count = repo.objects.log.data_size(), len(repo.commits)
+                    if size - flushed[0] > IMPORT_FLUSH_BYTES or count - flushed[1] > IMPORT_FLUSH_COMMITS:
+                        repo.objects.log.flush()
+                        repo.commits.flush()
+                        flushed[:] = [repo.objects.log.data_size(), len(repo.commits)]
+                    return rev, manifest
+
+                summary = gitio.Importer(commit, repo.manifest, repo.warn, progress).run(gitio.Reader(stream))
+                if not summary.commits:
+                    raise NothingToDo("the stream has no commits; nothing was imported",
+                                      hint="export with `git fast-export --all`")
+        except OSError as e:
+            raise StateError(f"cannot write {e.filename or 'the repository'}: {e.strerror}; nothing was imported",
+                             hint="free some space or fix the disk, then import again") from None
+        tags, skipped = {}, []
+        try:
+            for raw, rev in sorted(summary.tags.items()):
+                name = raw.decode("utf-8", "surrogateescape")
+                # The names `vcs tag` accepts.
+                if any(c in name for c in " ~^:\\\t\n\r") or name in ("HEAD", "@") or name.lstrip("-").isdigit():
+                    repo.warn(f"tag {name!r} is not a valid vcs tag name; it is skipped")
+                    skipped.append(name)
+                    continue
+                tags[name] = repo.commit_info(rev).id
+            if tags:
+                repo.set_tags(tags)
+        except OSError as e:
+            raise StateError(f"imported {summary.commits} commits, but cannot write the tags: {e.strerror}",
+                             hint="free some space, then set them again with `vcs tag`") from None
+    checked_out, error = None, None
+    try:
+        checked_out = checkout(repo, str(summary.head))
+    except StateError as e:
+        error = e
+    return ImportResult(summary.commits, summary.revisions, summary.merges, sorted(tags), skipped,
+                        summary.branches, summary.head, summary.head_ref, summary.skipped, checked_out, error)
+
+
+def export_git(repo: Repository, out, progress=None):
+    """Write the whole history to `out` (a binary file) as a `git fast-import` stream.
+
+    Reads only; takes no lock (a commit made meanwhile is not in the stream).
+    Returns a gitio.ExportSummary.
+    """
+    from vcs import gitio
+    return gitio.export(repo, out, repo.warn, progress)

@@ -245,6 +245,92 @@ def replay(ui, rev: str, path: str, as_json: bool = False) -> None:
     render.replay(ui.out(repo), report.replay(repo, rev, path), as_json)
 
 
+def export(ui, output: str | None) -> None:
+    from vcs import api, render
+    repo = _repo()
+    if output is None or output == "-":
+        sys.stdout.flush()
+        with render.progress("exporting") as progress:
+            api.export_git(repo, sys.stdout.buffer, progress)
+        sys.stdout.buffer.flush()
+        return
+    # Written beside FILE and renamed into place: a failed export leaves no half stream.
+    tmp = f"{output}.tmp{os.getpid()}"
+    try:
+        with open(tmp, "wb") as f, render.progress("exporting") as progress:
+            result = api.export_git(repo, f, progress)
+        os.replace(tmp, output)
+    except OSError as e:
+        raise UsageError(f"cannot write {output}: {e.strerror}") from None
+    finally:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+    heads = f"; other heads as branches {', '.join(f'head-{n}' for n in result.heads)}" if result.heads else ""
+    ui.out(repo).line(f"exported {render.plural(result.revisions, 'revision')} and "
+                      f"{render.plural(len(result.tags), 'tag')} to {output}{heads}")
+
+
+def import_(ui, file: str | None) -> None:
+    from vcs import api, render
+    from vcs.errors import StateError
+    repo = _repo()
+    if file is None or file == "-":
+        if sys.stdin.isatty():
+            raise UsageError("vcs import reads a git fast-export stream, and stdin is a terminal",
+                             hint="git fast-export --all | vcs import   (or: vcs import FILE)")
+        stream = sys.stdin.buffer
+    else:
+        try:
+            stream = open(file, "rb")
+        except OSError as e:
+            raise UsageError(f"cannot read {file}: {e.strerror}") from None
+    progress = _counter("importing")
+    try:
+        result = api.import_git(repo, stream, progress)
+    finally:
+        if progress:
+            sys.stderr.write("\r\033[K")  # the count goes; the summary stays
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    out = ui.out(repo)
+    as_revs = "" if result.revisions == result.commits else \
+        f" (as {render.plural(result.revisions, 'revision')}: identical commits are stored once)"
+    out.line(f"imported {render.plural(result.commits, 'commit')}{as_revs} and "
+             f"{render.plural(len(result.tags), 'tag')}")
+    if result.merges:
+        out.line(f"linearised {render.plural(result.merges, 'merge')} to {'its' if result.merges == 1 else 'their'}"
+                 " first parent (each revision's files are exactly git's)")
+    if result.gitlinks:
+        out.line(f"skipped {render.plural(result.gitlinks, 'submodule')}")
+    if result.branches:
+        out.line("branches: " + ", ".join(f"{render.show(name)} at revision {rev}"
+                                          for name, rev in sorted(result.branches.items())))
+    if result.checkout_error is not None:
+        raise StateError(f"imported, but revision {result.head} was not checked out: "
+                         f"{result.checkout_error.message}",
+                         hint=f"move the files in the way, then run `vcs checkout {result.head}`")
+    render.checked_out(out, result.checkout)
+
+
+globals()["import"] = import_  # `import` is a keyword; clickapp looks the body up by the command's name
+
+
+def _counter(what: str):
+    """A count of commits on one `\\r`-updated stderr line, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    import time
+    last = [0.0]
+
+    def show(n: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 0.1:
+            last[0] = now
+            sys.stderr.write(f"\r{what}: {n} commits")
+            sys.stderr.flush()
+    return show
+
+
 def run(body, params: dict, ui=None) -> int:
     """Run a command body; our errors become `error:`/`hint:` lines and their exit code."""
     from vcs.terminal import UI

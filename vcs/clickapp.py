@@ -220,3 +220,11 @@ _cmd("completion", "Print a shell completion script (revisions and tags complete
      'eval "$(vcs completion bash)"   # in ~/.bashrc; zsh and fish alike', [
          click.argument("shell", type=click.Choice(["bash", "zsh", "fish"])),
      ])
+_cmd("export", "Write the whole history as a git fast-import stream (to stdout, or to FILE with -o).",
+     "vcs export | (cd ../mirror && git init -q && git fast-import && git checkout main)", [
+         click.option("-o", "--output", metavar="FILE", help="Write the stream to FILE instead of stdout."),
+     ])
+_cmd("import", "Read a git fast-export stream (stdin, or FILE) into this empty repository, then check "
+     "out its main branch.", "git -C ../project fast-export --all | vcs import", [
+         click.argument("file", required=False),
+     ])

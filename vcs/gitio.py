@@ -129,8 +129,7 @@ class Reader:
         n = int(arg)
         if n > MAX_DATA:
             raise self.error(f"a data block of {n} bytes is too large", hint="vcs stores files up to 4 GiB")
-        data = self._carry + self.f.read(n - len(self._carry)) if self._carry else self.f.read(n)
-        self._carry = b""
+        data = self.f.read(n)  # (line() has just taken any carried byte: it read the header)
         if len(data) != n:
             raise self.error(f"the stream ends inside a data block ({len(data)} of {n} bytes)")
         self.lineno += data.count(b"\n")
@@ -258,8 +257,6 @@ def _file_op(r: Reader, line: bytes):
         return (b"N", r.lineno)
     if code == b"ls":
         raise r.error("`ls` asks the importer for an answer; vcs import cannot give one")
-    if code == b"original-oid":
-        return (b"N", r.lineno)
     return None
 
 
@@ -518,6 +515,7 @@ class Importer:
         self.gitlinks: set[bytes] = set()
         self.notes = 0
         self.last_ref: bytes | None = None
+        self.last_rev: int | None = None
 
     def run(self, r: Reader) -> ImportSummary:
         for cmd in commands(r):
@@ -541,7 +539,8 @@ class Importer:
                 if cmd.target is None:
                     self.refs.pop(cmd.ref, None)  # the branch's next commit starts a new history
                 else:
-                    rev = self._rev_of(r, cmd.target, cmd.line, tag=_tag_name(cmd.ref))
+                    is_tag = cmd.ref.startswith(b"refs/tags/")
+                    rev = self._rev_of(r, cmd.target, cmd.line, tag=_tag_name(cmd.ref) if is_tag else None)
                     if rev is not None:
                         self.refs[cmd.ref] = rev
             elif kind is AliasCmd:
@@ -621,7 +620,7 @@ class Importer:
         if c.mark is not None:
             self.commit_revs[c.mark] = rev
         self.refs[c.ref] = rev
-        self.last_ref = c.ref
+        self.last_ref, self.last_rev = c.ref, rev
         self.manifests[rev] = manifest
         keep = set(self.refs.values())
         for old_rev in [n for n in self.manifests if n not in keep]:
@@ -691,12 +690,15 @@ class Importer:
     def _summary(self) -> ImportSummary:
         tags = {_tag_name(ref): rev for ref, rev in self.refs.items() if ref.startswith(b"refs/tags/")}
         branches = {ref[11:]: rev for ref, rev in self.refs.items() if ref.startswith(b"refs/heads/")}
+        # HEAD: main or master, else the branch (or ref) of the last commit, else that commit.
         head_ref = next((b for b in (b"main", b"master") if b in branches), None)
-        if head_ref is None and self.last_ref is not None and self.last_ref in self.refs:
+        if head_ref is not None:
+            head = branches[head_ref]
+        elif self.last_ref in self.refs:
             head_ref = self.last_ref[11:] if self.last_ref.startswith(b"refs/heads/") else self.last_ref
             head = self.refs[self.last_ref]
         else:
-            head = branches.get(head_ref) if head_ref is not None else None
+            head = self.last_rev
         return ImportSummary(self.commits, len(self.revisions), self.merges, tags, branches, head,
                              head_ref, len(self.gitlinks))
 

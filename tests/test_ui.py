@@ -1,0 +1,270 @@
+"""A tool people enjoy: colour, pager, JSON, ignore rules, config, aliases, completion,
+help, did-you-mean, replay. Run as a user runs vcs: through click and as a process."""
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+import time
+
+import pytest
+
+
+def history(repo, n=3):
+    for i in range(n):
+        repo.write("a.txt", "".join(f"line {j} {i if j == i else ''}\n" for j in range(30)))
+        repo.write("b.bin", bytes([i]) * 10 + b"\0")
+        repo.vcs("commit", "-A", "-m", f"commit {i}\n\nbody {i}")
+    repo.vcs("tag", "v1", "1")
+
+
+def in_pty(root, *args, env=None, unset=()) -> tuple[int, bytes]:
+    """Run vcs with a terminal as stdout (what a user at a terminal sees)."""
+    environ = {k: v for k, v in {**os.environ, **(env or {})}.items() if k not in unset}
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(root)
+        os.execve(sys.executable, [sys.executable, "-P", "-m", "vcs", *args], environ)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), out
+
+
+# -- colour --------------------------------------------------------------------------
+
+def test_colour_on_a_terminal_and_never_in_a_pipe(repo, monkeypatch):
+    history(repo)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    piped = repo.run("diff", "0", "1").out
+    assert b"\x1b[" not in piped
+    code, shown = in_pty(repo.root, "--no-pager", "diff", "0", "1", env={"TERM": "xterm"})
+    assert code == 0 and b"\x1b[32m+" in shown
+
+
+@pytest.mark.parametrize("flag, config, env, coloured", [
+    ("always", None, {}, True), ("never", "always", {"FORCE_COLOR": "1"}, False),
+    (None, "always", {"NO_COLOR": "1"}, True), (None, "never", {"FORCE_COLOR": "1"}, False),
+    (None, None, {"FORCE_COLOR": "1"}, True), (None, None, {"NO_COLOR": "1", "FORCE_COLOR": "1"}, False),
+    (None, "auto", {"FORCE_COLOR": "1"}, True), ("auto", None, {}, False),
+])
+def test_colour_precedence_flag_config_environment(repo, monkeypatch, flag, config, env, coloured):
+    history(repo)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    if config:
+        repo.vcs("config", "set", "ui.color", config)
+    args = ([f"--color={flag}"] if flag else []) + ["diff", "0", "1"]
+    out = repo.run(*args, env=env).out
+    assert (b"\x1b[" in out) == coloured
+
+
+def test_term_dumb_turns_colour_off(repo, monkeypatch):
+    history(repo)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    code, shown = in_pty(repo.root, "--no-pager", "diff", "0", "1", env={"TERM": "dumb"})
+    assert code == 0 and b"\x1b[3" not in shown
+
+
+# -- pager ---------------------------------------------------------------------------
+
+def test_pager_on_a_terminal_only(repo, tmp_path):
+    history(repo)
+    capture = tmp_path / "paged.txt"
+    pager = tmp_path / "pager.sh"
+    pager.write_text(f'#!/bin/sh\necho "LESS=$LESS" > {capture}\ncat >> {capture}\n')
+    pager.chmod(0o755)
+    code, shown = in_pty(repo.root, "log", env={"VCS_PAGER": str(pager)}, unset=("LESS",))
+    assert code == 0 and capture.exists()
+    paged = capture.read_text()
+    assert "commit 2" in paged and "commit 2" not in shown.decode(errors="replace")
+    assert "LESS=FRX" in paged  # set only when LESS is unset
+    capture.unlink()
+    in_pty(repo.root, "log", env={"VCS_PAGER": str(pager), "LESS": "-S"})
+    assert "LESS=-S" in capture.read_text()
+    capture.unlink()
+    code, shown = in_pty(repo.root, "--no-pager", "log", env={"VCS_PAGER": str(pager)})
+    assert not capture.exists() and b"commit 2" in shown
+    assert repo.run("log", env={"VCS_PAGER": str(pager)}).out.count(b"revision") == 3  # a pipe: no pager
+    assert not capture.exists()
+
+
+def test_pager_order_config_then_pager_env(repo, tmp_path):
+    history(repo)
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    repo.vcs("config", "set", "ui.pager", f"cat > {first}")
+    in_pty(repo.root, "log", env={"PAGER": f"cat > {second}"}, unset=("VCS_PAGER",))
+    assert first.exists() and not second.exists()
+
+
+def test_closed_pager_ends_quietly(repo):
+    for i in range(40):
+        repo.write("f.txt", "x\n" * 200 + f"{i}\n")
+        repo.vcs("commit", "-A", "-m", f"{i}")
+    code, shown = in_pty(repo.root, "log", "-p", env={"VCS_PAGER": "head -c 100"})
+    assert code == 0, shown
+    assert b"Traceback" not in shown and b"Broken pipe" not in shown
+
+
+# -- JSON ----------------------------------------------------------------------------
+
+def test_json_outputs_parse_and_follow_the_schema(repo):
+    history(repo)
+    repo.write("a.txt", "changed\n")
+    repo.write("new.txt", "n\n")
+    status = [json.loads(line) for line in repo.vcs("status", "--json").text.splitlines()]
+    assert {"path": "a.txt", "status": "modified"} in status and {"path": "new.txt", "status": "untracked"} in status
+    log = [json.loads(line) for line in repo.vcs("log", "--json").text.splitlines()]
+    assert [e["rev"] for e in log] == [2, 1, 0]
+    first = log[-1]
+    assert set(first) >= {"rev", "id", "parent", "author", "date", "tz", "message", "tags", "head", "files",
+                          "chain_starts"}
+    assert first["parent"] is None and log[0]["head"] and log[1]["tags"] == ["v1"]
+    assert {f["path"] for f in first["files"]} == {"a.txt", "b.bin"} and first["chain_starts"]
+    show = json.loads(repo.vcs("show", "1", "--json").text)
+    files = {f["path"]: f for f in show["files"]}
+    assert files["a.txt"]["status"] == "modified" and files["a.txt"]["added"] == files["a.txt"]["removed"] == 2
+    assert files["b.bin"]["binary"] is True
+    assert [json.loads(line) for line in repo.vcs("tags", "--json").text.splitlines()] == \
+        [{"name": "v1", "rev": 1, "id": log[1]["id"]}]
+    stat = [json.loads(line) for line in repo.vcs("diff", "--json").text.splitlines()]
+    assert stat == [{"path": "a.txt", "status": "modified", "added": 1, "removed": 30, "binary": False,
+                     "old_mode": "100644", "new_mode": "100644"}]
+    stats = json.loads(repo.vcs("stats", "--json").text)
+    assert stats["totals"]["versions"] >= 4
+
+
+# -- ignore rules --------------------------------------------------------------------
+
+def test_vcsignore(repo):
+    repo.write(".vcsignore", "*.log\nbuild/\n!keep.log\n/top-only.txt\n")
+    repo.write("src/app.py", "print()\n")
+    repo.write("debug.log", "x\n")
+    repo.write("keep.log", "kept\n")
+    repo.write("build/out.o", "o\n")
+    repo.write("top-only.txt", "t\n")
+    repo.write("sub/top-only.txt", "s\n")
+    assert repo.vcs("status").text.splitlines() == [
+        "? .vcsignore", "? keep.log", "? src/app.py", "? sub/top-only.txt"]
+    ignored = repo.vcs("status", "--ignored").text.splitlines()
+    assert "I debug.log" in ignored and "I build/out.o" in ignored and "I top-only.txt" in ignored
+    repo.vcs("commit", "-A", "-m", "honours .vcsignore")
+    assert set(repo.vcs("show", "--json").text and json.loads(repo.vcs("show", "--json").text)["files"][i]["path"]
+               for i in range(4)) == {".vcsignore", "keep.log", "src/app.py", "sub/top-only.txt"}
+    repo.vcs("add", "debug.log")  # named explicitly: added anyway
+    assert repo.vcs("status").text == "A debug.log\n"
+    # the translation is cached: later commands do not import pathspec
+    p = subprocess.run([sys.executable, "-P", "-c", "import sys; sys.argv=['vcs','status']\nfrom vcs.cli import main\n"
+                        "try:\n main()\nexcept SystemExit:\n pass\nprint('pathspec' in sys.modules, file=sys.stderr)"],
+                       cwd=repo.root, capture_output=True, text=True)
+    assert p.stderr.strip().endswith("False"), p.stderr
+    repo.write(".vcsignore", "*.log\n")  # changed: translated again
+    assert "? build/out.o" in repo.vcs("status").text
+
+
+# -- config and aliases ------------------------------------------------------------
+
+def test_config_commands(repo, monkeypatch):
+    assert repo.vcs("config", "get", "user.name", ok=1).out == b""
+    repo.vcs("config", "set", "user.name", "Repo Name")
+    repo.vcs("config", "set", "user.name", "User Name", "--user")
+    assert repo.vcs("config", "get", "user.name").text == "Repo Name\n"
+    assert repo.vcs("config", "get", "user.name", "--user").text == "User Name\n"
+    listed = repo.vcs("config", "list").text
+    assert "user.name = Repo Name" in listed and "storage.policy = auto" in listed
+    repo.vcs("config", "unset", "user.name")
+    assert repo.vcs("config", "get", "user.name").text == "User Name\n"
+    assert "unknown config key" in repo.vcs("config", "set", "user.nmae", "x", ok=3).err
+    assert "must be one of" in repo.vcs("config", "set", "storage.policy", "fast", ok=3).err
+    monkeypatch.delenv("VCS_AUTHOR_NAME")
+    repo.vcs("config", "set", "user.email", "cfg@example.com")
+    monkeypatch.delenv("VCS_AUTHOR_EMAIL")
+    repo.write("f", "f\n")
+    repo.vcs("commit", "-A", "-m", "by config")
+    assert "User Name <cfg@example.com>" in repo.vcs("log").text
+
+
+def test_per_path_storage_rules(repo):
+    repo.vcs("config", "set", "storage.rules.*.png", "full")
+    repo.vcs("config", "set", "storage.rules.logs/*", "delta")
+    for i in range(6):
+        repo.write("img.png", b"\x89PNG" + bytes(range(200)) * 20 + bytes([i]))
+        repo.write("logs/app.log", "".join(f"entry {j}\n" for j in range(100 + i)))
+        repo.write("other.txt", "".join(f"line {j}\n" for j in range(100 + i)))
+        repo.vcs("commit", "-A", "-m", f"{i}")
+    files = {f["path"]: f for f in json.loads(repo.vcs("stats", "--json").text)["files"]}
+    assert files["img.png"]["deltas"] == 0 and files["img.png"]["whole"] == 6
+    assert files["logs/app.log"]["whole"] == 1 and files["logs/app.log"]["deltas"] == 5
+    assert files["other.txt"]["deltas"] > 0
+
+
+def test_alias(repo):
+    history(repo)
+    repo.vcs("config", "set", "alias.lg", "log --oneline -n 2")
+    out = repo.run("lg").text.splitlines()
+    assert len(out) == 2 and out[0].startswith("2 ")
+    repo.vcs("config", "set", "alias.bad", "frobnicate")
+    assert "not a vcs command" in repo.run("bad", ok=2).err
+
+
+# -- help, did you mean, completion -------------------------------------------------
+
+def test_every_command_has_a_summary_and_an_example(repo):
+    from vcs.cli import cli
+    for name, command in cli.commands.items():
+        text = repo.vcs(name, "--help").text
+        assert "Example" in text, name
+        assert command.get_short_help_str(), name
+    for sub in ("get", "set", "unset", "list"):
+        assert "Example" in repo.vcs("config", sub, "--help").text
+
+
+def test_mistyped_command_and_revision_get_did_you_mean(repo):
+    history(repo)
+    r = repo.run("stauts", ok=2)
+    assert "did you mean" in r.err and "'status'" in r.err and "Traceback" not in r.err
+    assert "did you mean 'v1'" in repo.run("cat", "v2", "a.txt", ok=2).err
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_scripts_and_revision_completion(repo, shell):
+    history(repo)
+    script = repo.run("completion", shell).text
+    assert "_VCS_COMPLETE" in script
+    env = {"_VCS_COMPLETE": "bash_complete", "COMP_WORDS": "vcs checkout v", "COMP_CWORD": "2"}
+    got = repo.run(env=env).text
+    assert "v1" in got
+
+
+# -- replay and log's chain marks -----------------------------------------------------
+
+def test_replay_shows_the_chain(repo):
+    for i in range(5):
+        repo.write("f.txt", "".join(f"line {j} {i if j == i else ''}\n" for j in range(200)))
+        repo.vcs("commit", "-A", "-m", f"{i}")
+    text = repo.vcs("replay", "-1", "f.txt").text
+    assert "4 deltas on a whole version" in text and "whole  revision      0" in text
+    assert text.count("delta  revision") == 4 and "ok" in text and "rebuilt in" in text
+    steps = [json.loads(line) for line in repo.vcs("replay", "3", "f.txt", "--json").text.splitlines()]
+    assert [s["step"] for s in steps] == ["whole", "delta", "delta", "delta", "check"]
+    assert steps[-1]["ok"] and steps[1]["rev"] == 1 and steps[1]["hunks"] == 1
+
+
+def test_log_marks_where_a_chain_starts(repo):
+    repo.vcs("config", "set", "storage.rules.*.bin", "full")
+    for i in range(3):
+        repo.write("f.txt", "".join(f"line {j} {i if j == i else ''}\n" for j in range(200)))
+        repo.write("x.bin", f"{i}" * 100)
+        repo.vcs("commit", "-A", "-m", f"{i}")
+    log = [json.loads(line) for line in repo.vcs("log", "--json").text.splitlines()]
+    assert log[-1]["chain_starts"] == ["f.txt", "x.bin"] and log[0]["chain_starts"] == ["x.bin"]
+    assert "Whole:  x.bin" in repo.vcs("log", "-n", "1").text
+    assert repo.vcs("log", "--oneline").text.splitlines()[0].split()[3] == "*"
