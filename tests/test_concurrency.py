@@ -10,7 +10,6 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 WRITERS = int(os.environ.get("VCS_STRESS_WRITERS", "4"))
 COMMITS = int(os.environ.get("VCS_STRESS_COMMITS", "8"))

@@ -4,7 +4,6 @@ the CLI, then check every revision out and compare it byte for byte with git's t
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path

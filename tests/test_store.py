@@ -92,7 +92,7 @@ def test_bytes_past_the_committed_end_are_ignored_then_truncated(tmp_path):
     log.close()
     reader = Log(d, "objects", n, size)
     assert len(reader) == 1 and reader.find(b"b" * 16) is None
-    writer = Log(d, "objects", n, size, writable=True)
+    Log(d, "objects", n, size, writable=True)  # a writer truncates the tail
     assert os.path.getsize(os.path.join(d, "objects.dat")) == size
 
 

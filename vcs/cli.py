@@ -81,8 +81,9 @@ def _edit_message(scan) -> str:
 
 def status(ui, paths, ignored: bool = False, as_json: bool = False) -> None:
     from vcs import api, render
+    from vcs.checkout import interrupted_checkout
     repo = _repo()
-    target = api.interrupted_checkout(repo)
+    target = interrupted_checkout(repo)
     if target is not None:
         render.warn(f"a checkout of revision {target} was interrupted; run `vcs checkout {target}` to finish it")
     render.status(ui.out(repo), api.status(repo, list(paths) or None, ignored=ignored), as_json)
@@ -96,19 +97,21 @@ def log(ui, paths, limit: int | None, oneline: bool, stat: bool, patch: bool, as
 
 
 def checkout(ui, rev: str, force: bool) -> None:
-    from vcs import api, render
+    from vcs import checkout as co
+    from vcs import render
     _check_revs([rev])
     repo = _repo()
     with render.progress("checking out") as progress:
-        result = api.checkout(repo, rev, force, progress=progress)
+        result = co.checkout(repo, rev, force, progress=progress)
     render.checked_out(ui.out(repo), result)
 
 
 def restore(ui, paths, rev: str | None) -> None:
-    from vcs import api, render
+    from vcs import checkout as co
+    from vcs import render
     _check_revs(paths)
     repo = _repo()
-    restored = api.restore(repo, list(paths), rev)
+    restored = co.restore(repo, list(paths), rev)
     ui.out(repo).line(f"restored {render.plural(len(restored), 'file')}")
 
 

@@ -110,6 +110,16 @@ class Reader:
     def unread(self, line: bytes) -> None:
         self._back = line
 
+    def need(self) -> bytes:
+        """The next line, which the command being read cannot do without."""
+        line = self.line()
+        if line is None:
+            raise self.error("the stream is cut short in the middle of a command")
+        return line
+
+    def next_data(self) -> bytes:
+        return self.data(self.need())
+
     def data(self, header: bytes) -> bytes:
         """The bytes of a `data N` or `data <<END` block whose header line was just read."""
         arg = header[5:]
@@ -162,7 +172,7 @@ def commands(r: Reader):
         if word == b"blob":
             mark = _mark(r)
             _skip(r, b"original-oid ")
-            yield BlobCmd(mark, r.data(r.line() or b""), r.lineno)
+            yield BlobCmd(mark, r.next_data(), r.lineno)
         elif word == b"commit":
             yield _commit(r, arg)
         elif word == b"tag":
@@ -201,21 +211,21 @@ def _commit(r: Reader, ref: bytes) -> CommitCmd:
     mark = _mark(r)
     _skip(r, b"original-oid ")
     author = committer = None
-    line = r.line() or b""
+    line = r.need()
     if line.startswith(b"author "):
         author = parse_ident(r, line[7:])
-        line = r.line() or b""
+        line = r.need()
     if not line.startswith(b"committer "):
         raise r.error(f"commit {_clip(ref)} has no committer line")
     committer = parse_ident(r, line[10:])
-    line = r.line() or b""
+    line = r.need()
     while line.startswith(b"gpgsig "):  # a signature cannot survive the rewrite: drop it
-        r.data(r.line() or b"")
-        line = r.line() or b""
+        r.next_data()
+        line = r.need()
     encoding = None
     if line.startswith(b"encoding "):
         encoding = line[9:]
-        line = r.line() or b""
+        line = r.need()
     message = r.data(line)
     parent = _optional(r, b"from ")
     merges = []
@@ -241,7 +251,7 @@ def _file_op(r: Reader, line: bytes):
         mode, _, rest = rest.partition(b" ")
         ref, _, rest = rest.partition(b" ")
         path = parse_path(r, rest)
-        data = r.data(r.line() or b"") if ref == b"inline" else None
+        data = r.next_data() if ref == b"inline" else None
         return (b"M", mode, ref, data, path, r.lineno)
     if code == b"D":
         return (b"D", parse_path(r, rest), r.lineno)
@@ -253,7 +263,7 @@ def _file_op(r: Reader, line: bytes):
     if code == b"N":  # a git note: vcs has none
         ref, _, _target = rest.partition(b" ")
         if ref == b"inline":
-            r.data(r.line() or b"")
+            r.next_data()
         return (b"N", r.lineno)
     if code == b"ls":
         raise r.error("`ls` asks the importer for an answer; vcs import cannot give one")
@@ -267,9 +277,9 @@ def _tag(r: Reader, name: bytes) -> TagCmd:
     if target is None:
         raise r.error(f"tag {_clip(name)} has no `from`")
     _skip(r, b"original-oid ")
-    line = r.line() or b""
+    line = r.need()
     if line.startswith(b"tagger "):
-        line = r.line() or b""
+        line = r.need()
     r.data(line)  # an annotated tag's message: vcs tags are names only
     return TagCmd(name, mark, target, at)
 
@@ -404,8 +414,9 @@ class Tree:
     whether a path is a folder (a new path, or a missing one), then kept up to date.
     """
 
-    def __init__(self, files: dict):
+    def __init__(self, files: dict, parent: Manifest | None = None):
         self.files = files
+        self.parent = parent if parent is not None else {}
         self.touched: set[bytes] = set()
         self._dirs: dict[bytes, int] | None = None
 
@@ -461,9 +472,13 @@ class Tree:
     def delete(self, path: bytes) -> None:
         if path in self.files:
             self._drop(path)
-        else:
+        elif path not in self.parent:
             for inside in self.under(path):
                 self._drop(inside)
+        # Else a file of the parent's that an earlier command turned into a folder: git
+        # fast-export writes `M a/b` before `D a` when a file `a` becomes a folder, and
+        # means the file (fast-import itself would delete the new folder: git's own round
+        # trip loses it). The file is gone already; the folder stays.
 
     def copy(self, src: bytes, dst: bytes, move: bool) -> bool:
         """Copy (or move) a file or a folder; False if there is nothing at `src`."""
@@ -593,7 +608,7 @@ class Importer:
         if c.merges:
             self.merges += 1
         base = self._manifest(parent)
-        tree = Tree(dict(base))
+        tree = Tree(dict(base), base)
         new_blobs: dict[int, bytes] = {}
         for op in c.ops:
             self._apply(tree, op, new_blobs)
@@ -706,7 +721,7 @@ class Importer:
 def _check(path: bytes, line: int) -> None:
     problem = path_problem(path)
     if problem:
-        raise UsageError(f"line {line} of the stream: refusing the path {show(path)!r} ({problem})",
+        raise UsageError(f"line {line} of the stream: refusing the path '{show(path)}' ({problem})",
                          hint=f"{NOTHING_IMPORTED}; rename the path in git (or filter the stream) first")
 
 

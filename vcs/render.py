@@ -13,7 +13,12 @@ import time
 from vcs.objects import GIT_MODES, show
 from vcs.terminal import COLOURS, RESET, Out
 
-# Annotations name vcs.report's and vcs.scan's types without importing them.
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from vcs.report import FileDiff, LogEntry, Stats
+    from vcs.scan import Scan
 
 
 def text(s: str) -> str:

@@ -28,6 +28,10 @@ from vcs.objects import (Commit, Manifest, ObjectId, apply_changes, commit_id, c
                          parse_manifest, serialize_manifest, show)
 from vcs.store import FLAG_SNAPSHOT, NO_BASE, Info, Log, atomic_write, seal, unseal
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 FORMAT = 1
 VCS_DIR = ".vcs"
 

@@ -16,7 +16,6 @@ from vcs.repo import Repository
 from vcs.revisions import resolve
 from vcs.scan import in_scope, scan
 from vcs.store import FLAG_SNAPSHOT
-from vcs import worktree
 
 
 # -- log -------------------------------------------------------------------------------

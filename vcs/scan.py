@@ -7,7 +7,7 @@ import os
 
 from vcs import worktree
 from vcs.dirstate import ADDED, NORMAL, REMOVED, UNCACHED, Dirstate
-from vcs.objects import ObjectId, content_id
+from vcs.objects import content_id
 from vcs.records import record
 
 
@@ -58,12 +58,7 @@ def scan(root: bytes, ds: Dirstate, scope: list[bytes] | None = None, *, untrack
     files = ds.files
     if untracked:
         on_disk: dict[bytes, os.stat_result] = {}
-        skip = None
-        if ignore and not list_ignored:
-            tracked_dirs = _folders(files)
-
-            def skip(folder: bytes) -> bool:
-                return folder not in tracked_dirs and ignore.match(folder, True)
+        skip = _skip_ignored(ignore, files) if ignore and not list_ignored else None
         for base in _walk_roots(scope):
             on_disk.update(worktree.stat_tree(root, base, skip))
             if base and base not in on_disk:
@@ -118,6 +113,12 @@ def scan(root: bytes, ds: Dirstate, scope: list[bytes] | None = None, *, untrack
     for name in ("modified", "added", "removed", "missing"):
         getattr(result, name).sort()
     return result
+
+
+def _skip_ignored(ignore, files):
+    """A test for folders not to walk: ignored, and holding no tracked file."""
+    tracked_dirs = _folders(files)
+    return lambda folder: folder not in tracked_dirs and ignore.match(folder, True)
 
 
 def _folders(files) -> set[bytes]:

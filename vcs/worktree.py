@@ -11,8 +11,9 @@ import errno
 import os
 import stat
 
+from vcs import faults
 from vcs.errors import StateError
-from vcs.objects import EXECUTABLE, REGULAR, SYMLINK, path_problem, show
+from vcs.objects import EXECUTABLE, REGULAR, SYMLINK, show
 
 VCS_DIR = b".vcs"
 
@@ -129,69 +130,50 @@ def safe_parent(root: bytes, path: bytes) -> None:
                              hint="move that file away, or use --force")
 
 
-def write(root: bytes, tmpdir: bytes, path: bytes, data: bytes, kind: str) -> os.stat_result:
-    """Write a file atomically (temp file, then rename); return its new stat."""
-    problem = path_problem(path)
-    if problem:
-        raise StateError(f"refusing to write {show(path)}: {problem}")
-    safe_parent(root, path)
-    full = os.path.join(root, path)
-    tmp = os.path.join(tmpdir, b"w%d-%s" % (os.getpid(), os.urandom(6).hex().encode()))
-    try:
-        if kind == SYMLINK:
-            os.symlink(data, tmp)
-        else:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o777 if kind == EXECUTABLE else 0o666)
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
-            finally:
-                os.close(fd)
-            _apply_umask_mode(tmp, kind)
-        if os.path.isdir(full) and not os.path.islink(full):
-            raise StateError(f"cannot write {show(path)}: a folder is in the way",
-                             hint="move the folder away, then try again")
-        try:
-            os.rename(tmp, full)
-        except OSError as e:
-            if e.errno != errno.EXDEV:
-                raise
-            _copy_into_place(tmp, full, data, kind)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return os.lstat(full)
-
-
-def _apply_umask_mode(tmp: bytes, kind: str) -> None:
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, (0o777 if kind == EXECUTABLE else 0o666) & ~umask)
-
-
-def _copy_into_place(tmp: bytes, full: bytes, data: bytes, kind: str) -> None:
-    # .vcs/tmp is on another file system than the file: write beside it instead.
-    beside = full + b".vcs-tmp"
-    os.unlink(tmp)
+def stage(tmp: bytes, data: bytes, kind: str) -> None:
+    """Write a file's bytes (or a symlink's target) to a temporary name inside .vcs/tmp,
+    with its final permissions, to be renamed into place by `move_into_place`."""
+    faults.io("write", tmp)
+    if os.path.lexists(tmp):
+        os.unlink(tmp)
     if kind == SYMLINK:
-        os.symlink(data, beside)
-    else:
-        with open(beside, "wb") as f:
-            f.write(data)
-        _apply_umask_mode(beside, kind)
-    os.rename(beside, full)
+        os.symlink(data, tmp)
+        return
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+    os.chmod(tmp, (0o777 if kind == EXECUTABLE else 0o666) & ~_umask())
 
 
-def set_kind(root: bytes, path: bytes, kind: str) -> None:
-    """Flip the executable bit of a regular file in place."""
+def move_into_place(root: bytes, path: bytes, tmp: bytes) -> os.stat_result:
+    """Rename a staged file over `path`: the file is wholly old or wholly new. Never
+    through a symlink, never over a folder. Returns the new file's stat."""
     full = os.path.join(root, path)
-    mode = os.lstat(full).st_mode
-    want = mode | 0o111 & ~_umask() if kind == EXECUTABLE else mode & ~0o111
-    os.chmod(full, want & 0o7777)
+    safe_parent(root, path)
+    if os.path.isdir(full) and not os.path.islink(full):
+        raise StateError(f"cannot write {show(path)}: a folder is in the way",
+                         hint="move the folder away, then run the command again")
+    faults.io("rename", full)
+    try:
+        os.rename(tmp, full)
+    except OSError as e:
+        if e.errno != errno.EXDEV:
+            raise
+        # .vcs/tmp is on another file system than this file (a mount inside the tree):
+        # copy beside the file, then rename, still atomic for the file itself.
+        beside = full + b".vcs-tmp"
+        if os.path.islink(tmp):
+            os.symlink(os.readlink(tmp), beside)
+        else:
+            import shutil
+            shutil.copy2(tmp, beside)
+        os.rename(beside, full)
+        os.unlink(tmp)
+    return os.lstat(full)
 
 
 def _umask() -> int:

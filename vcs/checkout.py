@@ -1,0 +1,235 @@
+"""Checkout and restore: make working files equal to a revision, safely.
+
+Every version is rebuilt and checked against its hash into `.vcs/tmp` before the
+first working file is touched; then each file is renamed into place (wholly old
+or wholly new), never through a symlink. A journal (`.vcs/checkout`) marks a
+checkout in progress, so an interrupted one is reported and finished by running
+it again. Local changes are never overwritten unless asked (`--force`).
+"""
+from __future__ import annotations
+
+import os
+
+from vcs import faults, worktree
+from vcs.dirstate import ADDED, NO_ID, NORMAL, REMOVED, Dirstate, Tracked
+from vcs.errors import StateError, UsageError
+from vcs.objects import Entry, Manifest, content_id, show
+from vcs.records import record
+from vcs.repo import Repository
+from vcs.revisions import resolve
+from vcs.scan import Scan, in_scope, scan
+from vcs.store import atomic_write, seal, unseal
+
+# kept: files whose local changes the checkout carried over
+CheckoutResult = record("CheckoutResult", "rev id written deleted kept")
+
+
+def check_no_interrupted_checkout(repo: Repository) -> None:
+    target = interrupted_checkout(repo)
+    if target is not None:
+        raise StateError(f"a checkout of revision {target} was interrupted; the working tree is half-way",
+                         hint=f"run `vcs checkout {target}` to finish it")
+
+
+def interrupted_checkout(repo: Repository) -> str | None:
+    path = repo.path("checkout")
+    try:
+        with open(path, "rb") as f:
+            return unseal(f.read(), path).decode().strip()
+    except FileNotFoundError:
+        return None
+
+
+def checkout(repo: Repository, rev_spec: str, force: bool = False, progress=None) -> CheckoutResult:
+    """Make the working tree equal to a revision, keeping untracked files.
+
+    Refuses (naming the files) when it would overwrite or delete uncommitted
+    changes, unless `force`. Every version is rebuilt and checked against its
+    hash before the first file is touched.
+    """
+    with repo.lock():
+        repo.refresh()
+        rev = resolve(repo, rev_spec)
+        target_id = repo.commit_info(rev).id
+        new = repo.manifest(rev)
+        old = repo.manifest(repo.head_rev())
+        ds = repo.dirstate()
+        result = scan(repo.root, ds, warn=repo.warn)
+        writes, deletes, conflicts, kept = _plan(repo, old, new, ds, result, force)
+        if conflicts:
+            names = "\n  ".join(show(p) for p in conflicts[:20])
+            more = f"\n  ... and {len(conflicts) - 20} more" if len(conflicts) > 20 else ""
+            raise StateError(f"checkout would overwrite or delete uncommitted changes in:\n  {names}{more}",
+                             hint="commit them, `vcs restore` them, or use `vcs checkout --force` to discard them")
+
+        # Rebuild and check every version before touching the working tree.
+        staged = _stage(repo, [(p, new[p]) for p in writes], progress)
+        journal = repo.path("checkout")
+        atomic_write(journal, seal(f"{rev}\n".encode()))
+        try:
+            for path in deletes:
+                worktree.remove(repo.root, path)
+            stats = {}
+            for i, (path, tmp) in enumerate(staged):
+                stats[path] = worktree.move_into_place(repo.root, path, tmp)
+                faults.step(f"checkout:file:{i}")
+                if progress:
+                    progress(len(staged) + i + 1, 2 * len(staged))
+        finally:
+            _unstage(staged)
+
+        newds = Dirstate(target_id, {})
+        for path, e in new.items():
+            t = Tracked(NORMAL, e.kind, e.id)
+            prev = ds.files.get(path)
+            if path in stats:
+                t.cache(stats[path])
+            elif path in kept and prev is not None:
+                t = prev
+            elif prev is not None and prev.state == NORMAL and (prev.kind, prev.id) == (e.kind, e.id):
+                t = prev
+            newds.files[path] = t
+        for path in kept:
+            if path not in new and path in ds.files:
+                newds.files[path] = ds.files[path]
+        repo.set_state(repo.state._replace(head=target_id))
+        faults.step("checkout:head")
+        repo.save_dirstate(newds)
+        os.unlink(journal)
+        return CheckoutResult(rev, target_id, [p for p, _ in staged], deletes, kept)
+
+
+def _plan(repo: Repository, old: Manifest, new: Manifest, ds: Dirstate, result: Scan, force: bool):
+    """Which files a checkout writes and deletes, which it refuses to touch, which
+    local changes it carries over.
+
+    A file may be replaced when what is on disk is what the old revision had (nothing
+    to lose), or nothing at all, or already the target; otherwise only with `force`.
+    Untracked files are never deleted.
+    """
+    local = set(result.modified) | set(result.added) | set(result.removed) | set(result.missing)
+    untracked = set(result.untracked)
+    writes: list[bytes] = []
+    deletes: list[bytes] = []
+    conflicts: list[bytes] = []
+    kept: list[bytes] = []
+
+    def on_disk(path: bytes) -> tuple[str, bytes] | None:
+        if path in result.seen:
+            s = result.seen[path]
+            return s.kind, s.id
+        t = ds.files.get(path)
+        if t is not None and t.state == NORMAL and path not in local:
+            return t.kind, t.id
+        st = worktree.lstat(repo.root, path)
+        if st is None:
+            return None
+        kind = worktree.kind_of(st) or "f"
+        return kind, content_id(worktree.read(repo.root, path, kind))
+
+    for path in sorted(old.keys() | new.keys() | ds.files.keys() | (untracked & new.keys())):
+        o, n = old.get(path), new.get(path)
+        tracked = path in ds.files and path not in untracked
+        if o == n:
+            if path not in local:
+                continue
+            if not force:
+                kept.append(path)
+            elif n is not None and on_disk(path) != (n.kind, n.id):
+                writes.append(path)
+            continue
+        current = on_disk(path)
+        target = (n.kind, n.id) if n else None
+        if current == target:
+            continue
+        if n is None and not (tracked and ds.files[path].state != REMOVED):
+            continue  # not tracked here and gone in the target: leave it alone
+        safe = current is None or (o is not None and current == (o.kind, o.id) and tracked)
+        if not (safe or force):
+            conflicts.append(path)
+        elif n is None:
+            deletes.append(path)
+        else:
+            writes.append(path)
+    conflicts += _blocked_folders(repo, writes, deletes, untracked, force)
+    return writes, deletes, conflicts, kept
+
+
+def _blocked_folders(repo: Repository, writes: list[bytes], deletes: list[bytes],
+                     untracked: set[bytes], force: bool) -> list[bytes]:
+    """Files in the way of a folder the checkout must create (an untracked file `a` for `a/b`)."""
+    going = set(deletes)
+    blocked = []
+    for path in writes:
+        parts = path.split(b"/")
+        for i in range(1, len(parts)):
+            folder = b"/".join(parts[:i])
+            if folder in going:
+                continue
+            st = worktree.lstat(repo.root, folder)
+            if st is not None:
+                if force and folder not in untracked:
+                    going.add(folder)
+                    deletes.append(folder)
+                else:
+                    blocked.append(folder)
+                break
+    return sorted(set(blocked))
+
+
+def _stage(repo: Repository, entries: list[tuple[bytes, Entry]], progress=None) -> list[tuple[bytes, bytes]]:
+    """Rebuild each version (hash checked) into .vcs/tmp; return (path, temp file)."""
+    os.makedirs(repo.tmpdir, exist_ok=True)
+    staged: list[tuple[bytes, bytes]] = []
+    try:
+        for i, (path, e) in enumerate(entries):
+            tmp = os.path.join(repo.tmpdir, b"co%d-%d" % (os.getpid(), i))
+            worktree.stage(tmp, repo.objects.read(e.id, path), e.kind)
+            staged.append((path, tmp))
+            if progress:
+                progress(i + 1, 2 * len(entries))
+    except BaseException:
+        _unstage(staged)
+        raise
+    return staged
+
+
+def _unstage(staged: list[tuple[bytes, bytes]]) -> None:
+    for _, tmp in staged:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+
+
+def restore(repo: Repository, paths: list[str], rev_spec: str | None = None) -> list[bytes]:
+    """Put files back as they are in a revision (default: the checked-out one)."""
+    with repo.lock():
+        repo.refresh()
+        check_no_interrupted_checkout(repo)
+        rev = resolve(repo, rev_spec) if rev_spec is not None else repo.head_rev()
+        if rev is None:
+            raise StateError("there are no commits yet, so there is nothing to restore")
+        manifest = repo.manifest(rev)
+        ds = repo.dirstate()
+        scope = [repo.relpath(p) for p in paths]
+        targets = sorted(p for p in manifest if in_scope(p, scope))
+        for rel, arg in zip(scope, paths):
+            if not any(in_scope(p, [rel]) for p in manifest):
+                raise UsageError(f"{arg} is not in revision {rev}")
+        staged = _stage(repo, [(p, manifest[p]) for p in targets])
+        try:
+            for path, tmp in staged:
+                st = worktree.move_into_place(repo.root, path, tmp)
+                e = manifest[path]
+                t = ds.files.get(path)
+                if t is None:
+                    ds.files[path] = Tracked(ADDED, e.kind, NO_ID)
+                elif t.state == REMOVED:
+                    t.state = NORMAL
+                if ds.files[path].state == NORMAL and (ds.files[path].kind, ds.files[path].id) == (e.kind, e.id):
+                    ds.files[path].cache(st)
+                else:
+                    ds.files[path].cache(None)
+        finally:
+            _unstage(staged)
+        repo.save_dirstate(ds)
+        return targets
