@@ -445,7 +445,7 @@ def import_git(repo: Repository, stream, progress=None) -> ImportResult:
     except StateError as e:
         error = e
     return ImportResult(summary.commits, summary.revisions, summary.merges, sorted(tags), skipped,
-                        summary.branches, summary.head, summary.head_ref, summary.skipped, checked_out, error)
+                        summary.branches, summary.head, summary.head_ref, summary.gitlinks, checked_out, error)
 
 
 def export_git(repo: Repository, out, progress=None):

@@ -268,7 +268,7 @@ def export(ui, output: str | None) -> None:
     finally:
         if os.path.lexists(tmp):
             os.unlink(tmp)
-    heads = f"; other heads as branches {', '.join(f'head-{n}' for n in result.heads)}" if result.heads else ""
+    heads = f" ({render.plural(len(result.heads), 'other head')} under refs/vcs/heads/)" if result.heads else ""
     ui.out(repo).line(f"exported {render.plural(result.revisions, 'revision')} and "
                       f"{render.plural(len(result.tags), 'tag')} to {output}{heads}")
 
@@ -288,6 +288,11 @@ def import_(ui, file: str | None) -> None:
         except OSError as e:
             raise UsageError(f"cannot read {file}: {e.strerror}") from None
     progress = _counter("importing")
+    if progress:
+        def warn(msg: str, _warn=repo.warn) -> None:
+            sys.stderr.write("\r\033[K")  # a warning gets its own line; the count comes back after it
+            _warn(msg)
+        repo.warn = warn
     try:
         result = api.import_git(repo, stream, progress)
     finally:
@@ -323,7 +328,7 @@ def _counter(what: str):
     if not sys.stderr.isatty():
         return None
     import time
-    last = [0.0]
+    last = [time.monotonic() + 0.4]  # nothing is drawn for an import that takes half a second
 
     def show(n: int) -> None:
         now = time.monotonic()

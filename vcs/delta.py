@@ -51,9 +51,9 @@ FORMAT_PACKED = 3
 
 # The dictionary for format 3: lines before each hunk, the end of what it replaces,
 # lines after it; deflate only sees the last 32 KiB.
-CONTEXT_BEFORE = 32
-_CONTEXT_REPLACED = 64
-_CONTEXT_AFTER = 8
+CONTEXT_BEFORE = 12
+_CONTEXT_REPLACED = 32
+_CONTEXT_AFTER = 4
 _CONTEXT_LINES = 1024
 _WINDOW = 32768
 _WIDTHS = {1: "B", 2: "H", 4: "I"}
@@ -242,6 +242,19 @@ def append_of(data: bytes, base_lines: int, base_size: int, tail: bytes) -> byte
     return blob
 
 
+_TABLES: dict[tuple[int, str], struct.Struct] = {}
+
+
+def _table(count: int, code: str) -> struct.Struct:
+    """The struct for a hunk table of `count` hunks (cached: deltas mostly have a few)."""
+    s = _TABLES.get((count, code))
+    if s is None:
+        s = struct.Struct(f"<{3 * count}{code}")
+        if count < 64:
+            _TABLES[(count, code)] = s
+    return s
+
+
 def _parse(data: bytes, base: list[bytes], base_size: int):
     """(starts, ends, new line counts, new lines, result size, bytes added), after
     every check that does not need the base's lines summed."""
@@ -261,7 +274,7 @@ def _parse(data: bytes, base: list[bytes], base_size: int):
     # Refuse an absurd count before making anything of it.
     if count * 3 * width > len(data) - pos:
         raise DeltaError(f"delta declares {count} hunks but is too short to hold them")
-    table = struct.unpack_from(f"<{3 * count}{code}", data, pos)
+    table = _table(count, code).unpack_from(data, pos)
     pos += 3 * count * width
     if not added <= result_size <= base_size + added or (not count and result_size != base_size):
         raise DeltaError(f"delta declares an impossible result size {result_size}")

@@ -52,8 +52,10 @@ Writing (`export`): every revision is a commit on `refs/heads/main` whose mark i
 its revision number + 1 (so `git fast-import --export-marks=FILE` maps revisions to
 git commits), with `from :PARENT`; each distinct content is one `blob`, written
 before the first commit that uses it. main ends at the newest revision; any other
-head (a revision with no child) gets a branch `head-REV`, so no revision is left
-unreachable in git; tags become lightweight tags. The committer is the author.
+head (a revision with no child: a line of work committed on an older revision, or a
+merged branch whose merge was linearised on import) gets a ref `refs/vcs/heads/REV`,
+so no revision is left unreachable in git, yet `git branch` is not flooded with them;
+tags become lightweight tags. The committer is the author.
 """
 from __future__ import annotations
 
@@ -251,8 +253,9 @@ def _file_op(r: Reader, line: bytes):
         mode, _, rest = rest.partition(b" ")
         ref, _, rest = rest.partition(b" ")
         path = parse_path(r, rest)
+        at = r.lineno
         data = r.next_data() if ref == b"inline" else None
-        return (b"M", mode, ref, data, path, r.lineno)
+        return (b"M", mode, ref, data, path, at)
     if code == b"D":
         return (b"D", parse_path(r, rest), r.lineno)
     if code in (b"R", b"C"):
@@ -502,7 +505,9 @@ class Tree:
 
 # -- the importer ---------------------------------------------------------------------------
 
-ImportSummary = record("ImportSummary", "commits revisions merges tags branches head head_ref skipped")
+# tags and branches: name -> revision; head: the revision to check out, on head_ref;
+# gitlinks: how many submodule paths were skipped.
+ImportSummary = record("ImportSummary", "commits revisions merges tags branches head head_ref gitlinks")
 
 
 class Importer:
@@ -808,10 +813,10 @@ def export(repo, out, warn=None, progress=None) -> ExportSummary:
                 w(b"M %s :%d %s\n" % (GIT_MODES[ch.entry.kind].encode(), blob_marks[ch.entry.id], quote(ch.path)))
         w(b"\n")
         if progress:
-            progress(rev + 1)
+            progress(rev + 1, n)
     heads = [rev for rev in range(n - 1) if rev not in has_child]
     for rev in heads:
-        w(b"reset refs/heads/head-%d\nfrom :%d\n\n" % (rev, rev + 1))
+        w(b"reset refs/vcs/heads/%d\nfrom :%d\n\n" % (rev, rev + 1))
     tags, skipped = [], []
     by_id = repo.commit_ids()
     for name, oid in sorted(repo.tags().items()):

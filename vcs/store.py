@@ -57,6 +57,9 @@ class Info(record("Info", "n id offset stored length size base depth chain flags
         return bool(self.flags & FLAG_DELTA)
 
 
+_new_info = tuple.__new__
+
+
 def compress(data: bytes) -> tuple[bytes, int]:
     """Raw deflate, only where it makes the record smaller.
 
@@ -114,7 +117,8 @@ class BaseLog:
         oid, offset, stored, length, size, base, depth, chain, flags, psum = _ENTRY.unpack(body)
         if offset + stored > self.data_size() or (base != NO_BASE and base >= n):
             raise CorruptError(f"{self.name}: index entry {n} ({oid.hex()[:12]}) points outside the log")
-        return Info(n, oid, offset, stored, length, size, base, depth, chain, flags, psum)
+        # tuple.__new__ directly: this runs once per record of every chain replayed.
+        return _new_info(Info, (n, oid, offset, stored, length, size, base, depth, chain, flags, psum))
 
     def payload(self, info: Info, stored: bytes | None = None) -> bytes:
         """The record's raw payload, checked against its checksum and size."""

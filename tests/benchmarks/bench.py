@@ -1,13 +1,17 @@
 """The project's benchmark: vcs against git, Mercurial, RCS and Fossil, as users drive them.
 
-    make bench                                   # everything, full sizes (slow: hours)
+    make bench                                   # everything, full sizes (about 40 minutes)
+    make bench BENCH_ARGS=--quick                # smaller sizes (about 8 minutes)
     .venv/bin/python tests/benchmarks/bench.py --quick --only click-core,startup
 
 Every tool works in a fresh repository in a temporary folder, with its own HOME and
-fixed author settings, and every command is one process, timed with perf_counter
-around subprocess.run. A peer that is not installed is skipped with a message; a
-command that fails is reported as an error in its cell (with the end of its stderr
-in the JSON), never a crash of the whole run.
+fixed author settings (no user or system config; hg with HGRCPATH empty), and every
+command is one process, timed with perf_counter around subprocess.run. Each version
+is written with its own mtime in the past, so no tool can take a changed file for an
+unchanged one. A peer that is not installed is skipped with a message; a command
+that fails is reported as an error in its cell (with the end of its stderr in the
+JSON), never a crash of the whole run; a tool that prints back other bytes than were
+committed shows in the "read back" row.
 
 Cases (select with --only):
 
