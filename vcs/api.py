@@ -392,7 +392,7 @@ def import_git(repo: Repository, stream, progress=None) -> ImportResult:
     branch); if untracked files are in the way, the import stands and checkout_error
     says why the checkout did not happen.
     """
-    from vcs import gitio
+    from vcs import gitimport, gitio
     with repo.lock():
         repo.refresh()
         check_no_interrupted_checkout(repo)
@@ -416,7 +416,7 @@ def import_git(repo: Repository, stream, progress=None) -> ImportResult:
                         flushed[:] = [repo.objects.log.data_size(), len(repo.commits)]
                     return rev, manifest
 
-                summary = gitio.Importer(commit, repo.manifest, repo.warn, progress).run(gitio.Reader(stream))
+                summary = gitimport.Importer(commit, repo.manifest, repo.warn, progress).run(gitio.Reader(stream))
                 if not summary.commits:
                     raise NothingToDo("the stream has no commits; nothing was imported",
                                       hint="export with `git fast-export --all`")
