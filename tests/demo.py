@@ -52,11 +52,11 @@ def main() -> None:
         run("diff", cwd=work)
         run("commit", "-m", "Add a comment", cwd=work)
 
-        lines = [line.replace(b"MIN_CHAIN", b"SHORTEST_CHAIN") for line in lines]
+        lines = [line.replace(b"REPLAY_RATIO", b"REPLAY_BUDGET") for line in lines]
         (work / "history.py").write_bytes(b"\n".join(lines))
         blob[1000:1016] = b"sixteen new byte"
         (work / "logo.bin").write_bytes(blob)
-        run("commit", "-m", "Rename MIN_CHAIN; touch up the logo", cwd=work)
+        run("commit", "-m", "Rename REPLAY_RATIO; touch up the logo", cwd=work)
         run("tag", "v1", cwd=work)
 
         (work / "notes.txt").write_bytes(b"no final newline here")
@@ -75,6 +75,7 @@ def main() -> None:
         run("cat", "v1~2", "history.py", cwd=work, limit=8)
         run("show", "-1", cwd=work)
         run("stats", cwd=work)
+        run("replay", "-1", "history.py", cwd=work)
         run("verify", cwd=work)
         print("\nThat was vcs. `vcs --help` lists every command.")
     finally:
