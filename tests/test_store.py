@@ -225,3 +225,29 @@ def test_append_fast_path_gives_the_same_bytes(seed):
         fresh = Objects(objects.log, "delta")
         assert fresh.read(oid) == want
         assert b"".join(fresh.read_lines(oid)) == want
+
+
+def test_tree_cache_is_only_a_cache(repo, monkeypatch):
+    """HEAD's listing cache: used when it matches HEAD, ignored when stale or corrupt."""
+    from vcs.repo import Repository
+    monkeypatch.setattr(Repository, "TREE_CACHE_MIN", 2)
+    for i in range(5):
+        repo.write(f"f{i}.txt", f"{i}\n")
+    repo.vcs("commit", "-A", "-m", "five")
+    cache = repo.root / ".vcs" / "tree-cache"
+    assert cache.exists()
+    r = Repository.find(bytes(repo.root))
+    assert r._load_tree_cache(0) == r.manifest(0) and len(r.manifest(0)) == 5
+    repo.write("f0.txt", "changed\n")
+    repo.vcs("commit", "-m", "one")
+    stale = cache.read_bytes()
+    r = Repository.find(bytes(repo.root))
+    assert r._load_tree_cache(0) is None and r._load_tree_cache(1) is not None
+    data = bytearray(stale)
+    data[len(data) // 2] ^= 0x20
+    cache.write_bytes(bytes(data))
+    r = Repository.find(bytes(repo.root))
+    assert r._load_tree_cache(1) is None
+    assert r.manifest(1)[b"f0.txt"] == Repository.find(bytes(repo.root)).manifest(1)[b"f0.txt"]
+    assert repo.vcs("cat", "-1", "f0.txt").out == b"changed\n"
+    repo.vcs("verify")

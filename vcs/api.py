@@ -202,6 +202,7 @@ def commit(repo: Repository, message, *, addremove: bool = False,
         for path in removed:
             ds.files.pop(path, None)
         ds.parent = cid
+        repo.remember_tree(repo.rev_of(cid), manifest)
         try:
             repo.save_dirstate(ds)
         except OSError as e:

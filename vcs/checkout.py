@@ -94,6 +94,7 @@ def checkout(repo: Repository, rev_spec: str, force: bool = False, progress=None
                 newds.files[path] = ds.files[path]
         repo.set_state(repo.state._replace(head=target_id))
         faults.step("checkout:head")
+        repo.remember_tree(rev, new)
         repo.save_dirstate(newds)
         os.unlink(journal)
         return CheckoutResult(rev, target_id, [p for p, _ in staged], deletes, kept)

@@ -50,7 +50,9 @@ FORMAT_PLAIN = 2
 FORMAT_PACKED = 3
 
 # The dictionary for format 3: lines before each hunk, the end of what it replaces,
-# lines after it; deflate only sees the last 32 KiB.
+# lines after it; deflate only sees the last 32 KiB. These numbers are part of the
+# format: a delta decompresses only with the dictionary it was made with, so
+# changing them needs a new format byte (old deltas keep theirs).
 CONTEXT_BEFORE = 12
 _CONTEXT_REPLACED = 32
 _CONTEXT_AFTER = 4

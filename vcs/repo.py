@@ -20,11 +20,11 @@ import os
 
 from vcs import config as configmod
 from vcs import dirstate as dirstatemod
-from vcs.errors import CorruptError, StateError, UsageError
+from vcs.errors import CorruptError, StateError, UsageError, VcsError
 from vcs.history import POLICIES, Objects
 from vcs.lock import Lock, try_lock
 from vcs.records import record
-from vcs.objects import (Commit, Manifest, ObjectId, apply_changes, commit_id, content_id, parse_commit,
+from vcs.objects import (Commit, Entry, Manifest, ObjectId, apply_changes, commit_id, content_id, parse_commit,
                          parse_manifest, serialize_manifest, show)
 from vcs.store import FLAG_SNAPSHOT, NO_BASE, Info, Log, atomic_write, seal, unseal
 
@@ -294,6 +294,23 @@ class Repository:
                                hint="run `vcs verify`")
         return parse_commit(data, parent, f"commit {rev} ({info.id.hex()[:12]})")
 
+    def read_tree_id(self, rev: int) -> ObjectId:
+        """A commit's tree id, checked against the commit's id, without parsing its changes
+        (a big tree's first commit lists every file)."""
+        info = self.commits.info(rev)
+        data = self.commits.payload(info)
+        parent = None if info.base == NO_BASE else ObjectId(self.commits.info(info.base).id)
+        if commit_id(parent, data) != info.id:
+            raise CorruptError(f"commit {rev} ({info.id.hex()[:12]}) does not match its id",
+                               hint="run `vcs verify`")
+        first = data[:data.find(b"\n")]
+        if not first.startswith(b"tree ") or len(first) != 5 + 2 * 16:
+            raise CorruptError(f"commit {rev} ({info.id.hex()[:12]}) is malformed")
+        try:
+            return ObjectId(bytes.fromhex(first[5:].decode("ascii")))
+        except ValueError:
+            raise CorruptError(f"commit {rev} ({info.id.hex()[:12]}) is malformed") from None
+
     def rev_of(self, oid: bytes) -> int:
         cache = self.__dict__.get("_cids")
         n = cache.get(oid) if cache is not None and len(cache) == len(self.commits) else self.commits.find(oid)
@@ -341,6 +358,10 @@ class Repository:
         cached = self._manifests.get(rev)
         if cached is not None:
             return cached
+        cached = self._load_tree_cache(rev)
+        if cached is not None:
+            self._manifests[rev] = cached
+            return cached
         chain = []
         r = rev
         while r not in self._manifests and not self.commits.info(r).flags & FLAG_SNAPSHOT:
@@ -352,7 +373,7 @@ class Repository:
         if r in self._manifests:
             files = dict(self._manifests[r])
         else:
-            tree = self.read_commit(r).tree
+            tree = self.read_tree_id(r)
             files = parse_manifest(self.objects.read(tree), f"tree listing of revision {r}")
         commit = None
         for c in reversed(chain):
@@ -362,7 +383,41 @@ class Repository:
             raise CorruptError(f"the tree listing of revision {rev} rebuilds to the wrong content",
                                hint="run `vcs verify`")
         self._manifests[rev] = files
+        if rev == self.head_rev():
+            self.remember_tree(rev, files)
         return files
+
+    # A big tree's listing takes tens of milliseconds to rebuild and check: HEAD's is
+    # kept in .vcs/tree-cache (sealed, named by its commit id), derived data like the
+    # dirstate, written only after the listing was rebuilt and checked.
+    TREE_CACHE_MIN = 1000
+
+    def remember_tree(self, rev: int, files: Manifest) -> None:
+        if len(files) < self.TREE_CACHE_MIN:
+            return
+        import marshal
+        body = marshal.dumps((1, self.commits.info(rev).id, [(p, e.kind, e.id) for p, e in files.items()]))
+        try:
+            atomic_write(self.path("tree-cache"), seal(body), durable=False)
+        except OSError:
+            pass  # a read-only repository: rebuild each time
+
+    def _load_tree_cache(self, rev: int) -> Manifest | None:
+        path = self.path("tree-cache")
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError:
+            return None
+        import marshal
+        try:
+            version, commit, entries = marshal.loads(unseal(data, path))
+        except (VcsError, ValueError, EOFError, TypeError):
+            return None  # corrupt or from another version: it is only a cache
+        if version != 1 or commit != self.commits.info(rev).id:
+            return None
+        new = tuple.__new__
+        return {p: new(Entry, (kind, oid)) for p, kind, oid in entries}
 
     # -- tags ---------------------------------------------------------------------------
 

@@ -72,7 +72,7 @@ def stat_tree(root: bytes, under: bytes = b"", skip_dir=None) -> dict[bytes, os.
 
 def lstat(root: bytes, path: bytes) -> os.stat_result | None:
     try:
-        st = os.lstat(os.path.join(root, path))
+        st = os.lstat(root + b"/" + path if path else root)
     except (FileNotFoundError, NotADirectoryError):
         return None
     return st if kind_of(st) is not None else None
