@@ -142,37 +142,6 @@ def parse_manifest(data: bytes, name: str = "tree listing") -> Manifest:
                                    hint="the repository was tampered with; do not check it out")
             at = path.find(b"/", at + 1)
     return files
-    if not data.endswith(b"\n"):
-        raise CorruptError(f"{name} is truncated")
-    previous = b""
-    dirs: set[bytes] = set()
-    for line in data[:-1].split(b"\n"):
-        path, sep, rest = line.partition(b"\0")
-        if not sep or len(rest) != 2 * ID_SIZE + 1:
-            raise CorruptError(f"{name} has a malformed line: {line[:80]!r}")
-        problem = path_problem(path)
-        if problem:
-            raise CorruptError(f"{name} names a forbidden path {path!r}: {problem}",
-                               hint="the repository was tampered with; do not check it out")
-        if path <= previous:
-            raise CorruptError(f"{name} is not sorted at {path!r}")
-        kind = chr(rest[-1])
-        if kind not in GIT_MODES:
-            raise CorruptError(f"{name} has an unknown file kind {kind!r} for {path!r}")
-        try:
-            oid = ObjectId(bytes.fromhex(rest[:-1].decode("ascii")))
-        except ValueError:
-            raise CorruptError(f"{name} has a malformed id for {path!r}") from None
-        files[path] = Entry(kind, oid)
-        previous = path
-        parts = path.split(b"/")
-        for i in range(1, len(parts)):
-            dirs.add(b"/".join(parts[:i]))
-    clash = dirs & files.keys()
-    if clash:
-        raise CorruptError(f"{name} lists {sorted(clash)[0]!r} as both a file and a folder",
-                           hint="the repository was tampered with; do not check it out")
-    return files
 
 
 # -- commits -----------------------------------------------------------------------

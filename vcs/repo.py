@@ -286,30 +286,30 @@ class Repository:
         return self.commits.info(rev)
 
     def read_commit(self, rev: int) -> Commit:
+        data, parent, name = self._commit_record(rev)
+        return parse_commit(data, parent, name)
+
+    def _commit_record(self, rev: int) -> tuple[bytes, ObjectId | None, str]:
+        """A commit's record and parent id, checked against the commit's id."""
         info = self.commits.info(rev)
         data = self.commits.payload(info)
         parent = None if info.base == NO_BASE else ObjectId(self.commits.info(info.base).id)
         if commit_id(parent, data) != info.id:
             raise CorruptError(f"commit {rev} ({info.id.hex()[:12]}) does not match its id",
                                hint="run `vcs verify`")
-        return parse_commit(data, parent, f"commit {rev} ({info.id.hex()[:12]})")
+        return data, parent, f"commit {rev} ({info.id.hex()[:12]})"
 
     def read_tree_id(self, rev: int) -> ObjectId:
-        """A commit's tree id, checked against the commit's id, without parsing its changes
-        (a big tree's first commit lists every file)."""
-        info = self.commits.info(rev)
-        data = self.commits.payload(info)
-        parent = None if info.base == NO_BASE else ObjectId(self.commits.info(info.base).id)
-        if commit_id(parent, data) != info.id:
-            raise CorruptError(f"commit {rev} ({info.id.hex()[:12]}) does not match its id",
-                               hint="run `vcs verify`")
+        """A commit's tree id, without parsing its changes (a big tree's first commit
+        lists every file)."""
+        data, _, name = self._commit_record(rev)
         first = data[:data.find(b"\n")]
         if not first.startswith(b"tree ") or len(first) != 5 + 2 * 16:
-            raise CorruptError(f"commit {rev} ({info.id.hex()[:12]}) is malformed")
+            raise CorruptError(f"{name} is malformed")
         try:
             return ObjectId(bytes.fromhex(first[5:].decode("ascii")))
         except ValueError:
-            raise CorruptError(f"commit {rev} ({info.id.hex()[:12]}) is malformed") from None
+            raise CorruptError(f"{name} is malformed") from None
 
     def rev_of(self, oid: bytes) -> int:
         cache = self.__dict__.get("_cids")
