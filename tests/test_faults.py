@@ -271,3 +271,43 @@ def test_read_only_repository(tmp_path):
         assert store_state() == before
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_full_disk_on_a_real_small_filesystem(tmp_path):
+    """A real ENOSPC: a repository on a 768 KiB tmpfs, mounted in a private mount
+    namespace (unshare -rm); skipped where the machine does not allow it."""
+    import shutil
+    if not shutil.which("unshare"):
+        pytest.skip("unshare (util-linux) is not installed")
+    mnt = tmp_path / "small"
+    mnt.mkdir()
+    vcs = f"{sys.executable} -P -m vcs"
+    script = f"""
+set -u
+mount -t tmpfs -o size=768k tmpfs {mnt} || exit 77
+cd {mnt}
+{vcs} init >/dev/null || exit 10
+head -c 100000 /dev/urandom | base64 > small.txt
+{vcs} commit -A -m small >/dev/null || exit 11
+cp small.txt keep.txt
+head -c 700000 /dev/urandom > big.bin 2>/dev/null
+{vcs} commit -A -m big 2> {tmp_path}/err.txt
+echo "commit exit $?"
+cat {tmp_path}/err.txt
+{vcs} verify > {tmp_path}/verify.txt; echo "verify exit $?"
+{vcs} log --oneline | wc -l
+rm big.bin
+echo more >> small.txt
+{vcs} commit -A -m after >/dev/null; echo "after exit $?"
+{vcs} verify >/dev/null; echo "verify2 exit $?"
+"""
+    p = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True,
+                       env={**os.environ, "VCS_LOCK_TIMEOUT": "0"})
+    if p.returncode == 77 or "Operation not permitted" in p.stderr or "cannot" in p.stderr and "unshare" in p.stderr:
+        pytest.skip(f"cannot mount a small file system here: {p.stderr.strip()[-200:]}")
+    out = p.stdout
+    assert "commit exit 3" in out, out + p.stderr
+    assert "No space left on device" in out and "nothing was committed" in out
+    assert "Traceback" not in out + p.stderr
+    assert "verify exit 0" in out and "\n1\n" in out  # one commit in history, the store sound
+    assert "after exit 0" in out and "verify2 exit 0" in out, out

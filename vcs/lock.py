@@ -60,8 +60,7 @@ class Lock:
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"{os.getpid()} {os.uname().nodename}\n".encode(), 0)
         except OSError:
-            self.release()
-            raise
+            pass  # a full disk: the flock is held all the same; only the holder's name is missing
         return self
 
     def release(self) -> None:

@@ -338,15 +338,14 @@ class Log(BaseLog):
         if self._pending_idx:
             dat = b"".join(self._pending_dat)
             idx = b"".join(self._pending_idx)
-            faults.io("write", self._dat_path)
-            _pwrite_all(self._dat_fd, dat, self._size)
-            faults.io("write", self._idx_path)
-            _pwrite_all(self._idx_fd, idx, self._n * ENTRY_SIZE)
+            for fd, data, at, path in ((self._dat_fd, dat, self._size, self._dat_path),
+                                       (self._idx_fd, idx, self._n * ENTRY_SIZE, self._idx_path)):
+                faults.io("write", path)
+                _named(path, _pwrite_all, fd, data, at)
             faults.step(f"{self.name}:written")
-            faults.io("fsync", self._dat_path)
-            os.fsync(self._dat_fd)
-            faults.io("fsync", self._idx_path)
-            os.fsync(self._idx_fd)
+            for fd, path in ((self._dat_fd, self._dat_path), (self._idx_fd, self._idx_path)):
+                faults.io("fsync", path)
+                _named(path, os.fsync, fd)
             faults.step(f"{self.name}:synced")
             self._index += idx
             self._size += len(dat)
@@ -395,6 +394,17 @@ def _pread_all(fd: int, length: int, offset: int) -> bytes:
         length -= len(chunk)
         offset += len(chunk)
     return b"".join(chunks)
+
+
+def _named(path: str, call, *args) -> None:
+    """Run an I/O call on a file descriptor; an error names the file (a full disk
+    must say which file it could not write)."""
+    try:
+        call(*args)
+    except OSError as e:
+        if e.filename is None:
+            raise OSError(e.errno, e.strerror, path) from None
+        raise
 
 
 def _pwrite_all(fd: int, data: bytes, offset: int) -> None:
@@ -447,10 +457,10 @@ def atomic_write(path: str, data: bytes, durable: bool = True) -> None:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
             faults.io("write", tmp)
-            _pwrite_all(fd, data, 0)
+            _named(path, _pwrite_all, fd, data, 0)
             if durable:
                 faults.io("fsync", tmp)
-                os.fsync(fd)
+                _named(path, os.fsync, fd)
         finally:
             os.close(fd)
         faults.step(f"{name}:written")
