@@ -382,3 +382,17 @@ def test_delta_error_is_a_corrupt_error():
     from vcs.errors import CorruptError
     with pytest.raises(CorruptError):
         delta.decode(b"", [], 0)
+
+
+@given(st.lists(st.sampled_from(LINES), max_size=40), st.lists(st.sampled_from(LINES), min_size=1, max_size=20))
+@settings(max_examples=150, deadline=None)
+def test_encode_append_matches_encode(base, new):
+    """The append shortcut (no line diff, only the base's last lines) makes the very delta
+    the general encoder makes for the same hunk."""
+    base = [line if line.endswith(b"\n") else line + b"\n" for line in base]
+    new = delta.split_lines(b"".join(new))  # well-formed lines, the last may lack its newline
+    size = sum(map(len, base))
+    general = delta.encode(base, [(len(base), len(base), new)], size + sum(map(len, new)))
+    short = delta.encode_append(base[-delta.CONTEXT_BEFORE:], len(base), size, new)
+    assert short == general
+    assert delta.apply_checked(list(base), short, size) == base + new

@@ -120,3 +120,26 @@ def test_many_versions_round_trip_under_each_policy(empty_dir, policy):
     else:
         assert f["deltas"] > 0 and f["stored_bytes"] < f["raw_bytes"] / 3
     repo.vcs("verify")
+
+
+def test_a_big_file_that_grows_at_its_end_is_stored_as_deltas(repo):
+    """Over the line-diff limit, a file that only grows (a log) still gets deltas: they
+    are made without splitting it into lines. Other edits to it are stored whole."""
+    import json
+    from vcs import history
+    line = b"2026-11-27T12:00:00.000Z INFO worker-3 req=0123456789ab GET /api/items status=200\n"
+    text = line * (history.LARGE_TEXT // len(line) + 1000)
+    repo.write("app.log", text)
+    repo.vcs("commit", "-A", "-m", "big log")
+    for i in range(3):
+        text += b"".join(b"appended %d.%d\n" % (i, j) for j in range(20))
+        repo.write("app.log", text)
+        repo.vcs("commit", "-m", f"append {i}")
+    f = json.loads(repo.vcs("stats", "--json").text)["files"][0]
+    assert (f["whole"], f["deltas"]) == (1, 3)
+    repo.write("app.log", b"edited at the top\n" + text)
+    repo.vcs("commit", "-m", "not an append")
+    f = json.loads(repo.vcs("stats", "--json").text)["files"][0]
+    assert (f["whole"], f["deltas"]) == (2, 3)
+    assert repo.vcs("cat", "3", "app.log").out == text
+    repo.vcs("verify")

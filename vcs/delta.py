@@ -142,6 +142,19 @@ def encode(base: list[bytes], hunks: list[Hunk], result_size: int, base_size: in
     """Serialize hunks against base; the smaller of the plain and the deflated form."""
     if base_size is None:
         base_size = sum(map(len, base))
+    return _encode(hunks, base_size, result_size,
+                   lambda: _context(base, [s for s, _, _ in hunks], [e for _, e, _ in hunks]))
+
+
+def encode_append(tail: list[bytes], base_lines: int, base_size: int, new: list[bytes]) -> bytes:
+    """The delta that appends `new` lines to a base of base_lines lines, given only the
+    base's last CONTEXT_BEFORE lines: a big file that grows at its end is never split
+    into lines. Byte for byte what `encode` makes for the same hunk."""
+    return _encode([(base_lines, base_lines, new)], base_size, base_size + sum(map(len, new)),
+                   lambda: b"".join(tail[-CONTEXT_BEFORE:])[-_WINDOW:])
+
+
+def _encode(hunks: list[Hunk], base_size: int, result_size: int, dictionary) -> bytes:
     blob = b"".join(line for _, _, new in hunks for line in new)
     biggest = max((max(s, e, len(new)) for s, e, new in hunks), default=0)
     width = 1 if biggest < 1 << 8 else 2 if biggest < 1 << 16 else 4
@@ -151,7 +164,7 @@ def encode(base: list[bytes], hunks: list[Hunk], result_size: int, base_size: in
                         *[x for s, e, new in hunks for x in (s, e, len(new))])
     fmt, body = FORMAT_PLAIN, blob
     if len(blob) > 16:
-        zdict = _context(base, [s for s, _, _ in hunks], [e for _, e, _ in hunks])
+        zdict = dictionary()
         c = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, zdict) if zdict \
             else zlib.compressobj(9, zlib.DEFLATED, -15)
         packed = c.compress(blob) + c.flush()

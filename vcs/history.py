@@ -36,14 +36,17 @@ MAX_CHAIN = 1000      # Mercurial's cap
 CHAIN_READ_RATIO = 2  # Mercurial: refuse a chain that reads more than 2x the text
 # Texts this large are never line-diffed: the diff would need several times the
 # file's size in memory (git never deltifies files over 512 MiB either).
-LARGE_TEXT = 32 << 20
+LARGE_TEXT = 8 << 20
 # Nor are texts of this many lines: each line costs about 50 bytes of Python objects
 # on top of its own, so a file of very short lines would need many times its size.
-LARGE_LINES = 1 << 20
+LARGE_LINES = 1 << 18
+# A file that only grows at its end gets a delta without any line diff (its base
+# and new text in memory, about twice its size), up to this size.
+LARGE_APPEND = 256 << 20
 
 
 def store_whole(policy: str, size: int, base: Info | None, delta_len: int | None = None,
-                lines: int = 0, whole_stored: int = 0) -> bool:
+                lines: int = 0, whole_stored: int = 0, append: bool = False) -> bool:
     """Decide whether a new version of `size` bytes is stored whole.
 
     Called once before diffing (delta_len None: can a delta be refused already?)
@@ -56,8 +59,8 @@ def store_whole(policy: str, size: int, base: Info | None, delta_len: int | None
     # A file's first version (no version in the parent) starts a chain.
     if base is None:
         return True
-    # Too large to line-diff within a bounded memory.
-    if size > LARGE_TEXT or base.size > LARGE_TEXT or lines > LARGE_LINES:
+    # Too large to line-diff within a bounded memory (an append needs no line diff).
+    if not append and (size > LARGE_TEXT or base.size > LARGE_TEXT or lines > LARGE_LINES):
         return True
     # Delta policy: the literal model, however long the chain.
     if policy == "delta":
@@ -202,18 +205,35 @@ class Objects:
             return oid, False
         policy = self.policy_for(path)
         base = self.info(base_id, path) if base_id is not None else None
-        if base is None or store_whole(policy, len(data), base, lines=data.count(b"\n")):
+        if base is None or policy == "full":
             self._append(oid, data, len(data))
             return oid, True
         chain = self.chain(base)
-        base_lines = self.read_lines(base.id, path)
-        new_lines = lines if lines is not None else delta.split_lines(data)
-        payload = delta.encode(base_lines, delta.make_hunks(base_lines, new_lines), len(data), base.size)
-        if store_whole(policy, len(data), base, len(payload), whole_stored=chain[0].stored):
+        payload = self._append_delta(base, data, path)
+        if payload is None:
+            # Not a pure append: a line diff, which needs both texts as lines in memory.
+            if store_whole(policy, len(data), base, lines=data.count(b"\n")):
+                self._append(oid, data, len(data))
+                return oid, True
+            base_lines = self.read_lines(base.id, path)
+            new_lines = lines if lines is not None else delta.split_lines(data)
+            payload = delta.encode(base_lines, delta.make_hunks(base_lines, new_lines), len(data), base.size)
+        if store_whole(policy, len(data), base, len(payload), whole_stored=chain[0].stored, append=True):
             self._append(oid, data, len(data))
         else:
             self._append(oid, payload, len(data), base)
         return oid, True
+
+    def _append_delta(self, base: Info, data: bytes, path: bytes | None) -> bytes | None:
+        """The delta for a version that only adds lines at the end of its base, made
+        without splitting either into lines (a growing log of any size); else None."""
+        if len(data) <= base.size or base.size > LARGE_APPEND:
+            return None
+        old = self.read(base.id, path)
+        if not data.startswith(old) or (old and not old.endswith(b"\n")):
+            return None
+        return delta.encode_append(delta.split_lines(_last_lines([old], delta.CONTEXT_BEFORE)),
+                                   old.count(b"\n"), len(old), delta.split_lines(data[len(old):]))
 
     def policy_for(self, path: bytes | None) -> str:
         """The storage policy for a path: the last matching `storage.rules` glob, else the
