@@ -226,14 +226,28 @@ class Objects:
 
     def _append_delta(self, base: Info, data: bytes, path: bytes | None) -> bytes | None:
         """The delta for a version that only adds lines at the end of its base, made
-        without splitting either into lines (a growing log of any size); else None."""
-        if len(data) <= base.size or base.size > LARGE_APPEND:
+        without reading the base or splitting either into lines (a growing log of any
+        size); else None.
+
+        The new text starts with the base when its first base.size bytes hash to the
+        base's id: the base's bytes are then right here. (Were that an xxh3-128
+        collision, the delta would rebuild to text that fails its own id's check on
+        the first read: refused, never silently wrong.)"""
+        n = base.size
+        if len(data) <= n or n > LARGE_APPEND or (n and data[n - 1:n] != b"\n"):
             return None
-        old = self.read(base.id, path)
-        if not data.startswith(old) or (old and not old.endswith(b"\n")):
-            return None
-        return delta.encode_append(delta.split_lines(_last_lines([old], delta.CONTEXT_BEFORE)),
-                                   old.count(b"\n"), len(old), delta.split_lines(data[len(old):]))
+        with memoryview(data) as view:
+            if content_id(view[:n]) != base.id:
+                return None
+        # The base's last lines (the delta's dictionary): they follow the newline that
+        # ends the line CONTEXT_BEFORE lines above its last one.
+        at = n - 1
+        for _ in range(delta.CONTEXT_BEFORE):
+            at = data.rfind(b"\n", 0, at) if at > 0 else -1
+            if at < 0:
+                break
+        return delta.encode_append(delta.split_lines(data[at + 1:n]) if n else [],
+                                   data.count(b"\n", 0, n), n, delta.split_lines(data[n:]))
 
     def policy_for(self, path: bytes | None) -> str:
         """The storage policy for a path: the last matching `storage.rules` glob, else the

@@ -368,11 +368,19 @@ class Log(BaseLog):
         self._index = self._index[:entries * ENTRY_SIZE]
 
     def close(self) -> None:
-        for fd in (self._dat_fd, getattr(self, "_idx_fd", -1)):
+        for fd in (getattr(self, "_dat_fd", -1), getattr(self, "_idx_fd", -1)):
             if fd >= 0:
                 os.close(fd)
         self._dat_fd = -1
         self._idx_fd = -1
+
+    def __del__(self) -> None:
+        # A log dropped without close() (a reader, an error path) must not leak its
+        # descriptors: a long-lived process opening many repositories would run out.
+        try:
+            self.close()
+        except OSError:
+            pass
 
 
 def _open_existing(path: str, flags: int, need: int) -> int:
