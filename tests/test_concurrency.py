@@ -83,6 +83,8 @@ def test_writers_and_readers_at_once(tmp_path):
     acked_ids = [a.split(":")[0] for a in acked]
     assert set(acked_ids) <= ids and len(acked_ids) == len(set(acked_ids))
     assert len(acked) >= WRITERS * COMMITS * 0.9  # a long enough wait means few give up
+    print(f"\nconcurrency: {WRITERS} writers, {len(acked)} of {WRITERS * COMMITS} commits acknowledged, "
+          "all found in history")
     r = subprocess.run([*vcs, "verify"], cwd=root, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
     # every acknowledged commit holds exactly what its writer committed

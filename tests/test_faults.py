@@ -76,6 +76,7 @@ def test_kill_at_every_step_of_a_commit(tmp_path):
     steps = [line.split(" ", 1)[1] for line in trace(probe, tmp_path, "commit", "-A", "-m", "probe")
              if line.startswith("step ")]
     assert "commit:locked" in steps and "state:renamed" in steps and len(steps) >= 8
+    print(f"\ncrash points: killing a commit at each of {len(steps)} steps: {', '.join(steps)}")
     committed = [head(root)]
     for n, step in enumerate(steps, start=2):
         edit(root, 100 + n)  # something to commit
@@ -107,6 +108,7 @@ def test_io_error_at_every_write_fsync_and_rename_of_a_commit(tmp_path, err):
     edit(probe, 1)
     ops = [line for line in trace(probe, tmp_path, "commit", "-A", "-m", "probe") if line.startswith("io ")]
     assert any(" fsync " in o for o in ops) and any(" rename " in o for o in ops)
+    print(f"\n{err}: failing each of the {len(ops)} writes, fsyncs, truncates and renames of a commit")
     committed = [head(root)]
     state = (root / ".vcs/state").read_bytes()
     outcomes = {"refused": 0, "committed": 0}
