@@ -287,56 +287,21 @@ def import_(ui, file: str | None) -> None:
             stream = open(file, "rb")
         except OSError as e:
             raise UsageError(f"cannot read {file}: {e.strerror}") from None
-    progress = _counter("importing")
-    if progress:
-        def warn(msg: str, _warn=repo.warn) -> None:
-            sys.stderr.write("\r\033[K")  # a warning gets its own line; the count comes back after it
-            _warn(msg)
-        repo.warn = warn
     try:
-        result = api.import_git(repo, stream, progress)
+        with render.progress("importing commits") as progress:
+            result = api.import_git(repo, stream, progress)
     finally:
-        if progress:
-            sys.stderr.write("\r\033[K")  # the count goes; the summary stays
         if stream is not sys.stdin.buffer:
             stream.close()
-    out = ui.out(repo)
-    as_revs = "" if result.revisions == result.commits else \
-        f" (as {render.plural(result.revisions, 'revision')}: identical commits are stored once)"
-    out.line(f"imported {render.plural(result.commits, 'commit')}{as_revs} and "
-             f"{render.plural(len(result.tags), 'tag')}")
-    if result.merges:
-        out.line(f"linearised {render.plural(result.merges, 'merge')} to {'its' if result.merges == 1 else 'their'}"
-                 " first parent (each revision's files are exactly git's)")
-    if result.gitlinks:
-        out.line(f"skipped {render.plural(result.gitlinks, 'submodule')}")
-    if result.branches:
-        out.line("branches: " + ", ".join(f"{render.show(name)} at revision {rev}"
-                                          for name, rev in sorted(result.branches.items())))
+    render.imported(ui.out(repo), result)
     if result.checkout_error is not None:
         raise StateError(f"imported, but revision {result.head} was not checked out: "
                          f"{result.checkout_error.message}",
                          hint=f"move the files in the way, then run `vcs checkout {result.head}`")
-    render.checked_out(out, result.checkout)
+    render.checked_out(ui.out(repo), result.checkout)
 
 
 globals()["import"] = import_  # `import` is a keyword; clickapp looks the body up by the command's name
-
-
-def _counter(what: str):
-    """A count of commits on one `\\r`-updated stderr line, only when stderr is a terminal."""
-    if not sys.stderr.isatty():
-        return None
-    import time
-    last = [time.monotonic() + 0.4]  # nothing is drawn for an import that takes half a second
-
-    def show(n: int) -> None:
-        now = time.monotonic()
-        if now - last[0] >= 0.1:
-            last[0] = now
-            sys.stderr.write(f"\r{what}: {n} commits")
-            sys.stderr.flush()
-    return show
 
 
 def run(body, params: dict, ui=None) -> int:

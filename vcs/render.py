@@ -84,10 +84,11 @@ class _Progress:
     def __enter__(self):
         return self if sys.stderr.isatty() else None
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: int, total: int | None = None) -> None:
+        """total None: a count without an end (an import reading a stream)."""
         if self.bar is None:
             # Only what lasts: nothing is drawn in the first half second.
-            if time.monotonic() - self.started < 0.5 or total < 2:
+            if time.monotonic() - self.started < 0.5 or (total is not None and total < 2):
                 return
             from rich.progress import Progress
             self.bar = Progress(transient=True, console=_console(stderr=True))
@@ -350,6 +351,21 @@ def tags(out: Out, rows, as_json: bool = False) -> None:
             _json_line(out, {"name": name, "rev": rev, "id": oid.hex()})
         else:
             out.line(f"{text(name):<20} {rev:>6} {oid.hex()[:12]}")
+
+
+def imported(out: Out, result) -> None:
+    """What `vcs import` did."""
+    as_revs = "" if result.revisions == result.commits else \
+        f" (as {plural(result.revisions, 'revision')}: identical commits are stored once)"
+    out.line(f"imported {plural(result.commits, 'commit')}{as_revs} and {plural(len(result.tags), 'tag')}")
+    if result.merges:
+        out.line(f"linearised {plural(result.merges, 'merge')} to {'its' if result.merges == 1 else 'their'}"
+                 " first parent (each revision's files are exactly git's)")
+    if result.gitlinks:
+        out.line(f"skipped {plural(result.gitlinks, 'submodule')}")
+    if result.branches:
+        out.line("branches: " + ", ".join(f"{show(name)} at revision {rev}"
+                                          for name, rev in sorted(result.branches.items())))
 
 
 def config_value(value) -> str:
