@@ -108,3 +108,29 @@ def test_interrupted_checkout_is_reported_and_finishes(repo):
     repo.vcs("checkout", "0")
     assert repo.tree() == {"a.txt": b"a0\n", "b.txt": b"b0\n"}
     assert "interrupted" not in repo.vcs("status").err
+
+
+def test_a_file_that_became_a_folder_without_addremove(repo):
+    """`a` replaced by a folder `a/` and `vcs add a/b`: the commit records `a` as removed
+    (as git does), so no tree lists a path through a file; and the way back."""
+    repo.write("a", "file\n")
+    repo.vcs("commit", "-A", "-m", "a is a file")
+    os.unlink(repo.root / "a")
+    repo.write("a/b", "in a folder\n")
+    repo.vcs("add", "a/b")
+    repo.vcs("commit", "-m", "a is a folder")
+    os.unlink(repo.root / "a/b")
+    os.rmdir(repo.root / "a")
+    repo.write("a", "a file again\n")
+    repo.vcs("add", "a")
+    repo.vcs("commit", "-m", "a is a file again")
+    for _ in range(20):  # past the next stored listing
+        repo.write("z", repo.read("z") + b"z\n" if (repo.root / "z").exists() else b"z\n")
+        repo.vcs("commit", "-A", "-m", "z")
+    repo.vcs("verify")
+    repo.vcs("checkout", "1")
+    assert repo.tree()["a/b"] == b"in a folder\n"
+    repo.vcs("checkout", "2")
+    assert repo.read("a") == b"a file again\n"
+    repo.vcs("checkout", "-1")
+    repo.vcs("verify")

@@ -243,3 +243,43 @@ def test_commit_of_an_untracked_path_says_so(repo):
     assert "no such file" in repo.vcs("commit", "-m", "x", "nothere", ok=2).err
     repo.vcs("commit", "-A", "-m", "x", "new.txt")
     assert repo.vcs("status").out == b""
+
+
+def test_rm_refuses_to_destroy_uncommitted_work(repo):
+    repo.write("f", "v1\n")
+    repo.vcs("commit", "-A", "-m", "one")
+    repo.write("f", "v1\nprecious uncommitted work\n")
+    repo.write("g", "brand new\n")
+    repo.vcs("add", "g")
+    r = repo.vcs("rm", "f", "g", ok=3)
+    assert "f" in r.err and "g" in r.err and "--force" in r.err
+    assert repo.read("f").endswith(b"precious uncommitted work\n") and repo.read("g") == b"brand new\n"
+    repo.vcs("rm", "--cached", "g")
+    assert repo.read("g") == b"brand new\n"
+    repo.vcs("rm", "--force", "f")
+    assert not (repo.root / "f").exists()
+
+
+def test_status_saving_its_cache_keeps_a_concurrent_add(repo, monkeypatch):
+    """status learns stat-cache entries and saves them; an `add` made by another process
+    meanwhile must survive that save."""
+    import subprocess
+
+    from vcs import api
+    from vcs.repo import Repository
+    repo.write("a", "a\n")
+    repo.vcs("commit", "-A", "-m", "a")
+    os.utime(repo.root / "a", ns=(1_000_000_000, 1_000_000_000))  # same bytes, new stat: a refresh
+    repo.write("new", "n\n")
+    real_scan = api.scan
+
+    def scan_then_add(*args, **kwargs):
+        result = real_scan(*args, **kwargs)
+        subprocess.run([sys.executable, "-P", "-m", "vcs", "add", "new"], cwd=repo.root, check=True,
+                       capture_output=True)
+        return result
+    monkeypatch.setattr(api, "scan", scan_then_add)
+    refreshed = api.status(Repository.find(bytes(repo.root)))
+    assert refreshed.refreshed
+    monkeypatch.setattr(api, "scan", real_scan)
+    assert repo.vcs("status").text == "A new\n"

@@ -189,7 +189,7 @@ def test_commit_round_trip():
 @pytest.mark.parametrize("path, ok", [
     (b"a", True), (b"dir/file.txt", True), (b"with space", True), (b"esc\x1bape", True),
     (b"", False), (b"/abs", False), (b"a/../b", False), (b"./a", False), (b".vcs/x", False),
-    (b".Vcs/x", False), (b"a/.vcs/x", True), (b"a//b", False), (b"a\0b", False), (b"a\nb", False),
+    (b".Vcs/x", False), (b"a/.vcs/x", False), (b"a/.VCS", False), (b"a/.vcsx", True), (b"a//b", False), (b"a\0b", False), (b"a\nb", False),
     (b"a\rb", False), (b"a/", False),
 ])
 def test_path_rules(path, ok):

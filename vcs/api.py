@@ -10,7 +10,7 @@ import time
 
 from vcs import faults, worktree
 from vcs.dirstate import ADDED, NO_ID, NORMAL, REMOVED, Dirstate, Tracked
-from vcs.errors import NothingToDo, StateError, UsageError
+from vcs.errors import NothingToDo, StateError, UsageError, VcsError
 from vcs.history import store_listing_whole
 from vcs.objects import (Change, Commit, Entry, Manifest, ObjectId, check_path, commit_id, content_id,
                          serialize_commit, serialize_manifest, show)
@@ -46,10 +46,18 @@ def _save_cache_if_free(repo: Repository, ds: Dirstate) -> None:
         return  # another writer is busy, or the repository is read-only: skip the cache
     try:
         repo.refresh()
-        if repo.state.head == ds.parent:
-            repo.save_dirstate(ds)
-    except OSError:
-        pass
+        # Another process may have changed the dirstate since it was read (an add, an
+        # rm, a commit): merge only what was learned, into the dirstate as it is now.
+        current = repo.dirstate()
+        if current.parent != ds.parent:
+            return
+        for path, t in current.files.items():
+            seen = ds.files.get(path)
+            if seen is not None and (seen.state, seen.kind, seen.id) == (t.state, t.kind, t.id):
+                t.mode, t.size, t.mtime, t.ino = seen.mode, seen.size, seen.mtime, seen.ino
+        repo.save_dirstate(current)
+    except (OSError, VcsError):
+        pass  # only a cache: the next command learns it again
     finally:
         lock.release()
 
@@ -94,8 +102,12 @@ def add(repo: Repository, paths: list[str]) -> list[bytes]:
         return added
 
 
-def rm(repo: Repository, paths: list[str], cached: bool = False) -> list[bytes]:
-    """Stop tracking files (and delete them unless `cached`). Returns what was removed."""
+def rm(repo: Repository, paths: list[str], cached: bool = False, force: bool = False) -> list[bytes]:
+    """Stop tracking files (and delete them unless `cached`). Returns what was removed.
+
+    As git: deleting a file whose content is not committed (an added file, or one with
+    uncommitted changes) is refused unless `force`; `cached` keeps the files anyway.
+    """
     with repo.lock():
         repo.refresh()
         ds = repo.dirstate()
@@ -103,6 +115,14 @@ def rm(repo: Repository, paths: list[str], cached: bool = False) -> list[bytes]:
         targets = sorted(p for p, t in ds.files.items() if t.state != REMOVED and in_scope(p, scope))
         if not targets:
             raise UsageError(f"not tracked: {', '.join(paths)}", hint="`vcs status` lists tracked files")
+        if not cached and not force:
+            result = scan(repo.root, ds, targets, untracked=False, warn=repo.warn)
+            unsaved = sorted(result.modified + result.added)
+            if unsaved:
+                names = "\n  ".join(show(p) for p in unsaved[:20])
+                raise StateError(f"these files have changes that are not committed:\n  {names}",
+                                 hint="commit them first, keep them with `vcs rm --cached`, "
+                                      "or delete them anyway with `vcs rm --force`")
         for path in targets:
             t = ds.files[path]
             if t.state == ADDED:
@@ -150,6 +170,12 @@ def commit(repo: Repository, message, *, addremove: bool = False,
                     ds.files[path].state = REMOVED
                     result.removed.append(path)
             result.untracked, result.missing = [], []
+        head = repo.head_rev()
+        parent_manifest = repo.manifest(head)
+        for path in _displaced(parent_manifest, result.added, result.missing):
+            ds.files[path].state = REMOVED
+            result.removed.append(path)
+            result.missing.remove(path)
         for path in result.missing:
             if ds.files[path].state == ADDED:
                 repo.warn(f"{show(path)} was added but is missing; it is not committed")
@@ -162,8 +188,6 @@ def commit(repo: Repository, message, *, addremove: bool = False,
         if not text.strip():
             raise UsageError("aborting commit: the message is empty")
 
-        head = repo.head_rev()
-        parent_manifest = repo.manifest(head)
         try:
             with repo.transaction():
                 objects = repo.objects
@@ -225,6 +249,33 @@ def _append_commit(repo: Repository, cid: ObjectId, record: bytes, listing: byte
     else:
         repo.commits.append(cid, record, size=len(listing), base=parent.n, depth=parent.depth + 1,
                             chain=parent.chain)
+
+
+def _displaced(parent: Manifest, added: list[bytes], missing: list[bytes]) -> list[bytes]:
+    """Tracked files whose place a new file took: a file `a` that became a folder `a/`,
+    or files `a/...` whose folder became a file `a`. They are gone from disk (a file
+    and a folder cannot share a name), so the commit records them as removed, as git
+    does; no path in a tree listing may run through a file."""
+    new = [p for p in added if p not in parent]
+    if not new or not missing:
+        return []
+    gone = set(missing)
+    out = set()
+    for p in new:
+        at = p.find(b"/")
+        while at != -1:
+            if p[:at] in gone:
+                out.add(p[:at])
+            at = p.find(b"/", at + 1)
+    new_set = set(new)
+    for m in gone:
+        at = m.find(b"/")
+        while at != -1:
+            if m[:at] in new_set:
+                out.add(m)
+                break
+            at = m.find(b"/", at + 1)
+    return sorted(out)
 
 
 def _seen(kind, data, st):

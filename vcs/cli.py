@@ -49,10 +49,10 @@ def add(ui, paths) -> None:
     render.paths(ui.out(repo), "adding", api.add(repo, list(paths)))
 
 
-def rm(ui, paths, cached: bool) -> None:
+def rm(ui, paths, cached: bool, force: bool = False) -> None:
     from vcs import api, render
     repo = _repo()
-    render.paths(ui.out(repo), "removing", api.rm(repo, list(paths), cached))
+    render.paths(ui.out(repo), "removing", api.rm(repo, list(paths), cached, force))
 
 
 def commit(ui, paths, message: str | None, addremove: bool) -> None:

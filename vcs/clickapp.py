@@ -87,6 +87,7 @@ _cmd("add", "Track files; a folder adds the files under it.", "vcs add README.md
 _cmd("rm", "Stop tracking files (and delete them, unless --cached).", "vcs rm --cached build.log", [
     click.argument("paths", nargs=-1, required=True),
     click.option("--cached", is_flag=True, help="Stop tracking but keep the files on disk."),
+    click.option("-f", "--force", is_flag=True, help="Delete files even if their changes are not committed."),
 ])
 _cmd("commit", "Record the tracked files (or PATHS) as a new revision.", 'vcs commit -A -m "Add the parser"', [
     click.argument("paths", nargs=-1),

@@ -56,8 +56,8 @@ def path_problem(path: bytes) -> str | None:
         return "empty path component"
     if any(p in (b".", b"..") for p in parts):
         return "'.' or '..' component"
-    if parts[0].lower() == b".vcs":
-        return "path inside .vcs/"
+    if any(p.lower() == b".vcs" for p in parts):
+        return "a .vcs component (vcs's own folder, or a repository inside this one)"
     return None
 
 

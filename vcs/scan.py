@@ -56,11 +56,12 @@ def scan(root: bytes, ds: Dirstate, scope: list[bytes] | None = None, *, untrack
     """
     result = Scan()
     files = ds.files
+    unreadable: list[tuple[bytes, str]] = []
     if untracked:
         on_disk: dict[bytes, os.stat_result] = {}
         skip = _skip_ignored(ignore, files) if ignore and not list_ignored else None
         for base in _walk_roots(scope):
-            on_disk.update(worktree.stat_tree(root, base, skip))
+            on_disk.update(worktree.stat_tree(root, base, skip, unreadable))
             if base and base not in on_disk:
                 st = worktree.lstat(root, base)
                 if st is not None:
@@ -71,8 +72,9 @@ def scan(root: bytes, ds: Dirstate, scope: list[bytes] | None = None, *, untrack
     else:
         tracked = files.keys() if scope is None else [p for p in files if in_scope(p, scope)]
         on_disk = {}
+        checked: set[bytes] = set()
         for p in tracked:
-            st = worktree.lstat(root, p)
+            st = worktree.lstat(root, p, checked)
             if st is not None:
                 on_disk[p] = st
     clean = result.clean
@@ -89,6 +91,8 @@ def scan(root: bytes, ds: Dirstate, scope: list[bytes] | None = None, *, untrack
             result.removed.append(path)
             continue
         if st is None:
+            if unreadable and _under(path, unreadable):
+                continue  # in a folder that cannot be read: unknown, not missing
             result.missing.append(path)
             continue
         data, st, kind = worktree.read_stable(root, path, st, warn)
@@ -103,6 +107,10 @@ def scan(root: bytes, ds: Dirstate, scope: list[bytes] | None = None, *, untrack
         else:
             result.modified.append(path)
         result.seen[path] = Seen(kind, oid, st, data if keep_data else None)
+    for folder, reason in unreadable:
+        if warn:
+            warn(f"cannot read the folder {worktree.show(folder) or '.'} ({reason}); "
+                 "its files are left as they were")
     if untracked and ignore:
         for path in sorted(on_disk):
             (result.ignored if ignore.covers(path) else result.untracked).append(path)
@@ -113,6 +121,10 @@ def scan(root: bytes, ds: Dirstate, scope: list[bytes] | None = None, *, untrack
     for name in ("modified", "added", "removed", "missing"):
         getattr(result, name).sort()
     return result
+
+
+def _under(path: bytes, folders: list[tuple[bytes, str]]) -> bool:
+    return any(not f or path.startswith(f + b"/") for f, _ in folders)
 
 
 def _skip_ignored(ignore, files):

@@ -38,28 +38,36 @@ def walk(root: bytes, under: bytes = b""):
 _TRACKABLE = (stat.S_IFREG, stat.S_IFLNK)
 
 
-def stat_tree(root: bytes, under: bytes = b"", skip_dir=None) -> dict[bytes, os.stat_result]:
-    """path -> lstat for every regular file and symlink below `under`, skipping `.vcs/`
-    and the folders for which skip_dir(path) is true (ignored ones).
+def stat_tree(root: bytes, under: bytes = b"", skip_dir=None,
+              unreadable: list | None = None) -> dict[bytes, os.stat_result]:
+    """path -> lstat for every regular file and symlink below `under`, skipping `.vcs/`,
+    nested repositories, and the folders for which skip_dir(path) is true (ignored
+    ones). Folders that cannot be read are listed in `unreadable` (path, reason):
+    their files are unknown, not missing. Symlinks are reported, never followed.
 
     The hot loop of `status` in a big tree: one lstat per file, nothing else.
     """
     found: dict[bytes, os.stat_result] = {}
+    if under and not (parents_real(root, under) and _is_real_dir(os.path.join(root, under))):
+        return found  # a file, a symlink, or beyond one: never walked into
     stack = [under]
     scandir, join, S_IFMT = os.scandir, os.path.join, stat.S_IFMT
     while stack:
         rel = stack.pop()
         try:
             it = scandir(join(root, rel) if rel else root)
-        except OSError:
+        except OSError as e:
+            if unreadable is not None:
+                unreadable.append((rel, e.strerror))
             continue
         prefix = rel + b"/" if rel else b""
         with it:
             for entry in it:
                 try:
                     if entry.is_dir(follow_symlinks=False):
-                        if (prefix or entry.name != VCS_DIR) and not (
-                                skip_dir and skip_dir(prefix + entry.name)):
+                        # Never into .vcs/, ours or a repository's nested in this tree.
+                        if entry.name != VCS_DIR and not (skip_dir and skip_dir(prefix + entry.name)) \
+                                and not os.path.isdir(join(entry.path, VCS_DIR)):
                             stack.append(prefix + entry.name)
                         continue
                     st = entry.stat(follow_symlinks=False)
@@ -70,15 +78,44 @@ def stat_tree(root: bytes, under: bytes = b"", skip_dir=None) -> dict[bytes, os.
     return found
 
 
-def lstat(root: bytes, path: bytes) -> os.stat_result | None:
+def lstat(root: bytes, path: bytes, checked: set | None = None) -> os.stat_result | None:
+    """The file's lstat, or None if it is not there, is not a file vcs tracks, or lies
+    beyond a symlinked folder (that is somewhere else, not in this tree)."""
     try:
         st = os.lstat(root + b"/" + path if path else root)
     except (FileNotFoundError, NotADirectoryError):
         return None
-    return st if kind_of(st) is not None else None
+    if kind_of(st) is None or (b"/" in path and not parents_real(root, path, checked)):
+        return None
+    return st
+
+
+def parents_real(root: bytes, path: bytes, checked: set | None = None) -> bool:
+    """Whether every folder above `path` is a real folder: not a symlink, not a file.
+    `checked` remembers folders already seen, for many paths in a row."""
+    at = path.find(b"/")
+    while at != -1:
+        folder = path[:at]
+        if checked is None or folder not in checked:
+            if not _is_real_dir(root + b"/" + folder):
+                return False
+            if checked is not None:
+                checked.add(folder)
+        at = path.find(b"/", at + 1)
+    return True
+
+
+def _is_real_dir(full: bytes) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(full).st_mode)
+    except OSError:
+        return False
 
 
 def read(root: bytes, path: bytes, kind: str) -> bytes:
+    if not parents_real(root, path):
+        raise StateError(f"refusing to read {show(path)}: a folder above it is a symlink or a file",
+                         hint="vcs never follows a symlinked folder out of the tree")
     full = os.path.join(root, path)
     try:
         if kind == SYMLINK:
@@ -183,7 +220,10 @@ def _umask() -> int:
 
 
 def remove(root: bytes, path: bytes) -> None:
-    """Delete a file and the folders it leaves empty."""
+    """Delete a file and the folders it leaves empty; never through a symlinked folder
+    (a file there is not in this tree: it is left alone)."""
+    if not parents_real(root, path):
+        return
     full = os.path.join(root, path)
     try:
         os.unlink(full)
