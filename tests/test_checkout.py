@@ -134,3 +134,59 @@ def test_a_file_that_became_a_folder_without_addremove(repo):
     assert repo.read("a") == b"a file again\n"
     repo.vcs("checkout", "-1")
     repo.vcs("verify")
+
+
+def test_an_empty_folder_where_the_target_has_a_file(repo):
+    """A leftover empty folder (a build dir) where the target has a file is cleared;
+    a folder holding untracked files blocks the checkout before anything changes."""
+    repo.write("a", "1\n")
+    repo.write("z", "1\n")
+    repo.vcs("commit", "-A", "-m", "a file")
+    os.unlink(repo.root / "a")
+    repo.write("a/f", "2\n")
+    repo.write("z", "2\n")
+    repo.vcs("commit", "-A", "-m", "a folder")
+    (repo.root / "a/empty/deeper").mkdir(parents=True)
+    repo.vcs("checkout", "0")
+    assert repo.read("a") == b"1\n" and repo.read("z") == b"1\n"
+    repo.vcs("checkout", "1")
+    repo.write("a/untracked.txt", "mine\n")
+    before = repo.tree()
+    r = repo.vcs("checkout", "0", ok=3)
+    assert "a" in r.err and repo.tree() == before
+    assert "interrupted" not in repo.vcs("status").err
+
+
+def test_checkout_keeps_a_pending_rm(repo):
+    for i in range(3):
+        repo.write("f", f"{i}\n")
+        repo.write("g", f"{i}\n")
+        repo.vcs("commit", "-A", "-m", f"{i}")
+    repo.vcs("checkout", "1")
+    repo.vcs("rm", "f")
+    r = repo.vcs("checkout", "2", ok=3)
+    assert "f" in r.err
+    assert not (repo.root / "f").exists()
+    assert repo.vcs("status").text == "R f\n"
+
+
+def test_a_write_error_half_way_says_how_to_finish(repo, tmp_path):
+    """An I/O error while files are being renamed into place (injected: EACCES on the
+    second file) stops the checkout with an error that names the file and says how
+    to finish; finishing works."""
+    repo.write("a", "1\n")
+    repo.write("d/c", "1\n")
+    repo.vcs("commit", "-A", "-m", "one")
+    repo.write("a", "2\n")
+    repo.write("d/c", "2\n")
+    repo.vcs("commit", "-A", "-m", "two")
+    trace = tmp_path / "trace"
+    repo.run("checkout", "0", env={"VCS_TRACE": str(trace)})
+    repo.vcs("checkout", "1")
+    ops = [line.split() for line in trace.read_text().splitlines() if line.startswith("io ")]
+    into_tree = [int(n) for _, n, op, path in ops if op == "rename" and "/.vcs/" not in path]
+    r = repo.run("checkout", "0", env={"VCS_FAIL_AT": f"{into_tree[1]}:EACCES"}, ok=3)
+    assert "cannot write d/c" in r.err and "vcs checkout 0" in r.err and "Traceback" not in r.err
+    assert "interrupted" in repo.vcs("status").err
+    repo.vcs("checkout", "0")
+    assert repo.read("a") == b"1\n" and repo.read("d/c") == b"1\n"

@@ -55,7 +55,7 @@ def checkout(repo: Repository, rev_spec: str, force: bool = False, progress=None
         old = repo.manifest(repo.head_rev())
         ds = repo.dirstate()
         result = scan(repo.root, ds, warn=repo.warn)
-        writes, deletes, conflicts, kept = _plan(repo, old, new, ds, result, force)
+        writes, deletes, clear, conflicts, kept = _plan(repo, old, new, ds, result, force)
         if conflicts:
             names = "\n  ".join(show(p) for p in conflicts[:20])
             more = f"\n  ... and {len(conflicts) - 20} more" if len(conflicts) > 20 else ""
@@ -63,18 +63,29 @@ def checkout(repo: Repository, rev_spec: str, force: bool = False, progress=None
                              hint="commit them, `vcs restore` them, or use `vcs checkout --force` to discard them")
 
         # Rebuild and check every version before touching the working tree.
-        staged = _stage(repo, [(p, new[p]) for p in writes], progress)
+        try:
+            staged = _stage(repo, [(p, new[p]) for p in writes], progress)
+        except OSError as e:
+            raise StateError(f"cannot stage the checkout: {e.strerror} ({worktree.show(os.fsencode(e.filename or ''))})",
+                             hint="nothing in the working tree was changed; fix that, then check out again") from None
         journal = repo.path("checkout")
         atomic_write(journal, seal(f"{rev}\n".encode()))
+        stats = {}
+        path = b""
         try:
             for path in deletes:
                 worktree.remove(repo.root, path)
-            stats = {}
+            for path in clear:
+                worktree.remove_empty_folders(repo.root, path)
             for i, (path, tmp) in enumerate(staged):
                 stats[path] = worktree.move_into_place(repo.root, path, tmp)
                 faults.step(f"checkout:file:{i}")
                 if progress:
                     progress(len(staged) + i + 1, 2 * len(staged))
+        except OSError as e:
+            raise StateError(f"cannot write {show(path)}: {e.strerror}; the checkout of revision {rev} "
+                             "stopped half-way (each file is wholly old or wholly new)",
+                             hint=f"fix that, then run `vcs checkout {rev}` to finish it") from None
         finally:
             _unstage(staged)
 
@@ -145,6 +156,9 @@ def _plan(repo: Repository, old: Manifest, new: Manifest, ds: Dirstate, result: 
             continue
         if n is None and not (tracked and ds.files[path].state != REMOVED):
             continue  # not tracked here and gone in the target: leave it alone
+        if tracked and ds.files[path].state == REMOVED and not force:
+            conflicts.append(path)  # a pending `vcs rm` the target would undo
+            continue
         safe = current is None or (o is not None and current == (o.kind, o.id) and tracked)
         if not (safe or force):
             conflicts.append(path)
@@ -153,7 +167,24 @@ def _plan(repo: Repository, old: Manifest, new: Manifest, ds: Dirstate, result: 
         else:
             writes.append(path)
     conflicts += _blocked_folders(repo, writes, deletes, untracked, force)
-    return writes, deletes, conflicts, kept
+    clear, full_folders = _folders_in_the_way(repo, writes, deletes)
+    conflicts += full_folders
+    return writes, deletes, clear, sorted(set(conflicts)), kept
+
+
+def _folders_in_the_way(repo: Repository, writes: list[bytes], deletes: list[bytes]):
+    """Folders standing where the target has a file: (ones that will be empty once the
+    checkout's deletions are done, and can go; ones holding other files, which block)."""
+    going = set(deletes)
+    clear, blocked = [], []
+    for path in writes:
+        full = os.path.join(repo.root, path)
+        if os.path.isdir(full) and not os.path.islink(full):
+            if any(p not in going for p, _ in worktree.walk(repo.root, path)):
+                blocked.append(path)
+            else:
+                clear.append(path)
+    return clear, blocked
 
 
 def _blocked_folders(repo: Repository, writes: list[bytes], deletes: list[bytes],

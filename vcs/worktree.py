@@ -219,6 +219,14 @@ def _umask() -> int:
     return umask
 
 
+def remove_empty_folders(root: bytes, path: bytes) -> None:
+    """Remove a folder that holds only empty folders (its files were deleted first)."""
+    if not parents_real(root, path):
+        return
+    for dirpath, _, _ in os.walk(os.path.join(root, path), topdown=False):
+        os.rmdir(dirpath)
+
+
 def remove(root: bytes, path: bytes) -> None:
     """Delete a file and the folders it leaves empty; never through a symlinked folder
     (a file there is not in this tree: it is left alone)."""
