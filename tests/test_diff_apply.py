@@ -130,3 +130,17 @@ def test_diff_options(repo):
     repo.vcs("diff", "--exit-code", ok=1)
     # a path after -- is a path even if it looks like a revision
     assert repo.vcs("diff", "--", "README.md").out.startswith(b"diff --git a/README.md")
+
+
+def test_double_dash_makes_a_path_of_what_looks_like_a_revision(repo):
+    repo.write("1", "one\n")
+    repo.write("other", "o\n")
+    repo.vcs("commit", "-A", "-m", "a")
+    repo.write("1", "uno\n")
+    repo.write("other", "changed\n")
+    repo.vcs("commit", "-A", "-m", "b")
+    os.unlink(repo.root / "1")
+    for runner in (repo.vcs, repo.run):
+        assert runner("diff", "--name-only", "--", "1").text == "1\n"
+        assert runner("diff", "--name-only", "0", "1", "--", "1").text == "1\n"
+    assert "at most two revisions" in repo.run("diff", "0", "1", "2", ok=2).err

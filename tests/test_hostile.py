@@ -152,3 +152,25 @@ def test_file_changing_while_committed(repo, monkeypatch):
     repo.vcs("verify")  # what was stored hashes to its id
     stored = repo.vcs("cat", "-1", "live.log").out
     assert stored.startswith(b"second\n") and stored.endswith(b"more\n")
+
+
+def test_bad_input_gives_errors_not_tracebacks(repo, monkeypatch, tmp_path):
+    repo.write("a", "a\n")
+    repo.vcs("commit", "-A", "-m", "a")
+    repo.vcs("config", "set", "alias.st", "status '")
+    r = repo.run("st", ok=2)
+    assert "alias 'st' cannot be read" in r.err and "Traceback" not in r.err
+    repo.vcs("config", "unset", "alias.st")
+    (repo.root / ".vcs/config.toml").write_text("[user\nname = \n")
+    r = repo.run("stauts", ok=False)
+    assert r.code == 3 and "not valid TOML" in r.err and "Traceback" not in r.err
+    (repo.root / ".vcs/config.toml").write_text('[storage]\npolicy = "auto"\n')
+    repo.write(".vcsignore", "[z-a]\na\\\\\n!\n*.tmp\n")
+    repo.write("x.tmp", "t\n")
+    r = repo.run("status")
+    assert "Traceback" not in r.err and "is skipped" in r.err and "x.tmp" not in r.text
+    repo.write("a", "b\n")
+    r = repo.run("commit", env={"EDITOR": "/nonexistent/editor", "VISUAL": ""}, ok=False)
+    assert r.code == 3 and "editor" in r.err and "Traceback" not in r.err
+    r = repo.run("cat", "HEAD" + "~" * 3000, "a", ok=2)
+    assert "does not exist" in r.err and "Traceback" not in r.err

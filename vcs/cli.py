@@ -73,7 +73,12 @@ def _edit_message(scan) -> str:
              "# an empty message aborts the commit.", "#"]
     for code, paths in (("modified", scan.modified), ("added", scan.added), ("removed", scan.removed)):
         lines += [f"#   {code}: {render.show(p)}" for p in paths]
-    edited = click.edit("\n".join(lines) + "\n", require_save=False)
+    try:
+        edited = click.edit("\n".join(lines) + "\n", require_save=False)
+    except click.ClickException as e:
+        from vcs.errors import StateError
+        raise StateError(f"the editor failed: {e.message}",
+                         hint="set $VISUAL or $EDITOR to an editor that works, or give the message with -m") from None
     if edited is None:
         return ""
     return "\n".join(line for line in edited.splitlines() if not line.startswith("#")).strip() + "\n"
@@ -157,7 +162,12 @@ def _split_revs(repo, args) -> tuple[list[str], list[str]]:
                 break
             raise
         revs.append(a)
-    return revs, args[len(revs):]
+    paths = args[len(revs):]
+    for a in paths:
+        if not os.path.lexists(a) and (a[1:] if a.startswith("-") else a).isdigit():
+            raise UsageError(f"diff takes at most two revisions, and {a!r} is not a path",
+                             hint="put -- before paths that look like revisions")
+    return revs, paths
 
 
 def cat(ui, rev: str, path: str) -> None:
@@ -370,6 +380,11 @@ def fast_parse(argv: list[str]) -> tuple[dict, str, dict] | None:
     while i < len(words):
         w = words[i]
         i += 1
+        if w == "--" and name == "diff":
+            # diff tells revisions from paths itself and needs to see the `--` (click
+            # would swallow it): everything after it is a path.
+            rest += words[i - 1:]
+            break
         if w in flags:
             params[flags[w]] = True
             continue
@@ -427,7 +442,7 @@ def main() -> None:
         code = run(globals()[name], params, UI(options["color"], options["pager"]))
         sys.stdout.flush()
         sys.exit(code)
-    except UsageError as e:
+    except VcsError as e:  # before a command runs: a bad alias, a broken config file
         from vcs import render
         render.error(e.message, e.hint)
         sys.exit(e.exit_code)
@@ -460,7 +475,11 @@ def expand_alias(argv: list[str]) -> list[str]:
     if not isinstance(value, str) or not value.strip():
         return argv
     import shlex
-    words = shlex.split(value)
+    try:
+        words = shlex.split(value)
+    except ValueError as e:
+        raise UsageError(f"alias {argv[i]!r} cannot be read: {e}", hint=f"fix it: vcs config set alias.{argv[i]} ...") \
+            from None
     if words[0] not in _COMMANDS:
         raise UsageError(f"alias {argv[i]!r} runs {words[0]!r}, which is not a vcs command")
     return argv[:i] + words + argv[i + 1:]

@@ -36,6 +36,17 @@ class VcsGroup(click.Group):
         return super().resolve_command(ctx, args)
 
 
+class _KeepDoubleDash(click.Command):
+    """diff tells revisions from paths itself and needs to see `--`, which click's
+    parser consumes: doubling it leaves one among the arguments."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if "--" in args:
+            at = args.index("--")
+            args = args[:at] + ["--"] + args[at:]
+        return super().parse_args(ctx, args)
+
+
 def _body(name: str):
     """A click callback that runs the command body `name` and exits with its code."""
     def callback(**params):
@@ -129,7 +140,7 @@ _cmd("diff", "Show changes: the working tree against HEAD, or against REV, or RE
          click.option("--name-only", is_flag=True, help="Only the names of the changed files."),
          click.option("--exit-code", is_flag=True, help="Exit with 1 if there are differences."),
          click.option("--json", "as_json", is_flag=True, help="The --stat figures as JSON, one file per line."),
-     ], context_settings=REV_ARGS)
+     ], context_settings=REV_ARGS, cls=_KeepDoubleDash)
 _cmd("cat", "Print the exact bytes of PATH at revision REV.", "vcs cat -1 README.md > old-readme.md", [
     click.argument("rev"),
     click.argument("path"),

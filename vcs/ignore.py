@@ -27,7 +27,12 @@ _DIR_GROUP = "ps_d"  # pathspec's name for the group that marks a directory matc
 class Ignore:
     def __init__(self, patterns: list[tuple[str, bool]]):
         import re
-        self._patterns = [(re.compile(rx), include) for rx, include in patterns]
+        self._patterns = []
+        for rx, include in patterns:
+            try:
+                self._patterns.append((re.compile(rx), include))
+            except re.error:
+                pass  # translate() already warned about (and dropped) a pattern it could not read
 
     def __bool__(self) -> bool:
         return bool(self._patterns)
@@ -56,7 +61,7 @@ class Ignore:
         return self.match(path, is_dir)
 
 
-def load(root: bytes, vcs_dir: str) -> Ignore | None:
+def load(root: bytes, vcs_dir: str, warn=None) -> Ignore | None:
     """The rules of the working tree's `.vcsignore`, or None if there is none."""
     try:
         with open(os.path.join(root, FILE.encode()), "rb") as f:
@@ -74,7 +79,7 @@ def load(root: bytes, vcs_dir: str) -> Ignore | None:
                            for line in rest.split(b"\n") if line])
     except (OSError, ValueError, VcsError):
         pass  # no cache, an old one, or a corrupt one: it is only a cache, translate again
-    patterns = translate(source)
+    patterns = translate(source, warn)
     body = digest + b"\n" + b"".join(b"%d %s\n" % (inc, rx.encode("utf-8", "surrogateescape"))
                                       for rx, inc in patterns)
     try:
@@ -84,12 +89,22 @@ def load(root: bytes, vcs_dir: str) -> Ignore | None:
     return Ignore(patterns)
 
 
-def translate(source: bytes) -> list[tuple[str, bool]]:
-    """gitignore lines -> (regular expression, include) pairs, by pathspec."""
+def translate(source: bytes, warn=None) -> list[tuple[str, bool]]:
+    """gitignore lines -> (regular expression, include) pairs, by pathspec. A line
+    that cannot be read is skipped with a warning, as git skips it."""
+    import re
+
     from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
     out = []
-    for line in source.decode("utf-8", "surrogateescape").splitlines():
-        rx, include = GitIgnoreSpecPattern.pattern_to_regex(line)
+    for number, line in enumerate(source.decode("utf-8", "surrogateescape").splitlines(), 1):
+        try:
+            rx, include = GitIgnoreSpecPattern.pattern_to_regex(line)
+            if rx is not None:
+                re.compile(rx)
+        except Exception as e:  # pathspec's GitIgnorePatternError, or a bad [range]
+            if warn:
+                warn(f"{FILE} line {number}: cannot read the pattern {line!r} ({e}); it is skipped")
+            continue
         if rx is not None and include is not None:
             out.append((rx, bool(include)))
     return out

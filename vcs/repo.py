@@ -471,7 +471,7 @@ class Repository:
     def ignore(self):
         """The working tree's ignore rules (.vcsignore), or None."""
         from vcs import ignore
-        return ignore.load(self.root, self.dir)
+        return ignore.load(self.root, self.dir, self.warn)
 
     # -- dirstate ----------------------------------------------------------------------
 

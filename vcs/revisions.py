@@ -27,10 +27,18 @@ def _is_number(spec: str) -> bool:
 def resolve(repo: Repository, spec: str) -> int:
     """The revision number `spec` names, or a UsageError that says why not."""
     spec = spec.strip()
-    base, tilde, steps = spec.rpartition("~")
-    if tilde and base and (not steps or steps.isascii() and steps.isdigit()):
+    # REV~N~M...: peel the ~ suffixes off (a loop, not recursion: HEAD~~~~... may be long).
+    back = 0
+    base = spec
+    while True:
+        head, tilde, steps = base.rpartition("~")
+        if not (tilde and head and (not steps or steps.isascii() and steps.isdigit())):
+            break
+        back += int(steps or 1)
+        base = head
+    if back:
         rev = resolve(repo, base)
-        for i in range(int(steps or 1)):
+        for i in range(back):
             parent = repo.parent_rev(rev)
             if parent is None:
                 raise UsageError(f"revision {spec!r} does not exist: {base} has only {i} ancestors")
