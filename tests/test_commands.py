@@ -283,3 +283,12 @@ def test_status_saving_its_cache_keeps_a_concurrent_add(repo, monkeypatch):
     assert refreshed.refreshed
     monkeypatch.setattr(api, "scan", real_scan)
     assert repo.vcs("status").text == "A new\n"
+
+
+def test_absolute_paths_through_a_symlinked_repository_path(repo, tmp_path):
+    link = tmp_path / "via-link"
+    os.symlink(repo.root, link)
+    repo.write("f", "f\n")
+    repo.vcs("add", str(link / "f"), cwd=link)
+    assert repo.vcs("status").text == "A f\n"
+    assert "outside the repository" in repo.vcs("add", str(tmp_path), ok=2).err

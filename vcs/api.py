@@ -1,4 +1,4 @@
-"""Porcelain that changes things: init, add, rm, commit, tag, config, git import/export.
+"""Porcelain: init, status, add, rm, commit, tag, config, git import/export.
 
 Each function takes the repository (never a global), does one job and returns
 plain data; none of them prints. Read-only queries live in `vcs.report`.
@@ -190,28 +190,13 @@ def commit(repo: Repository, message, *, addremove: bool = False,
 
         try:
             with repo.transaction():
-                objects = repo.objects
-                before = len(objects.log)
-                manifest: Manifest = dict(parent_manifest)
-                changes = []
-                for path in changed:
-                    seen = result.seen[path]
-                    old = parent_manifest.get(path)
-                    oid, _ = objects.put(seen.data or b"", old.id if old else None, path)
-                    manifest[path] = Entry(seen.kind, oid)
-                    changes.append(Change(path, manifest[path]))
-                for path in removed:
-                    manifest.pop(path, None)
-                    changes.append(Change(path, None))
-                listing = serialize_manifest(manifest)
+                before = len(repo.objects.log)
+                files: dict = {path: (result.seen[path].kind, result.seen[path].data or b"") for path in changed}
+                files.update({path: None for path in removed})
                 now = int(time.time()) if date is None else date
-                record = serialize_commit(Commit(
-                    parent=repo.state.head, tree=content_id(listing), author=repo.author(), date=now,
-                    tz=_tz_minutes(now), message=text, changes=tuple(sorted(changes))))
-                cid = commit_id(repo.state.head, record)
-                if repo.commits.find(cid) is None:  # (an identical commit: same parent, tree, message, second)
-                    _append_commit(repo, cid, record, listing, head)
-                new_records = len(objects.log) - before
+                _, cid, manifest = commit_tree(repo, head, files, author=repo.author(), date=now,
+                                               tz=_tz_minutes(now), message=text, base=parent_manifest)
+                new_records = len(repo.objects.log) - before
                 repo.state = repo.state._replace(head=cid)
         except OSError as e:
             raise StateError(f"cannot write {e.filename or 'the repository'}: {e.strerror}; nothing was committed",
@@ -363,9 +348,15 @@ def config_list(user: bool = False) -> list[tuple[str, object, str]]:
 
 # -- tags ---------------------------------------------------------------------------
 
+def valid_tag_name(name: str) -> bool:
+    """No spaces or ~^:\\ (they would make it a revision expression), not a number,
+    HEAD or @ (those are revisions already)."""
+    return bool(name) and not any(c in name for c in " ~^:\\\t\n\r") and name not in ("HEAD", "@") \
+        and not name.lstrip("-").isdigit()
+
+
 def tag(repo: Repository, name: str, rev_spec: str | None = None, force: bool = False) -> tuple[str, int]:
-    if not name or name != name.strip() or any(c in name for c in " ~^:\\\t\n\r") or name in ("HEAD", "@") \
-            or name.lstrip("-").isdigit():
+    if not valid_tag_name(name):
         raise UsageError(f"invalid tag name {name!r}",
                          hint="a tag name has no spaces or ~^:\\, and is not a number, HEAD or @")
     with repo.lock():
@@ -479,8 +470,7 @@ def import_git(repo: Repository, stream, progress=None) -> ImportResult:
         try:
             for raw, rev in sorted(summary.tags.items()):
                 name = raw.decode("utf-8", "surrogateescape")
-                # The names `vcs tag` accepts.
-                if any(c in name for c in " ~^:\\\t\n\r") or name in ("HEAD", "@") or name.lstrip("-").isdigit():
+                if not valid_tag_name(name):
                     repo.warn(f"tag {name!r} is not a valid vcs tag name; it is skipped")
                     skipped.append(name)
                     continue

@@ -47,10 +47,6 @@ class Tracked:
         return (f"Tracked({self.state!r}, {self.kind!r}, {self.id.hex()[:12]}, {self.mode:o}, {self.size}, "
                 f"{self.mtime}, {self.ino})")
 
-    def matches(self, st: os.stat_result) -> bool:
-        return (st.st_mtime_ns == self.mtime and st.st_size == self.size and st.st_ino == self.ino
-                and st.st_mode == self.mode and self.mtime != UNCACHED)
-
     def cache(self, st: os.stat_result | None) -> None:
         if st is None:
             self.mtime = UNCACHED

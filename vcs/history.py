@@ -189,8 +189,7 @@ class Objects:
         chain.reverse()
         return chain
 
-    def put(self, data: bytes, base_id: bytes | None = None, path: bytes | None = None,
-            lines: list[bytes] | None = None) -> tuple[ObjectId, bool]:
+    def put(self, data: bytes, base_id: bytes | None = None, path: bytes | None = None) -> tuple[ObjectId, bool]:
         """Store a version (as a delta against `base_id` if the policy agrees).
 
         Returns its id and whether a record was added. Identical content is
@@ -216,7 +215,7 @@ class Objects:
                 self._append(oid, data, len(data))
                 return oid, True
             base_lines = self.read_lines(base.id, path)
-            new_lines = lines if lines is not None else delta.split_lines(data)
+            new_lines = delta.split_lines(data)
             payload = delta.encode(base_lines, delta.make_hunks(base_lines, new_lines), len(data), base.size)
         if store_whole(policy, len(data), base, len(payload), whole_stored=chain[0].stored, append=True):
             self._append(oid, data, len(data))

@@ -318,15 +318,14 @@ class Repository:
             raise CorruptError(f"commit {oid.hex()[:12]} is missing from the store", hint="run `vcs verify`")
         return n
 
-    def _commit_ids(self) -> dict[bytes, int]:
+    def commit_ids(self) -> dict[bytes, int]:
+        """id -> revision number for every commit (built once, kept while the log is the same)."""
         cache = self.__dict__.get("_cids")
         if cache is None or len(cache) != len(self.commits):
             cache = self.commits.ids()
             self.__dict__["_cids"] = cache
         return cache
 
-    def commit_ids(self) -> dict[bytes, int]:
-        return self._commit_ids()
 
     def introduced_by(self, oid: bytes) -> int | None:
         """The first revision that recorded this file version (for log's chain marks)."""
@@ -497,6 +496,13 @@ class Repository:
         cwd = cwd if cwd is not None else os.getcwdb()
         full = os.path.normpath(os.path.join(cwd, os.fsencode(arg)))
         rel = os.path.relpath(full, self.root)
+        if rel == b".." or rel.startswith(b"../"):
+            # The root is a physical path: the argument may reach it through a symlinked
+            # folder. Resolve its folder part, keeping the last component as named (it
+            # may be a symlink vcs tracks).
+            head, tail = os.path.split(full)
+            real = os.path.join(os.path.realpath(head), tail) if tail else os.path.realpath(full)
+            rel = os.path.relpath(real, self.root)
         if rel == b".":
             return b""
         if rel == b".." or rel.startswith(b"../"):

@@ -28,10 +28,7 @@ def kind_of(st: os.stat_result) -> str | None:
 
 
 def walk(root: bytes, under: bytes = b""):
-    """(path, lstat) of every file below `under` (or the whole tree), skipping `.vcs/`.
-
-    Symlinks are reported, never followed. Folders that cannot be read are skipped.
-    """
+    """(path, lstat) of every file below `under` (or the whole tree): see stat_tree."""
     return stat_tree(root, under).items()
 
 
