@@ -174,3 +174,58 @@ def test_bad_input_gives_errors_not_tracebacks(repo, monkeypatch, tmp_path):
     assert r.code == 3 and "editor" in r.err and "Traceback" not in r.err
     r = repo.run("cat", "HEAD" + "~" * 3000, "a", ok=2)
     assert "does not exist" in r.err and "Traceback" not in r.err
+
+
+def test_a_symlinked_folder_in_the_tree_is_never_followed(repo, tmp_path):
+    """A folder the user replaced by a symlink to somewhere else: checkout and rm never
+    delete or write there, add and commit never read there."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    repo.write("d/f", "data\n")
+    repo.write("z", "1\n")
+    repo.vcs("commit", "-A", "-m", "one")
+    repo.vcs("rm", "d/f")
+    repo.write("z", "2\n")
+    repo.vcs("commit", "-A", "-m", "two")
+    repo.vcs("checkout", "0")
+    (outside / "d").mkdir()
+    os.rename(repo.root / "d/f", outside / "d/f")
+    os.rmdir(repo.root / "d")
+    os.symlink(outside / "d", repo.root / "d")
+    repo.vcs("checkout", "1", ok=False)
+    assert (outside / "d/f").read_bytes() == b"data\n"     # not deleted through the link
+    repo.vcs("checkout", "0", "--force", ok=False)
+    assert (outside / "d/f").read_bytes() == b"data\n"
+    repo.vcs("rm", "--force", "d/f", ok=False)
+    assert (outside / "d/f").read_bytes() == b"data\n"
+    (outside / "s").write_bytes(b"secret\n")
+    os.symlink(outside, repo.root / "lnk")
+    repo.vcs("add", "lnk/s", ok=False)
+    repo.vcs("commit", "-A", "-m", "with a link", ok=False)
+    for rev_line in repo.vcs("log", "--json").text.splitlines():
+        import json
+        assert all(not f["path"].startswith("lnk/") for f in json.loads(rev_line).get("files", []))
+
+
+def test_an_unreadable_folder_is_not_recorded_as_deleted(repo):
+    import shutil
+    import subprocess
+    import sys
+    if not shutil.which("setpriv"):
+        pytest.skip("setpriv (util-linux) is not installed")
+    repo.write("d/c", "c\n")
+    repo.write("e", "e\n")
+    repo.vcs("commit", "-A", "-m", "one")
+    (repo.root / "d").chmod(0)
+    try:
+        cmd = ["setpriv", "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search",
+               sys.executable, "-P", "-m", "vcs"]
+        probe = subprocess.run([*cmd, "status"], cwd=repo.root, capture_output=True, text=True)
+        if probe.returncode != 0 or "cannot read the folder" not in probe.stderr:
+            pytest.skip(f"cannot drop the right to read any folder here: {probe.stderr[-200:]}")
+        assert "! d/c" not in probe.stdout
+        r = subprocess.run([*cmd, "commit", "-A", "-m", "x"], cwd=repo.root, capture_output=True, text=True)
+        assert r.returncode == 1 and "nothing to commit" in r.stderr  # d/c is not recorded as deleted
+    finally:
+        (repo.root / "d").chmod(0o755)
+    assert repo.vcs("status").text == ""
