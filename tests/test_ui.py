@@ -267,3 +267,52 @@ def test_log_marks_where_a_chain_starts(repo):
     assert log[-1]["chain_starts"] == ["f.txt", "x.bin"] and log[0]["chain_starts"] == ["x.bin"]
     assert "Whole:  x.bin" in repo.vcs("log", "-n", "1").text
     assert repo.vcs("log", "--oneline").text.splitlines()[0].split()[3] == "*"
+
+
+# -- progress bars and piped output ----------------------------------------------------
+
+def test_progress_bars_on_a_terminal_only(repo, tmp_path):
+    """checkout, verify, export and import draw a transient bar on a terminal's stderr
+    (VCS_PROGRESS_DELAY=0 so the test need not take half a second); piped, nothing."""
+    for i in range(2):
+        for n in range(40):
+            repo.write(f"d/f{n:02d}.txt", f"file {n} version {i}\n")
+        repo.vcs("commit", "-A", "-m", f"v{i}")
+    now = {"VCS_PROGRESS_DELAY": "0", "TERM": "xterm"}
+    stream = tmp_path / "history.fi"
+    for args, shown in [(("checkout", "0"), "checking out"), (("verify",), "verifying"),
+                        (("export", "-o", str(stream)), "exporting")]:
+        code, out = in_pty(repo.root, *args, env=now)
+        assert code == 0 and shown.encode() in out, (args, out)
+        piped = repo.run(*args, env=now)
+        assert shown not in piped.err and b"\x1b" not in piped.out, args
+    other = tmp_path / "other"
+    other.mkdir()
+    assert subprocess.run([sys.executable, "-P", "-m", "vcs", "init"], cwd=other, capture_output=True).returncode == 0
+    code, out = in_pty(other, "import", str(stream), env=now)
+    assert code == 0 and b"importing commits" in out, out
+    # With the default delay, a quick checkout draws nothing even on a terminal.
+    code, out = in_pty(repo.root, "checkout", "1", env={"TERM": "xterm"}, unset=("VCS_PROGRESS_DELAY",))
+    assert code == 0 and b"checking out" not in out
+
+
+def test_piped_output_is_never_wrapped(repo):
+    """However narrow the terminal says it is, piped output keeps every line whole:
+    `vcs diff > x.patch` applies, and long messages and paths stay on one line."""
+    long_line = "x = " + "word " * 80 + "\n"
+    name = "a-rather-long-folder-name/and-a-file-name-longer-than-any-narrow-terminal.txt"
+    repo.write(name, "first\n" + long_line)
+    repo.vcs("commit", "-A", "-m", "subject " + "long " * 40)
+    repo.write(name, "second\n" + long_line + long_line)
+    narrow = {"COLUMNS": "20", "LINES": "5"}
+    patch = repo.run("diff", env=narrow).out
+    assert ("+" + long_line).encode() in patch
+    for args in [("log",), ("log", "--oneline"), ("status",), ("stats",), ("diff", "--stat")]:
+        out = repo.run(*args, env=narrow).text
+        if args[0] == "log":
+            assert "subject " + "long " * 39 + "long" in out, args
+        else:
+            assert name in out, (args, out)
+    repo.vcs("restore", name)
+    subprocess.run(["git", "apply", "-"], cwd=repo.root, input=patch, check=True)
+    assert repo.read(name) == ("second\n" + long_line + long_line).encode()

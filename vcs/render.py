@@ -74,12 +74,23 @@ def progress(description: str):
     return _Progress(description)
 
 
+def _progress_delay() -> float:
+    """Seconds before a bar is drawn: VCS_PROGRESS_DELAY, default half a second (a bar
+    that flashes for a moment is noise; Mercurial's progress.delay is the same idea)."""
+    import os
+    try:
+        return max(0.0, float(os.environ.get("VCS_PROGRESS_DELAY", "0.5")))
+    except ValueError:
+        return 0.5
+
+
 class _Progress:
     def __init__(self, description: str):
         self.description = description
         self.bar = None
         self.task = None
         self.started = time.monotonic()
+        self.delay = _progress_delay()
 
     def __enter__(self):
         return self if sys.stderr.isatty() else None
@@ -87,8 +98,8 @@ class _Progress:
     def __call__(self, done: int, total: int | None = None) -> None:
         """total None: a count without an end (an import reading a stream)."""
         if self.bar is None:
-            # Only what lasts: nothing is drawn in the first half second.
-            if time.monotonic() - self.started < 0.5 or (total is not None and total < 2):
+            # Only what lasts: nothing is drawn before the delay.
+            if time.monotonic() - self.started < self.delay or (total is not None and total < 2):
                 return
             from rich.progress import Progress
             self.bar = Progress(transient=True, console=_console(stderr=True))
