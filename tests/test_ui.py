@@ -316,3 +316,11 @@ def test_piped_output_is_never_wrapped(repo):
     repo.vcs("restore", name)
     subprocess.run(["git", "apply", "-"], cwd=repo.root, input=patch, check=True)
     assert repo.read(name) == ("second\n" + long_line + long_line).encode()
+
+
+def test_stats_is_a_table_on_a_terminal_and_text_in_a_pipe(repo):
+    history(repo)
+    code, shown = in_pty(repo.root, "stats", env={"TERM": "xterm", "COLUMNS": "120"})
+    assert code == 0 and b"a.txt" in shown and "─".encode() in shown, shown  # rich's box lines
+    piped = repo.run("stats").out
+    assert b"a.txt" in piped and "─".encode() not in piped and b"\x1b" not in piped
