@@ -62,7 +62,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_report import Target, failed, ms, number, ratio, size, table, targets_table, with_ratio  # noqa: E402
+from bench_report import Target, failed, ms, number, ratio, size, table, targets_table, with_ratio, gaps  # noqa: E402
 from bench_tools import TOOLS, CommandFailed, Git, Tool, Vcs, VcsDelta, clean_env, run  # noqa: E402
 from bench_workloads import (Workload, big_text, binary_edits, click_core, digest, edit_lines,  # noqa: E402
                              growing_log, one_line_changes, small_edits, tree_files)
@@ -602,6 +602,9 @@ def header(info: dict, opts: argparse.Namespace, cases: list[str]) -> str:
 
 def write_outputs(ctx: Context, info: dict, top: str, done: bool) -> str:
     summary = "## Targets\n\n" + targets_table(ctx.targets) + "\n" if ctx.targets else ""
+    missed = gaps(ctx.targets)
+    if missed:
+        summary += "\nMissed targets, their gap and what stands in the way:\n\n" + missed + "\n"
     markdown = top + "\n" + "\n".join(ctx.sections) + ("\n" + summary if done else "")
     data = {"machine": info, "options": {k: str(v) for k, v in vars(ctx.opts).items()}, "sizes": ctx.sizes,
             "complete": done, "cases": ctx.results, "targets": [t.as_json() for t in ctx.targets]}
