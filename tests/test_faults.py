@@ -28,6 +28,17 @@ def trace(root: Path, tmp_path: Path, *args: str) -> list[str]:
     return log.read_text().splitlines()
 
 
+def traced_commit(tmp_path: Path) -> tuple[Path, list[str]]:
+    """A repository with a change to commit, and the trace of that very commit made
+    in a twin repository: the steps and I/O operations to break, in order."""
+    root = tmp_path / "w"
+    probe = tmp_path / "probe"
+    for r in (root, probe):
+        setup_repo(r)
+        edit(r, 1)
+    return root, trace(probe, tmp_path, "commit", "-A", "-m", "probe")
+
+
 def snapshot(root: Path) -> dict[str, str]:
     out = {}
     for dirpath, dirs, files in os.walk(root):
@@ -67,14 +78,8 @@ def check_sound(root: Path, committed: list[str]) -> None:
 
 
 def test_kill_at_every_step_of_a_commit(tmp_path):
-    root = tmp_path / "w"
-    setup_repo(root)
-    edit(root, 1)
-    probe = tmp_path / "probe"
-    setup_repo(probe)
-    edit(probe, 1)
-    steps = [line.split(" ", 1)[1] for line in trace(probe, tmp_path, "commit", "-A", "-m", "probe")
-             if line.startswith("step ")]
+    root, lines = traced_commit(tmp_path)
+    steps = [line.split(" ", 1)[1] for line in lines if line.startswith("step ")]
     assert "commit:locked" in steps and "state:renamed" in steps and len(steps) >= 8
     print(f"\ncrash points: killing a commit at each of {len(steps)} steps: {', '.join(steps)}")
     committed = [head(root)]
@@ -100,13 +105,8 @@ def test_kill_at_every_step_of_a_commit(tmp_path):
 
 @pytest.mark.parametrize("err", ["ENOSPC", "EIO"])
 def test_io_error_at_every_write_fsync_and_rename_of_a_commit(tmp_path, err):
-    root = tmp_path / "w"
-    setup_repo(root)
-    edit(root, 1)
-    probe = tmp_path / "probe"
-    setup_repo(probe)
-    edit(probe, 1)
-    ops = [line for line in trace(probe, tmp_path, "commit", "-A", "-m", "probe") if line.startswith("io ")]
+    root, lines = traced_commit(tmp_path)
+    ops = [line for line in lines if line.startswith("io ")]
     assert any(" fsync " in o for o in ops) and any(" rename " in o for o in ops)
     print(f"\n{err}: failing each of the {len(ops)} writes, fsyncs, truncates and renames of a commit")
     committed = [head(root)]
