@@ -281,8 +281,7 @@ def name_only(out: Out, ds: list[FileDiff]) -> None:
 
 def stats(out: Out, s: Stats, as_json: bool = False) -> None:
     if as_json:
-        import json
-        out.line(json.dumps(stats_dict(s)))
+        _json_line(out, stats_dict(s))
         return
     if out.stdout.isatty():
         _stats_table(s)
@@ -293,7 +292,7 @@ def stats(out: Out, s: Stats, as_json: bool = False) -> None:
 def stats_dict(s: Stats) -> dict:
     return {
         "policy": s.policy, "commits": s.commits,
-        "files": [{"path": f.path.decode("utf-8", "surrogateescape"), "versions": f.versions,
+        "files": [{"path": _path(f.path), "versions": f.versions,
                    "whole": f.whole, "deltas": f.deltas, "longest_chain": f.longest_chain,
                    "current_chain": f.current_chain, "stored_bytes": f.stored, "raw_bytes": f.raw}
                   for f in s.files],
