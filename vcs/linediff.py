@@ -276,22 +276,11 @@ def _find_anchor(ax, bx, a_lo, a_hi, b_lo, b_hi, occurrences):
             j = j_next
             continue
         if type(positions) is int:
-            # A line unique in a: the common case, without the loop below. Its run
-            # is rarest at once (count 1), so only its length can lose to the best.
-            i = positions
-            if not a_lo <= i < a_hi:
+            if not a_lo <= positions < a_hi:
                 j = j_next
                 continue
-            has_common = True
-            back = _run_backward(ax, bx, i, j, min(i - a_lo, j - b_lo))
-            fwd = _run_forward(ax, bx, i + 1, j + 1, min(a_hi - i - 1, b_hi - j - 1))
-            e2 = j + 1 + fwd
-            if best_len < back + 1 + fwd or best_count > 1:
-                best = (i - back, i + 1 + fwd, j - back, e2)
-                best_len = back + 1 + fwd
-                best_count = 1
-            j = e2 if e2 > j_next else j_next
-            continue
+            positions = (positions,)
+            first, last = 0, 1
         else:
             first, last = span(v, positions)
         count = last - first
