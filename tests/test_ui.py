@@ -10,6 +10,8 @@ import sys
 
 import pytest
 
+from conftest import Repo
+
 
 def history(repo, n=3):
     for i in range(n):
@@ -286,10 +288,10 @@ def test_progress_bars_on_a_terminal_only(repo, tmp_path):
         assert code == 0 and shown.encode() in out, (args, out)
         piped = repo.run(*args, env=now)
         assert shown not in piped.err and b"\x1b" not in piped.out, args
-    other = tmp_path / "other"
-    other.mkdir()
-    assert subprocess.run([sys.executable, "-P", "-m", "vcs", "init"], cwd=other, capture_output=True).returncode == 0
-    code, out = in_pty(other, "import", str(stream), env=now)
+    other = Repo(tmp_path / "other")
+    other.root.mkdir()
+    other.vcs("init")
+    code, out = in_pty(other.root, "import", str(stream), env=now)
     assert code == 0 and b"importing commits" in out, out
     # With the default delay, a quick checkout draws nothing even on a terminal.
     code, out = in_pty(repo.root, "checkout", "1", env={"TERM": "xterm"}, unset=("VCS_PROGRESS_DELAY",))
