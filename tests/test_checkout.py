@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 
 def _two_revisions(repo):
     repo.write("a.txt", "a0\n")
@@ -94,6 +96,31 @@ def test_folder_and_file_swap_places(repo):
     assert repo.read("x") == b"x is a file\n"
     repo.vcs("checkout", "1")
     assert repo.read("x/inner.txt") == b"x is a folder\n"
+
+
+@pytest.mark.parametrize("how", [("commit", "-A"), ("commit",), ("commit", "x/inner.txt")])
+def test_a_new_path_displaces_the_file_or_folder_it_replaces(repo, how):
+    """Whatever way the commit is asked for (-A, tracked files only, or naming just the
+    new path), a file that became a folder, and a folder that became a file, leave
+    the commit: no tree lists a path as both, and `verify` passes."""
+    repo.write("x", "x is a file\n")
+    repo.vcs("commit", "-A", "-m", "file")
+    os.unlink(repo.root / "x")
+    repo.write("x/inner.txt", "x is a folder\n")
+    repo.vcs("add", "x/inner.txt")
+    assert " 1 file changed, 1 removed" in repo.vcs(*how, "-m", "folder").text
+    assert "OK" in repo.vcs("verify").text and repo.vcs("status").text == ""
+    os.unlink(repo.root / "x/inner.txt")
+    os.rmdir(repo.root / "x")
+    repo.write("x", "a file again\n")
+    repo.vcs("add", "x")
+    target = ("commit", "x") if how[-1] == "x/inner.txt" else how
+    assert " 1 file changed, 1 removed" in repo.vcs(*target, "-m", "file again").text
+    assert "OK" in repo.vcs("verify").text and repo.vcs("status").text == ""
+    for rev, tree in [(0, {"x": b"x is a file\n"}), (1, {"x/inner.txt": b"x is a folder\n"}),
+                      (2, {"x": b"a file again\n"})]:
+        repo.vcs("checkout", str(rev))
+        assert repo.tree() == tree
 
 
 def test_interrupted_checkout_is_reported_and_finishes(repo):

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import os
 import time
+from bisect import bisect_left
 
 from vcs import faults, worktree
 from vcs.dirstate import ADDED, NO_ID, NORMAL, REMOVED, Dirstate, Tracked
 from vcs.errors import NothingToDo, StateError, UsageError, VcsError
 from vcs.history import store_listing_whole
 from vcs.objects import (Change, Commit, Entry, Manifest, ObjectId, check_path, commit_id, content_id,
-                         serialize_commit, serialize_manifest, show)
+                         file_on_path, serialize_commit, serialize_manifest, show)
 from vcs.records import record
 from vcs.repo import Repository
 from vcs.revisions import resolve
@@ -172,10 +173,6 @@ def commit(repo: Repository, message, *, addremove: bool = False,
             result.untracked, result.missing = [], []
         head = repo.head_rev()
         parent_manifest = repo.manifest(head)
-        for path in _displaced(parent_manifest, result.added, result.missing):
-            ds.files[path].state = REMOVED
-            result.removed.append(path)
-            result.missing.remove(path)
         for path in result.missing:
             if ds.files[path].state == ADDED:
                 repo.warn(f"{show(path)} was added but is missing; it is not committed")
@@ -194,8 +191,9 @@ def commit(repo: Repository, message, *, addremove: bool = False,
                 files: dict = {path: (result.seen[path].kind, result.seen[path].data or b"") for path in changed}
                 files.update({path: None for path in removed})
                 now = int(time.time()) if date is None else date
-                _, cid, manifest = commit_tree(repo, head, files, author=repo.author(), date=now,
-                                               tz=_tz_minutes(now), message=text, base=parent_manifest)
+                rev, cid, manifest, displaced = commit_tree(repo, head, files, author=repo.author(), date=now,
+                                                            tz=_tz_minutes(now), message=text,
+                                                            base=parent_manifest)
                 new_records = len(repo.objects.log) - before
                 repo.state = repo.state._replace(head=cid)
         except OSError as e:
@@ -208,16 +206,19 @@ def commit(repo: Repository, message, *, addremove: bool = False,
             t = Tracked(NORMAL, seen.kind, manifest[path].id)
             t.cache(seen.st)
             ds.files[path] = t
+        # A file whose place a new one took (`a` became a folder `a/`, or a folder a
+        # file) is gone from disk and from the commit: removed, as git does.
+        removed = sorted(removed + displaced)
         for path in removed:
             ds.files.pop(path, None)
         ds.parent = cid
-        repo.remember_tree(repo.rev_of(cid), manifest)
+        repo.remember_tree(rev, manifest)
         try:
             repo.save_dirstate(ds)
         except OSError as e:
             repo.warn(f"committed, but could not save the stat cache ({e.strerror}); "
                       "the next command rebuilds it")
-        return CommitResult(repo.rev_of(cid), cid, text, changed, removed, new_records)
+        return CommitResult(rev, cid, text, changed, removed, new_records)
 
 
 def _append_commit(repo: Repository, cid: ObjectId, record: bytes, listing: bytes, head: int | None) -> None:
@@ -234,33 +235,6 @@ def _append_commit(repo: Repository, cid: ObjectId, record: bytes, listing: byte
     else:
         repo.commits.append(cid, record, size=len(listing), base=parent.n, depth=parent.depth + 1,
                             chain=parent.chain)
-
-
-def _displaced(parent: Manifest, added: list[bytes], missing: list[bytes]) -> list[bytes]:
-    """Tracked files whose place a new file took: a file `a` that became a folder `a/`,
-    or files `a/...` whose folder became a file `a`. They are gone from disk (a file
-    and a folder cannot share a name), so the commit records them as removed, as git
-    does; no path in a tree listing may run through a file."""
-    new = [p for p in added if p not in parent]
-    if not new or not missing:
-        return []
-    gone = set(missing)
-    out = set()
-    for p in new:
-        at = p.find(b"/")
-        while at != -1:
-            if p[:at] in gone:
-                out.add(p[:at])
-            at = p.find(b"/", at + 1)
-    new_set = set(new)
-    for m in gone:
-        at = m.find(b"/")
-        while at != -1:
-            if m[:at] in new_set:
-                out.add(m)
-                break
-            at = m.find(b"/", at + 1)
-    return sorted(out)
 
 
 def _seen(kind, data, st):
@@ -374,20 +348,26 @@ def tag(repo: Repository, name: str, rev_spec: str | None = None, force: bool = 
 # -- git interop: commit_tree, import, export -------------------------------------------
 
 def commit_tree(repo: Repository, parent: int | None, files: dict, *, author: str, date: int, tz: int,
-                message: str, base: Manifest | None = None) -> tuple[int, ObjectId, Manifest]:
-    """Append a commit whose tree is `parent`'s with `files` changed; (rev, id, its tree).
+                message: str, base: Manifest | None = None) -> tuple[int, ObjectId, Manifest, list[bytes]]:
+    """Append a commit whose tree is `parent`'s with `files` changed; (rev, id, its tree,
+    the files it displaced).
 
     `files` maps a path to an `Entry` already in the store, to a `(kind, data)` pair to
     store, or to None to remove it. Data is stored as `commit` stores it: a delta
-    against the path's version in the parent when the policy agrees. `base` is the
-    parent's tree if the caller has it. Call it with the lock held, inside
-    `repo.transaction()`; it moves neither HEAD nor the dirstate nor any working file.
-    An identical commit (same parent, tree, metadata) is not appended twice.
+    against the path's version in the parent when the policy agrees. A file and a
+    folder cannot share a name, so a new path displaces, as git's index does, a file
+    on its way (`a` when `a/b` arrives) and the files under it (`a/...` when a file
+    `a` arrives): they are removed in the same commit. `base` is the parent's tree if
+    the caller has it. Call it with the lock held, inside `repo.transaction()`; it
+    moves neither HEAD nor the dirstate nor any working file. An identical commit
+    (same parent, tree, metadata) is not appended twice.
     """
     parent_manifest = repo.manifest(parent) if base is None else base
     parent_id = ObjectId(repo.commit_info(parent).id) if parent is not None else None
     manifest: Manifest = dict(parent_manifest)
     changes = []
+    displaced: list[bytes] = []
+    parent_paths: list[bytes] | None = None  # sorted, once a new path needs them
     for path in sorted(files):
         check_path(path)
         value = files[path]
@@ -402,6 +382,20 @@ def commit_tree(repo: Repository, parent: int | None, files: dict, *, author: st
             kind, data = value
             old = parent_manifest.get(path)
             entry = Entry(kind, repo.objects.put(data, old.id if old else None, path)[0])
+        if path not in manifest and manifest:
+            if parent_paths is None:
+                parent_paths = sorted(parent_manifest)
+            inside = path + b"/"
+            first = last = bisect_left(parent_paths, inside)
+            while last < len(parent_paths) and parent_paths[last].startswith(inside):
+                last += 1
+            folder = file_on_path(path, manifest)
+            # Removals first: a commit's changes are replayed in order.
+            for gone in ([folder] if folder is not None else []) + parent_paths[first:last]:
+                if manifest.pop(gone, None) is not None:
+                    changes.append(Change(gone, None))
+                    if gone not in files:  # else the caller removes it anyway
+                        displaced.append(gone)
         if manifest.get(path) != entry:
             manifest[path] = entry
             changes.append(Change(path, entry))
@@ -413,7 +407,7 @@ def commit_tree(repo: Repository, parent: int | None, files: dict, *, author: st
     if rev is None:
         _append_commit(repo, cid, record, listing, parent)
         rev = len(repo.commits) - 1
-    return rev, cid, manifest
+    return rev, cid, manifest, displaced
 
 
 # checkout: the CheckoutResult, or None with checkout_error saying why it was refused.
@@ -450,8 +444,8 @@ def import_git(repo: Repository, stream, progress=None) -> ImportResult:
                 flushed = [0, 0]
 
                 def commit(parent, base, files, author, date, tz, message):
-                    rev, _, manifest = commit_tree(repo, parent, files, author=author, date=date, tz=tz,
-                                                   message=message, base=base)
+                    rev, _, manifest, _ = commit_tree(repo, parent, files, author=author, date=date,
+                                                      tz=tz, message=message, base=base)
                     size, count = repo.objects.log.data_size(), len(repo.commits)
                     if size - flushed[0] > IMPORT_FLUSH_BYTES or count - flushed[1] > IMPORT_FLUSH_COMMITS:
                         repo.objects.log.flush()

@@ -9,7 +9,7 @@ import re
 from vcs.errors import UsageError
 from vcs.gitio import (GITLINK, MODES, NOTHING_IMPORTED, AliasCmd, BlobCmd, CommitCmd, NewFile, Reader,
                        ResetCmd, TagCmd, _clip, commands)
-from vcs.objects import SYMLINK, Entry, Manifest, ObjectId, content_id, path_problem, show
+from vcs.objects import SYMLINK, Entry, Manifest, ObjectId, content_id, file_on_path, path_problem, show
 from vcs.records import record
 
 
@@ -69,12 +69,9 @@ class Tree:
 
     def set(self, path: bytes, value) -> None:
         if path not in self.files:
-            at = path.find(b"/")
-            while at != -1:  # a file on the way becomes a folder
-                if path[:at] in self.files:
-                    self._drop(path[:at])
-                    break
-                at = path.find(b"/", at + 1)
+            folder = file_on_path(path, self.files)
+            if folder is not None:  # a file on the way becomes a folder
+                self._drop(folder)
             for inside in self.under(path):  # a folder here becomes a file
                 self._drop(inside)
         self._put(path, value)

@@ -135,13 +135,22 @@ def parse_manifest(data: bytes, name: str = "tree listing") -> Manifest:
         previous = path
     # No path may run through a file (`a` and `a/b`): look each folder up.
     for path in files:
-        at = path.find(b"/")
-        while at != -1:
-            if path[:at] in files:
-                raise CorruptError(f"{name} lists {path[:at]!r} as both a file and a folder",
-                                   hint="the repository was tampered with; do not check it out")
-            at = path.find(b"/", at + 1)
+        folder = file_on_path(path, files)
+        if folder is not None:
+            raise CorruptError(f"{name} lists {folder!r} as both a file and a folder",
+                               hint="the repository was tampered with; do not check it out")
     return files
+
+
+def file_on_path(path: bytes, files) -> bytes | None:
+    """The first of path's folders (`a` for `a/b/c`, then `a/b`) that is a file in
+    `files` (any container of paths), or None: no path may run through a file."""
+    at = path.find(b"/")
+    while at != -1:
+        if path[:at] in files:
+            return path[:at]
+        at = path.find(b"/", at + 1)
+    return None
 
 
 # -- commits -----------------------------------------------------------------------
@@ -240,12 +249,10 @@ def apply_changes(files: Manifest, changes: tuple[Change, ...]) -> None:
             files.pop(ch.path, None)
             continue
         if ch.path not in files:
-            at = ch.path.find(b"/")
-            while at != -1:
-                if ch.path[:at] in files:
-                    raise CorruptError(f"a commit lists {ch.path[:at]!r} as both a file and a folder",
-                                       hint="the repository was tampered with; do not check it out")
-                at = ch.path.find(b"/", at + 1)
+            folder = file_on_path(ch.path, files)
+            if folder is not None:
+                raise CorruptError(f"a commit lists {folder!r} as both a file and a folder",
+                                   hint="the repository was tampered with; do not check it out")
         files[ch.path] = ch.entry
 
 
