@@ -357,7 +357,8 @@ class Repository:
         cached = self._manifests.get(rev)
         if cached is not None:
             return cached
-        cached = self._load_tree_cache(rev)
+        # The cache holds HEAD's listing only: no other revision pays for reading it.
+        cached = self._load_tree_cache(rev) if self.commits.info(rev).id == self.state.head else None
         if cached is not None:
             self._manifests[rev] = cached
             return cached
