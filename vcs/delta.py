@@ -40,7 +40,7 @@ from operator import add, le, sub
 
 from vcs.errors import DeltaError
 
-__all__ = ["Hunk", "Region", "split_lines", "diff", "make_hunks", "apply", "apply_inplace",
+__all__ = ["Hunk", "Region", "split_lines", "diff", "make_hunks", "apply",
            "encode", "decode", "apply_checked"]
 
 Hunk = tuple[int, int, list[bytes]]  # base[start:end] is replaced by new_lines
@@ -98,17 +98,6 @@ def apply(base: list[bytes], hunks: list[Hunk]) -> list[bytes]:
         pos = end
     out += base[pos:]
     return out
-
-
-def apply_inplace(lines: list[bytes], hunks: list[Hunk]) -> list[bytes]:
-    """Apply hunks to lines in place, last hunk first so earlier positions hold.
-
-    Unchanged lines are not touched (no copy, no reference counting), which is what
-    makes a long chain cheap to replay.
-    """
-    for start, end, new in reversed(hunks):
-        lines[start:end] = new
-    return lines
 
 
 # -- encoding ------------------------------------------------------------------------
@@ -239,21 +228,27 @@ def append_of(data: bytes, base_lines: int, base_size: int, tail: bytes) -> byte
     if not (start == end == base_lines and lines) or (base_size and not tail.endswith(b"\n")):
         return None
     body = data[pos + 3 * width:]
-    if fmt == FORMAT_PLAIN:
-        blob = body
-    else:
-        if added > 1032 * len(body) + 64:
-            return None
-        try:
-            zdict = tail[-_WINDOW:]
-            d = zlib.decompressobj(-15, zdict) if zdict else zlib.decompressobj(-15)
-            blob = d.decompress(body, added + 1)
-            if not d.eof or d.unused_data:
-                return None
-        except zlib.error:
-            return None
+    try:
+        blob = body if fmt == FORMAT_PLAIN else _inflate(body, added, lambda: tail[-_WINDOW:])
+    except zlib.error:
+        return None
     if len(blob) != added or blob.count(b"\n") + (blob[-1:] != b"\n") != lines:
         return None
+    return blob
+
+
+def _inflate(body: bytes, added: int, dictionary) -> bytes:
+    """A format-3 delta's new bytes: raw deflate against the preset dictionary that
+    `dictionary()` makes, at most added + 1 bytes of it. Raises zlib.error if the data
+    is bad, ends early or has more after it, or declares more than deflate can make
+    of it (about 1032 times its size)."""
+    if added > 1032 * len(body) + 64:
+        raise zlib.error(f"{added} new bytes declared, more than its data can hold")
+    zdict = dictionary()
+    d = zlib.decompressobj(-15, zdict) if zdict else zlib.decompressobj(-15)
+    blob = d.decompress(body, added + 1)
+    if not d.eof or d.unused_data:
+        raise zlib.error("trailing or missing data")
     return blob
 
 
@@ -312,11 +307,7 @@ def _parse(data: bytes, base: list[bytes], base_size: int):
         if added > 1032 * len(body) + 64:
             raise DeltaError(f"delta declares {added} new bytes, more than its data can hold")
         try:
-            zdict = _context(base, starts, ends)
-            d = zlib.decompressobj(-15, zdict) if zdict else zlib.decompressobj(-15)
-            blob = d.decompress(body, added + 1)
-            if not d.eof or d.unused_data:
-                raise zlib.error("trailing or missing data")
+            blob = _inflate(body, added, lambda: _context(base, starts, ends))
         except zlib.error as e:
             raise DeltaError(f"delta's new lines do not decompress: {e}") from None
     if len(blob) != added:
