@@ -258,46 +258,37 @@ def _tz_minutes(ts: int) -> int:
 
 # -- config -------------------------------------------------------------------------
 
-def config_path(user: bool) -> str:
-    """The config file `vcs config` works on: the user's, or the repository's."""
+def _config_files(user: bool) -> list[str]:
+    """The files `vcs config` reads: the user's alone with --user (or outside a
+    repository), else the repository's, then the user's."""
     from vcs import config
     if user:
-        return config.user_config_path()
-    return Repository.find().path("config.toml")
+        return config.files(None)
+    try:
+        return config.files(Repository.find().root)
+    except StateError:
+        return config.files(None)  # outside a repository: the user's config alone
 
 
 def config_get(key: str, user: bool = False):
     """A key's value: from one file with --user, else as vcs sees it (repository, then user)."""
     from vcs import config
     config.split_key(key)
-    if user:
-        return config.lookup(config.load(config.user_config_path()), key)
-    try:
-        repo_cfg = config.load(Repository.find().path("config.toml"))
-    except StateError:
-        repo_cfg = {}  # outside a repository: the user's config alone
-    for cfg in (repo_cfg, config.load(config.user_config_path())):
-        value = config.lookup(cfg, key)
-        if value is not None:
-            return value
-    return None
+    return config.get([config.load(path) for path in _config_files(user)], key)
 
 
 def config_set(key: str, value: str | None, user: bool = False) -> str:
     """Set (or, with value None, unset) a key; returns the file written."""
+    from contextlib import nullcontext
+
     from vcs import config
     if value is not None:
         config.check(key, value)
-    path = config_path(user)
-    if user:
+    repo = None if user else Repository.find()
+    path = config.user_config_path() if repo is None else repo.path("config.toml")
+    with nullcontext() if repo is None else repo.lock():
         cfg = config.load(path)
-        config.assign(cfg, key, value)
-        config.save(path, cfg)
-        return path
-    repo = Repository.find()
-    with repo.lock():
-        cfg = config.load(path)
-        if value is None and config.lookup(cfg, key) is None:
+        if repo is not None and value is None and config.lookup(cfg, key) is None:
             raise UsageError(f"{key} is not set in {path}")
         config.assign(cfg, key, value)
         config.save(path, cfg)
@@ -307,14 +298,8 @@ def config_set(key: str, value: str | None, user: bool = False) -> str:
 def config_list(user: bool = False) -> list[tuple[str, object, str]]:
     """(key, value, file) for every key set, the repository's over the user's."""
     from vcs import config
-    files = [config.user_config_path()]
-    if not user:
-        try:
-            files.insert(0, Repository.find().path("config.toml"))
-        except StateError:
-            pass
     seen: dict[str, tuple[str, object, str]] = {}
-    for path in reversed(files):
+    for path in reversed(_config_files(user)):
         for key, value in config.flatten(config.load(path)).items():
             seen[key] = (key, value, path)
     return sorted(seen.values())

@@ -463,15 +463,12 @@ def expand_alias(argv: list[str]) -> list[str]:
     i = 0
     while i < len(argv) and argv[i].startswith("-"):
         i += 2 if argv[i] in ("-C", "--color") else 1
-    if i >= len(argv) or argv[i] in _COMMANDS:
+    if i >= len(argv) or not argv[i] or argv[i] in _COMMANDS:  # "": no alias is named so
         return argv
     from vcs import config
-    configs = [config.user_config_path()]
     from vcs.repo import find_root
     root = find_root(os.fsencode(argv[argv.index("-C") + 1]) if "-C" in argv[:i] else os.getcwdb())
-    if root is not None:
-        configs.insert(0, os.path.join(os.fsdecode(root), ".vcs", "config.toml"))
-    value = config.get([config.load(c) for c in configs], f"alias.{argv[i]}")
+    value = config.get([config.load(c) for c in config.files(root)], f"alias.{argv[i]}")
     if not isinstance(value, str) or not value.strip():
         return argv
     import shlex

@@ -21,6 +21,15 @@ def user_config_path() -> str:
     return os.path.join(base, "vcs", "config.toml")
 
 
+def files(root: bytes | str | None) -> list[str]:
+    """The config files vcs reads, most specific first: the repository's at `root`
+    (None: outside a repository, or the user's file alone), then the user's."""
+    user = user_config_path()
+    if root is None:
+        return [user]
+    return [os.path.join(os.fsdecode(root), ".vcs", "config.toml"), user]
+
+
 def load(path: str) -> Config:
     try:
         with open(path, "rb") as f:
@@ -80,10 +89,9 @@ def _bare(key: str) -> bool:
 
 
 def get(configs: list[Config], key: str, default=None):
-    """Look `section.name` up in each config in turn (most specific first)."""
-    section, _, name = key.partition(".")
+    """Look a key up in each config in turn (most specific first)."""
     for cfg in configs:
-        value = cfg.get(section, {}).get(name)
+        value = lookup(cfg, key)
         if value is not None:
             return value
     return default

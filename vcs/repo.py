@@ -445,7 +445,7 @@ class Repository:
 
     @_cached
     def configs(self) -> list[configmod.Config]:
-        return [configmod.load(self.path("config.toml")), configmod.load(configmod.user_config_path())]
+        return [configmod.load(path) for path in configmod.files(self.root)]
 
     def config(self, key: str, default=None):
         return configmod.get(self.configs, key, default)
