@@ -147,15 +147,18 @@ class Objects:
         """A version as lines, rebuilt and checked against its id."""
         return self._rebuild(oid, path, want_lines=True)[1]
 
-    def _rebuild(self, oid: bytes, path: bytes | None, want_lines: bool) -> tuple[bytes, list[bytes]]:
+    def _rebuild(self, oid: bytes, path: bytes | None, want_lines: bool,
+                 chain: list[Info] | None = None) -> tuple[bytes, list[bytes]]:
         """Rebuild a version: its chain's whole version, then each delta, then the hash check.
 
         A version stored whole is never split into lines unless the caller wants them:
         for a big file that is the difference between 1x and 3x its size in memory.
+        `chain` is the version's chain if the caller walked it already.
         """
-        info = self.info(oid, path)
+        info = self.info(oid, path) if chain is None else chain[-1]
         try:
-            chain = self.chain(info)
+            if chain is None:
+                chain = self.chain(info)
             payloads = self.log.payloads(chain)
             if len(chain) == 1 and not want_lines:
                 data, lines = payloads[0], []
@@ -207,14 +210,15 @@ class Objects:
         if base is None or policy == "full":
             self._append(oid, data, len(data))
             return oid, True
-        chain = self.chain(base)
         payload = self._append_delta(base, data, path)
+        # Not a pure append: a line diff, which needs both texts as lines in memory,
+        # unless the policy refuses a delta already.
+        if payload is None and store_whole(policy, len(data), base, lines=data.count(b"\n")):
+            self._append(oid, data, len(data))
+            return oid, True
+        chain = self.chain(base)  # walked once: for the rebuild and the chain's whole size
         if payload is None:
-            # Not a pure append: a line diff, which needs both texts as lines in memory.
-            if store_whole(policy, len(data), base, lines=data.count(b"\n")):
-                self._append(oid, data, len(data))
-                return oid, True
-            base_lines = self.read_lines(base.id, path)
+            base_lines = self._rebuild(base.id, path, want_lines=True, chain=chain)[1]
             new_lines = delta.split_lines(data)
             payload = delta.encode(base_lines, delta.make_hunks(base_lines, new_lines), len(data), base.size)
         if store_whole(policy, len(data), base, len(payload), whole_stored=chain[0].stored, append=True):
