@@ -231,8 +231,9 @@ class Importer:
         author = b"%s <%s>" % (who.name, who.email) if who.name else b"<%s>" % who.email
         rev, manifest = self.commit(parent, base, files, author.decode("utf-8", "surrogateescape"),
                                     who.date, who.tz, _message(c.message, c.encoding))
-        # Contents this commit stored are now found by id: their bytes can go.
-        stored = {e.id for e in manifest.values()} if new_blobs else ()
+        # Contents this commit stored (under the paths it changed) are now found by id:
+        # their bytes can go. A blob it did not use waits for the commit that does.
+        stored = {manifest[p].id for p in files if p in manifest} if new_blobs else ()
         for mark, data in new_blobs.items():
             oid = content_id(data)
             if oid in stored and self.blob_data.get(mark) is data:
