@@ -86,7 +86,8 @@ def add(repo: Repository, paths: list[str]) -> list[bytes]:
             else:
                 # A folder adds what it holds but what .vcsignore covers; a file named
                 # on the command line is added even if ignored (as Mercurial does).
-                found = [p for p, _ in worktree.walk(repo.root, rel) if not (ignore and ignore.covers(p))]
+                skip = (lambda folder: ignore.match(folder, True)) if ignore else None  # not walked
+                found = [p for p in worktree.stat_tree(repo.root, rel, skip) if not (ignore and ignore.covers(p))]
                 if not found and not os.path.isdir(os.path.join(repo.root, rel)):
                     raise UsageError(f"{arg}: no such file or folder")
             for path in sorted(found):

@@ -139,9 +139,12 @@ def committed(out: Out, rev: int, oid: bytes, message: str, changed: int, remove
 
 
 def date(ts: int, tz: int) -> str:
-    t = time.gmtime(ts + tz * 60)
-    sign = "-" if tz < 0 else "+"
-    return time.strftime("%Y-%m-%d %H:%M:%S", t) + f" {sign}{abs(tz) // 60:02d}{abs(tz) % 60:02d}"
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(ts + tz * 60)) + " " + _offset(tz)
+
+
+def _offset(tz: int) -> str:
+    """A UTC offset in minutes as git shows it: +0100, -0530."""
+    return f"{'-' if tz < 0 else '+'}{abs(tz) // 60:02d}{abs(tz) % 60:02d}"
 
 
 def log(out: Out, entries: Iterable[LogEntry], oneline: bool = False, stat: bool = False,
@@ -182,9 +185,8 @@ def log(out: Out, entries: Iterable[LogEntry], oneline: bool = False, stat: bool
 
 def log_dict(e: LogEntry) -> dict:
     """The JSON schema of a revision (README: Machine-readable output)."""
-    tz = f"{'-' if e.commit.tz < 0 else '+'}{abs(e.commit.tz) // 60:02d}{abs(e.commit.tz) % 60:02d}"
     d = {"rev": e.rev, "id": e.id.hex(), "parent": e.parent, "author": e.commit.author,
-         "date": e.commit.date, "tz": tz, "message": e.commit.message, "tags": e.tags, "head": e.head,
+         "date": e.commit.date, "tz": _offset(e.commit.tz), "message": e.commit.message, "tags": e.tags, "head": e.head,
          "chain_starts": [_path(p) for p in e.chain_starts]}
     if e.diffs is not None:
         d["files"] = [diffstat_dict(x) for x in e.diffs]

@@ -57,6 +57,7 @@ def scan(root: bytes, ds: Dirstate, scope: list[bytes] | None = None, *, untrack
     result = Scan()
     files = ds.files
     unreadable: list[tuple[bytes, str]] = []
+    tracked = files.keys() if scope is None else [p for p in files if in_scope(p, scope)]
     if untracked:
         on_disk: dict[bytes, os.stat_result] = {}
         skip = _skip_ignored(ignore, files) if ignore and not list_ignored else None
@@ -68,9 +69,7 @@ def scan(root: bytes, ds: Dirstate, scope: list[bytes] | None = None, *, untrack
                     on_disk[base] = st
         if scope is not None:
             on_disk = {p: st for p, st in on_disk.items() if in_scope(p, scope)}
-        tracked = files.keys() if scope is None else [p for p in files if in_scope(p, scope)]
     else:
-        tracked = files.keys() if scope is None else [p for p in files if in_scope(p, scope)]
         on_disk = {}
         checked: set[bytes] = set()
         for p in tracked:
