@@ -70,7 +70,8 @@ def test_index_and_commit_flips_are_detected(empty_dir):
     _build(repo, "auto")
     store = repo.root / ".vcs/store"
     rng = random.Random(2)
-    for name in ("objects.idx", "commits.idx", "commits.dat"):
+    for name in ("objects.idx", "changelog.idx", "changelog.dat", "filelog.idx", "filelog.dat", "views.idx",
+                 "views.dat", "oplog.idx", "oplog.dat"):
         path = store / name
         size = path.stat().st_size
         step = ENTRY_SIZE if name.endswith(".idx") else max(1, size // 20)
@@ -83,7 +84,7 @@ def test_index_and_commit_flips_are_detected(empty_dir):
     repo.vcs("verify")
 
 
-@pytest.mark.parametrize("name", ["state", "tags", "format"])
+@pytest.mark.parametrize("name", ["state", "format"])
 def test_small_file_flips_are_detected(repo, name):
     repo.write("a", "a\n")
     repo.vcs("commit", "-A", "-m", "a")
@@ -151,8 +152,9 @@ def test_random_flips_and_truncations_are_always_caught(empty_dir):
         for path in r.manifest(rev):
             expected[(rev, path)] = report.cat(r, str(rev), str(repo.root / os.fsdecode(path)))
     vcsdir = repo.root / ".vcs"
-    files = [vcsdir / "store" / n for n in ("objects.dat", "objects.idx", "commits.dat", "commits.idx")]
-    files += [vcsdir / n for n in ("state", "tags", "format", "dirstate")]
+    files = [vcsdir / "store" / f"{log}.{ext}" for log in ("objects", "changelog", "filelog", "views", "oplog")
+             for ext in ("dat", "idx")]
+    files += [vcsdir / n for n in ("state", "format", "dirstate")]
     repo.vcs("status")  # a dirstate to corrupt
     rng = random.Random(11)
     caught = wrong = 0

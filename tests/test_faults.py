@@ -148,7 +148,7 @@ def test_durability_order(tmp_path):
     lines = trace(root, tmp_path, "commit", "-A", "-m", "x")
     ops = [line.split(" ", 2)[2] if line.startswith("io ") else line for line in lines]
     rename = next(i for i, o in enumerate(ops) if o.startswith("rename") and o.endswith("/state"))
-    for log in ("objects", "commits"):
+    for log in ("objects", "changelog", "filelog", "views", "oplog"):
         synced = max(i for i, o in enumerate(ops) if o.startswith("fsync") and o.endswith(f"{log}.dat"))
         assert synced < rename
     assert any(o.startswith("fsync") and o.endswith("/.vcs") for o in ops[rename:])

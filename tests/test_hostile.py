@@ -23,7 +23,7 @@ def forge(repo_root, changes, snapshot=None, message="forged"):
     with r.lock():
         r.refresh()
         head = r.head_rev()
-        with r.transaction():
+        with r.transaction("forge") as tx:
             parent = r.state.head
             if snapshot is not None:
                 listing = snapshot
@@ -35,16 +35,13 @@ def forge(repo_root, changes, snapshot=None, message="forged"):
                     else:
                         files[ch.path] = ch.entry
                 listing = serialize_manifest(files)
-            record = serialize_commit(Commit(parent=parent, tree=content_id(listing), author="Mallory <m@x>",
+            record = serialize_commit(Commit(parents=(parent,), tree=content_id(listing), author="Mallory <m@x>",
                                              date=int(time.time()), tz=0, message=message, changes=tuple(changes)))
-            cid = commit_id(parent, record)
+            cid = commit_id(record)
             if snapshot is not None:
                 r.objects.put(listing)
-                r.commits.append(cid, record, size=len(listing), base=head, extra_flags=FLAG_SNAPSHOT)
-            else:
-                p = r.commits.info(head)
-                r.commits.append(cid, record, size=len(listing), base=head, depth=p.depth + 1, chain=p.chain)
-            r.state = r.state._replace(head=parent)  # HEAD stays: the victim checks the forged one out
+            r.changelog.append(cid, record, len(listing), (head,), snapshot is not None)
+            tx.view.heads.add(cid)  # HEAD stays: the victim checks the forged one out
     return len(Repository.find(bytes(repo_root))) - 1
 
 
@@ -53,7 +50,7 @@ def test_hostile_paths_in_a_change_list_are_refused(repo, tmp_path, path):
     repo.write("ok.txt", "ok\n")
     repo.vcs("commit", "-A", "-m", "ok")
     r = Repository.find(bytes(repo.root))
-    with r.lock(), r.transaction():
+    with r.lock(), r.transaction("forge"):
         oid, _ = r.objects.put(b"pwned\n")
     rev = forge(repo.root, [Change(path, Entry("f", oid)), Change(b"zz-other.txt", Entry("f", oid))])
     before = repo.tree()
@@ -85,7 +82,7 @@ def test_never_writes_through_a_symlink(repo, tmp_path):
     repo.write("keep.txt", "k\n")
     repo.vcs("commit", "-A", "-m", "a is a symlink to a folder outside")
     r = Repository.find(bytes(repo.root))
-    with r.lock(), r.transaction():
+    with r.lock(), r.transaction("forge"):
         oid, _ = r.objects.put(b"evil\n")
     rev = forge(repo.root, [Change(b"a/evil", Entry("f", oid))])
     res = repo.vcs("checkout", str(rev), ok=False)

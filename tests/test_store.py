@@ -174,16 +174,42 @@ def test_manifest_round_trip_and_refusals():
 
 
 def test_commit_round_trip():
-    c = Commit(parent=b"p" * 16, tree=b"t" * 16, author="Ada <ada@x>", date=1_700_000_000, tz=-330,
+    c = Commit(parents=(b"p" * 16,), tree=b"t" * 16, author="Ada <ada@x>", date=1_700_000_000, tz=-330,
                message="subject\n\nbody [bold] \u00e9", changes=(Change(b"a", Entry("x", b"1" * 16)),
                                                                Change(b"gone file", None)))
     record = serialize_commit(c)
-    assert parse_commit(record, b"p" * 16) == c
-    assert commit_id(b"p" * 16, record) != commit_id(b"q" * 16, record)
+    assert parse_commit(record) == c
+    assert commit_id(record) != commit_id(serialize_commit(c._replace(parents=(b"q" * 16,))))
     for bad in (record[:20], record.replace(b"tree ", b"tre "), record.replace(b"date ", b"date x"),
-                record.replace(b" gone file", b" ../x")):
+                record.replace(b" gone file", b" ../x"), record.replace(b"parent 7070", b"parent 70")):
         with pytest.raises(CorruptError):
-            parse_commit(bad, b"p" * 16)
+            parse_commit(bad)
+
+
+def test_a_merge_and_a_committer_round_trip_and_every_parent_is_hashed():
+    one = Commit(parents=(b"p" * 16,), tree=b"t" * 16, author="Ada <ada@x>", date=1_700_000_000, tz=60,
+                 message="m", changes=())
+    merge = one._replace(parents=(b"p" * 16, b"q" * 16), committer=("Bob <b@y>", 1_700_000_100, -420),
+                         extra=((b"encoding", b"ISO-8859-1"),))
+    for c in (one, merge, one._replace(parents=())):
+        assert parse_commit(serialize_commit(c)) == c
+    ids = {commit_id(serialize_commit(c)) for c in
+           (merge, merge._replace(parents=(b"p" * 16, b"r" * 16)), merge._replace(parents=(b"q" * 16, b"p" * 16)),
+            merge._replace(committer=None), one)}
+    assert len(ids) == 5
+
+
+def test_a_one_parent_commit_hashes_as_in_format_1():
+    """Format 1 kept the parent out of the record and hashed it in front of it: ids
+    people quoted must not change when the record gains its parent line."""
+    c = Commit(parents=(b"p" * 16,), tree=b"t" * 16, author="Ada <ada@x>", date=1, tz=0, message="m",
+               changes=(Change(b"a", Entry("f", b"1" * 16)),))
+    record = serialize_commit(c)
+    format1 = record.replace(b"parent " + (b"p" * 16).hex().encode() + b"\n", b"")
+    assert commit_id(record) == content_id(b"p" * 16 + format1)
+    assert parse_commit(format1, b"p" * 16) == c
+    root = c._replace(parents=())
+    assert commit_id(serialize_commit(root)) == content_id(bytes(16) + serialize_commit(root))
 
 
 @pytest.mark.parametrize("path, ok", [

@@ -13,6 +13,7 @@ from vcs import faults, worktree
 from vcs.dirstate import ADDED, NO_ID, NORMAL, REMOVED, Dirstate, Tracked
 from vcs.errors import NothingToDo, StateError, UsageError, VcsError
 from vcs.history import store_listing_whole
+from vcs.refs import refname_problem
 from vcs.objects import (Change, Commit, Entry, Manifest, ObjectId, check_path, commit_id, content_id,
                          file_on_path, serialize_commit, serialize_manifest, show)
 from vcs.records import record
@@ -172,7 +173,7 @@ def commit(repo: Repository, message, *, addremove: bool = False,
                     ds.files[path].state = REMOVED
                     result.removed.append(path)
             result.untracked, result.missing = [], []
-        head = repo.head_rev()
+        head = repo.wc_rev()
         parent_manifest = repo.manifest(head)
         for path in result.missing:
             if ds.files[path].state == ADDED:
@@ -187,7 +188,7 @@ def commit(repo: Repository, message, *, addremove: bool = False,
             raise UsageError("aborting commit: the message is empty")
 
         try:
-            with repo.transaction():
+            with repo.transaction("commit") as tx:
                 before = len(repo.objects.log)
                 files: dict = {path: (result.seen[path].kind, result.seen[path].data or b"") for path in changed}
                 files.update({path: None for path in removed})
@@ -196,7 +197,8 @@ def commit(repo: Repository, message, *, addremove: bool = False,
                                                             tz=_tz_minutes(now), message=text,
                                                             base=parent_manifest)
                 new_records = len(repo.objects.log) - before
-                repo.state = repo.state._replace(head=cid)
+                tx.view.committed(cid, [repo.commit_info(head).id] if head is not None else [])
+                tx.description = f"commit {rev} {_summary(text)!r}"
         except OSError as e:
             raise StateError(f"cannot write {e.filename or 'the repository'}: {e.strerror}; nothing was committed",
                              hint="free some space or fix the disk, then commit again") from None
@@ -222,20 +224,37 @@ def commit(repo: Repository, message, *, addremove: bool = False,
         return CommitResult(rev, cid, text, changed, removed, new_records)
 
 
-def _append_commit(repo: Repository, cid: ObjectId, record: bytes, listing: bytes, head: int | None) -> None:
+def _append_commit(repo: Repository, cid: ObjectId, record: bytes, listing: bytes, parents: tuple[int, ...]) -> int:
     """Append the commit; store its tree listing whole when the policy says a new chain starts.
 
-    The commit's changed files are its listing's delta against the parent's, so
-    the listing chain is the chain of commits back to the last whole listing.
+    The commit's changed files are its listing's delta against its first parent's, so
+    the listing chain is the chain of first parents back to the last whole listing.
     """
-    parent = repo.commits.info(head) if head is not None else None
-    if store_listing_whole(repo.policy, len(listing), parent):
+    first = repo.changelog.info(parents[0]) if parents else None
+    snapshot = store_listing_whole(repo.policy, len(listing), first)
+    if snapshot:
         repo.objects.put(listing)
-        repo.commits.append(cid, record, size=len(listing), base=head if head is not None else NO_BASE,
-                            extra_flags=FLAG_SNAPSHOT)
-    else:
-        repo.commits.append(cid, record, size=len(listing), base=parent.n, depth=parent.depth + 1,
-                            chain=parent.chain)
+    return repo.changelog.append(cid, record, len(listing), parents, snapshot)
+
+
+def _record_history(repo: Repository, rev: int, changes, parents: tuple[int, ...], trees: list[Manifest]) -> None:
+    """A file history entry for each path the commit changed, with the entries of the
+    path's versions in its parents as the entry's history parents."""
+    filelog, is_ancestor = repo.filelog, repo.changelog.is_ancestor
+    for ch in changes:
+        found = []
+        for parent, tree in zip(parents, trees):
+            old = tree.get(ch.path)
+            if old is not None and (not found or trees[0].get(ch.path) != old):
+                found.append(filelog.entry_for(ch.path, old.id, parent, is_ancestor))
+        found += [None, None]
+        filelog.add(ch.path, ch.entry.id if ch.entry is not None else None, rev, found[0], found[1])
+
+
+def _summary(message: str) -> str:
+    """A message's first line, for the operation log."""
+    lines = message.strip().splitlines()
+    return lines[0][:72] if lines else ""
 
 
 def _seen(kind, data, st):
@@ -311,8 +330,7 @@ def config_list(user: bool = False) -> list[tuple[str, object, str]]:
 def valid_tag_name(name: str) -> bool:
     """No spaces or ~^:\\ (they would make it a revision expression), not a number,
     HEAD or @ (those are revisions already)."""
-    return bool(name) and not any(c in name for c in " ~^:\\\t\n\r") and name not in ("HEAD", "@") \
-        and not name.lstrip("-").isdigit()
+    return refname_problem(name) is None and not name.isdigit()
 
 
 def tag(repo: Repository, name: str, rev_spec: str | None = None, force: bool = False) -> tuple[str, int]:
@@ -326,30 +344,33 @@ def tag(repo: Repository, name: str, rev_spec: str | None = None, force: bool = 
         if name in tags and not force:
             raise StateError(f"tag {name!r} already exists (revision {repo.rev_of(tags[name])})",
                              hint="use --force to move it")
-        tags[name] = repo.commit_info(rev).id
-        repo.set_tags(tags)
+        with repo.transaction(f"tag {name} at {rev}") as tx:
+            tx.view.tags[name] = repo.commit_info(rev).id
         return name, rev
 
 
 # -- git interop: commit_tree, import, export -------------------------------------------
 
-def commit_tree(repo: Repository, parent: int | None, files: dict, *, author: str, date: int, tz: int,
-                message: str, base: Manifest | None = None) -> tuple[int, ObjectId, Manifest, list[bytes]]:
-    """Append a commit whose tree is `parent`'s with `files` changed; (rev, id, its tree,
-    the files it displaced).
+def commit_tree(repo: Repository, parents, files: dict, *, author: str, date: int, tz: int,
+                message: str, base: Manifest | None = None, committer=None,
+                extra: tuple = ()) -> tuple[int, ObjectId, Manifest, list[bytes]]:
+    """Append a commit whose tree is its first parent's with `files` changed; (rev, id, its
+    tree, the files it displaced).
 
+    `parents` are revision numbers (a merge has two; an int or None for one or none).
     `files` maps a path to an `Entry` already in the store, to a `(kind, data)` pair to
     store, or to None to remove it. Data is stored as `commit` stores it: a delta
-    against the path's version in the parent when the policy agrees. A file and a
+    against the path's version in a parent when the policy agrees. A file and a
     folder cannot share a name, so a new path displaces, as git's index does, a file
     on its way (`a` when `a/b` arrives) and the files under it (`a/...` when a file
-    `a` arrives): they are removed in the same commit. `base` is the parent's tree if
-    the caller has it. Call it with the lock held, inside `repo.transaction()`; it
-    moves neither HEAD nor the dirstate nor any working file. An identical commit
-    (same parent, tree, metadata) is not appended twice.
+    `a` arrives): they are removed in the same commit. `base` is the first parent's
+    tree if the caller has it. Call it with the lock held, inside `repo.transaction()`;
+    it moves neither a ref nor the dirstate nor any working file. An identical commit
+    (same parents, tree, metadata) is not appended twice.
     """
-    parent_manifest = repo.manifest(parent) if base is None else base
-    parent_id = ObjectId(repo.commit_info(parent).id) if parent is not None else None
+    parents = () if parents is None else (parents,) if isinstance(parents, int) else tuple(parents)
+    parent_manifest = (repo.manifest(parents[0]) if parents else {}) if base is None else base
+    trees = [parent_manifest] + [repo.manifest(p) for p in parents[1:]]
     manifest: Manifest = dict(parent_manifest)
     changes = []
     displaced: list[bytes] = []
@@ -366,8 +387,9 @@ def commit_tree(repo: Repository, parent: int | None, files: dict, *, author: st
             entry = value
         else:
             kind, data = value
-            old = parent_manifest.get(path)
-            entry = Entry(kind, repo.objects.put(data, old.id if old else None, path)[0])
+            old = [t[path].id for t in trees if path in t]
+            entry = Entry(kind, repo.objects.put(data, old[0] if old else None, path,
+                                                 other_base=old[1] if len(old) > 1 else None)[0])
         if path not in manifest and manifest:
             if parent_paths is None:
                 parent_paths = sorted(parent_manifest)
@@ -386,13 +408,15 @@ def commit_tree(repo: Repository, parent: int | None, files: dict, *, author: st
             manifest[path] = entry
             changes.append(Change(path, entry))
     listing = serialize_manifest(manifest)
-    record = serialize_commit(Commit(parent=parent_id, tree=content_id(listing), author=author, date=date,
-                                     tz=tz, message=message, changes=tuple(changes)))
-    cid = commit_id(parent_id, record)
-    rev = repo.commits.find(cid)
+    record = serialize_commit(Commit(parents=tuple(ObjectId(repo.commit_info(p).id) for p in parents),
+                                     tree=content_id(listing), author=author, date=date, tz=tz,
+                                     message=message, changes=tuple(changes), committer=committer,
+                                     extra=tuple(extra)))
+    cid = commit_id(record)
+    rev = repo.changelog.find(cid)
     if rev is None:
-        _append_commit(repo, cid, record, listing, parent)
-        rev = len(repo.commits) - 1
+        rev = _append_commit(repo, cid, record, listing, parents)
+        _record_history(repo, rev, changes, parents, trees)
     return rev, cid, manifest, displaced
 
 
@@ -426,44 +450,43 @@ def import_git(repo: Repository, stream, progress=None) -> ImportResult:
             raise StateError("files were added to this repository but not committed; `vcs import` needs an "
                              "empty one", hint="`vcs rm --cached` them, or import into a new repository")
         try:
-            with repo.transaction():
+            with repo.transaction("import") as tx:
                 flushed = [0, 0]
 
                 def commit(parent, base, files, author, date, tz, message):
                     rev, _, manifest, _ = commit_tree(repo, parent, files, author=author, date=date,
                                                       tz=tz, message=message, base=base)
-                    size, count = repo.objects.log.data_size(), len(repo.commits)
+                    size, count = repo.objects.log.data_size(), len(repo.changelog)
                     if size - flushed[0] > IMPORT_FLUSH_BYTES or count - flushed[1] > IMPORT_FLUSH_COMMITS:
-                        repo.objects.log.flush()
-                        repo.commits.flush()
-                        flushed[:] = [repo.objects.log.data_size(), len(repo.commits)]
+                        for name in ("objects", "changelog", "filelog"):
+                            repo._log(name).flush()
+                        flushed[:] = [repo.objects.log.data_size(), len(repo.changelog)]
                     return rev, manifest
 
                 summary = gitimport.Importer(commit, repo.manifest, repo.warn, progress).run(gitio.Reader(stream))
                 if not summary.commits:
                     raise NothingToDo("the stream has no commits; nothing was imported",
                                       hint="export with `git fast-export --all`")
+                tags, skipped = {}, []
+                for raw, rev in sorted(summary.tags.items()):
+                    name = raw.decode("utf-8", "surrogateescape")
+                    if not valid_tag_name(name):
+                        repo.warn(f"tag {name!r} is not a valid vcs tag name; it is skipped")
+                        skipped.append(name)
+                        continue
+                    tags[name] = repo.commit_info(rev).id
+                tx.view.tags.update(tags)
+                tx.view.heads = {repo.commit_info(r).id for r in repo.changelog.heads()}
+                # HEAD names the default branch's tip; the working tree follows by checkout.
+                tx.view.branches[tx.view.head_branch] = repo.commit_info(summary.head).id
+                tx.description = f"import {summary.commits} commits"
         except OSError as e:
             raise StateError(f"cannot write {e.filename or 'the repository'}: {e.strerror}; nothing was imported",
                              hint="free some space or fix the disk, then import again") from None
-        tags, skipped = {}, []
-        try:
-            for raw, rev in sorted(summary.tags.items()):
-                name = raw.decode("utf-8", "surrogateescape")
-                if not valid_tag_name(name):
-                    repo.warn(f"tag {name!r} is not a valid vcs tag name; it is skipped")
-                    skipped.append(name)
-                    continue
-                tags[name] = repo.commit_info(rev).id
-            if tags:
-                repo.set_tags(tags)
-        except OSError as e:
-            raise StateError(f"imported {summary.commits} commits, but cannot write the tags: {e.strerror}",
-                             hint="free some space, then set them again with `vcs tag`") from None
     checked_out, error = None, None
     try:
         from vcs.checkout import checkout
-        checked_out = checkout(repo, str(summary.head))
+        checked_out = checkout(repo, repo.state.view.head_branch)
     except StateError as e:
         error = e
     return ImportResult(summary.commits, summary.revisions, summary.merges, sorted(tags), skipped,

@@ -52,7 +52,7 @@ def checkout(repo: Repository, rev_spec: str, force: bool = False, progress=None
         rev = resolve(repo, rev_spec)
         target_id = repo.commit_info(rev).id
         new = repo.manifest(rev)
-        old = repo.manifest(repo.head_rev())
+        old = repo.manifest(repo.wc_rev())
         ds = repo.dirstate()
         result = scan(repo.root, ds, warn=repo.warn)
         writes, deletes, clear, conflicts, kept = _plan(repo, old, new, ds, result, force)
@@ -103,7 +103,13 @@ def checkout(repo: Repository, rev_spec: str, force: bool = False, progress=None
         for path in kept:
             if path not in new and path in ds.files:
                 newds.files[path] = ds.files[path]
-        repo.set_state(repo.state._replace(head=target_id))
+        with repo.transaction(f"checkout {rev}") as tx:
+            branch = rev_spec if rev_spec in tx.view.branches else None
+            if branch is not None:
+                tx.view.head_branch = branch
+            elif tx.view.head is None or tx.view.head != target_id:
+                tx.view.head_branch, tx.view.detached = None, target_id
+            tx.view.wc = target_id
         faults.step("checkout:head")
         repo.remember_tree(rev, new)
         repo.save_dirstate(newds)
@@ -237,7 +243,7 @@ def restore(repo: Repository, paths: list[str], rev_spec: str | None = None) -> 
     with repo.lock():
         repo.refresh()
         check_no_interrupted_checkout(repo)
-        rev = resolve(repo, rev_spec) if rev_spec is not None else repo.head_rev()
+        rev = resolve(repo, rev_spec) if rev_spec is not None else repo.wc_rev()
         if rev is None:
             raise StateError("there are no commits yet, so there is nothing to restore")
         manifest = repo.manifest(rev)

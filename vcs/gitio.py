@@ -437,8 +437,8 @@ def export(repo, out, warn=None, progress=None) -> ExportSummary:
     warn = warn or (lambda msg: None)
     w = out.write
     n = len(repo)
-    parents = [repo.parent_rev(rev) for rev in range(n)]
-    has_child = {p for p in parents if p is not None}
+    parents = [repo.parents(rev) for rev in range(n)]
+    has_child = {p for ps in parents for p in ps}
     blob_marks: dict[ObjectId, int] = {}
     next_mark = n + 1  # commits have marks 1..n
     w(b"feature done\n")
@@ -452,15 +452,17 @@ def export(repo, out, warn=None, progress=None) -> ExportSummary:
                 w(data)
                 w(b"\n")
                 next_mark += 1
-        if parents[rev] is None and rev:
+        if not parents[rev] and rev:
             w(b"reset refs/heads/main\n\n")  # else fast-import would go on from main's tip
         who = ident(c.author, c.date, c.tz)
+        committer = who if c.committer is None else ident(*c.committer)
         message = c.message.encode("utf-8", "surrogateescape")
-        w(b"commit refs/heads/main\nmark :%d\nauthor %s\ncommitter %s\ndata %d\n" % (rev + 1, who, who, len(message)))
+        w(b"commit refs/heads/main\nmark :%d\nauthor %s\ncommitter %s\ndata %d\n" % (rev + 1, who, committer,
+                                                                                      len(message)))
         w(message)
         w(b"\n")
-        if parents[rev] is not None:
-            w(b"from :%d\n" % (parents[rev] + 1))
+        for word, p in zip([b"from"] + [b"merge"] * len(parents[rev]), parents[rev]):
+            w(b"%s :%d\n" % (word, p + 1))
         # Deletions first: a commit may replace a file `a` by a folder `a/` or back.
         for ch in c.changes:
             if ch.entry is None:

@@ -192,8 +192,11 @@ class Objects:
         chain.reverse()
         return chain
 
-    def put(self, data: bytes, base_id: bytes | None = None, path: bytes | None = None) -> tuple[ObjectId, bool]:
-        """Store a version (as a delta against `base_id` if the policy agrees).
+    def put(self, data: bytes, base_id: bytes | None = None, path: bytes | None = None,
+            other_base: bytes | None = None) -> tuple[ObjectId, bool]:
+        """Store a version (as a delta against `base_id`, the path's version in the first
+        parent, or `other_base`, its version in a merge's second parent, whichever gives
+        the smaller delta, if the policy agrees).
 
         Returns its id and whether a record was added. Identical content is
         stored once; before two contents share an id, their bytes are compared.
@@ -206,26 +209,35 @@ class Objects:
                     hint="xxh3-128 is not cryptographic; report this file, it cannot be stored")
             return oid, False
         policy = self.policy_for(path)
-        base = self.info(base_id, path) if base_id is not None else None
-        if base is None or policy == "full":
+        best = None
+        if policy != "full":
+            for candidate in dict.fromkeys(b for b in (base_id, other_base) if b is not None):
+                base = self.info(candidate, path)
+                payload = self._delta(base, data, path, policy)
+                if payload is not None and (best is None or len(payload) < len(best[1])):
+                    best = (base, payload)
+        if best is None:
             self._append(oid, data, len(data))
-            return oid, True
+        else:
+            self._append(oid, best[1], len(data), best[0])
+        return oid, True
+
+    def _delta(self, base: Info, data: bytes, path: bytes | None, policy: str) -> bytes | None:
+        """The delta that turns `base` into `data`, or None when the policy stores the
+        version whole rather than as a delta against this base."""
         payload = self._append_delta(base, data, path)
         # Not a pure append: a line diff, which needs both texts as lines in memory,
         # unless the policy refuses a delta already.
         if payload is None and store_whole(policy, len(data), base, lines=data.count(b"\n")):
-            self._append(oid, data, len(data))
-            return oid, True
+            return None
         chain = self.chain(base)  # walked once: for the rebuild and the chain's whole size
         if payload is None:
             base_lines = self._rebuild(base.id, path, want_lines=True, chain=chain)[1]
             new_lines = delta.split_lines(data)
             payload = delta.encode(base_lines, delta.make_hunks(base_lines, new_lines), len(data), base.size)
         if store_whole(policy, len(data), base, len(payload), whole_stored=chain[0].stored, append=True):
-            self._append(oid, data, len(data))
-        else:
-            self._append(oid, payload, len(data), base)
-        return oid, True
+            return None
+        return payload
 
     def _append_delta(self, base: Info, data: bytes, path: bytes | None) -> bytes | None:
         """The delta for a version that only adds lines at the end of its base, made

@@ -19,10 +19,11 @@ DEFAULT_TIMEOUT = 10.0  # seconds a writer waits for another to finish
 
 
 class Lock:
-    def __init__(self, path: str, warn=None, on_acquire=None):
+    def __init__(self, path: str, warn=None, on_acquire=None, then=None):
         self.path = path
         self.warn = warn or (lambda msg: None)
         self.on_acquire = on_acquire  # called with the lock held: clean up after a dead writer
+        self.then = then  # called with the lock held, each time it is taken
         self.fd = -1
 
     def acquire(self, timeout: float | None = None) -> Lock:
@@ -61,6 +62,12 @@ class Lock:
             os.pwrite(fd, f"{os.getpid()} {os.uname().nodename}\n".encode(), 0)
         except OSError:
             pass  # a full disk: the flock is held all the same; only the holder's name is missing
+        if self.then:
+            try:
+                self.then()
+            except BaseException:
+                self.release()
+                raise
         return self
 
     def release(self) -> None:

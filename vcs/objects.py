@@ -158,38 +158,72 @@ def file_on_path(path: bytes, files) -> bytes | None:
 # A file a commit changed: its path and new Entry, or None when the commit removed it.
 Change = record("Change", "path entry")
 
-# parent: id, from the commits log's index, not from the record; tree: id of the
-# commit's full tree listing; date: seconds since the epoch; tz: minutes east of
-# UTC; changes: a tuple of Change.
-Commit = record("Commit", "parent tree author date tz message changes", defaults=((),))
+# A commit: its parents' ids (none, one, or two for a merge), the id of its full tree
+# listing, the author ("Name <email>"), the author's date (seconds since the epoch) and
+# time zone (minutes east of UTC), the message, the files it changed against its first
+# parent (a tuple of Change), the committer as (ident, date, tz) when it is not the
+# author at the author's date (None for every commit vcs itself makes), and any further
+# header lines (name, value) as bytes, kept exactly so that the record hashes the same.
+class Commit(record("Commit", "parents tree author date tz message changes committer extra",
+                    defaults=((), None, ()))):
+    __slots__ = ()
+
+    @property
+    def parent(self) -> ObjectId | None:
+        """The first parent: the one whose tree the changes apply to."""
+        return self.parents[0] if self.parents else None
 
 
 NO_PARENT = bytes(ID_SIZE)
+_PARENT = b"parent "
+_PARENT_LINE = len(_PARENT) + 2 * ID_SIZE + 1
 
 
-def commit_id(parent: bytes | None, record: bytes) -> ObjectId:
-    """A commit's id covers its parent's id and its record, as Mercurial's node ids do."""
-    return content_id((parent or NO_PARENT) + record)
+def commit_id(record: bytes) -> ObjectId:
+    """A commit's id: the hash of its first parent's id followed by its record without
+    that parent's line.
+
+    So a commit with one parent hashes exactly as in format 1, where the parent was
+    not in the record (people quote ids; an upgrade must not change one), and every
+    parent is covered by the hash: the first as the prefix, any other in the record.
+    """
+    at = record.find(b"\n") + 1
+    if at and record.startswith(_PARENT, at) and record[at + _PARENT_LINE - 1:at + _PARENT_LINE] == b"\n":
+        try:
+            first = unhexlify(record[at + len(_PARENT):at + _PARENT_LINE - 1])
+        except (ValueError, binascii.Error):
+            first = b""
+        if len(first) == ID_SIZE:
+            return content_id(first + record[:at] + record[at + _PARENT_LINE:])
+    return content_id(NO_PARENT + record)
 
 
 def serialize_commit(c: Commit) -> bytes:
-    """Three header lines, the changed files, a blank line, then the message.
+    """Header lines, the changed files, a blank line, then the message.
 
     The changed files, with their new ids, are the tree listing's delta against
-    the parent's: the listing is rebuilt by replaying them from the nearest
+    the first parent's: the listing is rebuilt by replaying them from the nearest
     commit whose listing is stored whole. `log PATH` and `stats` read commits only.
 
         tree HEXID
+        parent HEXID       (one line per parent, the first parent first)
         author NAME <EMAIL>
         date SECONDS +HHMM
+        committer NAME <EMAIL> SECONDS +HHMM    (only when it is not the author then)
+        NAME VALUE         (further headers, kept as they are)
         fHEXID path        (x: executable, l: symlink)
         - path             (removed)
 
         message
     """
-    sign = b"-" if c.tz < 0 else b"+"
-    out = [b"tree %s\nauthor %s\ndate %d %s%02d%02d\n" % (
-        c.tree.hex().encode(), _one_line(c.author), c.date, sign, abs(c.tz) // 60, abs(c.tz) % 60)]
+    out = [b"tree %s\n" % c.tree.hex().encode()]
+    out += [b"parent %s\n" % p.hex().encode() for p in c.parents]
+    out.append(b"author %s\ndate %d %s\n" % (_one_line(c.author), c.date, _tz(c.tz)))
+    if c.committer is not None:
+        ident, date, tz = c.committer
+        out.append(b"committer %s %d %s\n" % (_one_line(ident), date, _tz(tz)))
+    for name, value in c.extra:
+        out.append(b"%s %s\n" % (name, value))
     for ch in c.changes:
         if ch.entry is None:
             out.append(b"- %s\n" % ch.path)
@@ -200,21 +234,76 @@ def serialize_commit(c: Commit) -> bytes:
     return b"".join(out)
 
 
+def _tz(tz: int) -> bytes:
+    return b"%s%02d%02d" % (b"-" if tz < 0 else b"+", abs(tz) // 60, abs(tz) % 60)
+
+
 def _one_line(text: str) -> bytes:
     return text.replace("\n", " ").replace("\r", " ").encode("utf-8", "surrogateescape")
 
 
+def _parse_tz(tz: bytes) -> int:
+    if len(tz) != 5 or tz[:1] not in b"+-" or not tz[1:].isdigit():
+        raise ValueError(f"malformed time zone {tz[:12]!r}")
+    minutes = int(tz[1:3]) * 60 + int(tz[3:5])
+    return -minutes if tz[:1] == b"-" else minutes
+
+
+def _parse_when(text: bytes) -> tuple[int, int]:
+    secs, sep, tz = text.rpartition(b" ")
+    if not sep or not secs.isdigit() or len(secs) > 20:
+        raise ValueError(f"malformed date {text[:40]!r}")
+    return int(secs), _parse_tz(tz)
+
+
+def _is_change(line: bytes) -> bool:
+    return line[:2] == b"- " or (len(line) > 2 * ID_SIZE + 1 and line[2 * ID_SIZE + 1:2 * ID_SIZE + 2] == b" "
+                                 and line[:1] in b"fxl")
+
+
 def parse_commit(data: bytes, parent: ObjectId | None = None, name: str = "commit") -> Commit:
+    """A commit from its record. A record of format 1 names no parent: its parent, from
+    that format's index, is passed in (and must be None for a record that names its own)."""
     head, sep, message = data.partition(b"\n\n")
     if not sep:
         raise CorruptError(f"{name} is truncated")
     try:
         lines = head.split(b"\n")
-        tree, author, date = lines[0], lines[1], lines[2]
-        if not (tree.startswith(b"tree ") and author.startswith(b"author ") and date.startswith(b"date ")):
+        if not lines[0].startswith(b"tree "):
+            raise ValueError("the first line is not the tree")
+        tree = ObjectId(unhexlify(lines[0][5:]))
+        at = 1
+        parents = []
+        while at < len(lines) and lines[at].startswith(_PARENT):
+            parents.append(ObjectId(unhexlify(lines[at][len(_PARENT):])))
+            at += 1
+        if parent is not None:
+            if parents:
+                raise ValueError("a record of format 1 names a parent")
+            parents = [parent]
+        if any(len(p) != ID_SIZE for p in parents) or len(tree) != ID_SIZE:
+            raise ValueError("an id of the wrong length")
+        author, date = lines[at], lines[at + 1]
+        if not (author.startswith(b"author ") and date.startswith(b"date ")):
             raise ValueError("header lines out of order")
+        when, tz = _parse_when(date[5:])
+        at += 2
+        committer = None
+        extra = []
+        while at < len(lines) and not _is_change(lines[at]):
+            key, sp, value = lines[at].partition(b" ")
+            if not sp or not key or not key.islower() or not key.replace(b"-", b"").isalnum():
+                raise ValueError(f"malformed header line {lines[at][:60]!r}")
+            if key == b"committer" and committer is None and not extra:
+                ident, sp, moment = value.rpartition(b" ")[0].rpartition(b" ")
+                if not sp:
+                    raise ValueError(f"malformed committer {value[:60]!r}")
+                committer = (ident.decode("utf-8", "surrogateescape"),) + _parse_when(value[len(ident) + 1:])
+            else:
+                extra.append((key, value))
+            at += 1
         changes = []
-        for line in lines[3:]:
+        for line in lines[at:]:
             ref, sp, path = line.partition(b" ")
             problem = path_problem(path)
             if problem or not sp:
@@ -222,19 +311,16 @@ def parse_commit(data: bytes, parent: ObjectId | None = None, name: str = "commi
             if ref == b"-":
                 changes.append(Change(path, None))
             elif len(ref) == 2 * ID_SIZE + 1:
-                changes.append(Change(path, Entry(_kind(ref[:1]), ObjectId(bytes.fromhex(ref[1:].decode())))))
+                changes.append(Change(path, Entry(_kind(ref[:1]), ObjectId(unhexlify(ref[1:])))))
             else:
                 raise ValueError(f"malformed change line {line[:60]!r}")
-        secs, tz = date[5:].split(b" ")
-        tzv = int(tz[1:3]) * 60 + int(tz[3:5])
         return Commit(
-            parent=parent,
-            tree=ObjectId(bytes.fromhex(tree[5:].decode("ascii"))),
+            parents=tuple(parents), tree=tree,
             author=author[7:].decode("utf-8", "surrogateescape"),
-            date=int(secs), tz=-tzv if tz[:1] == b"-" else tzv,
+            date=when, tz=tz,
             message=message.decode("utf-8", "surrogateescape"),
-            changes=tuple(changes))
-    except (ValueError, IndexError, UnicodeDecodeError) as e:
+            changes=tuple(changes), committer=committer, extra=tuple(extra))
+    except (ValueError, IndexError, UnicodeDecodeError, binascii.Error) as e:
         raise CorruptError(f"{name} is malformed ({type(e).__name__}: {e})") from None
 
 
@@ -254,6 +340,16 @@ def apply_changes(files: Manifest, changes: tuple[Change, ...]) -> None:
                 raise CorruptError(f"a commit lists {folder!r} as both a file and a folder",
                                    hint="the repository was tampered with; do not check it out")
         files[ch.path] = ch.entry
+
+
+def replay_listing(files: Manifest, commits, name: str) -> None:
+    """Rebuild a tree listing: replay each commit's changes on its first parent's listing
+    (in place), then check the result against the last commit's tree id. The one place
+    a listing is rebuilt (for any revision, and by verify)."""
+    for c in commits:
+        apply_changes(files, c.changes)
+    if content_id(serialize_manifest(files)) != c.tree:
+        raise CorruptError(f"{name} rebuilds to the wrong content", hint="run `vcs verify`")
 
 
 def _kind(b: bytes) -> str:

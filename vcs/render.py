@@ -185,7 +185,8 @@ def log(out: Out, entries: Iterable[LogEntry], oneline: bool = False, stat: bool
 
 def log_dict(e: LogEntry) -> dict:
     """The JSON schema of a revision (README: Machine-readable output)."""
-    d = {"rev": e.rev, "id": e.id.hex(), "parent": e.parent, "author": e.commit.author,
+    d = {"rev": e.rev, "id": e.id.hex(), "parent": e.parents[0] if e.parents else None,
+         "parents": [p.hex() for p in e.commit.parents], "author": e.commit.author,
          "date": e.commit.date, "tz": _offset(e.commit.tz), "message": e.commit.message, "tags": e.tags, "head": e.head,
          "chain_starts": [_path(p) for p in e.chain_starts]}
     if e.diffs is not None:

@@ -1,66 +1,55 @@
-"""A repository: its layout, the state file (HEAD and committed log lengths),
-the lock, transactions, tags, config and the dirstate.
+"""A repository: its layout, the state (logs, refs, the current operation), the lock,
+transactions, config and the dirstate.
 
-    .vcs/format            format version (sealed with a checksum)
-    .vcs/state             HEAD and how much of each log is committed (sealed)
-    .vcs/store/objects.*   file versions and tree listings (store.Log)
-    .vcs/store/commits.*   commits; a commit's number is its place in this log
-    .vcs/tags              tag name -> commit id (sealed)
-    .vcs/dirstate          tracked files and the stat cache (sealed)
-    .vcs/config.toml       repository config
-    .vcs/lock              the writers' lock
-    .vcs/tmp/              files being written, renamed into place when whole
+    .vcs/format              format version (sealed with a checksum): 2
+    .vcs/state               how much of each log is committed, the current operation
+                             and the view: HEAD, branches, tags... (vcs.state; sealed)
+    .vcs/store/objects.*     file versions and whole tree listings (vcs.history)
+    .vcs/store/changelog.*   commits; a commit's number is its place in this log
+    .vcs/store/filelog.*     every path's history (vcs.filelog)
+    .vcs/store/views.*       every view an operation left (vcs.refs)
+    .vcs/store/oplog.*       every operation (vcs.oplog)
+    .vcs/dirstate            tracked files and the stat cache (sealed)
+    .vcs/config.toml         repository config
+    .vcs/lock                the writers' lock
+    .vcs/tmp/                files being written, renamed into place when whole
 
-A commit appends records past the committed end of the logs, fsyncs them, then
-switches `.vcs/state` by an atomic rename: that rename is the commit point.
+A transaction appends records past the committed end of the logs, with the new view
+and the operation that records it, fsyncs them, then switches `.vcs/state` by an
+atomic rename: that rename is the commit point. A repository of format 1 (vcs 0.1)
+is read as it is and upgraded in place by the first command that writes to it
+(vcs.upgrade).
 """
 from __future__ import annotations
 
 import os
+import sys
+import time
 
 from vcs import config as configmod
 from vcs import dirstate as dirstatemod
+from vcs.changelog import Changelog
 from vcs.errors import CorruptError, StateError, UsageError, VcsError
+from vcs.filelog import Filelog
 from vcs.history import POLICIES, Objects
 from vcs.lock import Lock, try_lock
-from vcs.records import record
-from vcs.objects import (Commit, Entry, Manifest, ObjectId, apply_changes, commit_id, content_id, parse_commit,
-                         parse_manifest, serialize_manifest, show)
-from vcs.store import FLAG_SNAPSHOT, NO_BASE, Info, Log, atomic_write, seal, unseal
+from vcs.objects import Commit, Entry, Manifest, ObjectId, content_id, parse_manifest, replay_listing, show
+from vcs.oplog import Operation, serialize as serialize_op
+from vcs.refs import View
+from vcs.state import LOGS, DiskStore, State
+from vcs.store import FLAG_SNAPSHOT, NO_BASE, Info, atomic_write, seal, unseal
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-FORMAT = 1
+FORMAT = 2
 VCS_DIR = ".vcs"
 
 
-class State(record("State", "head objects commits")):
-    """HEAD's commit id (or None), and the committed (entries, bytes) of each log."""
-
-    __slots__ = ()
-
-    def serialize(self) -> bytes:
-        head = self.head.hex() if self.head else "-"
-        return seal(f"vcs-state 1\nhead {head}\nobjects {self.objects[0]} {self.objects[1]}\n"
-                    f"commits {self.commits[0]} {self.commits[1]}\n".encode())
-
-    @classmethod
-    def parse(cls, data: bytes, path: str) -> State:
-        body = unseal(data, path).decode("ascii", "replace").split("\n")
-        try:
-            if body[0] != "vcs-state 1":
-                raise ValueError("unknown header")
-            fields = dict(line.split(" ", 1) for line in body[1:] if line)
-            head = fields["head"]
-            o = tuple(int(x) for x in fields["objects"].split())
-            c = tuple(int(x) for x in fields["commits"].split())
-            if len(o) != 2 or len(c) != 2:
-                raise ValueError("bad lengths")
-            return cls(None if head == "-" else ObjectId(bytes.fromhex(head)), o, c)  # type: ignore[arg-type]
-        except (KeyError, ValueError) as e:
-            raise CorruptError(f"{path} is malformed: {e}") from None
+def format_file(version: int) -> bytes:
+    """The contents of `.vcs/format`."""
+    return seal(f"vcs-format {version}\n".encode())
 
 
 class _cached:
@@ -78,28 +67,31 @@ class _cached:
         return value
 
 
-class _Transaction:
-    def __init__(self, repo: Repository):
-        self.repo = repo
+class Transaction:
+    """`with repo.transaction("commit") as tx:` append records and change `tx.view`;
+    on success the view and an operation recording it are appended, everything is
+    flushed and the state switched; on any error the logs are rolled back."""
 
-    def __enter__(self) -> None:
+    def __init__(self, repo: Repository, description: str):
+        self.repo = repo
+        self.description = description
+
+    def __enter__(self) -> Transaction:
         repo = self.repo
         if repo._lock is None or repo._lock.fd < 0:
             raise StateError("internal: a transaction needs the lock")
-        repo.state = repo._read_state()  # another writer may have committed since
-        repo._manifests.clear()
-        repo._close_logs()
+        repo.refresh()  # another writer may have committed since
         repo._writing = True
         self.start = repo.state
+        self.view = repo.state.view.copy()
+        return self
 
     def __exit__(self, kind, exc, tb) -> bool:
         repo = self.repo
         try:
             if kind is None:
                 try:
-                    objects = repo.objects.log.flush()
-                    commits = repo.commits.flush()
-                    repo.set_state(repo.state._replace(objects=objects, commits=commits))
+                    repo.set_state(self._commit())
                     return False
                 except BaseException:
                     self._rollback()
@@ -110,13 +102,36 @@ class _Transaction:
             repo._close_logs()
             repo._writing = False
 
+    def _commit(self) -> State:
+        repo, start = self.repo, self.start
+        op = start.op
+        if self.view != start.view or any(len(repo._log(name)) != start.logs[name][0] for name in LOGS[:3]):
+            # The first operation starts from the empty repository's view, which init did
+            # not store: it has no view before it.
+            before = start.view.id() if start.op else None
+            view_id = repo.views.put(self.view.serialize(), before)[0]
+            record = serialize_op(Operation(start.op[1] if start.op else None, before, view_id,
+                                            *_now(), _login_name(), os.uname().nodename, repo.command,
+                                            self.description))
+            op_id = content_id(record)
+            repo.oplog.append(op_id, record)
+            op = (len(repo.oplog) - 1, op_id)
+        logs = {name: repo._log(name).flush() if name in repo.__dict__ else start.logs[name] for name in LOGS}
+        return State(logs, op, self.view)
+
     def _rollback(self) -> None:
         repo = self.repo
         try:
-            repo.objects.log.rollback(*self.start.objects)
-            repo.commits.rollback(*self.start.commits)
+            for name in LOGS:
+                if name in repo.__dict__:
+                    repo._log(name).rollback(*self.start.logs[name])
         finally:
             repo.state = self.start
+
+
+def _now() -> tuple[int, int]:
+    now = int(time.time())
+    return now, int(time.localtime(now).tm_gmtoff // 60)
 
 
 def _login_name() -> str:
@@ -143,14 +158,27 @@ def find_root(start: bytes) -> bytes | None:
 
 
 class Repository:
-    def __init__(self, root: bytes, warn: Callable[[str], None] | None = None):
+    """A repository: a store of logs and state (on disk, or in memory for tests and for
+    reading a format-1 repository that cannot be written), a working tree at `root`,
+    and the lock and config in `.vcs/`."""
+
+    def __init__(self, root: bytes, warn: Callable[[str], None] | None = None, store=None):
         self.root = root
         self.dir = os.path.join(os.fsdecode(root), VCS_DIR)
         self.warn = warn or (lambda msg: None)
+        self.command = ("vcs", *sys.argv[1:])  # what the operation log records
         self._lock: Lock | None = None
         self._writing = False
         self._manifests: dict[int, Manifest] = {}
-        self._check_format()
+        if store is None:
+            store = DiskStore(self.dir)
+            self.format = self._check_format()
+            if self.format == 1:
+                from vcs import upgrade
+                store = upgrade.open_format1(self, store)
+        else:
+            self.format = FORMAT
+        self.store = store
         self.state = self._read_state()
 
     # -- finding and creating ----------------------------------------------------------
@@ -178,17 +206,16 @@ class Repository:
         tmp = d + f".init{os.getpid()}"
         os.makedirs(os.path.join(tmp, "store"))
         os.makedirs(os.path.join(tmp, "tmp"))
-        for name in ("objects", "commits"):
+        for name in LOGS:
             for ext in (".idx", ".dat"):
                 open(os.path.join(tmp, "store", name + ext), "wb").close()
-        atomic_write(os.path.join(tmp, "format"), seal(f"vcs-format {FORMAT}\n".encode()))
-        atomic_write(os.path.join(tmp, "state"), State(None, (0, 0), (0, 0)).serialize())
-        atomic_write(os.path.join(tmp, "tags"), seal(b""))
+        atomic_write(os.path.join(tmp, "format"), format_file(FORMAT))
+        atomic_write(os.path.join(tmp, "state"), State.empty().serialize())
         configmod.save(os.path.join(tmp, "config.toml"), {"storage": {"policy": policy}})
         os.rename(tmp, d)
         return cls(root)
 
-    def _check_format(self) -> None:
+    def _check_format(self) -> int:
         path = os.path.join(self.dir, "format")
         try:
             with open(path, "rb") as f:
@@ -196,12 +223,18 @@ class Repository:
         except FileNotFoundError:
             raise CorruptError(f"{path} is missing", hint="this is not a complete vcs repository") from None
         try:
-            version = int(body.decode().split()[1])
-        except (IndexError, ValueError, UnicodeDecodeError):
+            word, version = body.decode().split()
+            if word != "vcs-format" or not version.isdigit() or len(version) > 4:
+                raise ValueError
+            version = int(version)
+        except (ValueError, UnicodeDecodeError):
             raise CorruptError(f"{path} is malformed") from None
         if version > FORMAT:
-            raise StateError(f"this repository has format {version}; this vcs reads format {FORMAT}",
+            raise StateError(f"this repository has format {version}; this vcs reads formats 1 to {FORMAT}",
                              hint="upgrade vcs")
+        if version < 1:
+            raise CorruptError(f"{path} names format {version}, which never existed")
+        return version
 
     def path(self, *parts: str) -> str:
         return os.path.join(self.dir, *parts)
@@ -213,17 +246,22 @@ class Repository:
     # -- state, logs and transactions --------------------------------------------------
 
     def _read_state(self) -> State:
-        path = self.path("state")
-        try:
-            with open(path, "rb") as f:
-                return State.parse(f.read(), path)
-        except FileNotFoundError:
-            raise CorruptError(f"{path} is missing", hint="run `vcs verify`") from None
+        data = self.store.read_state()
+        if data is None:
+            raise CorruptError(f"{self.path('state')} is missing", hint="run `vcs verify`")
+        return State.parse(data, self.path("state"))
+
+    def _log(self, name: str):
+        log = getattr(self, name)
+        return log.log if isinstance(log, (Objects, Changelog, Filelog)) else log
+
+    def _open(self, name: str):
+        n, size = self.state.logs[name]
+        return self.store.log(name, n, size, self._writing)
 
     @_cached
     def objects(self) -> Objects:
-        n, size = self.state.objects
-        log = Log(self.path("store"), "objects", n, size, writable=self._writing)
+        log = self._open("objects")
         # Only writers need the policy (and so the config file).
         if not self._writing:
             return Objects(log)
@@ -234,20 +272,38 @@ class Repository:
         return Objects(log, self.policy, list(rules.items()))
 
     @_cached
-    def commits(self) -> Log:
-        n, size = self.state.commits
-        return Log(self.path("store"), "commits", n, size, writable=self._writing)
+    def changelog(self) -> Changelog:
+        return Changelog(self._open("changelog"))
+
+    @_cached
+    def filelog(self) -> Filelog:
+        return Filelog(self._open("filelog"))
+
+    @_cached
+    def views(self) -> Objects:
+        """Every view an operation left, each a delta against the one before it."""
+        return Objects(self._open("views"), "auto")
+
+    @_cached
+    def oplog(self):
+        return self._open("oplog")
 
     def _close_logs(self) -> None:
-        for name in ("objects", "commits"):
+        for name in LOGS:
             log = self.__dict__.pop(name, None)
             if log is not None:
-                (log.log if isinstance(log, Objects) else log).close()
+                (log.log if isinstance(log, (Objects, Changelog, Filelog)) else log).close()
 
     def lock(self) -> Lock:
         if self._lock is None:
-            self._lock = Lock(self.path("lock"), self.warn, self._remove_leftovers)
+            self._lock = Lock(self.path("lock"), self.warn, self._remove_leftovers, self._upgrade)
         return self._lock
+
+    def _upgrade(self) -> None:
+        """With the lock held, before the first write: a format-1 repository becomes format 2."""
+        if self.format == 1:
+            from vcs import upgrade
+            upgrade.in_place(self)
 
     def _remove_leftovers(self) -> None:
         """Temp files a killed writer left behind (with the lock held, none is in use)."""
@@ -262,13 +318,12 @@ class Repository:
     def try_lock(self) -> Lock | None:
         return try_lock(self.path("lock"))
 
-    def transaction(self) -> _Transaction:
-        """`with repo.transaction():` append records, then commit them by switching
-        the state file; on any error, roll the logs back."""
-        return _Transaction(self)
+    def transaction(self, description: str) -> Transaction:
+        """`with repo.transaction("what it does") as tx:` see Transaction."""
+        return Transaction(self, description)
 
     def set_state(self, state: State) -> None:
-        atomic_write(self.path("state"), state.serialize())
+        self.store.write_state(state.serialize())
         self.state = state
 
     def refresh(self) -> None:
@@ -280,71 +335,46 @@ class Repository:
     # -- commits ----------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self.commits)
+        return len(self.changelog)
 
     def commit_info(self, rev: int) -> Info:
-        return self.commits.info(rev)
+        return self.changelog.info(rev)
 
     def read_commit(self, rev: int) -> Commit:
-        data, parent, name = self._commit_record(rev)
-        return parse_commit(data, parent, name)
-
-    def _commit_record(self, rev: int) -> tuple[bytes, ObjectId | None, str]:
-        """A commit's record and parent id, checked against the commit's id."""
-        info = self.commits.info(rev)
-        data = self.commits.payload(info)
-        parent = None if info.base == NO_BASE else ObjectId(self.commits.info(info.base).id)
-        if commit_id(parent, data) != info.id:
-            raise CorruptError(f"commit {rev} ({info.id.hex()[:12]}) does not match its id",
-                               hint="run `vcs verify`")
-        return data, parent, f"commit {rev} ({info.id.hex()[:12]})"
+        return self.changelog.read(rev)
 
     def read_tree_id(self, rev: int) -> ObjectId:
-        """A commit's tree id, without parsing its changes (a big tree's first commit
-        lists every file)."""
-        data, _, name = self._commit_record(rev)
-        first = data[:data.find(b"\n")]
-        if not first.startswith(b"tree ") or len(first) != 5 + 2 * 16:
-            raise CorruptError(f"{name} is malformed")
-        try:
-            return ObjectId(bytes.fromhex(first[5:].decode("ascii")))
-        except ValueError:
-            raise CorruptError(f"{name} is malformed") from None
+        return self.changelog.tree_id(rev)
 
     def rev_of(self, oid: bytes) -> int:
-        cache = self.__dict__.get("_cids")
-        n = cache.get(oid) if cache is not None and len(cache) == len(self.commits) else self.commits.find(oid)
-        if n is None:
-            raise CorruptError(f"commit {oid.hex()[:12]} is missing from the store", hint="run `vcs verify`")
-        return n
+        return self.changelog.rev_of(oid)
 
     def commit_ids(self) -> dict[bytes, int]:
-        """id -> revision number for every commit (built once, kept while the log is the same)."""
-        cache = self.__dict__.get("_cids")
-        if cache is None or len(cache) != len(self.commits):
-            cache = self.commits.ids()
-            self.__dict__["_cids"] = cache
-        return cache
+        return self.changelog.ids()
 
-
-    def introduced_by(self, oid: bytes) -> int | None:
-        """The first revision that recorded this file version (for log's chain marks)."""
-        first = self.__dict__.setdefault("_first_rev", {})
-        done = self.__dict__.get("_first_rev_done", 0)
-        while oid not in first and done < len(self.commits):
-            for c in self.read_commit(done).changes:
-                if c.entry is not None:
-                    first.setdefault(c.entry.id, done)
-            done += 1
-        self.__dict__["_first_rev_done"] = done
-        return first.get(oid)
+    def introduced_by(self, oid: bytes, path: bytes) -> int | None:
+        """The first revision that recorded this version of the path (log's chain marks)."""
+        entries = self.filelog.versions(path).get(oid)
+        return min(self.filelog.entry(n).linkrev for n in entries) if entries else None
 
     def head_rev(self) -> int | None:
         return None if self.state.head is None else self.rev_of(self.state.head)
 
+    def wc_rev(self) -> int | None:
+        """The revision the working tree was checked out from (HEAD's, but for a ref
+        that moved under it, as a push to this repository does)."""
+        wc = self.state.view.wc
+        return None if wc is None else self.rev_of(wc)
+
+    def parents(self, rev: int) -> tuple[int, ...]:
+        return self.changelog.parents(rev)
+
     def parent_rev(self, rev: int) -> int | None:
-        base = self.commits.info(rev).base
-        return None if base == NO_BASE else base
+        parents = self.changelog.parents(rev)
+        return parents[0] if parents else None
+
+    def tags(self) -> dict[str, ObjectId]:
+        return self.state.view.tags
 
     def manifest(self, rev: int | None) -> Manifest:
         """The tree listing of a revision (do not modify it: it is cached).
@@ -358,16 +388,17 @@ class Repository:
         if cached is not None:
             return cached
         # The cache holds HEAD's listing only: no other revision pays for reading it.
-        cached = self._load_tree_cache(rev) if self.commits.info(rev).id == self.state.head else None
+        cached = self._load_tree_cache(rev) if self.changelog.info(rev).id == self.state.view.wc else None
         if cached is not None:
             self._manifests[rev] = cached
             return cached
+        # Back along the listing's delta pointers (first parents) to one stored whole.
         chain = []
         r = rev
-        while r not in self._manifests and not self.commits.info(r).flags & FLAG_SNAPSHOT:
+        while r not in self._manifests and not self.changelog.info(r).flags & FLAG_SNAPSHOT:
             chain.append(r)
-            r = self.parent_rev(r)
-            if r is None:
+            r = self.changelog.info(r).base
+            if r == NO_BASE:
                 raise CorruptError(f"revision {rev}: no stored tree listing in its ancestry",
                                    hint="run `vcs verify`")
         if r in self._manifests:
@@ -375,15 +406,11 @@ class Repository:
         else:
             tree = self.read_tree_id(r)
             files = parse_manifest(self.objects.read(tree), f"tree listing of revision {r}")
-        commit = None
-        for c in reversed(chain):
-            commit = self.read_commit(c)
-            apply_changes(files, commit.changes)
-        if commit is not None and content_id(serialize_manifest(files)) != commit.tree:
-            raise CorruptError(f"the tree listing of revision {rev} rebuilds to the wrong content",
-                               hint="run `vcs verify`")
+        if chain:
+            commits = [self.read_commit(c) for c in reversed(chain)]
+            replay_listing(files, commits, f"the tree listing of revision {rev}")
         self._manifests[rev] = files
-        if rev == self.head_rev():
+        if rev == self.wc_rev():
             self.remember_tree(rev, files)
         return files
 
@@ -396,7 +423,7 @@ class Repository:
         if len(files) < self.TREE_CACHE_MIN:
             return
         import marshal
-        body = marshal.dumps((1, self.commits.info(rev).id, [(p, e.kind, e.id) for p, e in files.items()]))
+        body = marshal.dumps((1, self.changelog.info(rev).id, [(p, e.kind, e.id) for p, e in files.items()]))
         try:
             atomic_write(self.path("tree-cache"), seal(body), durable=False)
         except OSError:
@@ -414,32 +441,10 @@ class Repository:
             version, commit, entries = marshal.loads(unseal(data, path))
         except (VcsError, ValueError, EOFError, TypeError):
             return None  # corrupt or from another version: it is only a cache
-        if version != 1 or commit != self.commits.info(rev).id:
+        if version != 1 or commit != self.changelog.info(rev).id:
             return None
         new = tuple.__new__
         return {p: new(Entry, (kind, oid)) for p, kind, oid in entries}
-
-    # -- tags ---------------------------------------------------------------------------
-
-    def tags(self) -> dict[str, ObjectId]:
-        path = self.path("tags")
-        try:
-            with open(path, "rb") as f:
-                body = unseal(f.read(), path)
-        except FileNotFoundError:
-            return {}
-        tags = {}
-        for line in body.decode("utf-8", "surrogateescape").splitlines():
-            oid, _, name = line.partition(" ")
-            try:
-                tags[name] = ObjectId(bytes.fromhex(oid))
-            except ValueError:
-                raise CorruptError(f"{path} is malformed at {line[:60]!r}") from None
-        return tags
-
-    def set_tags(self, tags: dict[str, ObjectId]) -> None:
-        body = "".join(f"{oid.hex()} {name}\n" for name, oid in sorted(tags.items()))
-        atomic_write(self.path("tags"), seal(body.encode("utf-8", "surrogateescape")))
 
     # -- config ------------------------------------------------------------------------
 
@@ -483,8 +488,9 @@ class Repository:
             self.warn(f"{e.message}; rebuilt it from HEAD (files added since the last commit "
                       "must be added again)")
             ds = None
-        if ds is None or ds.parent != self.state.head:
-            ds = dirstatemod.Dirstate.from_manifest(self.state.head, self.manifest(self.head_rev()))
+        wc = self.state.view.wc
+        if ds is None or ds.parent != wc:
+            ds = dirstatemod.Dirstate.from_manifest(wc, self.manifest(None if wc is None else self.rev_of(wc)))
         return ds
 
     def save_dirstate(self, ds: dirstatemod.Dirstate) -> None:

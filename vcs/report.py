@@ -22,19 +22,28 @@ from vcs.store import FLAG_SNAPSHOT
 
 # One revision for `log`: diffs is a list of FileDiff with --stat or -p, else None;
 # chain_starts the paths whose version this revision stored whole (a chain starts).
-LogEntry = record("LogEntry", "rev id parent commit tags head diffs chain_starts", defaults=(None, ()))
+LogEntry = record("LogEntry", "rev id parents commit tags head diffs chain_starts", defaults=(None, ()))
 
 
 def log(repo: Repository, limit: int | None = None, paths: list[str] | None = None,
         with_diffs: bool = False, revs: list[str] | None = None) -> list[LogEntry]:
-    """Revisions, newest first; only those touching `paths` if given."""
+    """HEAD and its ancestors, newest first in topological order (or exactly `revs`);
+    only those touching `paths` if given."""
     scope = [repo.relpath(p) for p in paths] if paths else None
     tags_by_id: dict[bytes, list[str]] = {}
     for name, oid in repo.tags().items():
         tags_by_id.setdefault(oid, []).append(name)
     head = repo.state.head
     entries = []
-    order = [resolve(repo, r) for r in revs] if revs else range(len(repo) - 1, -1, -1)
+    if revs:
+        order = [resolve(repo, r) for r in revs]
+    else:
+        start = repo.head_rev()
+        order = [] if start is None else repo.changelog.topo_order([start])
+        if scope is not None:
+            touched = _revs_touching(repo, scope)
+            if touched is not None:
+                order = [r for r in order if r in touched]
     for rev in order:
         if limit is not None and len(entries) >= limit:
             break
@@ -43,10 +52,22 @@ def log(repo: Repository, limit: int | None = None, paths: list[str] | None = No
             continue
         info = repo.commit_info(rev)
         diffs = commit_diffs(repo, rev, commit, scope) if with_diffs else None
-        entries.append(LogEntry(rev, ObjectId(info.id), repo.parent_rev(rev), commit,
+        entries.append(LogEntry(rev, ObjectId(info.id), repo.parents(rev), commit,
                                 sorted(tags_by_id.get(info.id, [])), info.id == head, diffs,
                                 _chain_starts(repo, rev, commit)))
     return entries
+
+
+def _revs_touching(repo: Repository, scope: list[bytes]) -> set[int] | None:
+    """The revisions that changed these paths, from their file histories: no commit is
+    read that did not. None when a path is a folder (its files' histories are not
+    indexed by folder: every commit's changes are read instead)."""
+    revs: set[int] = set()
+    for path in scope:
+        if not path or repo.filelog.last(path) is None:
+            return None
+        revs.update(e.linkrev for e in repo.filelog.history(path))
+    return revs
 
 
 def _chain_starts(repo: Repository, rev: int, commit: Commit) -> tuple[bytes, ...]:
@@ -57,7 +78,7 @@ def _chain_starts(repo: Repository, rev: int, commit: Commit) -> tuple[bytes, ..
         if c.entry is None:
             continue
         info = repo.objects.info(c.entry.id, c.path)
-        if not info.is_delta and repo.introduced_by(c.entry.id) == rev:
+        if not info.is_delta and repo.introduced_by(c.entry.id, c.path) == rev:
             starts.append(c.path)
     return tuple(starts)
 
@@ -99,7 +120,7 @@ def diff(repo: Repository, revs: list[str], paths: list[str] | None = None,
         old = repo.manifest(resolve(repo, revs[0]))
         new = repo.manifest(resolve(repo, revs[1]))
     else:
-        old = repo.manifest(resolve(repo, revs[0]) if revs else repo.head_rev())
+        old = repo.manifest(resolve(repo, revs[0]) if revs else repo.wc_rev())
         new, seen = _working_manifest(repo, scope)
     diffs = []
     for path in sorted(old.keys() | new.keys()):
@@ -200,7 +221,7 @@ def replay(repo: Repository, rev_spec: str, path_arg: str) -> ReplayReport:
         else:
             lines = delta.apply_checked(lines, payload, chain[i - 1].size, inplace=True)
         micros = (time.perf_counter() - started) * 1e6
-        steps.append(ReplayStep("whole" if i == 0 else "delta", repo.introduced_by(info.id), info.n,
+        steps.append(ReplayStep("whole" if i == 0 else "delta", repo.introduced_by(info.id, path), info.n,
                                 info.stored, hunks, added, removed, info.size, micros))
     started = time.perf_counter()
     data = b"".join(lines)

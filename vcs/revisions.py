@@ -5,7 +5,7 @@
     a1b2c3          a unique prefix (4+ hex digits) of a commit id
     HEAD, @         the checked-out revision
     REV~N           the Nth first parent of REV
-    NAME            a tag
+    NAME            a branch, a tag or a remote-tracking branch (in that order)
 """
 from __future__ import annotations
 
@@ -50,9 +50,11 @@ def resolve(repo: Repository, spec: str) -> int:
         if head is None:
             raise UsageError("there are no commits yet", hint="make one with `vcs commit`")
         return head
-    tags = repo.tags()
-    if spec in tags:
-        return repo.rev_of(tags[spec])
+    view = repo.state.view
+    for refs in (view.branches, view.tags, view.remotes):
+        if spec in refs:
+            return repo.rev_of(refs[spec])
+    tags = view.tags
     if _is_number(spec):
         n = int(spec)
         rev = n + count if n < 0 else n
@@ -71,7 +73,7 @@ def resolve(repo: Repository, spec: str) -> int:
             raise UsageError(f"revision {spec!r} is ambiguous: it matches {ids}",
                              hint="give more digits")
     import difflib
-    names = [*tags, "HEAD"]
+    names = [*view.branches, *tags, *view.remotes, "HEAD"]
     close = difflib.get_close_matches(spec, names, n=1, cutoff=0.5)
     hint = f"did you mean {close[0]!r}?" if close else \
         "a revision is a number, an id prefix (4+ hex digits), HEAD, @, REV~N or a tag"

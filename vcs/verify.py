@@ -14,7 +14,8 @@ import os
 from vcs import delta
 from vcs import dirstate as dirstatemod
 from vcs.errors import CorruptError, VcsError
-from vcs.objects import Commit, Manifest, apply_changes, content_id, parse_manifest, serialize_manifest, show
+from vcs.objects import Commit, Manifest, content_id, parse_manifest, replay_listing, show
+from vcs.refs import View
 from vcs.records import record
 from vcs.repo import Repository
 from vcs.store import ENTRY_SIZE, FLAG_SNAPSHOT, NO_BASE
@@ -48,15 +49,17 @@ def verify(repo: Repository, progress=None) -> VerifyResult:
         for ch in commit.changes:
             if ch.entry is not None and ch.entry.id not in where:
                 where[ch.entry.id] = f"{show(ch.path)} in revision {rev}"
-    good, texts = _check_objects(repo, result, where, snapshots, progress)
+    good, texts = _check_objects(repo.objects.log, result, where, snapshots, progress)
     _check_trees(repo, result, commits, good, texts)
-    _check_refs(repo, cids, result.problems)
+    _check_history(repo, commits, good, result.problems)
+    views = _check_oplog(repo, result)
+    _check_refs(repo, cids, views, result.problems)
     return result
 
 
 def _check_commits(repo: Repository, result: VerifyResult):
-    """Every commit record: checksums, id, parent. Returns rev -> (commit, flags) and id -> rev."""
-    log = repo.commits
+    """Every commit record: checksums, id, parents. Returns rev -> (commit, flags) and id -> rev."""
+    log = repo.changelog
     commits: dict[int, tuple[Commit, int]] = {}
     cids: dict[bytes, int] = {}
     for rev in range(len(log)):
@@ -64,6 +67,7 @@ def _check_commits(repo: Repository, result: VerifyResult):
             info = log.info(rev)
             cids[info.id] = rev
             commit = repo.read_commit(rev)
+            repo.parents(rev)  # stored before it, and the first one its delta base
             if info.base == NO_BASE and not info.flags & FLAG_SNAPSHOT:
                 raise CorruptError("a first commit without a stored tree listing")
         except VcsError as e:
@@ -74,10 +78,10 @@ def _check_commits(repo: Repository, result: VerifyResult):
     return commits, cids
 
 
-def _check_objects(repo: Repository, result: VerifyResult, where: dict[bytes, str],
-                   snapshots: dict[bytes, int], progress) -> tuple[set[bytes], dict[bytes, bytes]]:
-    """Rebuild every record; return the ids that rebuilt fine and the snapshot listings' bytes."""
-    log = repo.objects.log
+def _check_objects(log, result: VerifyResult, where: dict[bytes, str], snapshots: dict[bytes, int],
+                   progress, what: str = "object") -> tuple[set[bytes], dict[bytes, bytes]]:
+    """Rebuild every record of a log of versions (the objects, or the views); return the
+    ids that rebuilt fine and the bytes of those named in `snapshots`."""
     problems = result.problems
     n_objects = len(log)
     infos = []
@@ -86,7 +90,7 @@ def _check_objects(repo: Repository, result: VerifyResult, where: dict[bytes, st
             infos.append(log.info(n))
         except CorruptError as e:
             infos.append(None)
-            problems.append(Problem("object", f"record {n}", e.message))
+            problems.append(Problem(what, f"record {n}", e.message))
     dependents = [0] * n_objects
     for info in infos:
         if info is not None and info.is_delta:
@@ -103,7 +107,7 @@ def _check_objects(repo: Repository, result: VerifyResult, where: dict[bytes, st
             continue
         name = info.id.hex()[:12]
         place = where.get(info.id) or (f"tree listing of revision {snapshots[info.id]}"
-                                       if info.id in snapshots else "")
+                                       if what == "object" and info.id in snapshots else "")
         try:
             if info.is_delta and info.base in bad:
                 raise CorruptError(f"its delta base (record {info.base}) is corrupt")
@@ -125,27 +129,28 @@ def _check_objects(repo: Repository, result: VerifyResult, where: dict[bytes, st
                 texts[n] = lines
         except VcsError as e:
             bad.add(n)
-            problems.append(Problem("object", name, e.message, place))
+            problems.append(Problem(what, name, e.message, place))
         if info.is_delta and info.base in texts:
             dependents[info.base] -= 1
             if dependents[info.base] == 0:
                 del texts[info.base]
-        result.objects += 1
+        if what == "object":
+            result.objects += 1
     return good, listings
 
 
 def _check_trees(repo: Repository, result: VerifyResult, commits: dict[int, tuple[Commit, int]],
                  good: set[bytes], listings: dict[bytes, bytes]) -> None:
     """Rebuild every revision's tree listing along the commits and check it and its files."""
+    bases = {rev: repo.commit_info(rev).base for rev in commits}
     children: dict[int, int] = {}
-    for rev in commits:
-        parent = repo.parent_rev(rev)
-        if parent is not None:
-            children[parent] = children.get(parent, 0) + 1
+    for base in bases.values():
+        if base != NO_BASE:
+            children[base] = children.get(base, 0) + 1
     trees: dict[int, Manifest] = {}
     reported: set[bytes] = set()
     for rev, (commit, flags) in commits.items():
-        parent = repo.parent_rev(rev)
+        parent = bases[rev]
         try:
             if flags & FLAG_SNAPSHOT:
                 if commit.tree not in listings:
@@ -157,9 +162,7 @@ def _check_trees(repo: Repository, result: VerifyResult, commits: dict[int, tupl
                     raise CorruptError(f"the tree listing of its parent (revision {parent}) is not available")
                 # Linear history: the parent's listing is needed by no one else, so reuse it.
                 files = trees.pop(parent) if children.get(parent) == 1 else dict(trees[parent])
-                apply_changes(files, commit.changes)
-                if content_id(serialize_manifest(files)) != commit.tree:
-                    raise CorruptError("its tree listing rebuilds to the wrong content")
+                replay_listing(files, [commit], "its tree listing")
                 to_check = [c.entry for c in commit.changes if c.entry is not None]
         except VcsError as e:
             result.problems.append(Problem("commit", repo.commit_info(rev).id.hex()[:12], e.message,
@@ -175,8 +178,82 @@ def _check_trees(repo: Repository, result: VerifyResult, commits: dict[int, tupl
             trees[rev] = files
 
 
+def _check_history(repo: Repository, commits: dict[int, tuple[Commit, int]], good: set[bytes],
+                   problems: list[Problem]) -> None:
+    """The file history holds, for each commit, exactly one entry per path it changed, with
+    that version, and history parents that are earlier entries of the same path."""
+    filelog = repo.filelog
+    expected = {(rev, ch.path, ch.entry.id if ch.entry else None) for rev, (c, _) in commits.items()
+                for ch in c.changes}
+    for n in range(len(filelog)):
+        try:
+            e = filelog.entry(n)
+            if (e.linkrev, e.path, e.version) not in expected:
+                raise CorruptError(f"no commit made {show(e.path)} this version at revision {e.linkrev}")
+            expected.discard((e.linkrev, e.path, e.version))
+            for p in (e.p1, e.p2):
+                if p is not None and (filelog.entry(p).path != e.path or filelog.entry(p).linkrev > e.linkrev):
+                    raise CorruptError(f"its history parent {p} is not an earlier version of {show(e.path)}")
+        except VcsError as err:
+            problems.append(Problem("history", f"entry {n}", err.message))
+    for rev, path, _ in sorted(expected, key=lambda x: (x[0], x[1])):
+        if rev in commits:
+            problems.append(Problem("history", show(path), "the file history has no entry for this change",
+                                    f"revision {rev}"))
+
+
+def _check_oplog(repo: Repository, result: VerifyResult) -> dict[bytes, View]:
+    """Every operation parses, follows the one before it, and names views that are stored;
+    the state names the last one and its view. Returns the views by id."""
+    from vcs import oplog
+    problems = result.problems
+    ids, texts = _check_objects(repo.views.log, result, {}, _AllIds(), None, what="view")
+    views: dict[bytes, View] = {}
+    for oid, data in texts.items():
+        try:
+            views[oid] = View.parse(data, f"view {oid.hex()[:12]}")
+        except VcsError as e:
+            problems.append(Problem("view", oid.hex()[:12], e.message))
+    log = repo.oplog
+    previous = None
+    for n in range(len(log)):
+        try:
+            info = log.info(n)
+            data = log.payload(info)
+            if content_id(data) != info.id:
+                raise CorruptError("it does not match its id")
+            op = oplog.parse(data, f"operation {n}")
+            if op.parent != (previous.id if previous else None):
+                raise CorruptError("its parent is not the operation before it")
+            if op.before != (previous_op.after if previous else op.before):
+                raise CorruptError("the view before it is not the one the operation before it left")
+            for vid in (op.before, op.after):
+                if vid is not None and vid not in views:
+                    raise CorruptError(f"it names a view {vid.hex()[:12]} that is not stored")
+            previous, previous_op = info, op
+        except VcsError as e:
+            problems.append(Problem("operation", f"{n}", e.message))
+            previous = None
+    state = repo.state
+    last = log._entry_bytes(len(log) - 1)[:16] if len(log) else None
+    if len(log) and (state.op is None or state.op[0] != len(log) - 1 or state.op[1] != last):
+        problems.append(Problem("file", "state", "does not name the last operation"))
+    if state.view.id() not in views and len(log):
+        problems.append(Problem("file", "state", "its view is not in the views log"))
+    elif len(log) and previous is not None and previous_op.after != state.view.id():
+        problems.append(Problem("file", "state", "its view is not the one the last operation left"))
+    return views
+
+
+class _AllIds(dict):
+    """`snapshots` for _check_objects that keeps every record's text (views are small)."""
+
+    def __contains__(self, key) -> bool:
+        return True
+
+
 def _check_lengths(repo: Repository, problems: list[Problem]) -> None:
-    for name, (n, size) in (("objects", repo.state.objects), ("commits", repo.state.commits)):
+    for name, (n, size) in repo.state.logs.items():
         for ext, want in ((".idx", n * ENTRY_SIZE), (".dat", size)):
             path = repo.path("store", name + ext)
             try:
@@ -188,17 +265,16 @@ def _check_lengths(repo: Repository, problems: list[Problem]) -> None:
                                                       f"the state says {want} are committed"))
 
 
-def _check_refs(repo: Repository, cids: dict[bytes, int], problems: list[Problem]) -> None:
-    if repo.state.head is not None and repo.state.head not in cids:
-        problems.append(Problem("ref", "HEAD", f"names commit {repo.state.head.hex()[:12]}, "
-                                               "which is not in the store"))
-    try:
-        for name, oid in repo.tags().items():
+def _check_refs(repo: Repository, cids: dict[bytes, int], views: dict[bytes, View],
+                problems: list[Problem]) -> None:
+    """Every ref of every view names a stored commit (an old view too: undo can restore it)."""
+    current = repo.state.view
+    for vid, view in [(current.id(), current)] + [(k, v) for k, v in views.items() if k != current.id()]:
+        where = "" if vid == current.id() else f"view {vid.hex()[:12]}"
+        for what, oid in _named(view):
             if oid not in cids:
-                problems.append(Problem("ref", f"tag {name}", f"names commit {oid.hex()[:12]}, "
-                                                             "which is not in the store"))
-    except VcsError as e:
-        problems.append(Problem("ref", "tags", e.message))
+                problems.append(Problem("ref", what, f"names commit {oid.hex()[:12]}, which is not in the store",
+                                        where))
     try:
         dirstatemod.load(repo.path("dirstate"))
     except VcsError as e:
@@ -207,3 +283,15 @@ def _check_refs(repo: Repository, cids: dict[bytes, int], problems: list[Problem
     if os.path.exists(repo.path("checkout")):
         problems.append(Problem("file", "checkout", "a checkout was interrupted",
                                 "run `vcs checkout REV` to finish it"))
+
+
+def _named(view: View):
+    if view.detached is not None:
+        yield "HEAD", view.detached
+    if view.wc is not None:
+        yield "the working tree's parent", view.wc
+    for h in sorted(view.heads):
+        yield f"head {h.hex()[:12]}", h
+    for kind, refs in (("branch", view.branches), ("tag", view.tags), ("remote branch", view.remotes)):
+        for name, oid in sorted(refs.items()):
+            yield f"{kind} {name}", oid
