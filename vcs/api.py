@@ -276,6 +276,15 @@ def _tz_minutes(ts: int) -> int:
     return int(time.localtime(ts).tm_gmtoff // 60)
 
 
+def upgrade(repo: Repository) -> int:
+    """Upgrade the repository to the current format (taking the lock does it); returns the
+    format it had."""
+    before = repo.format
+    with repo.lock():
+        pass
+    return before
+
+
 # -- config -------------------------------------------------------------------------
 
 def _config_files(user: bool) -> list[str]:

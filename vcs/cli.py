@@ -216,6 +216,14 @@ def verify(ui) -> int:
     return Exit.OK if result.ok else Exit.CORRUPT
 
 
+def upgrade(ui) -> None:
+    from vcs import api
+    repo = _repo()
+    before = api.upgrade(repo)
+    ui.out(repo).line(f"upgraded .vcs/ from format {before} to format {repo.format}" if before != repo.format
+                      else f".vcs/ has format {repo.format} already: nothing to do")
+
+
 def report_usage_error(message: str, hint: str | None) -> None:
     from vcs import render
     render.error(message, hint)
@@ -483,7 +491,7 @@ def expand_alias(argv: list[str]) -> list[str]:
 
 
 _COMMANDS = {"init", "add", "rm", "commit", "status", "log", "checkout", "restore", "diff", "cat", "show",
-             "tag", "tags", "stats", "verify", "config", "completion", "replay", "export", "import"}
+             "tag", "tags", "stats", "verify", "config", "completion", "replay", "export", "import", "upgrade"}
 
 
 def change_dir(directory: str) -> None:

@@ -168,6 +168,8 @@ _cmd("stats", "Show how each file's versions are stored: whole, deltas, chains, 
     click.option("--json", "as_json", is_flag=True, help="Machine-readable output."),
 ])
 _cmd("verify", "Rebuild every stored version and check every record, commit and ref.", "vcs verify", [])
+_cmd("upgrade", "Upgrade .vcs/ to this vcs's format, in place (the first command that writes does it too).",
+     "vcs upgrade", [])
 
 
 @cli.group("config", invoke_without_command=False)

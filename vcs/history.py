@@ -170,7 +170,7 @@ class Objects:
                 else:
                     lines = delta.split_lines(text)
                     for base, payload in zip(chain[done:], payloads[done + 1:]):
-                        lines = delta.apply_checked(lines, payload, base.size, inplace=True, check_size=False)
+                        lines = replay_step(lines, payload, base)
                     data = b"".join(lines)
                     if not want_lines:
                         lines = []
@@ -285,6 +285,16 @@ class Objects:
                                    chain=base.chain, delta=True)
         if self._ids is not None:
             self._ids[oid] = info.n
+
+
+def replay_step(lines: list[bytes] | None, payload: bytes, base: Info | None, inplace: bool = True) -> list[bytes]:
+    """One step of a rebuild, the one place a record is replayed (reads, `vcs replay` and
+    verify): a whole version (no base) split into lines, or a delta applied to the lines
+    of its base (in place unless the caller still needs them), checked against the base.
+    The caller checks the rebuilt text against its id."""
+    if base is None:
+        return delta.split_lines(payload)
+    return delta.apply_checked(lines, payload, base.size, inplace=inplace, check_size=False)
 
 
 def _replay_appends(chain: list[Info], payloads: list[bytes]) -> tuple[int, bytes]:

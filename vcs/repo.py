@@ -36,7 +36,7 @@ from vcs.lock import Lock, try_lock
 from vcs.objects import Commit, Entry, Manifest, ObjectId, content_id, parse_manifest, replay_listing, show
 from vcs.oplog import Operation, serialize as serialize_op
 from vcs.refs import View
-from vcs.state import LOGS, DiskStore, State
+from vcs.state import LOGS, DiskStore, MemoryStore, State
 from vcs.store import FLAG_SNAPSHOT, NO_BASE, Info, atomic_write, seal, unseal
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
@@ -184,6 +184,18 @@ class Repository:
     # -- finding and creating ----------------------------------------------------------
 
     @classmethod
+    def memory(cls, policy: str = "auto") -> Repository:
+        """A repository whose logs and state live in memory (MemoryStore): for tests, and
+        for work that must not touch the disk. It has no working tree and no config
+        file; its storage policy is `policy`."""
+        store = MemoryStore()
+        store.state = State.empty().serialize()
+        repo = cls(b"/nonexistent-memory-repository", store=store)
+        repo.__dict__["policy"] = policy
+        repo.__dict__["configs"] = []
+        return repo
+
+    @classmethod
     def find(cls, start: bytes | None = None, warn: Callable[[str], None] | None = None) -> Repository:
         start = start if start is not None else os.getcwdb()
         root = find_root(start)
@@ -296,7 +308,7 @@ class Repository:
 
     def lock(self) -> Lock:
         if self._lock is None:
-            self._lock = Lock(self.path("lock"), self.warn, self._remove_leftovers, self._upgrade)
+            self._lock = self.store.lock(self.warn, self._remove_leftovers, self._upgrade)
         return self._lock
 
     def _upgrade(self) -> None:

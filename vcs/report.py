@@ -197,6 +197,7 @@ def replay(repo: Repository, rev_spec: str, path_arg: str) -> ReplayReport:
     """Rebuild a version step by step, timing each step: what `vcs replay` shows."""
     import time
     from vcs import delta
+    from vcs.history import replay_step, whole_us
     from vcs.objects import content_id
     rev = resolve(repo, rev_spec)
     path = repo.relpath(path_arg)
@@ -215,11 +216,7 @@ def replay(repo: Repository, rev_spec: str, path_arg: str) -> ReplayReport:
             added = sum(len(new) for _, _, new in shape)
             removed = sum(end - start for start, end, _ in shape)
         started = time.perf_counter()
-        payload = objects.log.payload(info)
-        if i == 0:
-            lines = delta.split_lines(payload)
-        else:
-            lines = delta.apply_checked(lines, payload, chain[i - 1].size, inplace=True)
+        lines = replay_step(lines, objects.log.payload(info), chain[i - 1] if i else None)
         micros = (time.perf_counter() - started) * 1e6
         steps.append(ReplayStep("whole" if i == 0 else "delta", repo.introduced_by(info.id, path), info.n,
                                 info.stored, hunks, added, removed, info.size, micros))
@@ -227,7 +224,6 @@ def replay(repo: Repository, rev_spec: str, path_arg: str) -> ReplayReport:
     data = b"".join(lines)
     ok = len(data) == chain[-1].size and content_id(data) == entry.id
     check = (time.perf_counter() - started) * 1e6
-    from vcs.history import whole_us
     return ReplayReport(path, rev, entry.id, steps, check, ok, whole_us(len(data)))
 
 

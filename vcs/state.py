@@ -30,7 +30,7 @@ import os
 from vcs.errors import CorruptError
 from vcs.objects import ObjectId
 from vcs.refs import View
-from vcs.store import BaseLog, Log, MemoryLog, atomic_write, seal, unseal
+from vcs.store import ENTRY_SIZE, BaseLog, Log, MemoryLog, atomic_write, seal, unseal
 
 LOGS = ("objects", "changelog", "filelog", "views", "oplog")
 
@@ -119,6 +119,24 @@ class DiskStore:
     def write_state(self, data: bytes) -> None:
         atomic_write(self.state_path, data)
 
+    def short_logs(self, logs: dict[str, tuple[int, int]]) -> list[tuple[str, int, int]]:
+        """(file, its size, the size committed) for each log file shorter than committed."""
+        short = []
+        for name, (n, size) in logs.items():
+            for ext, want in ((".idx", n * ENTRY_SIZE), (".dat", size)):
+                path = os.path.join(self.dir, "store", name + ext)
+                try:
+                    actual = os.path.getsize(path)
+                except OSError:
+                    actual = 0
+                if actual < want:
+                    short.append((path, actual, want))
+        return short
+
+    def lock(self, warn, on_stale, then):
+        from vcs.lock import Lock
+        return Lock(os.path.join(self.dir, "lock"), warn, on_stale, then)
+
 
 class MemoryStore:
     """The in-memory twin of `DiskStore`. A log opened again shows what was committed:
@@ -138,3 +156,33 @@ class MemoryStore:
 
     def write_state(self, data: bytes) -> None:
         self.state = data
+
+    def short_logs(self, logs: dict[str, tuple[int, int]]) -> list[tuple[str, int, int]]:
+        short = []
+        for name, (n, size) in logs.items():
+            log = self.logs.get(name)
+            have = log.committed() if log is not None else (0, 0)
+            if have[0] < n or have[1] < size:
+                short.append((name, have[1], size))
+        return short
+
+    def lock(self, warn, on_stale, then):
+        return _MemoryLock(then)
+
+
+class _MemoryLock:
+    """A memory store has one writer: the process that holds it."""
+
+    def __init__(self, then):
+        self.then = then
+        self.fd = -1
+
+    def __enter__(self):
+        if self.fd < 0:
+            self.fd = 0
+            if self.then:
+                self.then()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.fd = -1

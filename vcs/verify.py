@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import os
 
-from vcs import delta
 from vcs import dirstate as dirstatemod
 from vcs.errors import CorruptError, VcsError
+from vcs.history import replay_step
 from vcs.objects import Commit, Manifest, content_id, parse_manifest, replay_listing, show
 from vcs.refs import View
 from vcs.records import record
 from vcs.repo import Repository
-from vcs.store import ENTRY_SIZE, FLAG_SNAPSHOT, NO_BASE
+from vcs.store import FLAG_SNAPSHOT, NO_BASE
 
 
 # what: "object", "commit", "ref" or "file"; name: an id or a file name;
@@ -112,13 +112,11 @@ def _check_objects(log, result: VerifyResult, where: dict[bytes, str], snapshots
             if info.is_delta and info.base in bad:
                 raise CorruptError(f"its delta base (record {info.base}) is corrupt")
             payload = log.payload(info)
-            if info.is_delta:
-                base = texts.get(info.base)
-                if base is None:
-                    raise CorruptError(f"its delta base (record {info.base}) is not available")
-                lines = delta.apply_checked(base, payload, infos[info.base].size)
-            else:
-                lines = delta.split_lines(payload)
+            base = texts.get(info.base) if info.is_delta else None
+            if info.is_delta and base is None:
+                raise CorruptError(f"its delta base (record {info.base}) is not available")
+            # The base's lines stay: other records may be deltas against it too.
+            lines = replay_step(base, payload, infos[info.base] if info.is_delta else None, inplace=False)
             data = b"".join(lines)
             if len(data) != info.size or content_id(data) != info.id:
                 raise CorruptError("it rebuilds to content that does not match its id")
@@ -253,16 +251,8 @@ class _AllIds(dict):
 
 
 def _check_lengths(repo: Repository, problems: list[Problem]) -> None:
-    for name, (n, size) in repo.state.logs.items():
-        for ext, want in ((".idx", n * ENTRY_SIZE), (".dat", size)):
-            path = repo.path("store", name + ext)
-            try:
-                actual = os.path.getsize(path)
-            except OSError:
-                actual = -1
-            if actual < want:
-                problems.append(Problem("file", path, f"is {max(actual, 0)} bytes, "
-                                                      f"the state says {want} are committed"))
+    for path, actual, want in repo.store.short_logs(repo.state.logs):
+        problems.append(Problem("file", path, f"is {actual} bytes, the state says {want} are committed"))
 
 
 def _check_refs(repo: Repository, cids: dict[bytes, int], views: dict[bytes, View],
