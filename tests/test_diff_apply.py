@@ -86,11 +86,7 @@ def test_patch_p1_turns_a_into_b(repo, tmp_path, a, b):
     _materialize(trees[a], target)
     r = subprocess.run(["patch", "-p1", "--quiet", "--binary"], cwd=target, input=patch, capture_output=True)
     assert r.returncode == 0, r.stdout.decode() + r.stderr.decode()
-    got = _tree_of(target)
-    # patch(1) leaves an empty file where git deletes it, and cannot create an empty file.
-    got = {k: v for k, v in got.items() if v or k in trees[b]}
-    want = {k: v for k, v in trees[b].items() if v or k in got}
-    assert got == want
+    assert _tree_of(target) == trees[b]
 
 
 def test_working_tree_diff_applies_with_git(repo, tmp_path):
@@ -105,6 +101,45 @@ def test_working_tree_diff_applies_with_git(repo, tmp_path):
     r = subprocess.run(["git", "apply", "-"], cwd=target, input=patch, capture_output=True)
     assert r.returncode == 0, r.stderr.decode()
     assert _tree_of(target) == repo.tree()
+
+
+def _binary_first_history(repo):
+    """Two revisions in which a binary file's stanza comes before the text files'."""
+    repo.write("a.bin", b"\x89PNG\0\0\x01")
+    repo.write("b.txt", "one\n")
+    repo.write("c/d.txt", "two\nlines\n")
+    repo.vcs("commit", "-A", "-m", "base")
+    old = repo.tree()
+    repo.write("a.bin", b"\x89PNG\0\0\x02")
+    repo.write("b.txt", "uno\n")
+    repo.write("c/d.txt", "two\nlineas\n")
+    repo.vcs("commit", "-A", "-m", "edit")
+    return old, repo.tree()
+
+
+def test_git_apply_excludes_a_binary_stanza_before_text_files(repo, tmp_path):
+    # Without its "index" line git apply cannot parse a binary stanza at all, even to
+    # exclude it ("inconsistent old filename").
+    old, new = _binary_first_history(repo)
+    patch = repo.vcs("diff", "0", "1").out
+    assert patch.startswith(b"diff --git a/a.bin b/a.bin\nindex ")
+    target = tmp_path / "apply"
+    _materialize(old, target)
+    subprocess.run(["git", "init", "-q", str(target)], check=True)
+    r = subprocess.run(["git", "apply", "--exclude=a.bin", "-"], cwd=target, input=patch, capture_output=True)
+    assert r.returncode == 0, r.stderr.decode()
+    assert _tree_of(target) == dict(new, **{"a.bin": old["a.bin"]})
+
+
+@pytest.mark.skipif(shutil.which("patch") is None, reason="GNU patch is not installed")
+def test_patch_p1_applies_the_text_after_a_binary_stanza(repo, tmp_path):
+    old, new = _binary_first_history(repo)
+    patch = repo.vcs("diff", "0", "1").out
+    target = tmp_path / "apply"
+    _materialize(old, target)
+    r = subprocess.run(["patch", "-p1", "--batch", "--binary"], cwd=target, input=patch, capture_output=True)
+    assert r.returncode == 0, r.stdout.decode() + r.stderr.decode()
+    assert _tree_of(target) == dict(new, **{"a.bin": old["a.bin"]})
 
 
 def test_binary_files_differ_line(repo):

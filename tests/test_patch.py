@@ -75,7 +75,7 @@ def tree_patch(old: Tree, new: Tree, context: int = 3) -> bytes:
 
 
 def git_tree_diff(tmp: Path, old: Tree, new: Tree, *options: str) -> bytes:
-    """`git diff --histogram` of old to new, without its "index" lines."""
+    """`git diff --histogram` of old to new."""
     repo = tmp / "gitdiff"
     repo.mkdir()
     git(repo, "init", "-q")
@@ -86,8 +86,7 @@ def git_tree_diff(tmp: Path, old: Tree, new: Tree, *options: str) -> bytes:
         os.unlink(os.path.join(os.fsencode(repo), path))
     write_tree(repo, new)
     git(repo, "add", "-A")
-    out = git(repo, "diff", "--cached", "--no-renames", "--histogram", *options)
-    return b"".join(line for line in out.splitlines(True) if not line.startswith(b"index "))
+    return git(repo, "diff", "--cached", "--no-renames", "--histogram", *options)
 
 
 def check_git_apply(tmp: Path, old: Tree, new: Tree, data: bytes) -> None:
@@ -207,17 +206,12 @@ def test_git_apply_with_quoted_names(tmp_path):
     check_git_apply(tmp_path, QUOTED_OLD, QUOTED_NEW, tree_patch(QUOTED_OLD, QUOTED_NEW))
 
 
-# Without git's "index" line (which carries the mode and blob ids) GNU patch refuses to
-# patch a symlink in place and takes the deletion of an empty file for a reversed patch.
-NEEDS_INDEX_LINE = (b"link", b"empty_deleted")
-
-
 def test_patch_p1_turns_old_into_new(tmp_path):
+    # git's "index" line (the blob ids and mode) is what lets GNU patch patch a symlink
+    # in place and tell the deletion of an empty file from a reversed patch.
     if PATCH is None:
         pytest.skip("patch is not installed")
-    old = {p: v for p, v in OLD.items() if p not in NEEDS_INDEX_LINE}
-    new = {p: v for p, v in NEW.items() if p not in NEEDS_INDEX_LINE}
-    check_patch_p1(tmp_path, old, new, tree_patch(old, new))
+    check_patch_p1(tmp_path, OLD, NEW, tree_patch(OLD, NEW))
 
 
 def random_text(rng: random.Random, n: int) -> bytes:
@@ -311,9 +305,9 @@ def test_nothing_differs():
 
 def test_empty_file_added_and_deleted():
     assert (patch.file_patch(None, b"e", None, b"", None, "100644")
-            == b"diff --git a/e b/e\nnew file mode 100644\n")
+            == b"diff --git a/e b/e\nnew file mode 100644\nindex 0000000..e69de29\n")
     assert (patch.file_patch(b"e", None, b"", None, "100644", None)
-            == b"diff --git a/e b/e\ndeleted file mode 100644\n")
+            == b"diff --git a/e b/e\ndeleted file mode 100644\nindex e69de29..0000000\n")
 
 
 def test_hunk_header_conventions():
@@ -344,8 +338,17 @@ def test_rename_is_accepted_by_git_apply(tmp_path):
                             "100644", "100755")
     assert data.startswith(b"diff --git a/old name.txt b/new name.txt\nold mode 100644\n"
                            b"new mode 100755\nrename from old name.txt\n"
-                           b"rename to new name.txt\n--- a/old name.txt\t\n")
+                           b"rename to new name.txt\nindex %s..%s\n--- a/old name.txt\t\n"
+                           % (patch.blob_id(numbered(20))[:7].encode(),
+                              patch.blob_id(numbered(21))[:7].encode()))
     check_git_apply(tmp_path, old, new, data)
+
+
+@needs_git
+@pytest.mark.parametrize("data", [b"", b"x\n", b"\0binary\xff", numbered(1000)])
+def test_blob_id_is_gits(tmp_path, data):
+    assert patch.blob_id(data) == git(tmp_path, "hash-object", "--stdin", stdin=data).decode().strip()
+    assert patch.blob_id(None) == "0" * 40
 
 
 def test_line_counts():

@@ -1,10 +1,11 @@
 """Git-style unified patches: pure formatting of one file's change, as bytes.
 
-The output is what `git diff` writes for the file, less its "index" line, so that
-`git apply` and `patch -p1` turn the old file into the new one byte for byte: the same
-headers, path quoting, hunk grouping, hunk headers (with git's default function-name
-context) and "\\ No newline at end of file" markers. Binary files (git's rule: a NUL
-byte in the first 8000 bytes) get "Binary files ... differ" and no hunks.
+The output is what `git diff` writes for the file, so that `git apply` and `patch -p1`
+turn the old file into the new one byte for byte: the same headers, "index" line (git's
+own blob ids, so `git apply` can parse every stanza and check what it patches), path
+quoting, hunk grouping, hunk headers (with git's default function-name context) and
+"\\ No newline at end of file" markers. Binary files (git's rule: a NUL byte in the
+first 8000 bytes) get "Binary files ... differ" and no hunks.
 
     is_binary(data)                                   -> bool
     file_patch(old_path, new_path, old, new, old_mode, new_mode, context=3, regions=None)
@@ -18,6 +19,7 @@ from vcs import delta
 _NO_NEWLINE = b"\n\\ No newline at end of file\n"
 _DEV_NULL = b"/dev/null"
 _BINARY_PROBE = 8000  # git's FIRST_FEW_BYTES
+_ABBREV = 7  # git's default abbreviation of the ids in an "index" line
 
 
 def is_binary(data: bytes) -> bool:
@@ -70,6 +72,28 @@ def _label(prefix: bytes, path: bytes) -> bytes:
 
 # --------------------------------------------------------------------------- patches
 
+def blob_id(data: bytes | None) -> str:
+    """git's id of a blob holding data (its sha1 of b"blob SIZE\\0" + data); the null id
+    for an absent side."""
+    if data is None:
+        return "0" * 40
+    import hashlib  # only a command that writes a patch pays for it
+    h = hashlib.sha1(b"blob %d\0" % len(data))
+    h.update(data)
+    return h.hexdigest()
+
+
+def _index_line(old: bytes | None, new: bytes | None, old_mode: str, new_mode: str,
+                digits: int = _ABBREV) -> bytes:
+    """git's "index OLD..NEW [MODE]" line, or b"" when both sides are the same blob;
+    the mode only when neither side is absent and the modes agree, as git writes it."""
+    a, b = blob_id(old), blob_id(new)
+    if a == b:
+        return b""
+    mode = " " + old_mode if old is not None and new is not None and old_mode == new_mode else ""
+    return f"index {a[:digits]}..{b[:digits]}{mode}\n".encode()
+
+
 def _file_kind(mode: str) -> str:
     # Regular files (either permission), symlinks and gitlinks differ in their type bits;
     # git shows a change of type as a deletion followed by an addition.
@@ -80,7 +104,7 @@ def file_patch(old_path: bytes | None, new_path: bytes | None,
                old: bytes | None, new: bytes | None,
                old_mode: str | None, new_mode: str | None,
                context: int = 3, regions: list[delta.Region] | None = None) -> bytes:
-    """The patch for one file, as `git diff` writes it (without the "index" line).
+    """The patch for one file, as `git diff` writes it.
 
     A side whose data is None is absent (the file is added or deleted); its path may be
     None too. Paths are repository-relative bytes with '/' separators; modes are git's
@@ -116,6 +140,7 @@ def file_patch(old_path: bytes | None, new_path: bytes | None,
                           + b"rename to " + quote_path(new_path) + b"\n")
         if len(header) == 1 and old == new:
             return b""
+    header.append(_index_line(old, new, old_mode, new_mode))
 
     old_label = _label(b"a/", a_path) if old is not None else _DEV_NULL
     new_label = _label(b"b/", b_path) if new is not None else _DEV_NULL
