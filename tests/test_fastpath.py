@@ -29,6 +29,7 @@ FORMS = [
     ["--color=always", "diff"], ["--color", "never", "log"], ["--no-pager", "log", "-p"], ["--color=pink", "log"],
     ["--no-pager", "-C", "d", "--color", "auto", "status", "--ignored"], ["status", "--json"],
     ["log", "--json", "-n", "2"], ["diff", "--json", "0", "-1"],
+    ["diff", "--binary", "0", "-1"], ["log", "-p", "--binary"], ["log", "--binary", "-n", "1", "a"],
     ["--version"], ["--help"], ["verify"], ["tags"], [],
 ]
 

@@ -94,11 +94,13 @@ def status(ui, paths, ignored: bool = False, as_json: bool = False) -> None:
     render.status(ui.out(repo), api.status(repo, list(paths) or None, ignored=ignored), as_json)
 
 
-def log(ui, paths, limit: int | None, oneline: bool, stat: bool, patch: bool, as_json: bool = False) -> None:
+def log(ui, paths, limit: int | None, oneline: bool, stat: bool, patch: bool, as_json: bool = False,
+        binary: bool = False) -> None:
     from vcs import render, report
+    patch = patch or binary  # as git's: --binary asks for patches
     repo = _repo()
     entries = report.log(repo, limit, list(paths) or None, with_diffs=stat or patch or as_json)
-    render.log(ui.out(repo, page=not as_json), entries, oneline, stat, patch, as_json=as_json)
+    render.log(ui.out(repo, page=not as_json), entries, oneline, stat, patch, as_json=as_json, binary=binary)
 
 
 def checkout(ui, rev: str, force: bool) -> None:
@@ -120,7 +122,8 @@ def restore(ui, paths, rev: str | None) -> None:
     ui.out(repo).line(f"restored {render.plural(len(restored), 'file')}")
 
 
-def diff(ui, args, stat: bool, context: int, name_only: bool, exit_code: bool, as_json: bool = False) -> int:
+def diff(ui, args, stat: bool, context: int, name_only: bool, exit_code: bool, as_json: bool = False,
+         binary: bool = False) -> int:
     from vcs import render, report
     repo = _repo()
     revs, paths = _split_revs(repo, args)
@@ -133,7 +136,7 @@ def diff(ui, args, stat: bool, context: int, name_only: bool, exit_code: bool, a
     elif stat:
         render.diffstat(out, changes)
     else:
-        render.diffs(out, changes, context)
+        render.diffs(out, changes, context, binary)
     return Exit.NOTHING if exit_code and changes else Exit.OK
 
 
@@ -176,13 +179,13 @@ def cat(ui, rev: str, path: str) -> None:
     ui.plain().raw(report.cat(_repo(), rev, path))
 
 
-def show(ui, rev: str, stat: bool, context: int, as_json: bool = False) -> None:
+def show(ui, rev: str, stat: bool, context: int, as_json: bool = False, binary: bool = False) -> None:
     from vcs import render, report
     _check_revs([rev])
     repo = _repo()
     entry = report.show_rev(repo, rev)
     render.log(ui.out(repo, page=not as_json), [entry], stat=stat, patch=not stat, context=context,
-               as_json=as_json)
+               as_json=as_json, binary=binary)
 
 
 def tag(ui, name: str, rev: str | None, force: bool) -> None:
@@ -344,12 +347,16 @@ _FAST: dict[str, tuple[dict, dict, list, dict]] = {
     "add": ({}, {}, [("paths", -1)], {}),
     "cat": ({}, {}, [("rev", 1), ("path", 1)], {}),
     "checkout": ({"-f": "force", "--force": "force"}, {}, [("rev", 1)], {"force": False}),
-    "diff": ({"--stat": "stat", "--name-only": "name_only", "--exit-code": "exit_code", "--json": "as_json"},
+    "diff": ({"--stat": "stat", "--name-only": "name_only", "--exit-code": "exit_code", "--json": "as_json",
+              "--binary": "binary"},
              {"-U": ("context", int), "--unified": ("context", int)}, [("args", -1)],
-             {"stat": False, "name_only": False, "exit_code": False, "context": 3, "as_json": False}),
-    "log": ({"--oneline": "oneline", "--stat": "stat", "-p": "patch", "--patch": "patch", "--json": "as_json"},
+             {"stat": False, "name_only": False, "exit_code": False, "context": 3, "as_json": False,
+              "binary": False}),
+    "log": ({"--oneline": "oneline", "--stat": "stat", "-p": "patch", "--patch": "patch", "--json": "as_json",
+             "--binary": "binary"},
             {"-n": ("limit", int), "--limit": ("limit", int)}, [("paths", -1)],
-            {"limit": None, "oneline": False, "stat": False, "patch": False, "as_json": False}),
+            {"limit": None, "oneline": False, "stat": False, "patch": False, "as_json": False,
+             "binary": False}),
 }
 _TAKES_REVS = {"cat", "checkout", "diff"}
 _COLORS = ("auto", "always", "never")

@@ -107,6 +107,7 @@ _cmd("commit", "Record the tracked files (or PATHS) as a new revision.", 'vcs co
                  help="Also add untracked files and record missing ones as removed."),
 ])
 _JSON = click.option("--json", "as_json", is_flag=True, help="One JSON object per line (schema: README).")
+_BINARY_HELP = "Write binary changes as git's binary patches, which git apply applies."
 
 _cmd("status", "Show modified (M), added (A), removed (R), missing (!) and untracked (?) files.",
      "vcs status src/", [
@@ -121,6 +122,7 @@ _cmd("log", "Show the history, newest first.", "vcs log -n 5 --stat src/", [
     click.option("--stat", is_flag=True, help="Show which files changed and how much."),
     click.option("-p", "--patch", is_flag=True, help="Show each revision's diff."),
     _JSON,
+    click.option("--binary", is_flag=True, help=_BINARY_HELP + " Implies -p."),
 ])
 _cmd("checkout", "Make the working tree equal to revision REV.", "vcs checkout -1", [
     click.argument("rev"),
@@ -140,6 +142,7 @@ _cmd("diff", "Show changes: the working tree against HEAD, or against REV, or RE
          click.option("--name-only", is_flag=True, help="Only the names of the changed files."),
          click.option("--exit-code", is_flag=True, help="Exit with 1 if there are differences."),
          click.option("--json", "as_json", is_flag=True, help="The --stat figures as JSON, one file per line."),
+         click.option("--binary", is_flag=True, help=_BINARY_HELP),
      ], context_settings=REV_ARGS, cls=_KeepDoubleDash)
 _cmd("cat", "Print the exact bytes of PATH at revision REV.", "vcs cat -1 README.md > old-readme.md", [
     click.argument("rev"),
@@ -156,6 +159,7 @@ _cmd("show", "Show a revision's metadata and its diff against its parent.", "vcs
     click.option("--stat", is_flag=True, help="A summary instead of the diff."),
     click.option("-U", "--unified", "context", type=click.IntRange(min=0), default=3, help="Lines of context."),
     _JSON,
+    click.option("--binary", is_flag=True, help=_BINARY_HELP),
 ], context_settings=REV_ARGS)
 _cmd("tag", "Name revision REV (default: the checked-out one).", "vcs tag v1.0 -1", [
     click.argument("name"),

@@ -148,7 +148,7 @@ def _offset(tz: int) -> str:
 
 
 def log(out: Out, entries: Iterable[LogEntry], oneline: bool = False, stat: bool = False,
-        patch: bool = False, context: int = 3, as_json: bool = False) -> None:
+        patch: bool = False, context: int = 3, as_json: bool = False, binary: bool = False) -> None:
     first = True
     for e in entries:
         if as_json:
@@ -179,7 +179,7 @@ def log(out: Out, entries: Iterable[LogEntry], oneline: bool = False, stat: bool
             if stat:
                 diffstat(out, e.diffs)
             if patch:
-                diffs(out, e.diffs, context)
+                diffs(out, e.diffs, context, binary)
         first = False
 
 
@@ -206,12 +206,12 @@ def diffstat_json(out: Out, ds: list[FileDiff]) -> None:
         _json_line(out, diffstat_dict(d))
 
 
-def diffs(out: Out, ds: list[FileDiff], context: int = 3) -> None:
+def diffs(out: Out, ds: list[FileDiff], context: int = 3, binary: bool = False) -> None:
     from vcs.patch import file_patch
     for d in ds:
         data = file_patch(d.path, d.path, d.old_data if d.old else None, d.new_data if d.new else None,
                           GIT_MODES[d.old.kind] if d.old else None,
-                          GIT_MODES[d.new.kind] if d.new else None, context)
+                          GIT_MODES[d.new.kind] if d.new else None, context, binary=binary)
         if out.color:
             out.raw(_colour_patch(out, data))
         else:
@@ -228,6 +228,9 @@ def _colour_patch(out: Out, data: bytes) -> bytes:
         if line.startswith(b"@@"):
             in_header = False
             painted.append(out.paint(line.decode("utf-8", "surrogateescape"), "hunk").encode("utf-8", "surrogateescape"))
+        elif line == b"GIT binary patch":  # its base85 lines stay plain, as git's
+            in_header = False
+            painted.append(line)
         elif in_header:
             painted.append(out.paint(line.decode("utf-8", "surrogateescape"), "head").encode("utf-8", "surrogateescape"))
         elif line.startswith(b"+"):
