@@ -292,3 +292,33 @@ def test_absolute_paths_through_a_symlinked_repository_path(repo, tmp_path):
     repo.vcs("add", str(link / "f"), cwd=link)
     assert repo.vcs("status").text == "A f\n"
     assert "outside the repository" in repo.vcs("add", str(tmp_path), ok=2).err
+
+
+def test_tag_options_delete_and_list(repo):
+    """Unknown options are usage errors, never tag names; -d deletes; bare `tag` lists."""
+    repo.write("a", "a\n")
+    repo.vcs("commit", "-A", "-m", "a")
+    repo.write("a", "b\n")
+    repo.vcs("commit", "-m", "b")
+    for argv in (["tag", "-x"], ["tag", "--bogus", "v1"], ["tag", "v1", "-x"]):
+        r = repo.vcs(*argv, ok=2)
+        assert "no such option" in r.err.lower(), argv
+    assert "invalid tag name" in repo.vcs("tag", "--", "-x", ok=2).err
+    assert repo.vcs("tags").text == ""
+    repo.vcs("tag", "v1", "-2")
+    repo.vcs("tag", "v2")
+    assert repo.vcs("tag").text == repo.vcs("tags").text
+    assert [line.split()[:2] for line in repo.vcs("tag").text.splitlines()] == [["v2", "1"], ["v1", "0"]]
+    assert [json.loads(line)["name"] for line in repo.vcs("tag", "--json").text.splitlines()] == ["v2", "v1"]
+    r = repo.vcs("tag", "-d", "v1")
+    assert "deleted tag v1 (was revision 0)" in r.text
+    assert [line.split()[0] for line in repo.vcs("tags").text.splitlines()] == ["v2"]
+    r = repo.vcs("tag", "--delete", "v3", ok=2)
+    assert "no tag 'v3'" in r.err and "did you mean 'v2'" in r.err
+    assert repo.vcs("tag", "-d", ok=2).err
+    repo.vcs("tag", "-d", "v2", "v9", ok=2)  # all or nothing
+    assert repo.vcs("tags").text.split()[0] == "v2"
+    repo.vcs("tag", "v3")
+    repo.vcs("tag", "-d", "v2", "v3")
+    assert repo.vcs("tags").text == ""
+    assert repo.vcs("tag", "a", "0", "extra", ok=2).err

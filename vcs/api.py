@@ -310,15 +310,17 @@ def config_list(user: bool = False) -> list[tuple[str, object, str]]:
 
 def valid_tag_name(name: str) -> bool:
     """No spaces or ~^:\\ (they would make it a revision expression), not a number,
-    HEAD or @ (those are revisions already)."""
+    HEAD or @ (those are revisions already), no leading `-` (it would read as an
+    option; git refuses it too)."""
     return bool(name) and not any(c in name for c in " ~^:\\\t\n\r") and name not in ("HEAD", "@") \
-        and not name.lstrip("-").isdigit()
+        and not name.startswith("-") and not name.isdigit()
 
 
 def tag(repo: Repository, name: str, rev_spec: str | None = None, force: bool = False) -> tuple[str, int]:
     if not valid_tag_name(name):
         raise UsageError(f"invalid tag name {name!r}",
-                         hint="a tag name has no spaces or ~^:\\, and is not a number, HEAD or @")
+                         hint="a tag name has no spaces or ~^:\\, does not start with -, and is not a number, "
+                              "HEAD or @")
     with repo.lock():
         repo.refresh()
         rev = resolve(repo, rev_spec or "HEAD")
@@ -329,6 +331,23 @@ def tag(repo: Repository, name: str, rev_spec: str | None = None, force: bool = 
         tags[name] = repo.commit_info(rev).id
         repo.set_tags(tags)
         return name, rev
+
+
+def tag_delete(repo: Repository, names: list[str]) -> list[tuple[str, int]]:
+    """Delete tags; (name, the revision it named) for each. All or nothing: an unknown
+    name deletes none."""
+    with repo.lock():
+        repo.refresh()
+        tags = repo.tags()
+        for name in names:
+            if name not in tags:
+                import difflib
+                close = difflib.get_close_matches(name, list(tags), n=1, cutoff=0.5)
+                raise UsageError(f"no tag {name!r}; no tag was deleted",
+                                 hint=f"did you mean {close[0]!r}?" if close else "`vcs tag` lists the tags")
+        deleted = [(name, repo.rev_of(tags.pop(name))) for name in dict.fromkeys(names)]
+        repo.set_tags(tags)
+        return deleted
 
 
 # -- git interop: commit_tree, import, export -------------------------------------------

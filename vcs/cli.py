@@ -188,12 +188,29 @@ def show(ui, rev: str, stat: bool, context: int, as_json: bool = False, binary: 
                as_json=as_json, binary=binary)
 
 
-def tag(ui, name: str, rev: str | None, force: bool) -> None:
+def tag(ui, names, force: bool = False, delete: bool = False, as_json: bool = False) -> None:
+    """`tag` lists, `tag NAME [REV]` names a revision, `tag -d NAME...` deletes, as git's."""
     from vcs import api, render
-    if rev is not None:
-        _check_revs([rev])
+    names = list(names)
+    at = names.index("--") if "--" in names else len(names)
+    _check_revs(names[:at])  # `tag -x`: a mistyped option, never a tag named -x
+    del names[at:at + 1]
+    if not names and not delete:
+        return tags(ui, as_json)
+    if as_json:
+        raise UsageError("--json goes with the list form: `vcs tag --json`")
+    if delete:
+        if not names:
+            raise UsageError("tag -d needs the names of the tags to delete", hint="vcs tag -d NAME...")
+        repo = _repo()
+        for name, n in api.tag_delete(repo, names):
+            ui.out(repo).line(f"deleted tag {render.text(name)} (was revision {n})")
+        return
+    if len(names) > 2:
+        raise UsageError(f"tag takes a name and at most one revision, not {len(names)} arguments",
+                         hint="vcs tag NAME [REV]   (vcs tag -d NAME... deletes tags)")
     repo = _repo()
-    name, n = api.tag(repo, name, rev, force)
+    name, n = api.tag(repo, names[0], names[1] if len(names) > 1 else None, force)
     ui.out(repo).line(f"tagged revision {n} as {render.text(name)}")
 
 

@@ -37,8 +37,9 @@ class VcsGroup(click.Group):
 
 
 class _KeepDoubleDash(click.Command):
-    """diff tells revisions from paths itself and needs to see `--`, which click's
-    parser consumes: doubling it leaves one among the arguments."""
+    """diff and log tell revisions from paths themselves, and tag a name from an
+    option, so they need to see `--`, which click's parser consumes: doubling it
+    leaves one among the arguments."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if "--" in args:
@@ -161,12 +162,14 @@ _cmd("show", "Show a revision's metadata and its diff against its parent.", "vcs
     _JSON,
     click.option("--binary", is_flag=True, help=_BINARY_HELP),
 ], context_settings=REV_ARGS)
-_cmd("tag", "Name revision REV (default: the checked-out one).", "vcs tag v1.0 -1", [
-    click.argument("name"),
-    click.argument("rev", required=False),
+_cmd("tag", "Name revision REV (default: the checked-out one): vcs tag NAME [REV].\n\n"
+     "Without a name, list the tags; with -d, delete the tags named.", "vcs tag v1.0 -1", [
+    click.argument("names", nargs=-1, metavar="[NAME [REV]]"),
     click.option("-f", "--force", is_flag=True, help="Move the tag if it exists."),
-], context_settings=REV_ARGS)
-_cmd("tags", "List tags, newest revision first.", "vcs tags", [_JSON])
+    click.option("-d", "--delete", is_flag=True, help="Delete the tags named."),
+    _JSON,
+], context_settings=REV_ARGS, cls=_KeepDoubleDash)
+_cmd("tags", "List tags, newest revision first (as `vcs tag`).", "vcs tags", [_JSON])
 _cmd("stats", "Show how each file's versions are stored: whole, deltas, chains, bytes.", "vcs stats --json", [
     click.argument("paths", nargs=-1),
     click.option("--json", "as_json", is_flag=True, help="Machine-readable output."),
@@ -222,7 +225,7 @@ for _name in ("checkout", "cat", "show", "tag", "replay"):
     _command = cli.commands.get(_name)
     if _command is not None:
         for _param in _command.params:
-            if _param.name == "rev":
+            if _param.name == "rev" or _param.name == "names":  # tag's: a tag or a revision
                 _param._custom_shell_complete = _complete_rev
 
 
