@@ -69,6 +69,19 @@ def test_nothing_to_commit_exits_1(repo):
     assert "nothing to commit" in repo.vcs("commit", "-A", "-m", "again", ok=1).err
 
 
+def test_several_messages_are_paragraphs(repo):
+    """-m twice: subject and body, joined by a blank line as git does, both through
+    click (in-process) and through the fast path (a process)."""
+    repo.write("a", "a\n")
+    repo.vcs("commit", "-A", "-m", "subject", "-m", "body")
+    repo.write("a", "b\n")
+    repo.run("commit", "-m", "one", "--message=two\n", "-mthree")
+    repo.write("a", "c\n")
+    repo.run("commit", "-m", "only\n")
+    messages = [json.loads(line)["message"] for line in repo.vcs("log", "--json").text.splitlines()]
+    assert messages == ["only\n", "one\n\ntwo\n\nthree", "subject\n\nbody"]
+
+
 def test_commit_message_from_editor(repo, tmp_path, monkeypatch):
     editor = tmp_path / "editor.sh"
     editor.write_text('#!/bin/sh\nprintf "from the editor\\n\\nbody\\n" > "$1"\n')

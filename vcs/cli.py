@@ -55,13 +55,22 @@ def rm(ui, paths, cached: bool, force: bool = False) -> None:
     render.paths(ui.out(repo), "removing", api.rm(repo, list(paths), cached, force))
 
 
-def commit(ui, paths, message: str | None, addremove: bool) -> None:
+def commit(ui, paths, messages: tuple[str, ...], addremove: bool) -> None:
     from vcs import api, render
     repo = _repo()
+    message = _paragraphs(messages) if messages else None
     result = api.commit(repo, message if message is not None else _edit_message,
                         addremove=addremove, paths=list(paths) or None)
     render.committed(ui.out(repo), result.rev, result.id, result.message, len(result.changed),
                      len(result.removed))
+
+
+def _paragraphs(messages: tuple[str, ...]) -> str:
+    """Several -m are paragraphs, as git joins them: a blank line between, empty ones
+    dropped. One -m is kept as typed."""
+    if len(messages) == 1:
+        return messages[0]
+    return "\n\n".join(m.rstrip("\n") for m in messages if m.strip())
 
 
 def _edit_message(scan) -> str:
@@ -354,11 +363,12 @@ def run(body, params: dict, ui=None) -> int:
 # -- the fast path: plain forms of the everyday commands, without click -----------------
 
 # command: (flags, options with a value, positional arguments); a positional with
-# nargs -1 takes the rest. Every name and default matches vcs/clickapp.py.
+# nargs -1 takes the rest; an option of kind tuple may repeat (click's multiple=True).
+# Every name and default matches vcs/clickapp.py.
 _FAST: dict[str, tuple[dict, dict, list, dict]] = {
     "commit": ({"-A": "addremove", "--addremove": "addremove"},
-               {"-m": ("message", str), "--message": ("message", str)},
-               [("paths", -1)], {"message": None, "addremove": False}),
+               {"-m": ("messages", tuple), "--message": ("messages", tuple)},
+               [("paths", -1)], {"messages": (), "addremove": False}),
     "status": ({"--ignored": "ignored", "--json": "as_json"}, {}, [("paths", -1)],
                {"ignored": False, "as_json": False}),
     "add": ({}, {}, [("paths", -1)], {}),
@@ -428,6 +438,8 @@ def fast_parse(argv: list[str]) -> tuple[dict, str, dict] | None:
                 if not (value.isascii() and value.isdigit()):
                     return None  # click says what is wrong with it
                 params[param] = int(value)
+            elif kind is tuple:
+                params[param] += (value,)
             else:
                 params[param] = value
             continue

@@ -103,7 +103,8 @@ _cmd("rm", "Stop tracking files (and delete them, unless --cached).", "vcs rm --
 ])
 _cmd("commit", "Record the tracked files (or PATHS) as a new revision.", 'vcs commit -A -m "Add the parser"', [
     click.argument("paths", nargs=-1),
-    click.option("-m", "--message", help="The commit message (otherwise $VISUAL or $EDITOR opens)."),
+    click.option("-m", "--message", "messages", multiple=True,
+                 help="The commit message (otherwise $VISUAL or $EDITOR opens); several -m are paragraphs."),
     click.option("-A", "--addremove", is_flag=True,
                  help="Also add untracked files and record missing ones as removed."),
 ])
