@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -335,3 +336,68 @@ def test_tag_options_delete_and_list(repo):
     repo.vcs("tag", "-d", "v2", "v3")
     assert repo.vcs("tags").text == ""
     assert repo.vcs("tag", "a", "0", "extra", ok=2).err
+
+
+def _editor(tmp_path, monkeypatch, body: str, code: int) -> Path:
+    """$EDITOR: a script that saves what it was given to seen.txt, writes `body` and exits `code`."""
+    seen = tmp_path / "seen.txt"
+    script = tmp_path / "editor.sh"
+    script.write_text(f'#!/bin/sh\necho "$1" > "{seen}.name"\ncp "$1" "{seen}"\n'
+                      f'printf "{body}" > "$1"\nexit {code}\n')
+    script.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(script))
+    return seen
+
+
+def test_a_failing_editor_keeps_the_message(repo, tmp_path, monkeypatch):
+    """The message is edited in .vcs/COMMIT_EDITMSG, as git's; when the editor fails
+    it stays there (comment lines dropped) and the error says how to reuse it."""
+    seen = _editor(tmp_path, monkeypatch, "# a comment\\nmy subject\\n\\nmy body\\n", 1)
+    repo.write("sub/a", "a\n")
+    r = repo.vcs("commit", "-A", ok=3)
+    assert "the editor failed" in r.err and "kept in .vcs/COMMIT_EDITMSG" in r.err
+    assert "vcs commit -F .vcs/COMMIT_EDITMSG" in r.err
+    assert Path(f"{seen}.name").read_text().strip().endswith(".vcs/COMMIT_EDITMSG")
+    assert "# Write the commit message" in seen.read_text() and "added: sub/a" in seen.read_text()
+    assert repo.read(".vcs/COMMIT_EDITMSG") == b"my subject\n\nmy body\n"
+    assert repo.vcs("log").text == ""
+    r = repo.vcs("commit", "-A", ok=3, cwd=repo.root / "sub")
+    assert "vcs commit -F ../.vcs/COMMIT_EDITMSG" in r.err
+    repo.vcs("commit", "-A", "-F", "../.vcs/COMMIT_EDITMSG", cwd=repo.root / "sub")
+    assert json.loads(repo.vcs("log", "--json").text)["message"] == "my subject\n\nmy body\n"
+    # An editor that fails before anything is written keeps nothing, and says so.
+    _editor(tmp_path, monkeypatch, "", 1)
+    repo.write("sub/a", "b\n")
+    r = repo.vcs("commit", ok=3)
+    assert "kept" not in r.err and "set $VISUAL or $EDITOR" in r.err
+
+
+def test_a_commit_that_fails_after_the_editor_keeps_the_message(repo, tmp_path, monkeypatch):
+    _editor(tmp_path, monkeypatch, "written in the editor\\n", 0)
+    repo.write("a", "a\n")
+    repo.vcs("add", "a")
+    trace = tmp_path / "trace"
+    repo.run("commit", env={"VCS_TRACE": str(trace)})
+    ops = [line.split() for line in trace.read_text().splitlines() if line.startswith("io ")]
+    last_edit = max(i for i, (_, _, _, path) in enumerate(ops) if "COMMIT_EDITMSG" in path)
+    first_commit_io = int(ops[last_edit + 1][1])  # the commit's first write after the editor's
+    repo.write("a", "b\n")
+    r = repo.run("commit", env={"VCS_FAIL_AT": f"{first_commit_io}:ENOSPC"}, ok=3)
+    assert "nothing was committed" in r.err and "kept in .vcs/COMMIT_EDITMSG" in r.err, r.err
+    assert repo.read(".vcs/COMMIT_EDITMSG") == b"written in the editor\n"
+    repo.run("commit", "-F", ".vcs/COMMIT_EDITMSG")
+    assert json.loads(repo.vcs("log", "--json", "-n", "1").text)["message"] == "written in the editor\n"
+
+
+def test_commit_message_from_a_file_or_stdin(repo):
+    repo.write("a", "a\n")
+    repo.write("msg.txt", "from a file\n\n#1 keeps its hash line\n")
+    repo.vcs("add", "a")
+    repo.vcs("commit", "-F", "msg.txt", "a")
+    repo.write("a", "b\n")
+    repo.run("commit", "--file", "-", input=b"from stdin\n")
+    messages = [json.loads(line)["message"] for line in repo.vcs("log", "--json").text.splitlines()]
+    assert messages == ["from stdin\n", "from a file\n\n#1 keeps its hash line\n"]
+    repo.write("a", "c\n")
+    assert "cannot be used together" in repo.vcs("commit", "-m", "x", "-F", "msg.txt", ok=2).err
+    assert "cannot read nothere" in repo.vcs("commit", "-F", "nothere", ok=2).err

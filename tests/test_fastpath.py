@@ -15,6 +15,7 @@ FORMS = [
     ["commit", "-m", "-x"], ["commit", "-m", ""], ["commit"], ["commit", "--addremove", "--", "a"],
     ["commit", "-Am", "x"], ["commit", "-m"], ["commit", "--bogus"], ["commit", "-m", "a", "-m", "b"],
     ["commit", "-ma", "--message=b", "-A", "--message", "c"], ["commit", "-m", "a", "-m"],
+    ["commit", "-F", "-"], ["commit", "--file=msg.txt", "a"], ["commit", "-F", "f", "-m", "x"], ["commit", "-Ff"],
     ["status"], ["status", "a", "b/c"], ["status", "-x"],
     ["add", "a"], ["add"], ["add", "a", "-"],
     ["cat", "0", "f"], ["cat", "-1", "f"], ["cat", "HEAD~2", "dir/f"], ["cat", "0"], ["cat", "0", "f", "g"],

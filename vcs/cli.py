@@ -55,12 +55,20 @@ def rm(ui, paths, cached: bool, force: bool = False) -> None:
     render.paths(ui.out(repo), "removing", api.rm(repo, list(paths), cached, force))
 
 
-def commit(ui, paths, messages: tuple[str, ...], addremove: bool) -> None:
+def commit(ui, paths, messages: tuple[str, ...], addremove: bool, file: str | None = None) -> None:
     from vcs import api, render
+    if messages and file is not None:
+        raise UsageError("-m and -F cannot be used together", hint="give the message one way")
     repo = _repo()
-    message = _paragraphs(messages) if messages else None
-    result = api.commit(repo, message if message is not None else _edit_message,
-                        addremove=addremove, paths=list(paths) or None)
+    message = _paragraphs(messages) if messages else _read_message(file) if file is not None else None
+    editor = _MessageEditor(repo) if message is None else None
+    try:
+        result = api.commit(repo, message if message is not None else editor.ask,
+                            addremove=addremove, paths=list(paths) or None)
+    except VcsError as e:
+        if editor is not None and editor.kept and not editor.failed:
+            e.hint = "; ".join(filter(None, [e.hint, editor.reuse()]))
+        raise
     render.committed(ui.out(repo), result.rev, result.id, result.message, len(result.changed),
                      len(result.removed))
 
@@ -73,24 +81,81 @@ def _paragraphs(messages: tuple[str, ...]) -> str:
     return "\n\n".join(m.rstrip("\n") for m in messages if m.strip())
 
 
-def _edit_message(scan) -> str:
-    """The message from $VISUAL or $EDITOR, as git asks for it; comment lines dropped."""
-    import click
-
-    from vcs import render
-    lines = ["", "# Write the commit message. Lines starting with '#' are ignored;",
-             "# an empty message aborts the commit.", "#"]
-    for code, paths in (("modified", scan.modified), ("added", scan.added), ("removed", scan.removed)):
-        lines += [f"#   {code}: {render.show(p)}" for p in paths]
+def _read_message(file: str) -> str:
+    """-F FILE: the message as the file holds it (`-` reads stdin), as git's -F."""
     try:
-        edited = click.edit("\n".join(lines) + "\n", require_save=False)
-    except click.ClickException as e:
+        if file == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            with open(file, "rb") as f:
+                data = f.read()
+    except OSError as e:
+        raise UsageError(f"cannot read {file}: {e.strerror}") from None
+    return data.decode("utf-8", "surrogateescape")
+
+
+class _MessageEditor:
+    """The message from $VISUAL or $EDITOR, edited in .vcs/COMMIT_EDITMSG as git's.
+
+    What the editor saved, comment lines dropped, stays in that file (`kept`), so a
+    failing editor or a commit that fails after it loses nothing: `reuse` says how
+    to commit it with -F.
+    """
+
+    def __init__(self, repo):
+        self.path = repo.path("COMMIT_EDITMSG")
+        self.kept = self.failed = False
+
+    def reuse(self) -> str:
+        shown = os.path.relpath(self.path)
+        return f"your message is kept in {shown}: `vcs commit -F {shown}` commits it"
+
+    def ask(self, scan) -> str:
+        import click
+
+        from vcs import render
         from vcs.errors import StateError
-        raise StateError(f"the editor failed: {e.message}",
-                         hint="set $VISUAL or $EDITOR to an editor that works, or give the message with -m") from None
-    if edited is None:
-        return ""
-    return "\n".join(line for line in edited.splitlines() if not line.startswith("#")).strip() + "\n"
+        from vcs.store import atomic_write
+        lines = ["", "# Write the commit message. Lines starting with '#' are ignored;",
+                 "# an empty message aborts the commit.", "#"]
+        for code, paths in (("modified", scan.modified), ("added", scan.added), ("removed", scan.removed)):
+            lines += [f"#   {code}: {render.show(p)}" for p in paths]
+        try:
+            atomic_write(self.path, ("\n".join(lines) + "\n").encode(), durable=False)
+        except OSError as e:
+            raise StateError(f"cannot write {self.path}: {e.strerror}; nothing was committed") from None
+        try:
+            click.edit(filename=self.path)
+        except click.ClickException as e:
+            self.failed = True
+            self._keep()
+            if self.kept:
+                shown = os.path.relpath(self.path)
+                raise StateError(f"the editor failed: {e.message}; your message is kept in {shown}",
+                                 hint=f"commit it with `vcs commit -F {shown}`, or set $VISUAL or $EDITOR "
+                                      "to an editor that works") from None
+            raise StateError(f"the editor failed: {e.message}",
+                             hint="set $VISUAL or $EDITOR to an editor that works, or give the message "
+                                  "with -m") from None
+        return self._keep()
+
+    def _keep(self) -> str:
+        """The message the file holds, comment lines dropped; written back without them."""
+        from vcs.store import atomic_write
+        try:
+            with open(self.path, "rb") as f:
+                edited = f.read().decode("utf-8", "surrogateescape")
+        except OSError:
+            return ""
+        message = "\n".join(line for line in edited.splitlines() if not line.startswith("#")).strip()
+        if not message:
+            return ""
+        try:
+            atomic_write(self.path, (message + "\n").encode("utf-8", "surrogateescape"), durable=False)
+            self.kept = True
+        except OSError:
+            pass  # the file still holds the message, with the template's comments
+        return message + "\n"
 
 
 def status(ui, paths, ignored: bool = False, as_json: bool = False) -> None:
@@ -367,8 +432,9 @@ def run(body, params: dict, ui=None) -> int:
 # Every name and default matches vcs/clickapp.py.
 _FAST: dict[str, tuple[dict, dict, list, dict]] = {
     "commit": ({"-A": "addremove", "--addremove": "addremove"},
-               {"-m": ("messages", tuple), "--message": ("messages", tuple)},
-               [("paths", -1)], {"messages": (), "addremove": False}),
+               {"-m": ("messages", tuple), "--message": ("messages", tuple), "-F": ("file", str),
+                "--file": ("file", str)},
+               [("paths", -1)], {"messages": (), "addremove": False, "file": None}),
     "status": ({"--ignored": "ignored", "--json": "as_json"}, {}, [("paths", -1)],
                {"ignored": False, "as_json": False}),
     "add": ({}, {}, [("paths", -1)], {}),

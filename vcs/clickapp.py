@@ -105,6 +105,7 @@ _cmd("commit", "Record the tracked files (or PATHS) as a new revision.", 'vcs co
     click.argument("paths", nargs=-1),
     click.option("-m", "--message", "messages", multiple=True,
                  help="The commit message (otherwise $VISUAL or $EDITOR opens); several -m are paragraphs."),
+    click.option("-F", "--file", metavar="FILE", help="Read the message from FILE (- for stdin)."),
     click.option("-A", "--addremove", is_flag=True,
                  help="Also add untracked files and record missing ones as removed."),
 ])
