@@ -401,3 +401,28 @@ def test_commit_message_from_a_file_or_stdin(repo):
     repo.write("a", "c\n")
     assert "cannot be used together" in repo.vcs("commit", "-m", "x", "-F", "msg.txt", ok=2).err
     assert "cannot read nothere" in repo.vcs("commit", "-F", "nothere", ok=2).err
+
+
+def test_a_guessed_author_is_warned_about(repo, monkeypatch):
+    """As git and Mercurial: a commit whose author is guessed from the login name and
+    host says so, and what to run, every time until user.name and user.email are set."""
+    monkeypatch.delenv("VCS_AUTHOR_NAME")
+    monkeypatch.delenv("VCS_AUTHOR_EMAIL")
+    monkeypatch.setenv("LOGNAME", "someone")
+    for i in range(2):
+        repo.write("a", f"{i}\n")
+        r = repo.run("commit", "-A", "-m", f"c{i}")
+        assert r.err.startswith("warning: committed as someone <someone@") and r.err.count("\n") == 1, r.err
+        assert 'vcs config set --user user.name "Your Name"' in r.err and "user.email" in r.err
+    repo.vcs("config", "set", "--user", "user.name", "Some One")
+    repo.write("a", "x\n")
+    r = repo.vcs("commit", "-m", "name set")
+    assert "committed as Some One <someone@" in r.err and "user.name" not in r.err and "user.email" in r.err
+    repo.vcs("config", "set", "user.email", "one@example.com")
+    repo.write("a", "y\n")
+    assert repo.vcs("commit", "-m", "both set").err == ""
+    repo.vcs("config", "unset", "user.email")
+    monkeypatch.setenv("VCS_AUTHOR_EMAIL", "env@example.com")
+    repo.write("a", "z\n")
+    assert repo.vcs("commit", "-m", "from the environment").err == ""
+    assert json.loads(repo.vcs("log", "--json", "-n", "1").text)["author"] == "Some One <env@example.com>"

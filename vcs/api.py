@@ -186,13 +186,14 @@ def commit(repo: Repository, message, *, addremove: bool = False,
         if not text.strip():
             raise UsageError("aborting commit: the message is empty")
 
+        author, guessed = repo.author()
         try:
             with repo.transaction():
                 before = len(repo.objects.log)
                 files: dict = {path: (result.seen[path].kind, result.seen[path].data or b"") for path in changed}
                 files.update({path: None for path in removed})
                 now = int(time.time()) if date is None else date
-                rev, cid, manifest, displaced = commit_tree(repo, head, files, author=repo.author(), date=now,
+                rev, cid, manifest, displaced = commit_tree(repo, head, files, author=author, date=now,
                                                             tz=_tz_minutes(now), message=text,
                                                             base=parent_manifest)
                 new_records = len(repo.objects.log) - before
@@ -201,6 +202,8 @@ def commit(repo: Repository, message, *, addremove: bool = False,
             raise StateError(f"cannot write {e.filename or 'the repository'}: {e.strerror}; nothing was committed",
                              hint="free some space or fix the disk, then commit again") from None
         faults.step("commit:done")
+        if guessed:
+            repo.warn(_guessed_author(author, guessed))
         # The commit is made; now the dirstate follows it.
         for path in changed:
             seen = result.seen[path]
@@ -220,6 +223,17 @@ def commit(repo: Repository, message, *, addremove: bool = False,
             repo.warn(f"committed, but could not save the stat cache ({e.strerror}); "
                       "the next command rebuilds it")
         return CommitResult(rev, cid, text, changed, removed, new_records)
+
+
+def _guessed_author(author: str, guessed: list[str]) -> str:
+    """The warning for an author guessed from the login name and host, as git and
+    Mercurial give one: what was guessed and what to run."""
+    examples = {"user.name": '"Your Name"', "user.email": "you@example.com"}
+    run = " and ".join(f"`vcs config set --user {key} {examples[key]}`" for key in guessed)
+    keys = " and ".join(guessed)
+    return (f"committed as {author}: {keys} {'is' if len(guessed) == 1 else 'are'} not set, so "
+            f"{'it was' if len(guessed) == 1 else 'they were'} guessed from the login name and host; "
+            f"set {'it' if len(guessed) == 1 else 'them'} with {run}")
 
 
 def _append_commit(repo: Repository, cid: ObjectId, record: bytes, listing: bytes, head: int | None) -> None:

@@ -458,15 +458,17 @@ class Repository:
                              hint=f"use one of {', '.join(POLICIES)}")
         return policy
 
-    def author(self) -> str:
-        """`Name <email>`: from VCS_AUTHOR_NAME/EMAIL, else config, else login name and host."""
+    def author(self) -> tuple[str, list[str]]:
+        """(`Name <email>`, the keys it guessed): from VCS_AUTHOR_NAME/EMAIL, else config,
+        else guessed from the login name and host (a commit warns about a guess)."""
         name = os.environ.get("VCS_AUTHOR_NAME") or self.config("user.name")
         email = os.environ.get("VCS_AUTHOR_EMAIL") or self.config("user.email")
-        if not name or not email:
+        guessed = [key for key, value in (("user.name", name), ("user.email", email)) if not value]
+        if guessed:
             login = _login_name()
             name = name or login
             email = email or f"{login}@{os.uname().nodename}"
-        return f"{name} <{email}>"
+        return f"{name} <{email}>", guessed
 
     def ignore(self):
         """The working tree's ignore rules (.vcsignore), or None."""
