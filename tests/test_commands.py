@@ -426,3 +426,49 @@ def test_a_guessed_author_is_warned_about(repo, monkeypatch):
     repo.write("a", "z\n")
     assert repo.vcs("commit", "-m", "from the environment").err == ""
     assert json.loads(repo.vcs("log", "--json", "-n", "1").text)["author"] == "Some One <env@example.com>"
+
+
+def test_log_takes_revisions_and_starts_there(repo):
+    """`vcs log REV` (or -r REV) shows REV and its ancestors; words that are neither a
+    revision nor a path that exists or existed are errors that name them, as git's
+    "ambiguous argument"; a word that is both needs --."""
+    repo.write("a.txt", "a\n")
+    repo.vcs("commit", "-A", "-m", "r0")
+    repo.write("b.txt", "b\n")
+    repo.vcs("commit", "-A", "-m", "r1")
+    repo.write("a.txt", "a2\n")
+    repo.vcs("commit", "-A", "-m", "r2")
+    repo.vcs("tag", "v2")
+    repo.vcs("checkout", "1")
+    repo.write("b.txt", "b3\n")
+    repo.vcs("commit", "-A", "-m", "r3")  # on top of 1: 2 is not an ancestor of HEAD
+    os.unlink(repo.root / "b.txt")
+    repo.vcs("commit", "-A", "-m", "r4")
+
+    def revs(*args, run=repo.vcs):
+        return [int(line.split()[0]) for line in run("log", "--oneline", *args).text.splitlines()]
+
+    assert revs() == [4, 3, 2, 1, 0]
+    assert revs("HEAD") == revs("@") == [4, 3, 1, 0]
+    assert revs("HEAD~1") == revs("-r", "HEAD~1") == revs("HEAD~1", run=repo.run) == [3, 1, 0]
+    assert revs("v2") == revs("2") == revs("-r", "-3") == revs("--rev=v2", run=repo.run) == [2, 1, 0]
+    assert revs("2", "3") == revs("-r", "2", "3") == [3, 2, 1, 0]
+    assert revs("-n", "2", "v2") == [2, 1]
+    assert revs("2", "a.txt") == revs("v2", "--", "a.txt", run=repo.run) == [2, 0]
+    assert revs("b.txt") == revs("--", "b.txt") == [4, 3, 1]  # b.txt is gone from disk: it existed
+    assert revs("-r", "3", "b.txt", run=repo.run) == [3, 1]
+    assert revs("--", "HAED") == [] and revs("--", "nothing", run=repo.run) == []
+    for run in (repo.vcs, repo.run):
+        r = run("log", "HAED", ok=2)
+        assert "ambiguous argument 'HAED'" in r.err and "did you mean 'HEAD'" in r.err, r.err
+        r = run("log", "9", ok=2)
+        assert "ambiguous argument '9'" in r.err and "does not exist" in r.err
+        assert "ambiguous argument 'HEAD~5'" in run("log", "HEAD~5", ok=2).err
+        r = run("log", "a.txt", "2", ok=2)
+        assert "ambiguous argument '2'" in r.err and "revisions come before paths" in r.err
+    repo.write("1", "a file named like a revision\n")
+    r = repo.vcs("log", "1", ok=2)
+    assert "ambiguous argument '1': both a revision and a path" in r.err and "--" in r.err
+    assert revs("1", "--") == [1, 0]
+    assert revs("--", "1") == []  # untracked, never committed: no revisions
+    assert "-r" in repo.vcs("log", "--help").text

@@ -168,12 +168,13 @@ def status(ui, paths, ignored: bool = False, as_json: bool = False) -> None:
     render.status(ui.out(repo), api.status(repo, list(paths) or None, ignored=ignored), as_json)
 
 
-def log(ui, paths, limit: int | None, oneline: bool, stat: bool, patch: bool, as_json: bool = False,
-        binary: bool = False) -> None:
+def log(ui, args, limit: int | None, oneline: bool, stat: bool, patch: bool, as_json: bool = False,
+        revs=(), binary: bool = False) -> None:
     from vcs import render, report
     patch = patch or binary  # as git's: --binary asks for patches
     repo = _repo()
-    entries = report.log(repo, limit, list(paths) or None, with_diffs=stat or patch or as_json)
+    starts, paths = report.log_args(repo, list(args), list(revs))
+    entries = report.log(repo, limit, paths or None, with_diffs=stat or patch or as_json, starts=starts)
     render.log(ui.out(repo, page=not as_json), entries, oneline, stat, patch, as_json=as_json, binary=binary)
 
 
@@ -447,8 +448,9 @@ _FAST: dict[str, tuple[dict, dict, list, dict]] = {
               "binary": False}),
     "log": ({"--oneline": "oneline", "--stat": "stat", "-p": "patch", "--patch": "patch", "--json": "as_json",
              "--binary": "binary"},
-            {"-n": ("limit", int), "--limit": ("limit", int)}, [("paths", -1)],
-            {"limit": None, "oneline": False, "stat": False, "patch": False, "as_json": False,
+            {"-n": ("limit", int), "--limit": ("limit", int), "-r": ("revs", tuple), "--rev": ("revs", tuple)},
+            [("args", -1)],
+            {"limit": None, "oneline": False, "stat": False, "patch": False, "as_json": False, "revs": (),
              "binary": False}),
 }
 _TAKES_REVS = {"cat", "checkout", "diff"}
@@ -480,9 +482,9 @@ def fast_parse(argv: list[str]) -> tuple[dict, str, dict] | None:
     while i < len(words):
         w = words[i]
         i += 1
-        if w == "--" and name == "diff":
-            # diff tells revisions from paths itself and needs to see the `--` (click
-            # would swallow it): everything after it is a path.
+        if w == "--" and name in ("diff", "log"):
+            # diff and log tell revisions from paths themselves and need to see the `--`
+            # (click would swallow it): everything after it is a path.
             rest += words[i - 1:]
             break
         if w in flags:

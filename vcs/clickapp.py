@@ -118,15 +118,18 @@ _cmd("status", "Show modified (M), added (A), removed (R), missing (!) and untra
          click.option("--ignored", is_flag=True, help="Also list ignored files (I)."),
          _JSON,
      ])
-_cmd("log", "Show the history, newest first.", "vcs log -n 5 --stat src/", [
-    click.argument("paths", nargs=-1),
+_cmd("log", "Show the history, newest first: REV and its ancestors if given, else every revision; only "
+     "those that change PATHs if given.\n\nRevisions come first, then paths; put -- before paths that look "
+     "like revisions.", "vcs log -n 5 --stat HEAD~1 src/", [
+    click.argument("args", nargs=-1, metavar="[REV...] [[--] PATH...]"),
+    click.option("-r", "--rev", "revs", multiple=True, help="Start from REV (and its ancestors)."),
     click.option("-n", "--limit", type=click.IntRange(min=0), help="Show at most N revisions."),
     click.option("--oneline", is_flag=True, help="One line per revision."),
     click.option("--stat", is_flag=True, help="Show which files changed and how much."),
     click.option("-p", "--patch", is_flag=True, help="Show each revision's diff."),
     _JSON,
     click.option("--binary", is_flag=True, help=_BINARY_HELP + " Implies -p."),
-])
+], cls=_KeepDoubleDash)
 _cmd("checkout", "Make the working tree equal to revision REV.", "vcs checkout -1", [
     click.argument("rev"),
     click.option("-f", "--force", is_flag=True, help="Discard uncommitted changes that are in the way."),

@@ -26,15 +26,18 @@ LogEntry = record("LogEntry", "rev id parent commit tags head diffs chain_starts
 
 
 def log(repo: Repository, limit: int | None = None, paths: list[str] | None = None,
-        with_diffs: bool = False, revs: list[str] | None = None) -> list[LogEntry]:
-    """Revisions, newest first; only those touching `paths` if given."""
+        with_diffs: bool = False, revs: list[str] | None = None,
+        starts: list[int] | None = None) -> list[LogEntry]:
+    """Revisions, newest first: `revs` alone, else `starts` and their ancestors, else
+    all; only those touching `paths` if given."""
     scope = [repo.relpath(p) for p in paths] if paths else None
     tags_by_id: dict[bytes, list[str]] = {}
     for name, oid in repo.tags().items():
         tags_by_id.setdefault(oid, []).append(name)
     head = repo.state.head
     entries = []
-    order = [resolve(repo, r) for r in revs] if revs else range(len(repo) - 1, -1, -1)
+    order = [resolve(repo, r) for r in revs] if revs else _ancestors(repo, starts) if starts else \
+        range(len(repo) - 1, -1, -1)
     for rev in order:
         if limit is not None and len(entries) >= limit:
             break
@@ -47,6 +50,73 @@ def log(repo: Repository, limit: int | None = None, paths: list[str] | None = No
                                 sorted(tags_by_id.get(info.id, [])), info.id == head, diffs,
                                 _chain_starts(repo, rev, commit)))
     return entries
+
+
+def _ancestors(repo: Repository, starts: list[int]):
+    """`starts` and their ancestors, newest first, lazily (so `log -n 1 REV` reads one
+    commit). A parent is always older than its child, so the newest revision waiting
+    is the next to show."""
+    import heapq
+    seen = set(starts)
+    waiting = [-rev for rev in seen]
+    heapq.heapify(waiting)
+    while waiting:
+        rev = -heapq.heappop(waiting)
+        yield rev
+        parent = repo.parent_rev(rev)
+        if parent is not None and parent not in seen:
+            seen.add(parent)
+            heapq.heappush(waiting, -parent)
+
+
+def log_args(repo: Repository, words: list[str], revs: list[str]) -> tuple[list[int], list[str]]:
+    """(the revisions `vcs log` starts from, the paths it follows), from its words, by
+    git's rule.
+
+    -r REVs are revisions. With `--`, the words before it are revisions and those
+    after it paths. Without, the leading words that name revisions are revisions and
+    the rest paths; a word that is also a file on disk is ambiguous, and a path must
+    exist on disk or in some revision's changes, so a mistyped revision is an error
+    that names it (with resolve's did-you-mean), never an empty log.
+    """
+    starts = [resolve(repo, r) for r in revs]
+    if "--" in words:
+        at = words.index("--")
+        return starts + [resolve(repo, w) for w in words[:at]], list(words[at + 1:])
+    first_path = 0
+    for word in words:
+        try:
+            rev = resolve(repo, word)
+        except UsageError:
+            break
+        if os.path.lexists(word):
+            raise UsageError(f"ambiguous argument {word!r}: both a revision and a path",
+                             hint=f"put -- between revisions and paths: `vcs log {word} --` for the revision, "
+                                  f"`vcs log -- {word}` for the path")
+        starts.append(rev)
+        first_path += 1
+    paths = list(words[first_path:])
+    for word in paths:
+        if not os.path.lexists(word) and not _existed(repo, repo.relpath(word)):
+            raise _neither(repo, word)
+    return starts, paths
+
+
+def _existed(repo: Repository, path: bytes) -> bool:
+    """Whether some revision changed `path` (or, for a folder, a file under it)."""
+    return any(in_scope(c.path, [path]) for rev in range(len(repo) - 1, -1, -1)
+               for c in repo.read_commit(rev).changes)
+
+
+def _neither(repo: Repository, word: str) -> UsageError:
+    """The error for a word that is no path: why it is no revision either."""
+    nowhere = f"ambiguous argument {word!r}: neither a path in the working tree or its history nor a revision"
+    try:
+        resolve(repo, word)
+    except UsageError as e:
+        return UsageError(f"{nowhere} ({e.message})", hint=e.hint)
+    return UsageError(f"{nowhere} here (a revision after a path)",
+                      hint="revisions come before paths: vcs log [REV...] [--] [PATH...]")
 
 
 def _chain_starts(repo: Repository, rev: int, commit: Commit) -> tuple[bytes, ...]:
