@@ -109,8 +109,45 @@ def test_works_from_a_subfolder_and_with_C(repo):
     assert repo.vcs("cat", "0", "f.txt", cwd=sub).out == b"f\n"
     assert repo.vcs("cat", "0", "../../top.txt", cwd=sub).out == b"t\n"
     repo.write("sub/deeper/f.txt", "f2\n")
-    assert repo.vcs("status", cwd=sub).text == "M sub/deeper/f.txt\n"
+    assert repo.vcs("status", cwd=sub).text == "M f.txt\n"
     assert repo.vcs("-C", str(repo.root), "status", cwd=repo.root.parent).text == "M sub/deeper/f.txt\n"
+    assert repo.vcs("-C", "sub", "status").text == "M deeper/f.txt\n"  # -C DIR: as if started in DIR
+
+
+def test_paths_are_shown_relative_to_the_current_folder(repo, tmp_path):
+    """As git's status: in sub/, sub/f.txt is `f.txt` and top.txt `../top.txt`, so a path
+    printed can be typed back; diff --stat, log --stat, add, rm and a checkout's refusal
+    say them the same way; --json and patch headers stay relative to the root."""
+    names = ["top.txt", "sub/f.txt", "sub/deeper/g.txt", "other/o.txt"]
+    for name in names:
+        repo.write(name, f"{name}\n")
+    repo.vcs("commit", "-A", "-m", "zero")
+    for name in names:
+        repo.write(name, "changed\n")
+    sub = repo.root / "sub"
+    shown = ["../other/o.txt", "deeper/g.txt", "f.txt", "../top.txt"]  # in the root's order, as git
+    assert repo.run("status", cwd=sub).text == "".join(f"M {p}\n" for p in shown)
+    assert repo.vcs("status", cwd=sub / "deeper").text.splitlines()[1:3] == ["M g.txt", "M ../f.txt"]
+    assert [json.loads(line)["path"] for line in repo.vcs("status", "--json", cwd=sub).text.splitlines()] == \
+        sorted(names)
+    stat = repo.vcs("diff", "--stat", cwd=sub).text
+    assert [line.split("|")[0].strip() for line in stat.splitlines()[:-1]] == shown
+    assert repo.vcs("diff", "--name-only", cwd=sub).text.splitlines() == shown
+    assert "diff --git a/sub/f.txt b/sub/f.txt\n" in repo.vcs("diff", cwd=sub).text
+    assert json.loads(repo.vcs("diff", "--json", "f.txt", cwd=sub).text)["path"] == "sub/f.txt"
+    repo.vcs("restore", *shown[:2], cwd=sub)  # what status printed, typed back
+    assert repo.vcs("status", cwd=sub).text == "M f.txt\nM ../top.txt\n"
+    repo.vcs("commit", "-A", "-m", "one")
+    assert " f.txt " in repo.vcs("log", "--stat", "-n", "1", cwd=sub).text
+    assert " ../top.txt " in repo.vcs("show", "--stat", cwd=sub).text
+    repo.write("sub/new.txt", "n\n")
+    assert repo.vcs("add", "new.txt", cwd=sub).text == "adding new.txt\n"
+    assert repo.vcs("rm", "--cached", "new.txt", cwd=sub).text == "removing new.txt\n"
+    repo.write("top.txt", "edited\n")
+    assert "\n  ../top.txt" in repo.vcs("checkout", "0", cwd=sub, ok=3).err
+    from vcs.objects import relative
+    assert [relative(p, b"a/b") for p in (b"a/b", b"a/bc", b"a/b/c", b"ab/c", b"x")] == \
+        [b".", b"../bc", b"c", b"../../ab/c", b"../../x"]
 
 
 def test_revision_syntax(repo):

@@ -14,7 +14,7 @@ from vcs.dirstate import ADDED, NO_ID, NORMAL, REMOVED, Dirstate, Tracked
 from vcs.errors import NothingToDo, StateError, UsageError, VcsError
 from vcs.history import store_listing_whole
 from vcs.objects import (Change, Commit, Entry, Manifest, ObjectId, check_path, commit_id, content_id,
-                         file_on_path, serialize_commit, serialize_manifest, show)
+                         file_on_path, serialize_commit, serialize_manifest)
 from vcs.records import record
 from vcs.repo import Repository
 from vcs.revisions import resolve
@@ -121,7 +121,7 @@ def rm(repo: Repository, paths: list[str], cached: bool = False, force: bool = F
             result = scan(repo.root, ds, targets, untracked=False, warn=repo.warn)
             unsaved = sorted(result.modified + result.added)
             if unsaved:
-                names = "\n  ".join(show(p) for p in unsaved[:20])
+                names = "\n  ".join(repo.show(p) for p in unsaved[:20])
                 raise StateError(f"these files have changes that are not committed:\n  {names}",
                                  hint="commit them first, keep them with `vcs rm --cached`, "
                                       "or delete them anyway with `vcs rm --force`")
@@ -176,7 +176,7 @@ def commit(repo: Repository, message, *, addremove: bool = False,
         parent_manifest = repo.manifest(head)
         for path in result.missing:
             if ds.files[path].state == ADDED:
-                repo.warn(f"{show(path)} was added but is missing; it is not committed")
+                repo.warn(f"{repo.show(path)} was added but is missing; it is not committed")
         changed = sorted(result.modified + result.added)
         removed = sorted(result.removed)
         if not changed and not removed:

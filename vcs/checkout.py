@@ -57,7 +57,7 @@ def checkout(repo: Repository, rev_spec: str, force: bool = False, progress=None
         result = scan(repo.root, ds, warn=repo.warn)
         writes, deletes, clear, conflicts, kept = _plan(repo, old, new, ds, result, force)
         if conflicts:
-            names = "\n  ".join(show(p) for p in conflicts[:20])
+            names = "\n  ".join(repo.show(p) for p in conflicts[:20])
             more = f"\n  ... and {len(conflicts) - 20} more" if len(conflicts) > 20 else ""
             raise StateError(f"checkout would overwrite or delete uncommitted changes in:\n  {names}{more}",
                              hint="commit them, `vcs restore` them, or use `vcs checkout --force` to discard them")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 import time
 
-from vcs.objects import GIT_MODES, show
+from vcs.objects import GIT_MODES, relative, show
 from vcs.terminal import COLOURS, RESET, Out
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
@@ -55,7 +55,12 @@ def status(out: Out, s: Scan, as_json: bool = False) -> None:
             if as_json:
                 _json_line(out, {"path": _path(p), "status": name})
             else:
-                out.line(f"{code} {show(p)}")
+                out.line(f"{code} {where(out, p)}")
+
+
+def where(out: Out, p: bytes) -> str:
+    """A path for a person: relative to the current folder, as git's status prints it."""
+    return show(relative(p, out.base))
 
 
 def _path(p: bytes) -> str:
@@ -119,7 +124,7 @@ def _console(stderr: bool = False):
 
 def paths(out: Out, verb: str, items: list[bytes]) -> None:
     for p in items:
-        out.line(f"{verb} {show(p)}")
+        out.line(f"{verb} {where(out, p)}")
 
 
 def checked_out(out: Out, result) -> None:
@@ -167,7 +172,7 @@ def log(out: Out, entries: Iterable[LogEntry], oneline: bool = False, stat: bool
             out.line(f"Author: {text(e.commit.author)}")
             out.line(f"Date:   {date(e.commit.date, e.commit.tz)}")
             if e.chain_starts:
-                names = ", ".join(show(p) for p in e.chain_starts[:4])
+                names = ", ".join(where(out, p) for p in e.chain_starts[:4])
                 more = f" and {len(e.chain_starts) - 4} more" if len(e.chain_starts) > 4 else ""
                 out.line(out.paint(f"Whole:  {names}{more} (a chain starts here)", "dim"))
             out.line()
@@ -255,7 +260,7 @@ def diffstat(out: Out, ds: list[FileDiff], width: int = 60) -> None:
     rows = []
     for d in ds:
         added, removed, binary = diff_counts(d)
-        rows.append((show(d.path), added, removed, binary, d))
+        rows.append((where(out, d.path), added, removed, binary, d))
     if not rows:
         return
     name_w = max(len(r[0]) for r in rows)
@@ -281,7 +286,7 @@ def diffstat(out: Out, ds: list[FileDiff], width: int = 60) -> None:
 
 def name_only(out: Out, ds: list[FileDiff]) -> None:
     for d in ds:
-        out.line(show(d.path))
+        out.line(where(out, d.path))
 
 
 def stats(out: Out, s: Stats, as_json: bool = False) -> None:
@@ -289,7 +294,7 @@ def stats(out: Out, s: Stats, as_json: bool = False) -> None:
         _json_line(out, stats_dict(s))
         return
     if out.stdout.isatty():
-        _stats_table(s)
+        _stats_table(out, s)
     else:
         _stats_text(out, s)
 
@@ -317,7 +322,7 @@ def _stats_text(out: Out, s: Stats) -> None:
              f"{'stored':>10} {'raw':>12} {'ratio':>7}")
     for f in s.files:
         cur = "-" if f.current_chain is None else str(f.current_chain)
-        out.line(f"{show(f.path):<40} {f.versions:>8} {f.whole:>6} {f.deltas:>6} {f.longest_chain:>7} "
+        out.line(f"{where(out, f.path):<40} {f.versions:>8} {f.whole:>6} {f.deltas:>6} {f.longest_chain:>7} "
                  f"{cur:>7} {f.stored:>10} {f.raw:>12} {_ratio(f.stored, f.raw):>7}")
     out.line(f"{'total':<40} {s.versions:>8} {s.whole:>6} {s.deltas:>6} {'':>7} {'':>7} "
              f"{s.stored:>10} {s.raw:>12} {_ratio(s.stored, s.raw):>7}")
@@ -325,14 +330,14 @@ def _stats_text(out: Out, s: Stats) -> None:
              f".vcs/ holds {s.store_bytes} bytes ({s.disk_bytes} on disk)")
 
 
-def _stats_table(s: Stats) -> None:
+def _stats_table(out: Out, s: Stats) -> None:
     from rich.table import Table
     table = Table(title=f"storage: policy {s.policy}, {s.commits} commits", title_justify="left")
     for col in ("path", "versions", "whole", "deltas", "longest chain", "current chain",
                 "stored", "raw", "ratio"):
         table.add_column(col, justify="left" if col == "path" else "right")
     for f in s.files:
-        table.add_row(show(f.path), str(f.versions), str(f.whole), str(f.deltas), str(f.longest_chain),
+        table.add_row(where(out, f.path), str(f.versions), str(f.whole), str(f.deltas), str(f.longest_chain),
                       "-" if f.current_chain is None else str(f.current_chain), _size(f.stored),
                       _size(f.raw), _ratio(f.stored, f.raw))
     table.add_section()
@@ -399,7 +404,7 @@ def replay(out: Out, r, as_json: bool = False) -> None:
         _json_line(out, {"step": "check", "id": r.id.hex(), "ok": r.ok, "micros": round(r.check_micros, 1)})
         return
     total = sum(s.micros for s in r.steps) + r.check_micros
-    out.line(f"{show(r.path)} at revision {r.rev} ({r.id.hex()[:12]}): "
+    out.line(f"{where(out, r.path)} at revision {r.rev} ({r.id.hex()[:12]}): "
              f"{plural(len(r.steps) - 1, 'delta')} on a whole version")
     for s in r.steps:
         rev = "?" if s.rev is None else str(s.rev)

@@ -25,7 +25,7 @@ from vcs.history import POLICIES, Objects
 from vcs.lock import Lock, try_lock
 from vcs.records import record
 from vcs.objects import (Commit, Entry, Manifest, ObjectId, apply_changes, commit_id, content_id, parse_commit,
-                         parse_manifest, serialize_manifest, show)
+                         parse_manifest, relative, serialize_manifest, show)
 from vcs.store import FLAG_SNAPSHOT, NO_BASE, Info, Log, atomic_write, seal, unseal
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
@@ -493,6 +493,18 @@ class Repository:
         dirstatemod.save(self.path("dirstate"), ds)
 
     # -- paths from the command line --------------------------------------------------
+
+    def here(self) -> bytes:
+        """The current folder as a repository path (b"" at the root, and inside .vcs/):
+        paths are shown to a person relative to it, as git's status shows them."""
+        try:
+            return self.relpath(".")
+        except UsageError:
+            return b""
+
+    def show(self, path: bytes) -> str:
+        """A repository path as text for a person in the current folder (`../x` above it)."""
+        return show(relative(path, self.here()))
 
     def relpath(self, arg: str, cwd: bytes | None = None) -> bytes:
         """A command-line path as a repository path (b'' for the root itself)."""
