@@ -32,7 +32,7 @@ def test_add_rm_and_status(repo):
     repo.write("a.txt", "a\n")
     repo.write("dir/b.txt", "b\n")
     repo.write("dir/sub/c.txt", "c\n")
-    assert repo.vcs("status").text == "? a.txt\n? dir/b.txt\n? dir/sub/c.txt\n"
+    assert repo.vcs("status").text == "? a.txt\n? dir/\n"
     repo.vcs("add", "dir")
     assert repo.vcs("status").text == "A dir/b.txt\nA dir/sub/c.txt\n? a.txt\n"
     repo.vcs("commit", "-m", "dir only")
@@ -43,9 +43,43 @@ def test_add_rm_and_status(repo):
     assert (repo.root / "dir/sub/c.txt").exists()
     assert repo.vcs("status").text == "R dir/b.txt\nR dir/sub/c.txt\n? a.txt\n"
     repo.vcs("commit", "-m", "rm")
-    assert repo.vcs("status").text == "? a.txt\n? dir/sub/c.txt\n"
+    assert repo.vcs("status").text == "? a.txt\n? dir/\n"
     os.unlink(repo.root / "a.txt")
     repo.vcs("add", "nothing-here", ok=2)
+
+
+def test_an_untracked_folder_is_one_line(repo):
+    """As git's status: a folder holding no tracked file is one line, `? dir/` (the topmost
+    such folder, within the paths asked for); a folder holding tracked files lists its
+    untracked files and folders; `-u all` lists every file, `-u no` none; ignored files
+    fold the same way; --json says `dir/` too; commit -A still adds every file."""
+    repo.write("a/t.txt", "t\n")
+    repo.vcs("commit", "-A", "-m", "zero")
+    for name in (".venv/bin/python", ".venv/lib/site.py", "a/b/c/x.txt", "a/u.txt", "new.txt"):
+        repo.write(name, f"{name}\n")
+    folded = "? .venv/\n? a/b/\n? a/u.txt\n? new.txt\n"
+    every = "? .venv/bin/python\n? .venv/lib/site.py\n? a/b/c/x.txt\n? a/u.txt\n? new.txt\n"
+    assert repo.vcs("status").text == folded == repo.run("status").text
+    assert repo.vcs("status", "-u", "normal").text == folded
+    for form in (["-u", "all"], ["-uall"], ["--untracked-files=all"], ["--untracked-files", "all"]):
+        assert repo.vcs("status", *form).text == every == repo.run("status", *form).text, form
+    assert repo.vcs("status", "-u", "no").text == "" == repo.run("status", "--untracked-files=no").text
+    assert "some" in repo.vcs("status", "-u", "some", ok=2).err
+    assert repo.vcs("status", cwd=repo.root / "a").text == "? ../.venv/\n? b/\n? u.txt\n? ../new.txt\n"
+    assert repo.vcs("status", cwd=repo.root / "a/b").text.splitlines()[1] == "? ./"
+    assert repo.vcs("status", "a/b/c").text == "? a/b/c/\n"
+    assert repo.vcs("status", "a/b/c/x.txt").text == "? a/b/c/x.txt\n"
+    assert [json.loads(line) for line in repo.vcs("status", "--json").text.splitlines()][:2] == \
+        [{"path": ".venv/", "status": "untracked"}, {"path": "a/b/", "status": "untracked"}]
+    repo.write(".vcsignore", "*.log\nbuild/\n")
+    for name in ("build/x/o.o", "mixed/u.txt", "mixed/i.log", "mixed/deep/d.log", "only/l.log"):
+        repo.write(name, f"{name}\n")
+    shown = repo.vcs("status", "--ignored").text.splitlines()
+    assert [line for line in shown if line[0] == "I"] == ["I build/", "I mixed/deep/", "I mixed/i.log", "I only/"]
+    assert "? mixed/" in shown and "? only/" not in shown
+    assert "I mixed/deep/d.log" in repo.vcs("status", "--ignored", "-u", "all").text
+    repo.vcs("commit", "-A", "-m", "one")
+    assert len(json.loads(repo.vcs("show", "--json").text)["files"]) == 7
 
 
 def test_status_missing_and_commit_paths(repo):

@@ -16,7 +16,9 @@ FORMS = [
     ["commit", "-Am", "x"], ["commit", "-m"], ["commit", "--bogus"], ["commit", "-m", "a", "-m", "b"],
     ["commit", "-ma", "--message=b", "-A", "--message", "c"], ["commit", "-m", "a", "-m"],
     ["commit", "-F", "-"], ["commit", "--file=msg.txt", "a"], ["commit", "-F", "f", "-m", "x"], ["commit", "-Ff"],
-    ["status"], ["status", "a", "b/c"], ["status", "-x"],
+    ["status"], ["status", "a", "b/c"], ["status", "-x"], ["status", "-u", "all"], ["status", "-uno"],
+    ["status", "--untracked-files=normal", "a"], ["status", "--untracked-files", "all"], ["status", "-u", "x"],
+    ["status", "-u"], ["status", "--untracked-files=bogus"],
     ["add", "a"], ["add"], ["add", "a", "-"],
     ["cat", "0", "f"], ["cat", "-1", "f"], ["cat", "HEAD~2", "dir/f"], ["cat", "0"], ["cat", "0", "f", "g"],
     ["cat", "-x", "f"], ["cat", "--help"],
@@ -73,7 +75,7 @@ def test_most_forms_are_compared():
 
 
 def test_the_everyday_forms_take_the_fast_path():
-    for argv in (["commit", "-A", "-m", "x"], ["status"], ["cat", "-1", "f"], ["checkout", "-1"],
+    for argv in (["commit", "-A", "-m", "x"], ["status"], ["status", "-uall"], ["cat", "-1", "f"], ["checkout", "-1"],
                  ["diff", "0", "-1"], ["log", "--oneline"], ["add", "f"]):
         assert fast_parse(argv) is not None, argv
 

@@ -19,7 +19,7 @@ from vcs.records import record
 from vcs.repo import Repository
 from vcs.revisions import resolve
 from vcs.checkout import check_no_interrupted_checkout
-from vcs.scan import Scan, in_scope, scan
+from vcs.scan import Scan, fold_folders, in_scope, scan
 from vcs.store import FLAG_SNAPSHOT, NO_BASE
 
 
@@ -31,11 +31,19 @@ def init(directory: str, policy: str = "auto") -> Repository:
 
 # -- status --------------------------------------------------------------------------
 
-def status(repo: Repository, paths: list[str] | None = None, ignored: bool = False) -> Scan:
-    """What changed in the working tree; saves what the stat cache learned if it can."""
+def status(repo: Repository, paths: list[str] | None = None, ignored: bool = False,
+           untracked: str = "normal") -> Scan:
+    """What changed in the working tree; saves what the stat cache learned if it can.
+
+    untracked, as git's --untracked-files: `normal` lists a folder that holds no
+    tracked file as one entry (`dir/`), `all` lists every file, `no` none.
+    """
     ds = repo.dirstate()
-    result = scan(repo.root, ds, _scope(repo, paths), warn=repo.warn, ignore=repo.ignore(),
+    scope = _scope(repo, paths)
+    result = scan(repo.root, ds, scope, untracked=untracked != "no", warn=repo.warn, ignore=repo.ignore(),
                   list_ignored=ignored)
+    if untracked == "normal":
+        fold_folders(result, ds.files, scope)
     if result.refreshed:
         _save_cache_if_free(repo, ds)
     return result

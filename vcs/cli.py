@@ -158,14 +158,15 @@ class _MessageEditor:
         return message + "\n"
 
 
-def status(ui, paths, ignored: bool = False, as_json: bool = False) -> None:
+def status(ui, paths, ignored: bool = False, as_json: bool = False, untracked: str = "normal") -> None:
     from vcs import api, render
     from vcs.checkout import interrupted_checkout
     repo = _repo()
     target = interrupted_checkout(repo)
     if target is not None:
         render.warn(f"a checkout of revision {target} was interrupted; run `vcs checkout {target}` to finish it")
-    render.status(ui.out(repo), api.status(repo, list(paths) or None, ignored=ignored), as_json)
+    render.status(ui.out(repo), api.status(repo, list(paths) or None, ignored=ignored, untracked=untracked),
+                  as_json)
 
 
 def log(ui, args, limit: int | None, oneline: bool, stat: bool, patch: bool, as_json: bool = False,
@@ -429,15 +430,18 @@ def run(body, params: dict, ui=None) -> int:
 # -- the fast path: plain forms of the everyday commands, without click -----------------
 
 # command: (flags, options with a value, positional arguments); a positional with
-# nargs -1 takes the rest; an option of kind tuple may repeat (click's multiple=True).
-# Every name and default matches vcs/clickapp.py.
+# nargs -1 takes the rest; an option's kind is str, int, tuple (it may repeat, as
+# click's multiple=True) or a tuple of its choices. Every name and default matches
+# vcs/clickapp.py.
+_UNTRACKED = ("no", "normal", "all")
 _FAST: dict[str, tuple[dict, dict, list, dict]] = {
     "commit": ({"-A": "addremove", "--addremove": "addremove"},
                {"-m": ("messages", tuple), "--message": ("messages", tuple), "-F": ("file", str),
                 "--file": ("file", str)},
                [("paths", -1)], {"messages": (), "addremove": False, "file": None}),
-    "status": ({"--ignored": "ignored", "--json": "as_json"}, {}, [("paths", -1)],
-               {"ignored": False, "as_json": False}),
+    "status": ({"--ignored": "ignored", "--json": "as_json"},
+               {"-u": ("untracked", _UNTRACKED), "--untracked-files": ("untracked", _UNTRACKED)}, [("paths", -1)],
+               {"ignored": False, "as_json": False, "untracked": "normal"}),
     "add": ({}, {}, [("paths", -1)], {}),
     "cat": ({}, {}, [("rev", 1), ("path", 1)], {}),
     "checkout": ({"-f": "force", "--force": "force"}, {}, [("rev", 1)], {"force": False}),
@@ -508,6 +512,8 @@ def fast_parse(argv: list[str]) -> tuple[dict, str, dict] | None:
                 params[param] = int(value)
             elif kind is tuple:
                 params[param] += (value,)
+            elif isinstance(kind, tuple) and value not in kind:
+                return None
             else:
                 params[param] = value
             continue

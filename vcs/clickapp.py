@@ -116,6 +116,9 @@ _cmd("status", "Show modified (M), added (A), removed (R), missing (!) and untra
      "vcs status src/", [
          click.argument("paths", nargs=-1),
          click.option("--ignored", is_flag=True, help="Also list ignored files (I)."),
+         click.option("-u", "--untracked-files", "untracked", type=click.Choice(["no", "normal", "all"]),
+                      default="normal", show_default=True,
+                      help="normal: a folder holding no tracked file as one line (dir/); all: every file; no: none."),
          _JSON,
      ])
 _cmd("log", "Show the history, newest first: REV and its ancestors if given, else every revision; only "

@@ -59,7 +59,10 @@ def status(out: Out, s: Scan, as_json: bool = False) -> None:
 
 
 def where(out: Out, p: bytes) -> str:
-    """A path for a person: relative to the current folder, as git's status prints it."""
+    """A path for a person: relative to the current folder, as git's status prints it
+    (a folder, `dir/`, keeps its slash: `./` for the current folder itself)."""
+    if p.endswith(b"/"):
+        return where(out, p[:-1]) + "/"
     return show(relative(p, out.base))
 
 
