@@ -71,6 +71,61 @@ def test_restore_puts_files_back(repo):
     assert repo.vcs("status").out == b""
 
 
+def _past(repo, *paths):
+    """Put files' mtimes in the past, so the stat cache trusts them (not racily clean)."""
+    for p in paths:
+        os.utime(repo.root / p, ns=(1_000_000_000, 1_000_000_000))
+
+
+def test_restore_writes_only_what_differs(repo, monkeypatch):
+    """`vcs restore .` leaves a file that is already as in the revision alone (same inode,
+    same mtime: `make` rebuilds nothing) and does not even read one whose stat is
+    unchanged; it rewrites the changed and the missing, and sets a mode-only change with
+    chmod, keeping the file."""
+    from vcs import worktree
+    names = [f"d/f{i}.txt" for i in range(20)] + ["run.sh", "plain.txt"]
+    for name in names:
+        repo.write(name, f"{name}\n", mode=0o755 if name == "run.sh" else 0o644)
+    _past(repo, *names)
+    repo.vcs("commit", "-A", "-m", "zero")
+    repo.write("d/f1.txt", "edited\n")
+    os.unlink(repo.root / "d/f2.txt")
+    (repo.root / "run.sh").chmod(0o644)
+    (repo.root / "plain.txt").chmod(0o755)
+    before = {n: os.lstat(repo.root / n) for n in names if n != "d/f2.txt"}
+    reads = []
+    real_read = worktree.read
+    monkeypatch.setattr(worktree, "read", lambda root, path, kind: reads.append(path) or real_read(root, path, kind))
+    assert repo.vcs("restore", ".").text == "restored 4 files\n"
+    assert sorted(reads) == [b"d/f1.txt", b"plain.txt", b"run.sh"]
+    after = {n: os.lstat(repo.root / n) for n in names}
+    for name, st in before.items():
+        if name != "d/f1.txt":
+            assert (after[name].st_ino, after[name].st_size) == (st.st_ino, st.st_size), name
+        if name not in ("d/f1.txt", "run.sh", "plain.txt"):
+            assert after[name].st_mtime_ns == st.st_mtime_ns, name
+    assert after["run.sh"].st_mode & 0o100 and not after["plain.txt"].st_mode & 0o111
+    assert repo.read("d/f1.txt") == b"d/f1.txt\n" and repo.read("d/f2.txt") == b"d/f2.txt\n"
+    assert repo.vcs("status").out == b""
+    reads.clear()
+    assert repo.vcs("restore", "d").text == "restored 0 files\n" and reads == []
+
+    # From another revision: only the files that differ from it are written.
+    repo.write("d/f3.txt", "three\n")
+    repo.vcs("commit", "-m", "one")
+    _past(repo, "d/f3.txt")
+    repo.vcs("status")
+    kept = os.lstat(repo.root / "d/f4.txt")
+    reads.clear()
+    assert repo.vcs("restore", "-r", "0", "d").text == "restored 1 file\n"
+    assert reads == [] and repo.read("d/f3.txt") == b"d/f3.txt\n"
+    assert os.lstat(repo.root / "d/f4.txt").st_mtime_ns == kept.st_mtime_ns
+    assert repo.vcs("status").out == b"M d/f3.txt\n"
+    restored = os.lstat(repo.root / "d/f3.txt")
+    assert repo.vcs("restore", "-r", "0", "d/f3.txt").text == "restored 0 files\n"
+    assert os.lstat(repo.root / "d/f3.txt").st_ino == restored.st_ino
+
+
 def test_commit_on_an_older_revision_follows_that_ancestry(repo):
     _two_revisions(repo)
     repo.vcs("checkout", "0")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -31,7 +32,7 @@ def test_add_rm_and_status(repo):
     repo.write("a.txt", "a\n")
     repo.write("dir/b.txt", "b\n")
     repo.write("dir/sub/c.txt", "c\n")
-    assert repo.vcs("status").text == "? a.txt\n? dir/b.txt\n? dir/sub/c.txt\n"
+    assert repo.vcs("status").text == "? a.txt\n? dir/\n"
     repo.vcs("add", "dir")
     assert repo.vcs("status").text == "A dir/b.txt\nA dir/sub/c.txt\n? a.txt\n"
     repo.vcs("commit", "-m", "dir only")
@@ -42,9 +43,43 @@ def test_add_rm_and_status(repo):
     assert (repo.root / "dir/sub/c.txt").exists()
     assert repo.vcs("status").text == "R dir/b.txt\nR dir/sub/c.txt\n? a.txt\n"
     repo.vcs("commit", "-m", "rm")
-    assert repo.vcs("status").text == "? a.txt\n? dir/sub/c.txt\n"
+    assert repo.vcs("status").text == "? a.txt\n? dir/\n"
     os.unlink(repo.root / "a.txt")
     repo.vcs("add", "nothing-here", ok=2)
+
+
+def test_an_untracked_folder_is_one_line(repo):
+    """As git's status: a folder holding no tracked file is one line, `? dir/` (the topmost
+    such folder, within the paths asked for); a folder holding tracked files lists its
+    untracked files and folders; `-u all` lists every file, `-u no` none; ignored files
+    fold the same way; --json says `dir/` too; commit -A still adds every file."""
+    repo.write("a/t.txt", "t\n")
+    repo.vcs("commit", "-A", "-m", "zero")
+    for name in (".venv/bin/python", ".venv/lib/site.py", "a/b/c/x.txt", "a/u.txt", "new.txt"):
+        repo.write(name, f"{name}\n")
+    folded = "? .venv/\n? a/b/\n? a/u.txt\n? new.txt\n"
+    every = "? .venv/bin/python\n? .venv/lib/site.py\n? a/b/c/x.txt\n? a/u.txt\n? new.txt\n"
+    assert repo.vcs("status").text == folded == repo.run("status").text
+    assert repo.vcs("status", "-u", "normal").text == folded
+    for form in (["-u", "all"], ["-uall"], ["--untracked-files=all"], ["--untracked-files", "all"]):
+        assert repo.vcs("status", *form).text == every == repo.run("status", *form).text, form
+    assert repo.vcs("status", "-u", "no").text == "" == repo.run("status", "--untracked-files=no").text
+    assert "some" in repo.vcs("status", "-u", "some", ok=2).err
+    assert repo.vcs("status", cwd=repo.root / "a").text == "? ../.venv/\n? b/\n? u.txt\n? ../new.txt\n"
+    assert repo.vcs("status", cwd=repo.root / "a/b").text.splitlines()[1] == "? ./"
+    assert repo.vcs("status", "a/b/c").text == "? a/b/c/\n"
+    assert repo.vcs("status", "a/b/c/x.txt").text == "? a/b/c/x.txt\n"
+    assert [json.loads(line) for line in repo.vcs("status", "--json").text.splitlines()][:2] == \
+        [{"path": ".venv/", "status": "untracked"}, {"path": "a/b/", "status": "untracked"}]
+    repo.write(".vcsignore", "*.log\nbuild/\n")
+    for name in ("build/x/o.o", "mixed/u.txt", "mixed/i.log", "mixed/deep/d.log", "only/l.log"):
+        repo.write(name, f"{name}\n")
+    shown = repo.vcs("status", "--ignored").text.splitlines()
+    assert [line for line in shown if line[0] == "I"] == ["I build/", "I mixed/deep/", "I mixed/i.log", "I only/"]
+    assert "? mixed/" in shown and "? only/" not in shown
+    assert "I mixed/deep/d.log" in repo.vcs("status", "--ignored", "-u", "all").text
+    repo.vcs("commit", "-A", "-m", "one")
+    assert len(json.loads(repo.vcs("show", "--json").text)["files"]) == 7
 
 
 def test_status_missing_and_commit_paths(repo):
@@ -67,6 +102,19 @@ def test_nothing_to_commit_exits_1(repo):
     repo.write("a", "a\n")
     repo.vcs("commit", "-A", "-m", "a")
     assert "nothing to commit" in repo.vcs("commit", "-A", "-m", "again", ok=1).err
+
+
+def test_several_messages_are_paragraphs(repo):
+    """-m twice: subject and body, joined by a blank line as git does, both through
+    click (in-process) and through the fast path (a process)."""
+    repo.write("a", "a\n")
+    repo.vcs("commit", "-A", "-m", "subject", "-m", "body")
+    repo.write("a", "b\n")
+    repo.run("commit", "-m", "one", "--message=two\n", "-mthree")
+    repo.write("a", "c\n")
+    repo.run("commit", "-m", "only\n")
+    messages = [json.loads(line)["message"] for line in repo.vcs("log", "--json").text.splitlines()]
+    assert messages == ["only\n", "one\n\ntwo\n\nthree", "subject\n\nbody"]
 
 
 def test_commit_message_from_editor(repo, tmp_path, monkeypatch):
@@ -95,8 +143,45 @@ def test_works_from_a_subfolder_and_with_C(repo):
     assert repo.vcs("cat", "0", "f.txt", cwd=sub).out == b"f\n"
     assert repo.vcs("cat", "0", "../../top.txt", cwd=sub).out == b"t\n"
     repo.write("sub/deeper/f.txt", "f2\n")
-    assert repo.vcs("status", cwd=sub).text == "M sub/deeper/f.txt\n"
+    assert repo.vcs("status", cwd=sub).text == "M f.txt\n"
     assert repo.vcs("-C", str(repo.root), "status", cwd=repo.root.parent).text == "M sub/deeper/f.txt\n"
+    assert repo.vcs("-C", "sub", "status").text == "M deeper/f.txt\n"  # -C DIR: as if started in DIR
+
+
+def test_paths_are_shown_relative_to_the_current_folder(repo, tmp_path):
+    """As git's status: in sub/, sub/f.txt is `f.txt` and top.txt `../top.txt`, so a path
+    printed can be typed back; diff --stat, log --stat, add, rm and a checkout's refusal
+    say them the same way; --json and patch headers stay relative to the root."""
+    names = ["top.txt", "sub/f.txt", "sub/deeper/g.txt", "other/o.txt"]
+    for name in names:
+        repo.write(name, f"{name}\n")
+    repo.vcs("commit", "-A", "-m", "zero")
+    for name in names:
+        repo.write(name, "changed\n")
+    sub = repo.root / "sub"
+    shown = ["../other/o.txt", "deeper/g.txt", "f.txt", "../top.txt"]  # in the root's order, as git
+    assert repo.run("status", cwd=sub).text == "".join(f"M {p}\n" for p in shown)
+    assert repo.vcs("status", cwd=sub / "deeper").text.splitlines()[1:3] == ["M g.txt", "M ../f.txt"]
+    assert [json.loads(line)["path"] for line in repo.vcs("status", "--json", cwd=sub).text.splitlines()] == \
+        sorted(names)
+    stat = repo.vcs("diff", "--stat", cwd=sub).text
+    assert [line.split("|")[0].strip() for line in stat.splitlines()[:-1]] == shown
+    assert repo.vcs("diff", "--name-only", cwd=sub).text.splitlines() == shown
+    assert "diff --git a/sub/f.txt b/sub/f.txt\n" in repo.vcs("diff", cwd=sub).text
+    assert json.loads(repo.vcs("diff", "--json", "f.txt", cwd=sub).text)["path"] == "sub/f.txt"
+    repo.vcs("restore", *shown[:2], cwd=sub)  # what status printed, typed back
+    assert repo.vcs("status", cwd=sub).text == "M f.txt\nM ../top.txt\n"
+    repo.vcs("commit", "-A", "-m", "one")
+    assert " f.txt " in repo.vcs("log", "--stat", "-n", "1", cwd=sub).text
+    assert " ../top.txt " in repo.vcs("show", "--stat", cwd=sub).text
+    repo.write("sub/new.txt", "n\n")
+    assert repo.vcs("add", "new.txt", cwd=sub).text == "adding new.txt\n"
+    assert repo.vcs("rm", "--cached", "new.txt", cwd=sub).text == "removing new.txt\n"
+    repo.write("top.txt", "edited\n")
+    assert "\n  ../top.txt" in repo.vcs("checkout", "0", cwd=sub, ok=3).err
+    from vcs.objects import relative
+    assert [relative(p, b"a/b") for p in (b"a/b", b"a/bc", b"a/b/c", b"ab/c", b"x")] == \
+        [b".", b"../bc", b"c", b"../../ab/c", b"../../x"]
 
 
 def test_revision_syntax(repo):
@@ -292,3 +377,169 @@ def test_absolute_paths_through_a_symlinked_repository_path(repo, tmp_path):
     repo.vcs("add", str(link / "f"), cwd=link)
     assert repo.vcs("status").text == "A f\n"
     assert "outside the repository" in repo.vcs("add", str(tmp_path), ok=2).err
+
+
+def test_tag_options_delete_and_list(repo):
+    """Unknown options are usage errors, never tag names; -d deletes; bare `tag` lists."""
+    repo.write("a", "a\n")
+    repo.vcs("commit", "-A", "-m", "a")
+    repo.write("a", "b\n")
+    repo.vcs("commit", "-m", "b")
+    for argv in (["tag", "-x"], ["tag", "--bogus", "v1"], ["tag", "v1", "-x"]):
+        r = repo.vcs(*argv, ok=2)
+        assert "no such option" in r.err.lower(), argv
+    assert "invalid tag name" in repo.vcs("tag", "--", "-x", ok=2).err
+    assert repo.vcs("tags").text == ""
+    repo.vcs("tag", "v1", "-2")
+    repo.vcs("tag", "v2")
+    assert repo.vcs("tag").text == repo.vcs("tags").text
+    assert [line.split()[:2] for line in repo.vcs("tag").text.splitlines()] == [["v2", "1"], ["v1", "0"]]
+    assert [json.loads(line)["name"] for line in repo.vcs("tag", "--json").text.splitlines()] == ["v2", "v1"]
+    r = repo.vcs("tag", "-d", "v1")
+    assert "deleted tag v1 (was revision 0)" in r.text
+    assert [line.split()[0] for line in repo.vcs("tags").text.splitlines()] == ["v2"]
+    r = repo.vcs("tag", "--delete", "v3", ok=2)
+    assert "no tag 'v3'" in r.err and "did you mean 'v2'" in r.err
+    assert repo.vcs("tag", "-d", ok=2).err
+    repo.vcs("tag", "-d", "v2", "v9", ok=2)  # all or nothing
+    assert repo.vcs("tags").text.split()[0] == "v2"
+    repo.vcs("tag", "v3")
+    repo.vcs("tag", "-d", "v2", "v3")
+    assert repo.vcs("tags").text == ""
+    assert repo.vcs("tag", "a", "0", "extra", ok=2).err
+
+
+def _editor(tmp_path, monkeypatch, body: str, code: int) -> Path:
+    """$EDITOR: a script that saves what it was given to seen.txt, writes `body` and exits `code`."""
+    seen = tmp_path / "seen.txt"
+    script = tmp_path / "editor.sh"
+    script.write_text(f'#!/bin/sh\necho "$1" > "{seen}.name"\ncp "$1" "{seen}"\n'
+                      f'printf "{body}" > "$1"\nexit {code}\n')
+    script.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(script))
+    return seen
+
+
+def test_a_failing_editor_keeps_the_message(repo, tmp_path, monkeypatch):
+    """The message is edited in .vcs/COMMIT_EDITMSG, as git's; when the editor fails
+    it stays there (comment lines dropped) and the error says how to reuse it."""
+    seen = _editor(tmp_path, monkeypatch, "# a comment\\nmy subject\\n\\nmy body\\n", 1)
+    repo.write("sub/a", "a\n")
+    r = repo.vcs("commit", "-A", ok=3)
+    assert "the editor failed" in r.err and "kept in .vcs/COMMIT_EDITMSG" in r.err
+    assert "vcs commit -F .vcs/COMMIT_EDITMSG" in r.err
+    assert Path(f"{seen}.name").read_text().strip().endswith(".vcs/COMMIT_EDITMSG")
+    assert "# Write the commit message" in seen.read_text() and "added: sub/a" in seen.read_text()
+    assert repo.read(".vcs/COMMIT_EDITMSG") == b"my subject\n\nmy body\n"
+    assert repo.vcs("log").text == ""
+    r = repo.vcs("commit", "-A", ok=3, cwd=repo.root / "sub")
+    assert "vcs commit -F ../.vcs/COMMIT_EDITMSG" in r.err
+    repo.vcs("commit", "-A", "-F", "../.vcs/COMMIT_EDITMSG", cwd=repo.root / "sub")
+    assert json.loads(repo.vcs("log", "--json").text)["message"] == "my subject\n\nmy body\n"
+    # An editor that fails before anything is written keeps nothing, and says so.
+    _editor(tmp_path, monkeypatch, "", 1)
+    repo.write("sub/a", "b\n")
+    r = repo.vcs("commit", ok=3)
+    assert "kept" not in r.err and "set $VISUAL or $EDITOR" in r.err
+
+
+def test_a_commit_that_fails_after_the_editor_keeps_the_message(repo, tmp_path, monkeypatch):
+    _editor(tmp_path, monkeypatch, "written in the editor\\n", 0)
+    repo.write("a", "a\n")
+    repo.vcs("add", "a")
+    trace = tmp_path / "trace"
+    repo.run("commit", env={"VCS_TRACE": str(trace)})
+    ops = [line.split() for line in trace.read_text().splitlines() if line.startswith("io ")]
+    last_edit = max(i for i, (_, _, _, path) in enumerate(ops) if "COMMIT_EDITMSG" in path)
+    first_commit_io = int(ops[last_edit + 1][1])  # the commit's first write after the editor's
+    repo.write("a", "b\n")
+    r = repo.run("commit", env={"VCS_FAIL_AT": f"{first_commit_io}:ENOSPC"}, ok=3)
+    assert "nothing was committed" in r.err and "kept in .vcs/COMMIT_EDITMSG" in r.err, r.err
+    assert repo.read(".vcs/COMMIT_EDITMSG") == b"written in the editor\n"
+    repo.run("commit", "-F", ".vcs/COMMIT_EDITMSG")
+    assert json.loads(repo.vcs("log", "--json", "-n", "1").text)["message"] == "written in the editor\n"
+
+
+def test_commit_message_from_a_file_or_stdin(repo):
+    repo.write("a", "a\n")
+    repo.write("msg.txt", "from a file\n\n#1 keeps its hash line\n")
+    repo.vcs("add", "a")
+    repo.vcs("commit", "-F", "msg.txt", "a")
+    repo.write("a", "b\n")
+    repo.run("commit", "--file", "-", input=b"from stdin\n")
+    messages = [json.loads(line)["message"] for line in repo.vcs("log", "--json").text.splitlines()]
+    assert messages == ["from stdin\n", "from a file\n\n#1 keeps its hash line\n"]
+    repo.write("a", "c\n")
+    assert "cannot be used together" in repo.vcs("commit", "-m", "x", "-F", "msg.txt", ok=2).err
+    assert "cannot read nothere" in repo.vcs("commit", "-F", "nothere", ok=2).err
+
+
+def test_a_guessed_author_is_warned_about(repo, monkeypatch):
+    """As git and Mercurial: a commit whose author is guessed from the login name and
+    host says so, and what to run, every time until user.name and user.email are set."""
+    monkeypatch.delenv("VCS_AUTHOR_NAME")
+    monkeypatch.delenv("VCS_AUTHOR_EMAIL")
+    monkeypatch.setenv("LOGNAME", "someone")
+    for i in range(2):
+        repo.write("a", f"{i}\n")
+        r = repo.run("commit", "-A", "-m", f"c{i}")
+        assert r.err.startswith("warning: committed as someone <someone@") and r.err.count("\n") == 1, r.err
+        assert 'vcs config set --user user.name "Your Name"' in r.err and "user.email" in r.err
+    repo.vcs("config", "set", "--user", "user.name", "Some One")
+    repo.write("a", "x\n")
+    r = repo.vcs("commit", "-m", "name set")
+    assert "committed as Some One <someone@" in r.err and "user.name" not in r.err and "user.email" in r.err
+    repo.vcs("config", "set", "user.email", "one@example.com")
+    repo.write("a", "y\n")
+    assert repo.vcs("commit", "-m", "both set").err == ""
+    repo.vcs("config", "unset", "user.email")
+    monkeypatch.setenv("VCS_AUTHOR_EMAIL", "env@example.com")
+    repo.write("a", "z\n")
+    assert repo.vcs("commit", "-m", "from the environment").err == ""
+    assert json.loads(repo.vcs("log", "--json", "-n", "1").text)["author"] == "Some One <env@example.com>"
+
+
+def test_log_takes_revisions_and_starts_there(repo):
+    """`vcs log REV` (or -r REV) shows REV and its ancestors; words that are neither a
+    revision nor a path that exists or existed are errors that name them, as git's
+    "ambiguous argument"; a word that is both needs --."""
+    repo.write("a.txt", "a\n")
+    repo.vcs("commit", "-A", "-m", "r0")
+    repo.write("b.txt", "b\n")
+    repo.vcs("commit", "-A", "-m", "r1")
+    repo.write("a.txt", "a2\n")
+    repo.vcs("commit", "-A", "-m", "r2")
+    repo.vcs("tag", "v2")
+    repo.vcs("checkout", "1")
+    repo.write("b.txt", "b3\n")
+    repo.vcs("commit", "-A", "-m", "r3")  # on top of 1: 2 is not an ancestor of HEAD
+    os.unlink(repo.root / "b.txt")
+    repo.vcs("commit", "-A", "-m", "r4")
+
+    def revs(*args, run=repo.vcs):
+        return [int(line.split()[0]) for line in run("log", "--oneline", *args).text.splitlines()]
+
+    assert revs() == [4, 3, 2, 1, 0]
+    assert revs("HEAD") == revs("@") == [4, 3, 1, 0]
+    assert revs("HEAD~1") == revs("-r", "HEAD~1") == revs("HEAD~1", run=repo.run) == [3, 1, 0]
+    assert revs("v2") == revs("2") == revs("-r", "-3") == revs("--rev=v2", run=repo.run) == [2, 1, 0]
+    assert revs("2", "3") == revs("-r", "2", "3") == [3, 2, 1, 0]
+    assert revs("-n", "2", "v2") == [2, 1]
+    assert revs("2", "a.txt") == revs("v2", "--", "a.txt", run=repo.run) == [2, 0]
+    assert revs("b.txt") == revs("--", "b.txt") == [4, 3, 1]  # b.txt is gone from disk: it existed
+    assert revs("-r", "3", "b.txt", run=repo.run) == [3, 1]
+    assert revs("--", "HAED") == [] and revs("--", "nothing", run=repo.run) == []
+    for run in (repo.vcs, repo.run):
+        r = run("log", "HAED", ok=2)
+        assert "ambiguous argument 'HAED'" in r.err and "did you mean 'HEAD'" in r.err, r.err
+        r = run("log", "9", ok=2)
+        assert "ambiguous argument '9'" in r.err and "does not exist" in r.err
+        assert "ambiguous argument 'HEAD~5'" in run("log", "HEAD~5", ok=2).err
+        r = run("log", "a.txt", "2", ok=2)
+        assert "ambiguous argument '2'" in r.err and "revisions come before paths" in r.err
+    repo.write("1", "a file named like a revision\n")
+    r = repo.vcs("log", "1", ok=2)
+    assert "ambiguous argument '1': both a revision and a path" in r.err and "--" in r.err
+    assert revs("1", "--") == [1, 0]
+    assert revs("--", "1") == []  # untracked, never committed: no revisions
+    assert "-r" in repo.vcs("log", "--help").text

@@ -86,11 +86,7 @@ def test_patch_p1_turns_a_into_b(repo, tmp_path, a, b):
     _materialize(trees[a], target)
     r = subprocess.run(["patch", "-p1", "--quiet", "--binary"], cwd=target, input=patch, capture_output=True)
     assert r.returncode == 0, r.stdout.decode() + r.stderr.decode()
-    got = _tree_of(target)
-    # patch(1) leaves an empty file where git deletes it, and cannot create an empty file.
-    got = {k: v for k, v in got.items() if v or k in trees[b]}
-    want = {k: v for k, v in trees[b].items() if v or k in got}
-    assert got == want
+    assert _tree_of(target) == trees[b]
 
 
 def test_working_tree_diff_applies_with_git(repo, tmp_path):
@@ -105,6 +101,45 @@ def test_working_tree_diff_applies_with_git(repo, tmp_path):
     r = subprocess.run(["git", "apply", "-"], cwd=target, input=patch, capture_output=True)
     assert r.returncode == 0, r.stderr.decode()
     assert _tree_of(target) == repo.tree()
+
+
+def _binary_first_history(repo):
+    """Two revisions in which a binary file's stanza comes before the text files'."""
+    repo.write("a.bin", b"\x89PNG\0\0\x01")
+    repo.write("b.txt", "one\n")
+    repo.write("c/d.txt", "two\nlines\n")
+    repo.vcs("commit", "-A", "-m", "base")
+    old = repo.tree()
+    repo.write("a.bin", b"\x89PNG\0\0\x02")
+    repo.write("b.txt", "uno\n")
+    repo.write("c/d.txt", "two\nlineas\n")
+    repo.vcs("commit", "-A", "-m", "edit")
+    return old, repo.tree()
+
+
+def test_git_apply_excludes_a_binary_stanza_before_text_files(repo, tmp_path):
+    # Without its "index" line git apply cannot parse a binary stanza at all, even to
+    # exclude it ("inconsistent old filename").
+    old, new = _binary_first_history(repo)
+    patch = repo.vcs("diff", "0", "1").out
+    assert patch.startswith(b"diff --git a/a.bin b/a.bin\nindex ")
+    target = tmp_path / "apply"
+    _materialize(old, target)
+    subprocess.run(["git", "init", "-q", str(target)], check=True)
+    r = subprocess.run(["git", "apply", "--exclude=a.bin", "-"], cwd=target, input=patch, capture_output=True)
+    assert r.returncode == 0, r.stderr.decode()
+    assert _tree_of(target) == dict(new, **{"a.bin": old["a.bin"]})
+
+
+@pytest.mark.skipif(shutil.which("patch") is None, reason="GNU patch is not installed")
+def test_patch_p1_applies_the_text_after_a_binary_stanza(repo, tmp_path):
+    old, new = _binary_first_history(repo)
+    patch = repo.vcs("diff", "0", "1").out
+    target = tmp_path / "apply"
+    _materialize(old, target)
+    r = subprocess.run(["patch", "-p1", "--batch", "--binary"], cwd=target, input=patch, capture_output=True)
+    assert r.returncode == 0, r.stdout.decode() + r.stderr.decode()
+    assert _tree_of(target) == dict(new, **{"a.bin": old["a.bin"]})
 
 
 def test_binary_files_differ_line(repo):
@@ -144,3 +179,79 @@ def test_double_dash_makes_a_path_of_what_looks_like_a_revision(repo):
         assert runner("diff", "--name-only", "--", "1").text == "1\n"
         assert runner("diff", "--name-only", "0", "1", "--", "1").text == "1\n"
     assert "at most two revisions" in repo.run("diff", "0", "1", "2", ok=2).err
+
+
+def _binary_history(repo):
+    """Binary files added, changed (a small change to a large one), emptied, filled and
+    deleted, one sorting before the text files, over three revisions."""
+    rng = random.Random(9)
+    large = rng.randbytes(300_000)
+    repo.write("0.bin", b"\0" + bytes(range(1, 256)) * 4)
+    repo.write("large.bin", large)
+    repo.write("gone.bin", b"\0gone")
+    repo.write("emptied.bin", b"\0full")
+    repo.write("filled.bin", b"")
+    repo.write("text.txt", "one\ntwo\n")
+    repo.vcs("commit", "-A", "-m", "base")
+    trees = [repo.tree()]
+    repo.write("0.bin", b"\0" + bytes(range(1, 256)) * 3 + b"changed")
+    repo.write("large.bin", large[:150_000] + b"patched" + large[150_005:])
+    os.unlink(repo.root / "gone.bin")
+    repo.write("emptied.bin", b"")
+    repo.write("filled.bin", b"\0now full")
+    repo.write("new.bin", rng.randbytes(5000))
+    repo.write("text.txt", "one\nTWO\n")
+    repo.vcs("commit", "-A", "-m", "binary changes")
+    trees.append(repo.tree())
+    return trees
+
+
+def _check_git_apply_both_ways(tmp_path, old, new, patch):
+    target = tmp_path / "apply"
+    _materialize(old, target)
+    subprocess.run(["git", "init", "-q", str(target)], check=True)
+    r = subprocess.run(["git", "apply", "-"], cwd=target, input=patch, capture_output=True)
+    assert r.returncode == 0, r.stderr.decode()
+    assert _tree_of(target) == new
+    r = subprocess.run(["git", "apply", "-R", "-"], cwd=target, input=patch, capture_output=True)
+    assert r.returncode == 0, r.stderr.decode()
+    assert _tree_of(target) == old
+
+
+@pytest.mark.parametrize("command", [("diff", "--binary", "0", "1"), ("show", "--binary", "1"),
+                                     ("log", "-p", "--binary", "-n", "1"), ("log", "--binary", "-n", "1")])
+def test_binary_patches_apply_with_git_apply_both_ways(repo, tmp_path, command):
+    old, new = _binary_history(repo)
+    out = repo.vcs(*command).out
+    patch = out[out.index(b"diff --git"):]
+    assert b"Binary files" not in patch and patch.count(b"GIT binary patch\n") == 6
+    assert len(patch) < 20_000  # the large file's change is a delta, not its 300 KB
+    _check_git_apply_both_ways(tmp_path, old, new, patch)
+
+
+def test_working_tree_binary_diff_applies(repo, tmp_path):
+    _, committed = _binary_history(repo)
+    repo.write("large.bin", repo.read("large.bin") + b"\0more")
+    os.unlink(repo.root / "new.bin")
+    _check_git_apply_both_ways(tmp_path, committed, repo.tree(), repo.run("diff", "--binary").out)
+
+
+def test_binary_patch_in_colour_keeps_its_data_plain(repo):
+    _binary_history(repo)
+    out = repo.vcs("--color=always", "diff", "--binary", "0", "1").out
+    lines = out[out.index(b"GIT binary patch\n"):].split(b"\n")
+    body = lines[:[i for i, line in enumerate(lines) if not line][1]]  # through the reverse hunk
+    assert body[1].startswith((b"literal ", b"delta ")) and not any(b"\x1b[" in line for line in body)
+    assert b"\x1b[" in out  # the headers are coloured
+
+
+@pytest.mark.skipif(shutil.which("patch") is None, reason="GNU patch is not installed")
+def test_patch_p1_applies_the_text_of_a_binary_patch(repo, tmp_path):
+    # GNU patch skips git binary stanzas with a message and exits 1; it patches the rest.
+    old, new = _binary_history(repo)
+    patch = repo.vcs("diff", "--binary", "0", "1").out
+    target = tmp_path / "apply"
+    _materialize(old, target)
+    r = subprocess.run(["patch", "-p1", "--batch"], cwd=target, input=patch, capture_output=True)
+    assert r.returncode == 1 and b"File 0.bin: git binary diffs are not supported." in r.stdout
+    assert _tree_of(target) == dict(old, **{"text.txt": new["text.txt"]})

@@ -13,8 +13,12 @@ FORMS = [
     ["commit", "-m", "msg"], ["commit", "-A", "-m", "msg"], ["commit", "--message", "m", "-A"],
     ["commit", "--message=x y"], ["commit", "-mfoo"], ["commit", "a", "b", "-m", "x"],
     ["commit", "-m", "-x"], ["commit", "-m", ""], ["commit"], ["commit", "--addremove", "--", "a"],
-    ["commit", "-Am", "x"], ["commit", "-m"], ["commit", "--bogus"],
-    ["status"], ["status", "a", "b/c"], ["status", "-x"],
+    ["commit", "-Am", "x"], ["commit", "-m"], ["commit", "--bogus"], ["commit", "-m", "a", "-m", "b"],
+    ["commit", "-ma", "--message=b", "-A", "--message", "c"], ["commit", "-m", "a", "-m"],
+    ["commit", "-F", "-"], ["commit", "--file=msg.txt", "a"], ["commit", "-F", "f", "-m", "x"], ["commit", "-Ff"],
+    ["status"], ["status", "a", "b/c"], ["status", "-x"], ["status", "-u", "all"], ["status", "-uno"],
+    ["status", "--untracked-files=normal", "a"], ["status", "--untracked-files", "all"], ["status", "-u", "x"],
+    ["status", "-u"], ["status", "--untracked-files=bogus"],
     ["add", "a"], ["add"], ["add", "a", "-"],
     ["cat", "0", "f"], ["cat", "-1", "f"], ["cat", "HEAD~2", "dir/f"], ["cat", "0"], ["cat", "0", "f", "g"],
     ["cat", "-x", "f"], ["cat", "--help"],
@@ -24,11 +28,14 @@ FORMS = [
     ["diff", "--unified=0", "a"], ["diff", "--name-only", "--exit-code"], ["diff", "-U", "-1"],
     ["diff", "-U", "x"], ["diff", "--", "a"], ["diff", "-1", "-2", "--stat", "path"],
     ["log"], ["log", "-n", "3"], ["log", "-n3", "--oneline"], ["log", "--limit=2", "-p", "--stat", "a"],
-    ["log", "--patch"], ["log", "-n", "-1"], ["log", "-n"],
+    ["log", "--patch"], ["log", "-n", "-1"], ["log", "-n"], ["log", "HEAD~1"], ["log", "-r", "2", "a"],
+    ["log", "--rev=v1", "-r", "-1", "--oneline"], ["log", "-r"], ["log", "--", "a"], ["log", "2", "--", "-p"],
+    ["log", "-1"],
     ["-C", "dir", "status"], ["-C", "dir", "log", "--oneline"], ["-C"],
     ["--color=always", "diff"], ["--color", "never", "log"], ["--no-pager", "log", "-p"], ["--color=pink", "log"],
     ["--no-pager", "-C", "d", "--color", "auto", "status", "--ignored"], ["status", "--json"],
     ["log", "--json", "-n", "2"], ["diff", "--json", "0", "-1"],
+    ["diff", "--binary", "0", "-1"], ["log", "-p", "--binary"], ["log", "--binary", "-n", "1", "a"],
     ["--version"], ["--help"], ["verify"], ["tags"], [],
 ]
 
@@ -68,7 +75,7 @@ def test_most_forms_are_compared():
 
 
 def test_the_everyday_forms_take_the_fast_path():
-    for argv in (["commit", "-A", "-m", "x"], ["status"], ["cat", "-1", "f"], ["checkout", "-1"],
+    for argv in (["commit", "-A", "-m", "x"], ["status"], ["status", "-uall"], ["cat", "-1", "f"], ["checkout", "-1"],
                  ["diff", "0", "-1"], ["log", "--oneline"], ["add", "f"]):
         assert fast_parse(argv) is not None, argv
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -62,7 +63,7 @@ def read_tree(root: Path) -> Tree:
     return tree
 
 
-def tree_patch(old: Tree, new: Tree, context: int = 3) -> bytes:
+def tree_patch(old: Tree, new: Tree, context: int = 3, binary: bool = False) -> bytes:
     """Our patch for a whole tree, files in git's order (bytewise by path)."""
     out = []
     for path in sorted(set(old) | set(new)):
@@ -70,12 +71,12 @@ def tree_patch(old: Tree, new: Tree, context: int = 3) -> bytes:
         out.append(patch.file_patch(
             path if o else None, path if n else None,
             o[0] if o else None, n[0] if n else None,
-            o[1] if o else None, n[1] if n else None, context))
+            o[1] if o else None, n[1] if n else None, context, binary=binary))
     return b"".join(out)
 
 
 def git_tree_diff(tmp: Path, old: Tree, new: Tree, *options: str) -> bytes:
-    """`git diff --histogram` of old to new, without its "index" lines."""
+    """`git diff --histogram` of old to new."""
     repo = tmp / "gitdiff"
     repo.mkdir()
     git(repo, "init", "-q")
@@ -86,11 +87,11 @@ def git_tree_diff(tmp: Path, old: Tree, new: Tree, *options: str) -> bytes:
         os.unlink(os.path.join(os.fsencode(repo), path))
     write_tree(repo, new)
     git(repo, "add", "-A")
-    out = git(repo, "diff", "--cached", "--no-renames", "--histogram", *options)
-    return b"".join(line for line in out.splitlines(True) if not line.startswith(b"index "))
+    return git(repo, "diff", "--cached", "--no-renames", "--histogram", *options)
 
 
-def check_git_apply(tmp: Path, old: Tree, new: Tree, data: bytes) -> None:
+def check_git_apply(tmp: Path, old: Tree, new: Tree, data: bytes, reverse: bool = False) -> None:
+    """git apply turns old into new with data (and, if reverse, `git apply -R` back)."""
     repo = tmp / "gitapply"
     repo.mkdir()
     git(repo, "init", "-q")
@@ -102,6 +103,11 @@ def check_git_apply(tmp: Path, old: Tree, new: Tree, data: bytes) -> None:
                             cwd=repo, capture_output=True)
     assert result.returncode == 0, result.stderr.decode(errors="replace")
     assert read_tree(repo) == new
+    if reverse:
+        result = subprocess.run([GIT, "apply", "-R", str(tmp / "change.patch")], cwd=repo,
+                                capture_output=True)
+        assert result.returncode == 0, result.stderr.decode(errors="replace")
+        assert read_tree(repo) == old
 
 
 def check_patch_p1(tmp: Path, old: Tree, new: Tree, data: bytes) -> None:
@@ -207,17 +213,12 @@ def test_git_apply_with_quoted_names(tmp_path):
     check_git_apply(tmp_path, QUOTED_OLD, QUOTED_NEW, tree_patch(QUOTED_OLD, QUOTED_NEW))
 
 
-# Without git's "index" line (which carries the mode and blob ids) GNU patch refuses to
-# patch a symlink in place and takes the deletion of an empty file for a reversed patch.
-NEEDS_INDEX_LINE = (b"link", b"empty_deleted")
-
-
 def test_patch_p1_turns_old_into_new(tmp_path):
+    # git's "index" line (the blob ids and mode) is what lets GNU patch patch a symlink
+    # in place and tell the deletion of an empty file from a reversed patch.
     if PATCH is None:
         pytest.skip("patch is not installed")
-    old = {p: v for p, v in OLD.items() if p not in NEEDS_INDEX_LINE}
-    new = {p: v for p, v in NEW.items() if p not in NEEDS_INDEX_LINE}
-    check_patch_p1(tmp_path, old, new, tree_patch(old, new))
+    check_patch_p1(tmp_path, OLD, NEW, tree_patch(OLD, NEW))
 
 
 def random_text(rng: random.Random, n: int) -> bytes:
@@ -295,6 +296,87 @@ def test_binary_files(tmp_path):
     assert b"Binary files /dev/null and b/added.bin differ\n" in ours
 
 
+# Binary changes of every kind, a binary file sorting before text files, and text files
+# around them (whose ids stay abbreviated under --binary, as git writes them).
+RNG = random.Random(11)
+LARGE = RNG.randbytes(200_000)
+BINARY_OLD: Tree = {
+    b"0-first.bin": (b"\0" + numbered(300), "100644"),
+    b"changed-small.bin": (b"\x89PNG\0\0\x01", "100644"),
+    b"changed-large.bin": (LARGE, "100644"),
+    b"deleted.bin": (b"\0gone" * 40, "100755"),
+    b"emptied.bin": (b"\0was full", "100644"),
+    b"filled.bin": (b"", "100644"),
+    b"to-text.txt": (b"bin\0ary\n", "100644"),
+    b"to-binary.txt": (numbered(20), "100644"),
+    b"unrelated.bin": (RNG.randbytes(3000), "100644"),
+    b"text.txt": (numbered(10), "100644"),
+    b"mode.bin": (b"\0mode", "100644"),
+}
+BINARY_NEW: Tree = {
+    b"0-first.bin": (b"\0" + numbered(300).replace(b"line 150\n", b"line \xff\n"), "100644"),
+    b"changed-small.bin": (b"\x89PNG\0\0\x02", "100644"),
+    b"changed-large.bin": (LARGE[:100_000] + b"patched" + LARGE[100_010:] + b"tail", "100644"),
+    b"added.bin": (b"\0new" * 100, "100644"),
+    b"added-large.bin": (RNG.randbytes(10_000), "100755"),
+    b"emptied.bin": (b"", "100644"),
+    b"filled.bin": (b"\0now full", "100644"),
+    b"to-text.txt": (b"text\n", "100644"),
+    b"to-binary.txt": (numbered(20) + b"\0", "100644"),
+    b"unrelated.bin": (RNG.randbytes(3000), "100644"),
+    b"text.txt": (numbered(11), "100644"),
+    b"mode.bin": (b"\0mode!", "100755"),
+}
+# Where git writes a literal hunk both ways (a side is empty or absent), it writes what we do.
+LITERAL_OLD: Tree = {p: BINARY_OLD[p] for p in (b"deleted.bin", b"emptied.bin", b"filled.bin",
+                                               b"text.txt")}
+LITERAL_NEW: Tree = {p: BINARY_NEW[p] for p in (b"added.bin", b"added-large.bin", b"emptied.bin",
+                                               b"filled.bin", b"text.txt")}
+
+
+@needs_git
+def test_binary_literals_are_what_git_writes(tmp_path):
+    ours = tree_patch(LITERAL_OLD, LITERAL_NEW, binary=True)
+    assert ours == git_tree_diff(tmp_path, LITERAL_OLD, LITERAL_NEW, "--binary")
+    assert b"GIT binary patch\nliteral 400\n" in ours
+    assert re.search(rb"\nindex 0{40}\.\.[0-9a-f]{40}\nGIT binary patch\n", ours)
+    assert re.search(rb"\nindex [0-9a-f]{7}\.\.[0-9a-f]{7} 100644\n--- a/text.txt\n", ours)
+
+
+@needs_git
+def test_binary_patch_applies_with_git_both_ways(tmp_path):
+    ours = tree_patch(BINARY_OLD, BINARY_NEW, binary=True)
+    assert ours.startswith(b"diff --git a/0-first.bin b/0-first.bin\nindex ")
+    assert b"Binary files" not in ours
+    # A small change to a large binary is a small delta.
+    large = ours[ours.index(b"a/changed-large.bin"):ours.index(b"a/changed-small.bin")]
+    assert b"\ndelta " in large and len(large) < 2000
+    check_git_apply(tmp_path, BINARY_OLD, BINARY_NEW, ours, reverse=True)
+
+
+@needs_git
+def test_git_apply_refuses_a_binary_patch_without_binary(tmp_path):
+    # The plain form names binary changes but carries no data: git apply says so.
+    with pytest.raises(AssertionError, match="without full index line|cannot apply binary patch"):
+        check_git_apply(tmp_path, BINARY_OLD, BINARY_NEW, tree_patch(BINARY_OLD, BINARY_NEW))
+
+
+def test_patch_p1_applies_the_text_of_a_binary_patch(tmp_path):
+    # GNU patch skips git binary stanzas ("git binary diffs are not supported") and
+    # exits 1, but patches the text files.
+    if PATCH is None:
+        pytest.skip("patch is not installed")
+    folder = tmp_path / "patchp1"
+    folder.mkdir()
+    write_tree(folder, BINARY_OLD)
+    result = subprocess.run([PATCH, "-p1", "--batch"], cwd=folder,
+                            input=tree_patch(BINARY_OLD, BINARY_NEW, binary=True), capture_output=True)
+    assert result.returncode == 1 and b"git binary diffs are not supported" in result.stdout
+    got = read_tree(folder)
+    assert got[b"text.txt"] == BINARY_NEW[b"text.txt"]
+    assert got[b"0-first.bin"] == BINARY_OLD[b"0-first.bin"]
+
+
 def test_is_binary():
     assert not patch.is_binary(b"")
     assert not patch.is_binary(b"text\xff\xfe\n")
@@ -311,9 +393,9 @@ def test_nothing_differs():
 
 def test_empty_file_added_and_deleted():
     assert (patch.file_patch(None, b"e", None, b"", None, "100644")
-            == b"diff --git a/e b/e\nnew file mode 100644\n")
+            == b"diff --git a/e b/e\nnew file mode 100644\nindex 0000000..e69de29\n")
     assert (patch.file_patch(b"e", None, b"", None, "100644", None)
-            == b"diff --git a/e b/e\ndeleted file mode 100644\n")
+            == b"diff --git a/e b/e\ndeleted file mode 100644\nindex e69de29..0000000\n")
 
 
 def test_hunk_header_conventions():
@@ -344,8 +426,17 @@ def test_rename_is_accepted_by_git_apply(tmp_path):
                             "100644", "100755")
     assert data.startswith(b"diff --git a/old name.txt b/new name.txt\nold mode 100644\n"
                            b"new mode 100755\nrename from old name.txt\n"
-                           b"rename to new name.txt\n--- a/old name.txt\t\n")
+                           b"rename to new name.txt\nindex %s..%s\n--- a/old name.txt\t\n"
+                           % (patch.blob_id(numbered(20))[:7].encode(),
+                              patch.blob_id(numbered(21))[:7].encode()))
     check_git_apply(tmp_path, old, new, data)
+
+
+@needs_git
+@pytest.mark.parametrize("data", [b"", b"x\n", b"\0binary\xff", numbered(1000)])
+def test_blob_id_is_gits(tmp_path, data):
+    assert patch.blob_id(data) == git(tmp_path, "hash-object", "--stdin", stdin=data).decode().strip()
+    assert patch.blob_id(None) == "0" * 40
 
 
 def test_line_counts():

@@ -15,12 +15,12 @@ from vcs.errors import NothingToDo, StateError, UsageError, VcsError
 from vcs.history import store_listing_whole
 from vcs.refs import refname_problem
 from vcs.objects import (Change, Commit, Entry, Manifest, ObjectId, check_path, commit_id, content_id,
-                         file_on_path, serialize_commit, serialize_manifest, show)
+                         file_on_path, serialize_commit, serialize_manifest)
 from vcs.records import record
 from vcs.repo import Repository
 from vcs.revisions import resolve
 from vcs.checkout import check_no_interrupted_checkout
-from vcs.scan import Scan, in_scope, scan
+from vcs.scan import Scan, fold_folders, in_scope, scan
 from vcs.store import FLAG_SNAPSHOT, NO_BASE
 
 
@@ -32,11 +32,19 @@ def init(directory: str, policy: str = "auto") -> Repository:
 
 # -- status --------------------------------------------------------------------------
 
-def status(repo: Repository, paths: list[str] | None = None, ignored: bool = False) -> Scan:
-    """What changed in the working tree; saves what the stat cache learned if it can."""
+def status(repo: Repository, paths: list[str] | None = None, ignored: bool = False,
+           untracked: str = "normal") -> Scan:
+    """What changed in the working tree; saves what the stat cache learned if it can.
+
+    untracked, as git's --untracked-files: `normal` lists a folder that holds no
+    tracked file as one entry (`dir/`), `all` lists every file, `no` none.
+    """
     ds = repo.dirstate()
-    result = scan(repo.root, ds, _scope(repo, paths), warn=repo.warn, ignore=repo.ignore(),
+    scope = _scope(repo, paths)
+    result = scan(repo.root, ds, scope, untracked=untracked != "no", warn=repo.warn, ignore=repo.ignore(),
                   list_ignored=ignored)
+    if untracked == "normal":
+        fold_folders(result, ds.files, scope)
     if result.refreshed:
         _save_cache_if_free(repo, ds)
     return result
@@ -122,7 +130,7 @@ def rm(repo: Repository, paths: list[str], cached: bool = False, force: bool = F
             result = scan(repo.root, ds, targets, untracked=False, warn=repo.warn)
             unsaved = sorted(result.modified + result.added)
             if unsaved:
-                names = "\n  ".join(show(p) for p in unsaved[:20])
+                names = "\n  ".join(repo.show(p) for p in unsaved[:20])
                 raise StateError(f"these files have changes that are not committed:\n  {names}",
                                  hint="commit them first, keep them with `vcs rm --cached`, "
                                       "or delete them anyway with `vcs rm --force`")
@@ -177,7 +185,7 @@ def commit(repo: Repository, message, *, addremove: bool = False,
         parent_manifest = repo.manifest(head)
         for path in result.missing:
             if ds.files[path].state == ADDED:
-                repo.warn(f"{show(path)} was added but is missing; it is not committed")
+                repo.warn(f"{repo.show(path)} was added but is missing; it is not committed")
         changed = sorted(result.modified + result.added)
         removed = sorted(result.removed)
         if not changed and not removed:
@@ -187,13 +195,14 @@ def commit(repo: Repository, message, *, addremove: bool = False,
         if not text.strip():
             raise UsageError("aborting commit: the message is empty")
 
+        author, guessed = repo.author()
         try:
             with repo.transaction("commit") as tx:
                 before = len(repo.objects.log)
                 files: dict = {path: (result.seen[path].kind, result.seen[path].data or b"") for path in changed}
                 files.update({path: None for path in removed})
                 now = int(time.time()) if date is None else date
-                rev, cid, manifest, displaced = commit_tree(repo, head, files, author=repo.author(), date=now,
+                rev, cid, manifest, displaced = commit_tree(repo, head, files, author=author, date=now,
                                                             tz=_tz_minutes(now), message=text,
                                                             base=parent_manifest)
                 new_records = len(repo.objects.log) - before
@@ -203,6 +212,8 @@ def commit(repo: Repository, message, *, addremove: bool = False,
             raise StateError(f"cannot write {e.filename or 'the repository'}: {e.strerror}; nothing was committed",
                              hint="free some space or fix the disk, then commit again") from None
         faults.step("commit:done")
+        if guessed:
+            repo.warn(_guessed_author(author, guessed))
         # The commit is made; now the dirstate follows it.
         for path in changed:
             seen = result.seen[path]
@@ -222,6 +233,17 @@ def commit(repo: Repository, message, *, addremove: bool = False,
             repo.warn(f"committed, but could not save the stat cache ({e.strerror}); "
                       "the next command rebuilds it")
         return CommitResult(rev, cid, text, changed, removed, new_records)
+
+
+def _guessed_author(author: str, guessed: list[str]) -> str:
+    """The warning for an author guessed from the login name and host, as git and
+    Mercurial give one: what was guessed and what to run."""
+    examples = {"user.name": '"Your Name"', "user.email": "you@example.com"}
+    run = " and ".join(f"`vcs config set --user {key} {examples[key]}`" for key in guessed)
+    keys = " and ".join(guessed)
+    return (f"committed as {author}: {keys} {'is' if len(guessed) == 1 else 'are'} not set, so "
+            f"{'it was' if len(guessed) == 1 else 'they were'} guessed from the login name and host; "
+            f"set {'it' if len(guessed) == 1 else 'them'} with {run}")
 
 
 def _append_commit(repo: Repository, cid: ObjectId, record: bytes, listing: bytes, parents: tuple[int, ...]) -> int:
@@ -338,14 +360,16 @@ def config_list(user: bool = False) -> list[tuple[str, object, str]]:
 
 def valid_tag_name(name: str) -> bool:
     """No spaces or ~^:\\ (they would make it a revision expression), not a number,
-    HEAD or @ (those are revisions already)."""
+    HEAD or @ (those are revisions already), no leading `-` (it would read as an
+    option; git refuses it too): git's refname rules, and not a number."""
     return refname_problem(name) is None and not name.isdigit()
 
 
 def tag(repo: Repository, name: str, rev_spec: str | None = None, force: bool = False) -> tuple[str, int]:
     if not valid_tag_name(name):
         raise UsageError(f"invalid tag name {name!r}",
-                         hint="a tag name has no spaces or ~^:\\, and is not a number, HEAD or @")
+                         hint="a tag name has no spaces or ~^:\\, does not start with -, and is not a number, "
+                              "HEAD or @")
     with repo.lock():
         repo.refresh()
         rev = resolve(repo, rev_spec or "HEAD")
@@ -356,6 +380,25 @@ def tag(repo: Repository, name: str, rev_spec: str | None = None, force: bool = 
         with repo.transaction(f"tag {name} at {rev}") as tx:
             tx.view.tags[name] = repo.commit_info(rev).id
         return name, rev
+
+
+def tag_delete(repo: Repository, names: list[str]) -> list[tuple[str, int]]:
+    """Delete tags; (name, the revision it named) for each. All or nothing: an unknown
+    name deletes none."""
+    with repo.lock():
+        repo.refresh()
+        tags = repo.tags()
+        for name in names:
+            if name not in tags:
+                import difflib
+                close = difflib.get_close_matches(name, list(tags), n=1, cutoff=0.5)
+                raise UsageError(f"no tag {name!r}; no tag was deleted",
+                                 hint=f"did you mean {close[0]!r}?" if close else "`vcs tag` lists the tags")
+        deleted = [(name, repo.rev_of(tags[name])) for name in dict.fromkeys(names)]
+        with repo.transaction("tag -d " + " ".join(name for name, _ in deleted)) as tx:
+            for name, _ in deleted:
+                del tx.view.tags[name]
+        return deleted
 
 
 # -- git interop: commit_tree, import, export -------------------------------------------

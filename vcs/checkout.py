@@ -13,7 +13,7 @@ import os
 from vcs import faults, worktree
 from vcs.dirstate import ADDED, NO_ID, NORMAL, REMOVED, Dirstate, Tracked
 from vcs.errors import StateError, UsageError
-from vcs.objects import Entry, Manifest, content_id, show
+from vcs.objects import SYMLINK, Entry, Manifest, content_id, show
 from vcs.records import record
 from vcs.repo import Repository
 from vcs.revisions import resolve
@@ -57,7 +57,7 @@ def checkout(repo: Repository, rev_spec: str, force: bool = False, progress=None
         result = scan(repo.root, ds, warn=repo.warn)
         writes, deletes, clear, conflicts, kept = _plan(repo, old, new, ds, result, force)
         if conflicts:
-            names = "\n  ".join(show(p) for p in conflicts[:20])
+            names = "\n  ".join(repo.show(p) for p in conflicts[:20])
             more = f"\n  ... and {len(conflicts) - 20} more" if len(conflicts) > 20 else ""
             raise StateError(f"checkout would overwrite or delete uncommitted changes in:\n  {names}{more}",
                              hint="commit them, `vcs restore` them, or use `vcs checkout --force` to discard them")
@@ -239,7 +239,14 @@ def _unstage(staged: list[tuple[bytes, bytes]]) -> None:
 
 
 def restore(repo: Repository, paths: list[str], rev_spec: str | None = None) -> list[bytes]:
-    """Put files back as they are in a revision (default: the checked-out one)."""
+    """Put files back as they are in a revision (default: the checked-out one); returns
+    the files it changed.
+
+    Only files whose content or mode differs are touched (a mode alone is set with
+    chmod), so restoring a clean tree writes nothing and bumps no mtime; a file whose
+    stat the dirstate trusts, and whose id there is the target's, is not even read.
+    What is written is rebuilt, hash-checked and staged first, as a checkout's files.
+    """
     with repo.lock():
         repo.refresh()
         check_no_interrupted_checkout(repo)
@@ -253,21 +260,58 @@ def restore(repo: Repository, paths: list[str], rev_spec: str | None = None) -> 
         for rel, arg in zip(scope, paths):
             if not any(in_scope(p, [rel]) for p in manifest):
                 raise UsageError(f"{arg} is not in revision {rev}")
-        staged = _stage(repo, [(p, manifest[p]) for p in targets])
+        writes, modes = _differing(repo, manifest, targets, ds, scope)
+        stats = {}
+        staged = _stage(repo, [(p, manifest[p]) for p in writes])
         try:
             for path, tmp in staged:
-                st = worktree.move_into_place(repo.root, path, tmp)
-                e = manifest[path]
-                t = ds.files.get(path)
-                if t is None:
-                    ds.files[path] = Tracked(ADDED, e.kind, NO_ID)
-                elif t.state == REMOVED:
-                    t.state = NORMAL
-                if ds.files[path].state == NORMAL and (ds.files[path].kind, ds.files[path].id) == (e.kind, e.id):
-                    ds.files[path].cache(st)
-                else:
-                    ds.files[path].cache(None)
+                stats[path] = worktree.move_into_place(repo.root, path, tmp)
         finally:
             _unstage(staged)
+        for path in modes:
+            stats[path] = worktree.set_mode(repo.root, path, manifest[path].kind)
+        for path in targets:
+            e = manifest[path]
+            t = ds.files.get(path)
+            if t is None:
+                t = ds.files[path] = Tracked(ADDED, e.kind, NO_ID)
+            elif t.state == REMOVED:
+                t.state = NORMAL
+            if t.state != NORMAL or (t.kind, t.id) != (e.kind, e.id):
+                t.cache(None)
+            elif path in stats:
+                t.cache(stats[path])
         repo.save_dirstate(ds)
-        return targets
+        return sorted(stats)
+
+
+def _differing(repo: Repository, manifest: Manifest, targets: list[bytes], ds: Dirstate,
+               scope: list[bytes]) -> tuple[list[bytes], list[bytes]]:
+    """Which of `targets` differ from `manifest` on disk: (to write, to chmod only).
+
+    The scan reads only files whose stat changed; a clean file holds its dirstate id,
+    so it differs exactly when that id is not the target's. A file `vcs rm` left (or
+    removed) is looked at directly.
+    """
+    result = scan(repo.root, ds, scope, untracked=False, warn=repo.warn)
+    clean = set(result.clean)
+    writes, modes = [], []
+    for path in targets:
+        e = manifest[path]
+        if path in clean:
+            t = ds.files[path]
+            kind, oid = t.kind, t.id
+        elif path in result.seen:
+            kind, oid = result.seen[path].kind, result.seen[path].id
+        else:
+            st = worktree.lstat(repo.root, path)
+            if st is None:
+                writes.append(path)
+                continue
+            data, _, kind = worktree.read_stable(repo.root, path, st, repo.warn)
+            oid = content_id(data)
+        if oid != e.id or (kind == SYMLINK) != (e.kind == SYMLINK):
+            writes.append(path)
+        elif kind != e.kind:
+            modes.append(path)
+    return writes, modes

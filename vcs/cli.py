@@ -55,50 +55,128 @@ def rm(ui, paths, cached: bool, force: bool = False) -> None:
     render.paths(ui.out(repo), "removing", api.rm(repo, list(paths), cached, force))
 
 
-def commit(ui, paths, message: str | None, addremove: bool) -> None:
+def commit(ui, paths, messages: tuple[str, ...], addremove: bool, file: str | None = None) -> None:
     from vcs import api, render
+    if messages and file is not None:
+        raise UsageError("-m and -F cannot be used together", hint="give the message one way")
     repo = _repo()
-    result = api.commit(repo, message if message is not None else _edit_message,
-                        addremove=addremove, paths=list(paths) or None)
+    message = _paragraphs(messages) if messages else _read_message(file) if file is not None else None
+    editor = _MessageEditor(repo) if message is None else None
+    try:
+        result = api.commit(repo, message if message is not None else editor.ask,
+                            addremove=addremove, paths=list(paths) or None)
+    except VcsError as e:
+        if editor is not None and editor.kept and not editor.failed:
+            e.hint = "; ".join(filter(None, [e.hint, editor.reuse()]))
+        raise
     render.committed(ui.out(repo), result.rev, result.id, result.message, len(result.changed),
                      len(result.removed))
 
 
-def _edit_message(scan) -> str:
-    """The message from $VISUAL or $EDITOR, as git asks for it; comment lines dropped."""
-    import click
+def _paragraphs(messages: tuple[str, ...]) -> str:
+    """Several -m are paragraphs, as git joins them: a blank line between, empty ones
+    dropped. One -m is kept as typed."""
+    if len(messages) == 1:
+        return messages[0]
+    return "\n\n".join(m.rstrip("\n") for m in messages if m.strip())
 
-    from vcs import render
-    lines = ["", "# Write the commit message. Lines starting with '#' are ignored;",
-             "# an empty message aborts the commit.", "#"]
-    for code, paths in (("modified", scan.modified), ("added", scan.added), ("removed", scan.removed)):
-        lines += [f"#   {code}: {render.show(p)}" for p in paths]
+
+def _read_message(file: str) -> str:
+    """-F FILE: the message as the file holds it (`-` reads stdin), as git's -F."""
     try:
-        edited = click.edit("\n".join(lines) + "\n", require_save=False)
-    except click.ClickException as e:
+        if file == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            with open(file, "rb") as f:
+                data = f.read()
+    except OSError as e:
+        raise UsageError(f"cannot read {file}: {e.strerror}") from None
+    return data.decode("utf-8", "surrogateescape")
+
+
+class _MessageEditor:
+    """The message from $VISUAL or $EDITOR, edited in .vcs/COMMIT_EDITMSG as git's.
+
+    What the editor saved, comment lines dropped, stays in that file (`kept`), so a
+    failing editor or a commit that fails after it loses nothing: `reuse` says how
+    to commit it with -F.
+    """
+
+    def __init__(self, repo):
+        self.path = repo.path("COMMIT_EDITMSG")
+        self.kept = self.failed = False
+
+    def reuse(self) -> str:
+        shown = os.path.relpath(self.path)
+        return f"your message is kept in {shown}: `vcs commit -F {shown}` commits it"
+
+    def ask(self, scan) -> str:
+        import click
+
+        from vcs import render
         from vcs.errors import StateError
-        raise StateError(f"the editor failed: {e.message}",
-                         hint="set $VISUAL or $EDITOR to an editor that works, or give the message with -m") from None
-    if edited is None:
-        return ""
-    return "\n".join(line for line in edited.splitlines() if not line.startswith("#")).strip() + "\n"
+        from vcs.store import atomic_write
+        lines = ["", "# Write the commit message. Lines starting with '#' are ignored;",
+                 "# an empty message aborts the commit.", "#"]
+        for code, paths in (("modified", scan.modified), ("added", scan.added), ("removed", scan.removed)):
+            lines += [f"#   {code}: {render.show(p)}" for p in paths]
+        try:
+            atomic_write(self.path, ("\n".join(lines) + "\n").encode(), durable=False)
+        except OSError as e:
+            raise StateError(f"cannot write {self.path}: {e.strerror}; nothing was committed") from None
+        try:
+            click.edit(filename=self.path)
+        except click.ClickException as e:
+            self.failed = True
+            self._keep()
+            if self.kept:
+                shown = os.path.relpath(self.path)
+                raise StateError(f"the editor failed: {e.message}; your message is kept in {shown}",
+                                 hint=f"commit it with `vcs commit -F {shown}`, or set $VISUAL or $EDITOR "
+                                      "to an editor that works") from None
+            raise StateError(f"the editor failed: {e.message}",
+                             hint="set $VISUAL or $EDITOR to an editor that works, or give the message "
+                                  "with -m") from None
+        return self._keep()
+
+    def _keep(self) -> str:
+        """The message the file holds, comment lines dropped; written back without them."""
+        from vcs.store import atomic_write
+        try:
+            with open(self.path, "rb") as f:
+                edited = f.read().decode("utf-8", "surrogateescape")
+        except OSError:
+            return ""
+        message = "\n".join(line for line in edited.splitlines() if not line.startswith("#")).strip()
+        if not message:
+            return ""
+        try:
+            atomic_write(self.path, (message + "\n").encode("utf-8", "surrogateescape"), durable=False)
+            self.kept = True
+        except OSError:
+            pass  # the file still holds the message, with the template's comments
+        return message + "\n"
 
 
-def status(ui, paths, ignored: bool = False, as_json: bool = False) -> None:
+def status(ui, paths, ignored: bool = False, as_json: bool = False, untracked: str = "normal") -> None:
     from vcs import api, render
     from vcs.checkout import interrupted_checkout
     repo = _repo()
     target = interrupted_checkout(repo)
     if target is not None:
         render.warn(f"a checkout of revision {target} was interrupted; run `vcs checkout {target}` to finish it")
-    render.status(ui.out(repo), api.status(repo, list(paths) or None, ignored=ignored), as_json)
+    render.status(ui.out(repo), api.status(repo, list(paths) or None, ignored=ignored, untracked=untracked),
+                  as_json)
 
 
-def log(ui, paths, limit: int | None, oneline: bool, stat: bool, patch: bool, as_json: bool = False) -> None:
+def log(ui, args, limit: int | None, oneline: bool, stat: bool, patch: bool, as_json: bool = False,
+        revs=(), binary: bool = False) -> None:
     from vcs import render, report
+    patch = patch or binary  # as git's: --binary asks for patches
     repo = _repo()
-    entries = report.log(repo, limit, list(paths) or None, with_diffs=stat or patch or as_json)
-    render.log(ui.out(repo, page=not as_json), entries, oneline, stat, patch, as_json=as_json)
+    starts, paths = report.log_args(repo, list(args), list(revs))
+    entries = report.log(repo, limit, paths or None, with_diffs=stat or patch or as_json, starts=starts)
+    render.log(ui.out(repo, page=not as_json), entries, oneline, stat, patch, as_json=as_json, binary=binary)
 
 
 def checkout(ui, rev: str, force: bool) -> None:
@@ -120,7 +198,8 @@ def restore(ui, paths, rev: str | None) -> None:
     ui.out(repo).line(f"restored {render.plural(len(restored), 'file')}")
 
 
-def diff(ui, args, stat: bool, context: int, name_only: bool, exit_code: bool, as_json: bool = False) -> int:
+def diff(ui, args, stat: bool, context: int, name_only: bool, exit_code: bool, as_json: bool = False,
+         binary: bool = False) -> int:
     from vcs import render, report
     repo = _repo()
     revs, paths = _split_revs(repo, args)
@@ -133,7 +212,7 @@ def diff(ui, args, stat: bool, context: int, name_only: bool, exit_code: bool, a
     elif stat:
         render.diffstat(out, changes)
     else:
-        render.diffs(out, changes, context)
+        render.diffs(out, changes, context, binary)
     return Exit.NOTHING if exit_code and changes else Exit.OK
 
 
@@ -176,21 +255,38 @@ def cat(ui, rev: str, path: str) -> None:
     ui.plain().raw(report.cat(_repo(), rev, path))
 
 
-def show(ui, rev: str, stat: bool, context: int, as_json: bool = False) -> None:
+def show(ui, rev: str, stat: bool, context: int, as_json: bool = False, binary: bool = False) -> None:
     from vcs import render, report
     _check_revs([rev])
     repo = _repo()
     entry = report.show_rev(repo, rev)
     render.log(ui.out(repo, page=not as_json), [entry], stat=stat, patch=not stat, context=context,
-               as_json=as_json)
+               as_json=as_json, binary=binary)
 
 
-def tag(ui, name: str, rev: str | None, force: bool) -> None:
+def tag(ui, names, force: bool = False, delete: bool = False, as_json: bool = False) -> None:
+    """`tag` lists, `tag NAME [REV]` names a revision, `tag -d NAME...` deletes, as git's."""
     from vcs import api, render
-    if rev is not None:
-        _check_revs([rev])
+    names = list(names)
+    at = names.index("--") if "--" in names else len(names)
+    _check_revs(names[:at])  # `tag -x`: a mistyped option, never a tag named -x
+    del names[at:at + 1]
+    if not names and not delete:
+        return tags(ui, as_json)
+    if as_json:
+        raise UsageError("--json goes with the list form: `vcs tag --json`")
+    if delete:
+        if not names:
+            raise UsageError("tag -d needs the names of the tags to delete", hint="vcs tag -d NAME...")
+        repo = _repo()
+        for name, n in api.tag_delete(repo, names):
+            ui.out(repo).line(f"deleted tag {render.text(name)} (was revision {n})")
+        return
+    if len(names) > 2:
+        raise UsageError(f"tag takes a name and at most one revision, not {len(names)} arguments",
+                         hint="vcs tag NAME [REV]   (vcs tag -d NAME... deletes tags)")
     repo = _repo()
-    name, n = api.tag(repo, name, rev, force)
+    name, n = api.tag(repo, names[0], names[1] if len(names) > 1 else None, force)
     ui.out(repo).line(f"tagged revision {n} as {render.text(name)}")
 
 
@@ -342,22 +438,32 @@ def run(body, params: dict, ui=None) -> int:
 # -- the fast path: plain forms of the everyday commands, without click -----------------
 
 # command: (flags, options with a value, positional arguments); a positional with
-# nargs -1 takes the rest. Every name and default matches vcs/clickapp.py.
+# nargs -1 takes the rest; an option's kind is str, int, tuple (it may repeat, as
+# click's multiple=True) or a tuple of its choices. Every name and default matches
+# vcs/clickapp.py.
+_UNTRACKED = ("no", "normal", "all")
 _FAST: dict[str, tuple[dict, dict, list, dict]] = {
     "commit": ({"-A": "addremove", "--addremove": "addremove"},
-               {"-m": ("message", str), "--message": ("message", str)},
-               [("paths", -1)], {"message": None, "addremove": False}),
-    "status": ({"--ignored": "ignored", "--json": "as_json"}, {}, [("paths", -1)],
-               {"ignored": False, "as_json": False}),
+               {"-m": ("messages", tuple), "--message": ("messages", tuple), "-F": ("file", str),
+                "--file": ("file", str)},
+               [("paths", -1)], {"messages": (), "addremove": False, "file": None}),
+    "status": ({"--ignored": "ignored", "--json": "as_json"},
+               {"-u": ("untracked", _UNTRACKED), "--untracked-files": ("untracked", _UNTRACKED)}, [("paths", -1)],
+               {"ignored": False, "as_json": False, "untracked": "normal"}),
     "add": ({}, {}, [("paths", -1)], {}),
     "cat": ({}, {}, [("rev", 1), ("path", 1)], {}),
     "checkout": ({"-f": "force", "--force": "force"}, {}, [("rev", 1)], {"force": False}),
-    "diff": ({"--stat": "stat", "--name-only": "name_only", "--exit-code": "exit_code", "--json": "as_json"},
+    "diff": ({"--stat": "stat", "--name-only": "name_only", "--exit-code": "exit_code", "--json": "as_json",
+              "--binary": "binary"},
              {"-U": ("context", int), "--unified": ("context", int)}, [("args", -1)],
-             {"stat": False, "name_only": False, "exit_code": False, "context": 3, "as_json": False}),
-    "log": ({"--oneline": "oneline", "--stat": "stat", "-p": "patch", "--patch": "patch", "--json": "as_json"},
-            {"-n": ("limit", int), "--limit": ("limit", int)}, [("paths", -1)],
-            {"limit": None, "oneline": False, "stat": False, "patch": False, "as_json": False}),
+             {"stat": False, "name_only": False, "exit_code": False, "context": 3, "as_json": False,
+              "binary": False}),
+    "log": ({"--oneline": "oneline", "--stat": "stat", "-p": "patch", "--patch": "patch", "--json": "as_json",
+             "--binary": "binary"},
+            {"-n": ("limit", int), "--limit": ("limit", int), "-r": ("revs", tuple), "--rev": ("revs", tuple)},
+            [("args", -1)],
+            {"limit": None, "oneline": False, "stat": False, "patch": False, "as_json": False, "revs": (),
+             "binary": False}),
 }
 _TAKES_REVS = {"cat", "checkout", "diff"}
 _COLORS = ("auto", "always", "never")
@@ -388,9 +494,9 @@ def fast_parse(argv: list[str]) -> tuple[dict, str, dict] | None:
     while i < len(words):
         w = words[i]
         i += 1
-        if w == "--" and name == "diff":
-            # diff tells revisions from paths itself and needs to see the `--` (click
-            # would swallow it): everything after it is a path.
+        if w == "--" and name in ("diff", "log"):
+            # diff and log tell revisions from paths themselves and need to see the `--`
+            # (click would swallow it): everything after it is a path.
             rest += words[i - 1:]
             break
         if w in flags:
@@ -412,6 +518,10 @@ def fast_parse(argv: list[str]) -> tuple[dict, str, dict] | None:
                 if not (value.isascii() and value.isdigit()):
                     return None  # click says what is wrong with it
                 params[param] = int(value)
+            elif kind is tuple:
+                params[param] += (value,)
+            elif isinstance(kind, tuple) and value not in kind:
+                return None
             else:
                 params[param] = value
             continue

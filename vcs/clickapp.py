@@ -37,8 +37,9 @@ class VcsGroup(click.Group):
 
 
 class _KeepDoubleDash(click.Command):
-    """diff tells revisions from paths itself and needs to see `--`, which click's
-    parser consumes: doubling it leaves one among the arguments."""
+    """diff and log tell revisions from paths themselves, and tag a name from an
+    option, so they need to see `--`, which click's parser consumes: doubling it
+    leaves one among the arguments."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if "--" in args:
@@ -102,26 +103,36 @@ _cmd("rm", "Stop tracking files (and delete them, unless --cached).", "vcs rm --
 ])
 _cmd("commit", "Record the tracked files (or PATHS) as a new revision.", 'vcs commit -A -m "Add the parser"', [
     click.argument("paths", nargs=-1),
-    click.option("-m", "--message", help="The commit message (otherwise $VISUAL or $EDITOR opens)."),
+    click.option("-m", "--message", "messages", multiple=True,
+                 help="The commit message (otherwise $VISUAL or $EDITOR opens); several -m are paragraphs."),
+    click.option("-F", "--file", metavar="FILE", help="Read the message from FILE (- for stdin)."),
     click.option("-A", "--addremove", is_flag=True,
                  help="Also add untracked files and record missing ones as removed."),
 ])
 _JSON = click.option("--json", "as_json", is_flag=True, help="One JSON object per line (schema: README).")
+_BINARY_HELP = "Write binary changes as git's binary patches, which git apply applies."
 
 _cmd("status", "Show modified (M), added (A), removed (R), missing (!) and untracked (?) files.",
      "vcs status src/", [
          click.argument("paths", nargs=-1),
          click.option("--ignored", is_flag=True, help="Also list ignored files (I)."),
+         click.option("-u", "--untracked-files", "untracked", type=click.Choice(["no", "normal", "all"]),
+                      default="normal", show_default=True,
+                      help="normal: a folder holding no tracked file as one line (dir/); all: every file; no: none."),
          _JSON,
      ])
-_cmd("log", "Show the history, newest first.", "vcs log -n 5 --stat src/", [
-    click.argument("paths", nargs=-1),
+_cmd("log", "Show the history, newest first: REV and its ancestors if given, else every revision; only "
+     "those that change PATHs if given.\n\nRevisions come first, then paths; put -- before paths that look "
+     "like revisions.", "vcs log -n 5 --stat HEAD~1 src/", [
+    click.argument("args", nargs=-1, metavar="[REV...] [[--] PATH...]"),
+    click.option("-r", "--rev", "revs", multiple=True, help="Start from REV (and its ancestors)."),
     click.option("-n", "--limit", type=click.IntRange(min=0), help="Show at most N revisions."),
     click.option("--oneline", is_flag=True, help="One line per revision."),
     click.option("--stat", is_flag=True, help="Show which files changed and how much."),
     click.option("-p", "--patch", is_flag=True, help="Show each revision's diff."),
     _JSON,
-])
+    click.option("--binary", is_flag=True, help=_BINARY_HELP + " Implies -p."),
+], cls=_KeepDoubleDash)
 _cmd("checkout", "Make the working tree equal to revision REV.", "vcs checkout -1", [
     click.argument("rev"),
     click.option("-f", "--force", is_flag=True, help="Discard uncommitted changes that are in the way."),
@@ -140,6 +151,7 @@ _cmd("diff", "Show changes: the working tree against HEAD, or against REV, or RE
          click.option("--name-only", is_flag=True, help="Only the names of the changed files."),
          click.option("--exit-code", is_flag=True, help="Exit with 1 if there are differences."),
          click.option("--json", "as_json", is_flag=True, help="The --stat figures as JSON, one file per line."),
+         click.option("--binary", is_flag=True, help=_BINARY_HELP),
      ], context_settings=REV_ARGS, cls=_KeepDoubleDash)
 _cmd("cat", "Print the exact bytes of PATH at revision REV.", "vcs cat -1 README.md > old-readme.md", [
     click.argument("rev"),
@@ -156,13 +168,16 @@ _cmd("show", "Show a revision's metadata and its diff against its parent.", "vcs
     click.option("--stat", is_flag=True, help="A summary instead of the diff."),
     click.option("-U", "--unified", "context", type=click.IntRange(min=0), default=3, help="Lines of context."),
     _JSON,
+    click.option("--binary", is_flag=True, help=_BINARY_HELP),
 ], context_settings=REV_ARGS)
-_cmd("tag", "Name revision REV (default: the checked-out one).", "vcs tag v1.0 -1", [
-    click.argument("name"),
-    click.argument("rev", required=False),
+_cmd("tag", "Name revision REV (default: the checked-out one): vcs tag NAME [REV].\n\n"
+     "Without a name, list the tags; with -d, delete the tags named.", "vcs tag v1.0 -1", [
+    click.argument("names", nargs=-1, metavar="[NAME [REV]]"),
     click.option("-f", "--force", is_flag=True, help="Move the tag if it exists."),
-], context_settings=REV_ARGS)
-_cmd("tags", "List tags, newest revision first.", "vcs tags", [_JSON])
+    click.option("-d", "--delete", is_flag=True, help="Delete the tags named."),
+    _JSON,
+], context_settings=REV_ARGS, cls=_KeepDoubleDash)
+_cmd("tags", "List tags, newest revision first (as `vcs tag`).", "vcs tags", [_JSON])
 _cmd("stats", "Show how each file's versions are stored: whole, deltas, chains, bytes.", "vcs stats --json", [
     click.argument("paths", nargs=-1),
     click.option("--json", "as_json", is_flag=True, help="Machine-readable output."),
@@ -220,7 +235,7 @@ for _name in ("checkout", "cat", "show", "tag", "replay"):
     _command = cli.commands.get(_name)
     if _command is not None:
         for _param in _command.params:
-            if _param.name == "rev":
+            if _param.name == "rev" or _param.name == "names":  # tag's: a tag or a revision
                 _param._custom_shell_complete = _complete_rev
 
 

@@ -78,6 +78,22 @@ def show(path: bytes) -> str:
     return "".join(c if c.isprintable() else _escape(c) for c in text)
 
 
+def relative(path: bytes, base: bytes) -> bytes:
+    """A repository path as seen from the folder `base` (b"" is the root), as git's
+    status prints it: `f.txt` for `base/f.txt`, `../top.txt` above it, `.` for `base`."""
+    if not base:
+        return path
+    if path.startswith(base + b"/"):
+        return path[len(base) + 1:]
+    if path == base:
+        return b"."
+    up, here = base.split(b"/"), path.split(b"/")
+    same = 0
+    while same < min(len(up), len(here)) and up[same] == here[same]:
+        same += 1
+    return b"/".join([b".."] * (len(up) - same) + here[same:])
+
+
 def _escape(c: str) -> str:
     code = ord(c)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

@@ -1,13 +1,16 @@
 """Git-style unified patches: pure formatting of one file's change, as bytes.
 
-The output is what `git diff` writes for the file, less its "index" line, so that
-`git apply` and `patch -p1` turn the old file into the new one byte for byte: the same
-headers, path quoting, hunk grouping, hunk headers (with git's default function-name
-context) and "\\ No newline at end of file" markers. Binary files (git's rule: a NUL
-byte in the first 8000 bytes) get "Binary files ... differ" and no hunks.
+The output is what `git diff` writes for the file, so that `git apply` and `patch -p1`
+turn the old file into the new one byte for byte: the same headers, "index" line (git's
+own blob ids, so `git apply` can parse every stanza and check what it patches), path
+quoting, hunk grouping, hunk headers (with git's default function-name context) and
+"\\ No newline at end of file" markers. Binary files (git's rule: a NUL byte in the
+first 8000 bytes) get "Binary files ... differ" and no hunks, or with binary=True git's
+binary patch (vcs.binpatch) and full 40-digit ids, which `git apply` needs to apply it.
 
     is_binary(data)                                   -> bool
-    file_patch(old_path, new_path, old, new, old_mode, new_mode, context=3, regions=None)
+    file_patch(old_path, new_path, old, new, old_mode, new_mode, context=3, regions=None,
+               binary=False)
     format_hunks(a_lines, b_lines, regions, context=3) -> the @@ hunks alone
     line_counts(old, new, regions=None)               -> (added, removed) lines
 """
@@ -18,6 +21,8 @@ from vcs import delta
 _NO_NEWLINE = b"\n\\ No newline at end of file\n"
 _DEV_NULL = b"/dev/null"
 _BINARY_PROBE = 8000  # git's FIRST_FEW_BYTES
+_ABBREV = 7  # git's default abbreviation of the ids in an "index" line
+_FULL = 40
 
 
 def is_binary(data: bytes) -> bool:
@@ -70,6 +75,28 @@ def _label(prefix: bytes, path: bytes) -> bytes:
 
 # --------------------------------------------------------------------------- patches
 
+def blob_id(data: bytes | None) -> str:
+    """git's id of a blob holding data (its sha1 of b"blob SIZE\\0" + data); the null id
+    for an absent side."""
+    if data is None:
+        return "0" * 40
+    import hashlib  # only a command that writes a patch pays for it
+    h = hashlib.sha1(b"blob %d\0" % len(data))
+    h.update(data)
+    return h.hexdigest()
+
+
+def _index_line(old: bytes | None, new: bytes | None, old_mode: str, new_mode: str,
+                digits: int = _ABBREV) -> bytes:
+    """git's "index OLD..NEW [MODE]" line, or b"" when both sides are the same blob;
+    the mode only when neither side is absent and the modes agree, as git writes it."""
+    a, b = blob_id(old), blob_id(new)
+    if a == b:
+        return b""
+    mode = " " + old_mode if old is not None and new is not None and old_mode == new_mode else ""
+    return f"index {a[:digits]}..{b[:digits]}{mode}\n".encode()
+
+
 def _file_kind(mode: str) -> str:
     # Regular files (either permission), symlinks and gitlinks differ in their type bits;
     # git shows a change of type as a deletion followed by an addition.
@@ -79,15 +106,18 @@ def _file_kind(mode: str) -> str:
 def file_patch(old_path: bytes | None, new_path: bytes | None,
                old: bytes | None, new: bytes | None,
                old_mode: str | None, new_mode: str | None,
-               context: int = 3, regions: list[delta.Region] | None = None) -> bytes:
-    """The patch for one file, as `git diff` writes it (without the "index" line).
+               context: int = 3, regions: list[delta.Region] | None = None,
+               binary: bool = False) -> bytes:
+    """The patch for one file, as `git diff` writes it.
 
     A side whose data is None is absent (the file is added or deleted); its path may be
     None too. Paths are repository-relative bytes with '/' separators; modes are git's
     ("100644", "100755", "120000"), None meaning "100644" for a present file. Different
     old and new paths make a rename ("rename from"/"rename to", without git's
     "similarity index" line). regions, if given, are diff(split_lines(old),
-    split_lines(new)). Returns b"" when nothing differs.
+    split_lines(new)). binary=True writes a binary file's change as git's binary patch
+    (`git diff --binary`) instead of "Binary files ... differ". Returns b"" when nothing
+    differs.
     """
     if old is None and new is None:
         return b""
@@ -98,8 +128,8 @@ def file_patch(old_path: bytes | None, new_path: bytes | None,
     old_mode = old_mode or "100644"
     new_mode = new_mode or "100644"
     if old is not None and new is not None and _file_kind(old_mode) != _file_kind(new_mode):
-        return (file_patch(old_path, None, old, None, old_mode, None, context)
-                + file_patch(None, new_path, None, new, None, new_mode, context))
+        return (file_patch(old_path, None, old, None, old_mode, None, context, binary=binary)
+                + file_patch(None, new_path, None, new, None, new_mode, context, binary=binary))
 
     a_path = old_path if old is not None else new_path
     b_path = new_path if new is not None else old_path
@@ -117,13 +147,20 @@ def file_patch(old_path: bytes | None, new_path: bytes | None,
         if len(header) == 1 and old == new:
             return b""
 
-    old_label = _label(b"a/", a_path) if old is not None else _DEV_NULL
-    new_label = _label(b"b/", b_path) if new is not None else _DEV_NULL
     old_data = old if old is not None else b""
     new_data = new if new is not None else b""
+    binary_file = is_binary(old_data) or is_binary(new_data)
+    # As git: --binary writes full ids where a side is binary, abbreviated ones elsewhere.
+    header.append(_index_line(old, new, old_mode, new_mode,
+                              _FULL if binary and binary_file else _ABBREV))
+    old_label = _label(b"a/", a_path) if old is not None else _DEV_NULL
+    new_label = _label(b"b/", b_path) if new is not None else _DEV_NULL
     if old_data == new_data:
         pass
-    elif is_binary(old_data) or is_binary(new_data):
+    elif binary_file and binary:
+        from vcs.binpatch import binary_patch
+        header.append(binary_patch(old_data, new_data))
+    elif binary_file:
         header.append(b"Binary files %s and %s differ\n" % (old_label, new_label))
     else:
         a = delta.split_lines(old_data)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 import time
 
-from vcs.objects import GIT_MODES, show
+from vcs.objects import GIT_MODES, relative, show
 from vcs.terminal import COLOURS, RESET, Out
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
@@ -55,7 +55,15 @@ def status(out: Out, s: Scan, as_json: bool = False) -> None:
             if as_json:
                 _json_line(out, {"path": _path(p), "status": name})
             else:
-                out.line(f"{code} {show(p)}")
+                out.line(f"{code} {where(out, p)}")
+
+
+def where(out: Out, p: bytes) -> str:
+    """A path for a person: relative to the current folder, as git's status prints it
+    (a folder, `dir/`, keeps its slash: `./` for the current folder itself)."""
+    if p.endswith(b"/"):
+        return where(out, p[:-1]) + "/"
+    return show(relative(p, out.base))
 
 
 def _path(p: bytes) -> str:
@@ -119,7 +127,7 @@ def _console(stderr: bool = False):
 
 def paths(out: Out, verb: str, items: list[bytes]) -> None:
     for p in items:
-        out.line(f"{verb} {show(p)}")
+        out.line(f"{verb} {where(out, p)}")
 
 
 def checked_out(out: Out, result) -> None:
@@ -148,7 +156,7 @@ def _offset(tz: int) -> str:
 
 
 def log(out: Out, entries: Iterable[LogEntry], oneline: bool = False, stat: bool = False,
-        patch: bool = False, context: int = 3, as_json: bool = False) -> None:
+        patch: bool = False, context: int = 3, as_json: bool = False, binary: bool = False) -> None:
     first = True
     for e in entries:
         if as_json:
@@ -167,7 +175,7 @@ def log(out: Out, entries: Iterable[LogEntry], oneline: bool = False, stat: bool
             out.line(f"Author: {text(e.commit.author)}")
             out.line(f"Date:   {date(e.commit.date, e.commit.tz)}")
             if e.chain_starts:
-                names = ", ".join(show(p) for p in e.chain_starts[:4])
+                names = ", ".join(where(out, p) for p in e.chain_starts[:4])
                 more = f" and {len(e.chain_starts) - 4} more" if len(e.chain_starts) > 4 else ""
                 out.line(out.paint(f"Whole:  {names}{more} (a chain starts here)", "dim"))
             out.line()
@@ -179,7 +187,7 @@ def log(out: Out, entries: Iterable[LogEntry], oneline: bool = False, stat: bool
             if stat:
                 diffstat(out, e.diffs)
             if patch:
-                diffs(out, e.diffs, context)
+                diffs(out, e.diffs, context, binary)
         first = False
 
 
@@ -207,12 +215,12 @@ def diffstat_json(out: Out, ds: list[FileDiff]) -> None:
         _json_line(out, diffstat_dict(d))
 
 
-def diffs(out: Out, ds: list[FileDiff], context: int = 3) -> None:
+def diffs(out: Out, ds: list[FileDiff], context: int = 3, binary: bool = False) -> None:
     from vcs.patch import file_patch
     for d in ds:
         data = file_patch(d.path, d.path, d.old_data if d.old else None, d.new_data if d.new else None,
                           GIT_MODES[d.old.kind] if d.old else None,
-                          GIT_MODES[d.new.kind] if d.new else None, context)
+                          GIT_MODES[d.new.kind] if d.new else None, context, binary=binary)
         if out.color:
             out.raw(_colour_patch(out, data))
         else:
@@ -229,6 +237,9 @@ def _colour_patch(out: Out, data: bytes) -> bytes:
         if line.startswith(b"@@"):
             in_header = False
             painted.append(out.paint(line.decode("utf-8", "surrogateescape"), "hunk").encode("utf-8", "surrogateescape"))
+        elif line == b"GIT binary patch":  # its base85 lines stay plain, as git's
+            in_header = False
+            painted.append(line)
         elif in_header:
             painted.append(out.paint(line.decode("utf-8", "surrogateescape"), "head").encode("utf-8", "surrogateescape"))
         elif line.startswith(b"+"):
@@ -253,7 +264,7 @@ def diffstat(out: Out, ds: list[FileDiff], width: int = 60) -> None:
     rows = []
     for d in ds:
         added, removed, binary = diff_counts(d)
-        rows.append((show(d.path), added, removed, binary, d))
+        rows.append((where(out, d.path), added, removed, binary, d))
     if not rows:
         return
     name_w = max(len(r[0]) for r in rows)
@@ -279,7 +290,7 @@ def diffstat(out: Out, ds: list[FileDiff], width: int = 60) -> None:
 
 def name_only(out: Out, ds: list[FileDiff]) -> None:
     for d in ds:
-        out.line(show(d.path))
+        out.line(where(out, d.path))
 
 
 def stats(out: Out, s: Stats, as_json: bool = False) -> None:
@@ -287,7 +298,7 @@ def stats(out: Out, s: Stats, as_json: bool = False) -> None:
         _json_line(out, stats_dict(s))
         return
     if out.stdout.isatty():
-        _stats_table(s)
+        _stats_table(out, s)
     else:
         _stats_text(out, s)
 
@@ -315,7 +326,7 @@ def _stats_text(out: Out, s: Stats) -> None:
              f"{'stored':>10} {'raw':>12} {'ratio':>7}")
     for f in s.files:
         cur = "-" if f.current_chain is None else str(f.current_chain)
-        out.line(f"{show(f.path):<40} {f.versions:>8} {f.whole:>6} {f.deltas:>6} {f.longest_chain:>7} "
+        out.line(f"{where(out, f.path):<40} {f.versions:>8} {f.whole:>6} {f.deltas:>6} {f.longest_chain:>7} "
                  f"{cur:>7} {f.stored:>10} {f.raw:>12} {_ratio(f.stored, f.raw):>7}")
     out.line(f"{'total':<40} {s.versions:>8} {s.whole:>6} {s.deltas:>6} {'':>7} {'':>7} "
              f"{s.stored:>10} {s.raw:>12} {_ratio(s.stored, s.raw):>7}")
@@ -323,14 +334,14 @@ def _stats_text(out: Out, s: Stats) -> None:
              f".vcs/ holds {s.store_bytes} bytes ({s.disk_bytes} on disk)")
 
 
-def _stats_table(s: Stats) -> None:
+def _stats_table(out: Out, s: Stats) -> None:
     from rich.table import Table
     table = Table(title=f"storage: policy {s.policy}, {s.commits} commits", title_justify="left")
     for col in ("path", "versions", "whole", "deltas", "longest chain", "current chain",
                 "stored", "raw", "ratio"):
         table.add_column(col, justify="left" if col == "path" else "right")
     for f in s.files:
-        table.add_row(show(f.path), str(f.versions), str(f.whole), str(f.deltas), str(f.longest_chain),
+        table.add_row(where(out, f.path), str(f.versions), str(f.whole), str(f.deltas), str(f.longest_chain),
                       "-" if f.current_chain is None else str(f.current_chain), _size(f.stored),
                       _size(f.raw), _ratio(f.stored, f.raw))
     table.add_section()
@@ -397,7 +408,7 @@ def replay(out: Out, r, as_json: bool = False) -> None:
         _json_line(out, {"step": "check", "id": r.id.hex(), "ok": r.ok, "micros": round(r.check_micros, 1)})
         return
     total = sum(s.micros for s in r.steps) + r.check_micros
-    out.line(f"{show(r.path)} at revision {r.rev} ({r.id.hex()[:12]}): "
+    out.line(f"{where(out, r.path)} at revision {r.rev} ({r.id.hex()[:12]}): "
              f"{plural(len(r.steps) - 1, 'delta')} on a whole version")
     for s in r.steps:
         rev = "?" if s.rev is None else str(s.rev)

@@ -33,7 +33,7 @@ from vcs.errors import CorruptError, StateError, UsageError, VcsError
 from vcs.filelog import Filelog
 from vcs.history import POLICIES, Objects
 from vcs.lock import Lock, try_lock
-from vcs.objects import Commit, Entry, Manifest, ObjectId, content_id, parse_manifest, replay_listing, show
+from vcs.objects import Commit, Entry, Manifest, ObjectId, content_id, parse_manifest, relative, replay_listing, show
 from vcs.oplog import Operation, serialize as serialize_op
 from vcs.refs import View
 from vcs.state import LOGS, DiskStore, MemoryStore, State
@@ -475,15 +475,17 @@ class Repository:
                              hint=f"use one of {', '.join(POLICIES)}")
         return policy
 
-    def author(self) -> str:
-        """`Name <email>`: from VCS_AUTHOR_NAME/EMAIL, else config, else login name and host."""
+    def author(self) -> tuple[str, list[str]]:
+        """(`Name <email>`, the keys it guessed): from VCS_AUTHOR_NAME/EMAIL, else config,
+        else guessed from the login name and host (a commit warns about a guess)."""
         name = os.environ.get("VCS_AUTHOR_NAME") or self.config("user.name")
         email = os.environ.get("VCS_AUTHOR_EMAIL") or self.config("user.email")
-        if not name or not email:
+        guessed = [key for key, value in (("user.name", name), ("user.email", email)) if not value]
+        if guessed:
             login = _login_name()
             name = name or login
             email = email or f"{login}@{os.uname().nodename}"
-        return f"{name} <{email}>"
+        return f"{name} <{email}>", guessed
 
     def ignore(self):
         """The working tree's ignore rules (.vcsignore), or None."""
@@ -509,6 +511,18 @@ class Repository:
         dirstatemod.save(self.path("dirstate"), ds)
 
     # -- paths from the command line --------------------------------------------------
+
+    def here(self) -> bytes:
+        """The current folder as a repository path (b"" at the root, and inside .vcs/):
+        paths are shown to a person relative to it, as git's status shows them."""
+        try:
+            return self.relpath(".")
+        except UsageError:
+            return b""
+
+    def show(self, path: bytes) -> str:
+        """A repository path as text for a person in the current folder (`../x` above it)."""
+        return show(relative(path, self.here()))
 
     def relpath(self, arg: str, cwd: bytes | None = None) -> bytes:
         """A command-line path as a repository path (b'' for the root itself)."""

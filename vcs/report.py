@@ -26,9 +26,10 @@ LogEntry = record("LogEntry", "rev id parents commit tags head diffs chain_start
 
 
 def log(repo: Repository, limit: int | None = None, paths: list[str] | None = None,
-        with_diffs: bool = False, revs: list[str] | None = None) -> list[LogEntry]:
-    """HEAD and its ancestors, newest first in topological order (or exactly `revs`);
-    only those touching `paths` if given."""
+        with_diffs: bool = False, revs: list[str] | None = None,
+        starts: list[int] | None = None) -> list[LogEntry]:
+    """Revisions, newest first in topological order: `revs` alone, else `starts` and
+    their ancestors, else HEAD and its ancestors; only those touching `paths` if given."""
     scope = [repo.relpath(p) for p in paths] if paths else None
     tags_by_id: dict[bytes, list[str]] = {}
     for name, oid in repo.tags().items():
@@ -38,8 +39,9 @@ def log(repo: Repository, limit: int | None = None, paths: list[str] | None = No
     if revs:
         order = [resolve(repo, r) for r in revs]
     else:
-        start = repo.head_rev()
-        order = [] if start is None else repo.changelog.topo_order([start])
+        if not starts:
+            starts = [] if repo.head_rev() is None else [repo.head_rev()]
+        order = repo.changelog.topo_order(starts)
         if scope is not None:
             touched = _revs_touching(repo, scope)
             if touched is not None:
@@ -68,6 +70,57 @@ def _revs_touching(repo: Repository, scope: list[bytes]) -> set[int] | None:
             return None
         revs.update(e.linkrev for e in repo.filelog.history(path))
     return revs
+
+
+def log_args(repo: Repository, words: list[str], revs: list[str]) -> tuple[list[int], list[str]]:
+    """(the revisions `vcs log` starts from, the paths it follows), from its words, by
+    git's rule.
+
+    -r REVs are revisions. With `--`, the words before it are revisions and those
+    after it paths. Without, the leading words that name revisions are revisions and
+    the rest paths; a word that is also a file on disk is ambiguous, and a path must
+    exist on disk or in some revision's changes, so a mistyped revision is an error
+    that names it (with resolve's did-you-mean), never an empty log.
+    """
+    starts = [resolve(repo, r) for r in revs]
+    if "--" in words:
+        at = words.index("--")
+        return starts + [resolve(repo, w) for w in words[:at]], list(words[at + 1:])
+    first_path = 0
+    for word in words:
+        try:
+            rev = resolve(repo, word)
+        except UsageError:
+            break
+        if os.path.lexists(word):
+            raise UsageError(f"ambiguous argument {word!r}: both a revision and a path",
+                             hint=f"put -- between revisions and paths: `vcs log {word} --` for the revision, "
+                                  f"`vcs log -- {word}` for the path")
+        starts.append(rev)
+        first_path += 1
+    paths = list(words[first_path:])
+    for word in paths:
+        if not os.path.lexists(word) and not _existed(repo, repo.relpath(word)):
+            raise _neither(repo, word)
+    return starts, paths
+
+
+def _existed(repo: Repository, path: bytes) -> bool:
+    """Whether some revision changed `path` (its file history says; for a folder, whether
+    some revision changed a file under it)."""
+    return repo.filelog.last(path) is not None or \
+        any(in_scope(c.path, [path]) for rev in range(len(repo) - 1, -1, -1) for c in repo.read_commit(rev).changes)
+
+
+def _neither(repo: Repository, word: str) -> UsageError:
+    """The error for a word that is no path: why it is no revision either."""
+    nowhere = f"ambiguous argument {word!r}: neither a path in the working tree or its history nor a revision"
+    try:
+        resolve(repo, word)
+    except UsageError as e:
+        return UsageError(f"{nowhere} ({e.message})", hint=e.hint)
+    return UsageError(f"{nowhere} here (a revision after a path)",
+                      hint="revisions come before paths: vcs log [REV...] [--] [PATH...]")
 
 
 def _chain_starts(repo: Repository, rev: int, commit: Commit) -> tuple[bytes, ...]:

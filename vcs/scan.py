@@ -122,6 +122,41 @@ def scan(root: bytes, ds: Dirstate, scope: list[bytes] | None = None, *, untrack
     return result
 
 
+def fold_folders(result: Scan, files, scope: list[bytes] | None = None) -> None:
+    """List an untracked folder as one entry, `dir/`, as git's status does.
+
+    Each untracked file becomes the topmost folder above it (within `scope`) that holds
+    no tracked file, and each ignored file the topmost that holds no tracked and no
+    untracked file (a folder with an untracked file in it is `? dir/`; its ignored
+    files are listed). Done on the scan's lists, so the scan itself costs the same.
+    """
+    if not any(b"/" in p for p in result.untracked) and not any(b"/" in p for p in result.ignored):
+        return  # nothing in a folder: nothing to fold (and no need to list the tracked folders)
+    tracked = _folders(files)
+    untracked = result.untracked
+    result.untracked = _fold(untracked, tracked, scope)
+    if result.ignored:
+        result.ignored = _fold(result.ignored, tracked | _folders(untracked), scope)
+
+
+def _fold(paths: list[bytes], keep: set[bytes], scope: list[bytes] | None) -> list[bytes]:
+    """Sorted paths with each replaced by its topmost folder (then `/`) not in `keep` and
+    within `scope`; the files of one folder are neighbours in sorted order, so it
+    stays sorted, and each folder appears once."""
+    out: list[bytes] = []
+    for path in paths:
+        at = path.find(b"/")
+        while at != -1:
+            folder = path[:at]
+            if folder not in keep and in_scope(folder, scope):
+                path = folder + b"/"
+                break
+            at = path.find(b"/", at + 1)
+        if not out or out[-1] != path:
+            out.append(path)
+    return out
+
+
 def _under(path: bytes, folders: list[tuple[bytes, str]]) -> bool:
     return any(not f or path.startswith(f + b"/") for f, _ in folders)
 

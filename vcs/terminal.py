@@ -36,11 +36,13 @@ def decide_colour(flag: str | None, config, stream) -> bool:
 
 
 class Out:
-    """One command's output stream, and whether it may be coloured."""
+    """One command's output stream, whether it may be coloured, and the folder (a
+    repository path, b"" for the root) that paths shown to a person are relative to."""
 
-    def __init__(self, color: bool = False, stream=None):
+    def __init__(self, color: bool = False, stream=None, base: bytes = b""):
         self.stdout = stream or sys.stdout
         self.color = color
+        self.base = base
 
     def paint(self, text: str, what: str) -> str:
         return f"{COLOURS[what]}{text}{RESET}" if self.color else text
@@ -63,11 +65,12 @@ class UI:
 
     def out(self, repo=None, page: bool = False) -> Out:
         config = repo.config("ui.color") if repo is not None else None
+        base = repo.here() if repo is not None else b""
         if page and self.pager and sys.stdout.isatty():
             stream = self._start_pager(repo)
             if stream is not None:
-                return Out(decide_colour(self.color, config, sys.stdout), stream)
-        return Out(decide_colour(self.color, config, sys.stdout))
+                return Out(decide_colour(self.color, config, sys.stdout), stream, base)
+        return Out(decide_colour(self.color, config, sys.stdout), None, base)
 
     def plain(self) -> Out:
         """For bytes that must reach stdout exactly (cat): never coloured nor paged."""

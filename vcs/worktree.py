@@ -180,7 +180,29 @@ def stage(tmp: bytes, data: bytes, kind: str) -> None:
             view = view[os.write(fd, view):]
     finally:
         os.close(fd)
-    os.chmod(tmp, (0o777 if kind == EXECUTABLE else 0o666) & ~_umask())
+    os.chmod(tmp, _file_mode(kind))
+
+
+def set_mode(root: bytes, path: bytes, kind: str) -> os.stat_result:
+    """Give a file the mode of its kind when only the executable bit differs: a chmod
+    keeps the file (its inode and mtime), where a rewrite would make `make` rebuild.
+    Through a descriptor opened without following a symlink, so never through one.
+    Returns the file's new stat."""
+    if not parents_real(root, path):
+        raise StateError(f"refusing to write {show(path)}: a folder above it is a symlink or a file",
+                         hint="vcs never writes through a symlink")
+    faults.io("write", path)
+    fd = os.open(os.path.join(root, path), os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        os.fchmod(fd, _file_mode(kind))
+        return os.fstat(fd)
+    finally:
+        os.close(fd)
+
+
+def _file_mode(kind: str) -> int:
+    """A written file's permissions: what git gives it (0666 or, executable, 0777, less the umask)."""
+    return (0o777 if kind == EXECUTABLE else 0o666) & ~_umask()
 
 
 def move_into_place(root: bytes, path: bytes, tmp: bytes) -> os.stat_result:
