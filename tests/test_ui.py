@@ -6,8 +6,10 @@ import json
 import os
 import pty
 import re
+import select
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -112,13 +114,65 @@ def test_pager_order_config_then_pager_env(repo, tmp_path):
     assert first.exists() and not second.exists()
 
 
-def test_closed_pager_ends_quietly(repo):
-    for i in range(40):
-        repo.write("f.txt", "x\n" * 200 + f"{i}\n")
+@pytest.mark.parametrize("args", [("log", "-p"), ("show",), ("diff", "0")])
+def test_closed_pager_ends_quietly(repo, args):
+    for i in range(3):  # each diff far more than a pipe holds
+        repo.write("f.txt", "".join(f"{i} line {j}\n" for j in range(8000)))
         repo.vcs("commit", "-A", "-m", f"{i}")
-    code, shown = in_pty(repo.root, "log", "-p", env={"VCS_PAGER": "head -c 100"})
+    code, shown = in_pty(repo.root, *args, env={"VCS_PAGER": "head -c 100"})
     assert code == 0, shown
     assert b"Traceback" not in shown and b"Broken pipe" not in shown
+
+
+def _interrupt_in_pager(root, tmp_path, args, pager_reads: str) -> tuple[int, bytes]:
+    """Run vcs in a pty through a pager that, like less, ignores Ctrl-C; press Ctrl-C
+    once the pager has read (`pager_reads`: a shell command), wait, then quit the pager."""
+    ready, quit_ = tmp_path / "ready", tmp_path / "quit"
+    pager = tmp_path / "pager.sh"
+    pager.write_text(f"#!/bin/sh\ntrap '' INT\n{pager_reads}\ntouch {ready}\n"
+                     f"while [ ! -e {quit_} ]; do sleep 0.02; done\n")
+    pager.chmod(0o755)
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(root)
+        os.execve(sys.executable, [sys.executable, "-P", "-m", "vcs", *args], {**os.environ, "VCS_PAGER": str(pager)})
+    deadline = time.monotonic() + 20
+    while not ready.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.write(fd, b"\x03")
+    out = b""
+    # vcs answers Ctrl-C at once: give a wrong message time to show while the pager runs
+    while select.select([fd], [], [], 0.5)[0]:
+        try:
+            out += os.read(fd, 65536)
+        except OSError:
+            break
+    quit_.touch()
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), out
+
+
+@pytest.mark.parametrize("args", [("log", "-p"), ("show",)])
+@pytest.mark.parametrize("pager_reads", ["head -c 1000 > /dev/null", "cat > /dev/null"],
+                         ids=["while-writing", "after-writing"])
+def test_ctrl_c_in_the_pager_writes_nothing_into_it_and_exits_130(repo, tmp_path, args, pager_reads):
+    """Ctrl-C reaches vcs and the pager alike. Whether vcs was still writing (the pager
+    stopped reading) or only waiting for the pager to be quit, it writes nothing to the
+    terminal the pager draws on, waits for the pager, and exits 130, as git does."""
+    for i in range(3):
+        repo.write("f.txt", "".join(f"{i} line {j}\n" for j in range(8000)))
+        repo.vcs("commit", "-A", "-m", f"{i}")
+    code, shown = _interrupt_in_pager(repo.root, tmp_path, args, pager_reads)
+    assert code == 130, shown
+    assert b"interrupted" not in shown and b"Traceback" not in shown and b"Error" not in shown, shown
 
 
 # -- JSON ----------------------------------------------------------------------------
@@ -189,8 +243,10 @@ def test_config_commands(repo, monkeypatch):
     assert "user.name = Repo Name" in listed and "storage.policy = auto" in listed
     repo.vcs("config", "unset", "user.name")
     assert repo.vcs("config", "get", "user.name").text == "User Name\n"
-    assert "unknown config key" in repo.vcs("config", "set", "user.nmae", "x", ok=3).err
-    assert "must be one of" in repo.vcs("config", "set", "storage.policy", "fast", ok=3).err
+    bad = repo.vcs("config", "set", "user.nmae", "x", ok=2).err  # a usage error, as git's
+    assert "unknown config key 'user.nmae'" in bad and "did you mean 'user.name'" in bad and "ui.pager" in bad
+    assert "invalid config key" in repo.vcs("config", "set", "nodot", "x", ok=2).err
+    assert "must be one of" in repo.vcs("config", "set", "storage.policy", "fast", ok=2).err
     monkeypatch.delenv("VCS_AUTHOR_NAME")
     repo.vcs("config", "set", "user.email", "cfg@example.com")
     monkeypatch.delenv("VCS_AUTHOR_EMAIL")
@@ -239,6 +295,66 @@ def test_mistyped_command_and_revision_get_did_you_mean(repo):
     r = repo.run("stauts", ok=2)
     assert "did you mean" in r.err and "'status'" in r.err and "Traceback" not in r.err
     assert "did you mean 'v1'" in repo.run("cat", "v2", "a.txt", ok=2).err
+
+
+@pytest.mark.parametrize("args, command", [
+    (("status", "-a"), "status"),               # click's parser
+    (("log", "--stats"), "log"),
+    (("log", "-n", "x"), "log"),
+    (("cat",), "cat"),
+    (("config", "set", "user.name"), "config set"),
+    (("diff", "--stats"), "diff"),              # vcs's own check of revision arguments
+    (("cat", "--bogus", "a.txt"), "cat"),
+])
+def test_usage_errors_have_one_style_naming_the_command(repo, args, command):
+    """Every usage error, click's or vcs's: `error:` then `hint:` naming the real
+    command's help, exit 2; never click's Usage/Try/Error block nor a literal COMMAND."""
+    history(repo)
+    for r in (repo.run(*args, ok=2), repo.vcs(*args, ok=2)):
+        lines = r.err.splitlines()
+        assert lines[0].startswith("error: ") and lines[-1].startswith("hint: "), r.err
+        assert f"`vcs {command} --help`" in lines[-1], r.err
+        assert "Usage:" not in r.err and "Try " not in r.err and "Error:" not in r.err
+        assert "COMMAND" not in r.err and r.out == b""
+    assert "did you mean '--stat'" in repo.run("log", "--stats", ok=2).err
+
+
+def test_did_you_mean_only_close_names_and_say_which_git_commands_vcs_lacks(repo):
+    for typo, meant in [("comit", "commit"), ("statsu", "status"), ("chekout", "checkout"), ("tgas", "tags")]:
+        r = repo.run(typo, ok=2)
+        assert r.err.startswith(f"error: unknown command '{typo}'") and f"'{meant}'" in r.err, r.err
+    assert "did you mean" not in repo.run("frobnicate", ok=2).err
+    for git_only, suggestion in [("mv", None), ("stash", None), ("branch", None), ("push", "export"),
+                                 ("switch", "vcs checkout"), ("blame", None)]:
+        r = repo.run(git_only, ok=2)
+        assert f"vcs has no `{git_only}` command" in r.err, r.err
+        assert "did you mean" not in r.err and "'rm'" not in r.err and "'stats'" not in r.err
+        if suggestion:
+            assert suggestion in r.err
+
+
+def test_help_command_prints_what_help_does(repo):
+    for words in [(), ("log",), ("config",), ("config", "set")]:
+        assert repo.run("help", *words).out == repo.run(*words, "--help").out, words
+    r = repo.run("help", "comit", ok=2)
+    assert "unknown command 'comit'" in r.err and "'commit'" in r.err
+    assert "help" in repo.run("--help").text
+
+
+@pytest.mark.parametrize("args", [("show", "0"), ("log", "-p"), ("diff", "0", "-1"), ("cat", "0", "big.txt"),
+                                  ("export",)])
+def test_a_reader_that_goes_away_ends_the_command_with_0(repo, args):
+    """`vcs show 0 | head -1`: as log and diff, whichever parser read the command line."""
+    repo.write("big.txt", "".join(f"line {i}\n" for i in range(30000)))
+    repo.vcs("commit", "-A", "-m", "big")
+    repo.write("big.txt", "changed\n")
+    repo.vcs("commit", "-A", "-m", "small")
+    p = subprocess.Popen([sys.executable, "-P", "-m", "vcs", *args], cwd=repo.root, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    assert p.stdout.readline()
+    p.stdout.close()
+    err = p.stderr.read()
+    assert p.wait() == 0 and err == b"", err
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])

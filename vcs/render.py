@@ -39,8 +39,8 @@ def warn(msg: str) -> None:
 
 def error(msg: str, hint: str | None) -> None:
     sys.stderr.write(f"error: {msg}\n")
-    if hint:
-        sys.stderr.write(f"hint: {hint}\n")
+    for line in hint.splitlines() if hint else ():
+        sys.stderr.write(f"hint: {line}\n")
 
 
 # -- commands --------------------------------------------------------------------------
