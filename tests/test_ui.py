@@ -7,6 +7,7 @@ import os
 import pty
 import re
 import select
+import shutil
 import subprocess
 import sys
 import time
@@ -321,12 +322,12 @@ def test_usage_errors_have_one_style_naming_the_command(repo, args, command):
 
 def test_did_you_mean_only_close_names_and_say_which_git_commands_vcs_lacks(repo):
     for typo, meant in [("comit", "commit"), ("statsu", "status"), ("chekout", "checkout"), ("tgas", "tags")]:
-        r = repo.run(typo, ok=2)
+        r = repo.vcs(typo, ok=2)
         assert r.err.startswith(f"error: unknown command '{typo}'") and f"'{meant}'" in r.err, r.err
-    assert "did you mean" not in repo.run("frobnicate", ok=2).err
+    assert "did you mean" not in repo.vcs("frobnicate", ok=2).err
     for git_only, suggestion in [("mv", None), ("stash", None), ("branch", None), ("push", "export"),
                                  ("switch", "vcs checkout"), ("blame", None)]:
-        r = repo.run(git_only, ok=2)
+        r = repo.vcs(git_only, ok=2)
         assert f"vcs has no `{git_only}` command" in r.err, r.err
         assert "did you mean" not in r.err and "'rm'" not in r.err and "'stats'" not in r.err
         if suggestion:
@@ -335,10 +336,10 @@ def test_did_you_mean_only_close_names_and_say_which_git_commands_vcs_lacks(repo
 
 def test_help_command_prints_what_help_does(repo):
     for words in [(), ("log",), ("config",), ("config", "set")]:
-        assert repo.run("help", *words).out == repo.run(*words, "--help").out, words
-    r = repo.run("help", "comit", ok=2)
+        assert repo.vcs("help", *words).out == repo.vcs(*words, "--help").out, words
+    r = repo.vcs("help", "comit", ok=2)
     assert "unknown command 'comit'" in r.err and "'commit'" in r.err
-    assert "help" in repo.run("--help").text
+    assert "help" in repo.vcs("--help").text
 
 
 @pytest.mark.parametrize("args", [("show", "0"), ("log", "-p"), ("diff", "0", "-1"), ("cat", "0", "big.txt"),
@@ -365,6 +366,77 @@ def test_completion_scripts_and_revision_completion(repo, shell):
     env = {"_VCS_COMPLETE": "bash_complete", "COMP_WORDS": "vcs checkout v", "COMP_CWORD": "2"}
     got = repo.run(env=env).text
     assert "v1" in got
+
+
+def _complete(repo, words: str, cwd=None) -> list[str]:
+    """What vcs answers bash's completion request for the last of `words`, as bash asks."""
+    cword = len(words.split()) - (0 if words.endswith(" ") else 1)
+    env = {"_VCS_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
+    return [line for line in repo.run(env=env, cwd=cwd).text.splitlines() if line]
+
+
+def test_paths_complete_where_commands_take_paths(repo):
+    """Tracked paths, one folder level at a time and relative to the current folder (for
+    `add`, untracked files too), as `path` items the bash script marks as file names."""
+    for name in ("a.txt", "src/app.py", "src/lib/x.py"):
+        repo.write(name, f"{name}\n")
+    repo.vcs("commit", "-A", "-m", "files")
+    repo.write("new.txt", "untracked\n")
+    assert _complete(repo, "vcs status ") == ["path,a.txt", "path,src/"]
+    assert _complete(repo, "vcs status src/") == ["path,src/app.py", "path,src/lib/"]
+    assert _complete(repo, "vcs add n") == ["path,new.txt"]
+    assert _complete(repo, "vcs status n") == []  # not tracked: bash's own file names take over
+    for words in ("vcs rm s", "vcs commit -m x s", "vcs log s", "vcs diff 0 s", "vcs restore s",
+                  "vcs cat 0 s", "vcs replay -1 s", "vcs stats s"):
+        assert _complete(repo, words) == ["path,src/"], words
+    assert _complete(repo, "vcs status a", cwd=repo.root / "src") == ["path,app.py"]
+    assert _complete(repo, "vcs checkout H") == ["plain,HEAD"]  # revisions stay plain
+
+
+def test_bash_script_falls_back_to_file_names(repo):
+    script = repo.run("completion", "bash").text
+    assert re.search(r"complete -o default .*-F _vcs_completion vcs", script), script
+    assert "'path'" in script and "compopt -o filenames" in script
+
+
+def test_bash_completes_paths_and_file_names_for_real(repo, tmp_path):
+    """Real bash in a pty: TAB after `vcs status s` completes the tracked folder; after
+    `vcs status z` (untracked only) bash's own file names complete."""
+    bash = shutil.which("bash")
+    if bash is None:
+        pytest.skip("no bash")
+    repo.write("src/app.py", "x\n")
+    repo.vcs("commit", "-A", "-m", "src")
+    repo.write("zebra.log", "untracked\n")
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    (bindir / "vcs").write_text(f'#!/bin/sh\nexec {sys.executable} -P -m vcs "$@"\n')
+    (bindir / "vcs").chmod(0o755)
+    (tmp_path / "rc").write_text(f'PS1="$ "\nbind "set enable-bracketed-paste off"\n'
+                                 f'eval "$(vcs completion bash)"\n')
+    env = {**os.environ, "PATH": f"{bindir}:{os.environ['PATH']}", "TERM": "dumb"}
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(repo.root)
+        os.execve(bash, [bash, "--noprofile", "--rcfile", str(tmp_path / "rc"), "-i"], env)
+
+    def until(expected: bytes) -> bytes:
+        seen, deadline = b"", time.monotonic() + 15
+        while expected not in seen and time.monotonic() < deadline:
+            if select.select([fd], [], [], 0.2)[0]:
+                seen += os.read(fd, 65536)
+        return seen
+
+    try:
+        until(b"$ ")
+        os.write(fd, b"vcs status s\t")
+        assert b"vcs status src/" in until(b"src/")
+        os.write(fd, b"\x15vcs status z\t")  # ^U clears the line
+        assert b"zebra.log" in until(b"zebra.log")
+        os.write(fd, b"\x15exit\n")
+    finally:
+        os.close(fd)
+        os.waitpid(pid, 0)
 
 
 # -- replay and log's chain marks -----------------------------------------------------

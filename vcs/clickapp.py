@@ -5,6 +5,7 @@ its body in vcs/cli.py, the same body the fast path there calls.
 """
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -313,10 +314,63 @@ for _name in ("checkout", "cat", "show", "tag", "replay"):
                 _param._custom_shell_complete = _complete_rev
 
 
+def _complete_path(ctx, param, incomplete: str):
+    """Paths for shell completion: tracked files (for `add`, untracked ones too), relative
+    to the current folder, one folder level at a time as git completes them. For bash
+    they are `path` items, which its script treats as file names (quoted, no space after
+    a folder); where none match, bash completes file names itself (`complete -o default`)."""
+    from click.shell_completion import CompletionItem
+    try:
+        from vcs.repo import Repository
+        repo = Repository.find()
+        paths = list(repo.dirstate().files)
+        if ctx.command.name == "add":
+            from vcs import api
+            paths += api.status(repo).untracked
+        here = os.path.relpath(os.getcwdb(), repo.root)
+        words = _next_level(paths, b"" if here == b"." else here + b"/", os.fsencode(incomplete))
+    except Exception:  # completion must never fail loudly
+        return []
+    kind = "path" if os.environ.get("_VCS_COMPLETE", "").startswith("bash") else "plain"
+    return [CompletionItem(os.fsdecode(w), type=kind) for w in words]
+
+
+def _next_level(paths, folder: bytes, typed: bytes) -> list[bytes]:
+    """The paths under `folder` that start with `typed`, relative to it, each cut after
+    the first folder past what was typed (`src/`)."""
+    words = set()
+    for p in paths:
+        if p.startswith(folder) and p[len(folder):].startswith(typed):
+            rel = p[len(folder):]
+            cut = rel.find(b"/", len(typed))
+            words.add(rel if cut < 0 else rel[:cut + 1])
+    return sorted(words)
+
+
+_PATH_ARGS = {"add": "paths", "rm": "paths", "commit": "paths", "status": "paths", "log": "paths",
+              "diff": "args", "restore": "paths", "cat": "path", "replay": "path", "stats": "paths"}
+for _name, _arg in _PATH_ARGS.items():
+    for _param in cli.commands[_name].params:
+        if _param.name == _arg:
+            _param._custom_shell_complete = _complete_path
+
+
 def completion_script(shell: str) -> str:
     from click.shell_completion import get_completion_class
     cls = get_completion_class(shell)
-    return cls(cli, {}, "vcs", "_VCS_COMPLETE").source()
+    source = cls(cli, {}, "vcs", "_VCS_COMPLETE").source()
+    return _bash_paths(source) if shell == "bash" else source
+
+
+def _bash_paths(source: str) -> str:
+    """click's bash script, plus `path` items (file names: quoted, a folder gets no space)
+    and bash's own file-name completion where vcs offers nothing (`-o default`)."""
+    path_branch = ("        if [[ $type == 'path' ]]; then\n"
+                   "            compopt -o filenames\n"
+                   "            COMPREPLY+=(\"$value\")\n"
+                   "        el")
+    return source.replace("        if [[ $type == 'dir' ]]", path_branch + "if [[ $type == 'dir' ]]", 1) \
+        .replace("complete -o nosort -F", "complete -o default -o nosort -F", 1)
 
 
 _cmd("completion", "Print a shell completion script (revisions and tags complete too).",
