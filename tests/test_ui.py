@@ -25,14 +25,15 @@ def history(repo, n=3):
     repo.vcs("tag", "v1", "1")
 
 
-def in_pty(root, *args, env=None, unset=()) -> tuple[int, bytes]:
-    """Run vcs with a terminal as stdout (what a user at a terminal sees)."""
+def in_pty(root, *args, env=None, unset=(), interact=None) -> tuple[int, bytes]:
+    """Run vcs with a terminal as stdout (what a user at a terminal sees); `interact(fd)`
+    may type at it first, returning what it read meanwhile."""
     environ = {k: v for k, v in {**os.environ, **(env or {})}.items() if k not in unset}
     pid, fd = pty.fork()
     if pid == 0:
         os.chdir(root)
         os.execve(sys.executable, [sys.executable, "-P", "-m", "vcs", *args], environ)
-    out = b""
+    out = interact(fd) if interact else b""
     while True:
         try:
             chunk = os.read(fd, 65536)
@@ -133,32 +134,23 @@ def _interrupt_in_pager(root, tmp_path, args, pager_reads: str) -> tuple[int, by
     pager.write_text(f"#!/bin/sh\ntrap '' INT\n{pager_reads}\ntouch {ready}\n"
                      f"while [ ! -e {quit_} ]; do sleep 0.02; done\n")
     pager.chmod(0o755)
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.chdir(root)
-        os.execve(sys.executable, [sys.executable, "-P", "-m", "vcs", *args], {**os.environ, "VCS_PAGER": str(pager)})
-    deadline = time.monotonic() + 20
-    while not ready.exists() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    os.write(fd, b"\x03")
-    out = b""
-    # vcs answers Ctrl-C at once: give a wrong message time to show while the pager runs
-    while select.select([fd], [], [], 0.5)[0]:
-        try:
-            out += os.read(fd, 65536)
-        except OSError:
-            break
-    quit_.touch()
-    while True:
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), out
+
+    def press_ctrl_c(fd) -> bytes:
+        deadline = time.monotonic() + 20
+        while not ready.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.write(fd, b"\x03")
+        out = b""
+        # vcs answers Ctrl-C at once: give a wrong message time to show while the pager runs
+        while select.select([fd], [], [], 0.5)[0]:
+            try:
+                out += os.read(fd, 65536)
+            except OSError:
+                break
+        quit_.touch()
+        return out
+
+    return in_pty(root, *args, env={"VCS_PAGER": str(pager)}, interact=press_ctrl_c)
 
 
 @pytest.mark.parametrize("args", [("log", "-p"), ("show",)])
