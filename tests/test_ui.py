@@ -376,7 +376,9 @@ def test_paths_complete_where_commands_take_paths(repo):
     repo.write("new.txt", "untracked\n")
     assert _complete(repo, "vcs status ") == ["path,a.txt", "path,src/"]
     assert _complete(repo, "vcs status src/") == ["path,src/app.py", "path,src/lib/"]
-    assert _complete(repo, "vcs add n") == ["path,new.txt"]
+    repo.write("newdir/f.txt", "untracked in an untracked folder\n")
+    assert _complete(repo, "vcs add n") == ["path,new.txt", "path,newdir/"]
+    assert _complete(repo, "vcs add newdir/") == ["path,newdir/f.txt"]
     assert _complete(repo, "vcs status n") == []  # not tracked: bash's own file names take over
     for words in ("vcs rm s", "vcs commit -m x s", "vcs log s", "vcs diff 0 s", "vcs restore s",
                   "vcs cat 0 s", "vcs replay -1 s", "vcs stats s"):

@@ -326,7 +326,7 @@ def _complete_path(ctx, param, incomplete: str):
         paths = list(repo.dirstate().files)
         if ctx.command.name == "add":
             from vcs import api
-            paths += api.status(repo).untracked
+            paths += api.status(repo, untracked="all").untracked  # every file: levels are cut below
         here = os.path.relpath(os.getcwdb(), repo.root)
         words = _next_level(paths, b"" if here == b"." else here + b"/", os.fsencode(incomplete))
     except Exception:  # completion must never fail loudly
@@ -347,7 +347,7 @@ def _next_level(paths, folder: bytes, typed: bytes) -> list[bytes]:
     return sorted(words)
 
 
-_PATH_ARGS = {"add": "paths", "rm": "paths", "commit": "paths", "status": "paths", "log": "paths",
+_PATH_ARGS = {"add": "paths", "rm": "paths", "commit": "paths", "status": "paths", "log": "args",
               "diff": "args", "restore": "paths", "cat": "path", "replay": "path", "stats": "paths"}
 for _name, _arg in _PATH_ARGS.items():
     for _param in cli.commands[_name].params:
