@@ -113,19 +113,18 @@ class UI:
         if p is None:
             return False
         self._pager_process = None
-        if discard:
-            silence(p.stdin)
-        try:
-            self._pager_stream.close()  # flushes what is left, then ends the pager's input
-        except OSError:
-            pass  # the pager was closed early (q): nothing more to show
         interrupted = False
-        while True:
+        while True:  # Ctrl-C may land anywhere in here, even just after a close returned
             try:
+                if discard or interrupted:
+                    silence(p.stdin)
+                self._pager_stream.close()  # flushes what is left, then ends the pager's input
                 p.wait()
                 return interrupted
             except KeyboardInterrupt:
                 interrupted = True  # the user is still in the pager, which ignores it: wait on
+            except OSError:
+                pass  # the pager was closed early (q): nothing more to show; the stream is closed
 
 
 def silence(stream) -> None:
