@@ -48,6 +48,33 @@ def test_untracked_files_survive_and_block_only_when_in_the_way(repo):
     assert repo.read("notes.txt") == b"untracked\n"
 
 
+def test_refusal_hints_fit_each_kind_of_file_in_the_way(repo):
+    """`vcs restore` cannot help with an untracked file (it fails on one): such files get
+    their own list and hint; tracked changes keep theirs."""
+    _two_revisions(repo)
+    repo.vcs("checkout", "0")
+    repo.write("c.txt", "untracked c in the way\n")
+    r = repo.vcs("checkout", "1", ok=3)
+    assert "untracked" in r.err and "c.txt" in r.err and "restore" not in r.err, r.err
+    assert "vcs add" in r.err and "--force" in r.err
+    (repo.root / "c.txt").unlink()
+    repo.write("b.txt", "my edit\n")
+    repo.vcs("checkout", "1")  # b.txt's edit is carried over: the revisions agree on b
+    repo.vcs("commit", "-m", "b")  # 2, on top of 1
+    repo.write("a.txt", "edit of a\n")
+    repo.write("c.txt", "changed c\n")
+    os.unlink(repo.root / "b.txt")
+    repo.write("b.txt/inside", "an untracked file where revision 0 has b.txt\n")
+    r = repo.vcs("checkout", "0", ok=3)
+    message, hints = r.err.split("\nhint: ", 1)
+    changes, in_the_way = message.split("untracked")
+    assert "a.txt" in changes and "c.txt" in changes and "b.txt" not in changes, r.err
+    assert "b.txt" in in_the_way and "a.txt" not in in_the_way
+    for_changes, for_in_the_way = hints.strip().split("\nhint: ")
+    assert "restore" in for_changes and "restore" not in for_in_the_way and "vcs add" in for_in_the_way
+    assert "--force" not in for_in_the_way  # --force would not move a folder out of the way
+
+
 def test_unrelated_local_changes_are_carried_over(repo):
     _two_revisions(repo)
     repo.write("b.txt", "local edit to b\n")

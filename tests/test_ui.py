@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
+import select
+import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -21,14 +25,15 @@ def history(repo, n=3):
     repo.vcs("tag", "v1", "1")
 
 
-def in_pty(root, *args, env=None, unset=()) -> tuple[int, bytes]:
-    """Run vcs with a terminal as stdout (what a user at a terminal sees)."""
+def in_pty(root, *args, env=None, unset=(), interact=None) -> tuple[int, bytes]:
+    """Run vcs with a terminal as stdout (what a user at a terminal sees); `interact(fd)`
+    may type at it first, returning what it read meanwhile."""
     environ = {k: v for k, v in {**os.environ, **(env or {})}.items() if k not in unset}
     pid, fd = pty.fork()
     if pid == 0:
         os.chdir(root)
         os.execve(sys.executable, [sys.executable, "-P", "-m", "vcs", *args], environ)
-    out = b""
+    out = interact(fd) if interact else b""
     while True:
         try:
             chunk = os.read(fd, 65536)
@@ -39,6 +44,11 @@ def in_pty(root, *args, env=None, unset=()) -> tuple[int, bytes]:
         out += chunk
     _, status = os.waitpid(pid, 0)
     return os.waitstatus_to_exitcode(status), out
+
+
+def _plain(shown: bytes) -> bytes:
+    """Terminal output without its escape sequences (colours, cursor moves)."""
+    return re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", shown)
 
 
 # -- colour --------------------------------------------------------------------------
@@ -106,13 +116,56 @@ def test_pager_order_config_then_pager_env(repo, tmp_path):
     assert first.exists() and not second.exists()
 
 
-def test_closed_pager_ends_quietly(repo):
-    for i in range(40):
-        repo.write("f.txt", "x\n" * 200 + f"{i}\n")
+@pytest.mark.parametrize("args", [("log", "-p"), ("show",), ("diff", "0")])
+def test_closed_pager_ends_quietly(repo, args):
+    for i in range(3):  # each diff far more than a pipe holds
+        repo.write("f.txt", "".join(f"{i} line {j}\n" for j in range(8000)))
         repo.vcs("commit", "-A", "-m", f"{i}")
-    code, shown = in_pty(repo.root, "log", "-p", env={"VCS_PAGER": "head -c 100"})
+    code, shown = in_pty(repo.root, *args, env={"VCS_PAGER": "head -c 100"})
     assert code == 0, shown
     assert b"Traceback" not in shown and b"Broken pipe" not in shown
+
+
+def _interrupt_in_pager(root, tmp_path, args, pager_reads: str) -> tuple[int, bytes]:
+    """Run vcs in a pty through a pager that, like less, ignores Ctrl-C; press Ctrl-C
+    once the pager has read (`pager_reads`: a shell command), wait, then quit the pager."""
+    ready, quit_ = tmp_path / "ready", tmp_path / "quit"
+    pager = tmp_path / "pager.sh"
+    pager.write_text(f"#!/bin/sh\ntrap '' INT\n{pager_reads}\ntouch {ready}\n"
+                     f"while [ ! -e {quit_} ]; do sleep 0.02; done\n")
+    pager.chmod(0o755)
+
+    def press_ctrl_c(fd) -> bytes:
+        deadline = time.monotonic() + 20
+        while not ready.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.write(fd, b"\x03")
+        out = b""
+        # vcs answers Ctrl-C at once: give a wrong message time to show while the pager runs
+        while select.select([fd], [], [], 0.5)[0]:
+            try:
+                out += os.read(fd, 65536)
+            except OSError:
+                break
+        quit_.touch()
+        return out
+
+    return in_pty(root, *args, env={"VCS_PAGER": str(pager)}, interact=press_ctrl_c)
+
+
+@pytest.mark.parametrize("args", [("log", "-p"), ("show",)])
+@pytest.mark.parametrize("pager_reads", ["head -c 1000 > /dev/null", "cat > /dev/null"],
+                         ids=["while-writing", "after-writing"])
+def test_ctrl_c_in_the_pager_writes_nothing_into_it_and_exits_130(repo, tmp_path, args, pager_reads):
+    """Ctrl-C reaches vcs and the pager alike. Whether vcs was still writing (the pager
+    stopped reading) or only waiting for the pager to be quit, it writes nothing to the
+    terminal the pager draws on, waits for the pager, and exits 130, as git does."""
+    for i in range(3):
+        repo.write("f.txt", "".join(f"{i} line {j}\n" for j in range(8000)))
+        repo.vcs("commit", "-A", "-m", f"{i}")
+    code, shown = _interrupt_in_pager(repo.root, tmp_path, args, pager_reads)
+    assert code == 130, shown
+    assert b"interrupted" not in shown and b"Traceback" not in shown and b"Error" not in shown, shown
 
 
 # -- JSON ----------------------------------------------------------------------------
@@ -183,8 +236,10 @@ def test_config_commands(repo, monkeypatch):
     assert "user.name = Repo Name" in listed and "storage.policy = auto" in listed
     repo.vcs("config", "unset", "user.name")
     assert repo.vcs("config", "get", "user.name").text == "User Name\n"
-    assert "unknown config key" in repo.vcs("config", "set", "user.nmae", "x", ok=3).err
-    assert "must be one of" in repo.vcs("config", "set", "storage.policy", "fast", ok=3).err
+    bad = repo.vcs("config", "set", "user.nmae", "x", ok=2).err  # a usage error, as git's
+    assert "unknown config key 'user.nmae'" in bad and "did you mean 'user.name'" in bad and "ui.pager" in bad
+    assert "invalid config key" in repo.vcs("config", "set", "nodot", "x", ok=2).err
+    assert "must be one of" in repo.vcs("config", "set", "storage.policy", "fast", ok=2).err
     monkeypatch.delenv("VCS_AUTHOR_NAME")
     repo.vcs("config", "set", "user.email", "cfg@example.com")
     monkeypatch.delenv("VCS_AUTHOR_EMAIL")
@@ -235,6 +290,66 @@ def test_mistyped_command_and_revision_get_did_you_mean(repo):
     assert "did you mean 'v1'" in repo.run("cat", "v2", "a.txt", ok=2).err
 
 
+@pytest.mark.parametrize("args, command", [
+    (("status", "-a"), "status"),               # click's parser
+    (("log", "--stats"), "log"),
+    (("log", "-n", "x"), "log"),
+    (("cat",), "cat"),
+    (("config", "set", "user.name"), "config set"),
+    (("diff", "--stats"), "diff"),              # vcs's own check of revision arguments
+    (("cat", "--bogus", "a.txt"), "cat"),
+])
+def test_usage_errors_have_one_style_naming_the_command(repo, args, command):
+    """Every usage error, click's or vcs's: `error:` then `hint:` naming the real
+    command's help, exit 2; never click's Usage/Try/Error block nor a literal COMMAND."""
+    history(repo)
+    for r in (repo.run(*args, ok=2), repo.vcs(*args, ok=2)):
+        lines = r.err.splitlines()
+        assert lines[0].startswith("error: ") and lines[-1].startswith("hint: "), r.err
+        assert f"`vcs {command} --help`" in lines[-1], r.err
+        assert "Usage:" not in r.err and "Try " not in r.err and "Error:" not in r.err
+        assert "COMMAND" not in r.err and r.out == b""
+    assert "did you mean '--stat'" in repo.run("log", "--stats", ok=2).err
+
+
+def test_did_you_mean_only_close_names_and_say_which_git_commands_vcs_lacks(repo):
+    for typo, meant in [("comit", "commit"), ("statsu", "status"), ("chekout", "checkout"), ("tgas", "tags")]:
+        r = repo.vcs(typo, ok=2)
+        assert r.err.startswith(f"error: unknown command '{typo}'") and f"'{meant}'" in r.err, r.err
+    assert "did you mean" not in repo.vcs("frobnicate", ok=2).err
+    for git_only, suggestion in [("mv", None), ("stash", None), ("branch", None), ("push", "export"),
+                                 ("switch", "vcs checkout"), ("blame", None)]:
+        r = repo.vcs(git_only, ok=2)
+        assert f"vcs has no `{git_only}` command" in r.err, r.err
+        assert "did you mean" not in r.err and "'rm'" not in r.err and "'stats'" not in r.err
+        if suggestion:
+            assert suggestion in r.err
+
+
+def test_help_command_prints_what_help_does(repo):
+    for words in [(), ("log",), ("config",), ("config", "set")]:
+        assert repo.vcs("help", *words).out == repo.vcs(*words, "--help").out, words
+    r = repo.vcs("help", "comit", ok=2)
+    assert "unknown command 'comit'" in r.err and "'commit'" in r.err
+    assert "help" in repo.vcs("--help").text
+
+
+@pytest.mark.parametrize("args", [("show", "0"), ("log", "-p"), ("diff", "0", "-1"), ("cat", "0", "big.txt"),
+                                  ("export",)])
+def test_a_reader_that_goes_away_ends_the_command_with_0(repo, args):
+    """`vcs show 0 | head -1`: as log and diff, whichever parser read the command line."""
+    repo.write("big.txt", "".join(f"line {i}\n" for i in range(30000)))
+    repo.vcs("commit", "-A", "-m", "big")
+    repo.write("big.txt", "changed\n")
+    repo.vcs("commit", "-A", "-m", "small")
+    p = subprocess.Popen([sys.executable, "-P", "-m", "vcs", *args], cwd=repo.root, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    assert p.stdout.readline()
+    p.stdout.close()
+    err = p.stderr.read()
+    assert p.wait() == 0 and err == b"", err
+
+
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
 def test_completion_scripts_and_revision_completion(repo, shell):
     history(repo)
@@ -243,6 +358,79 @@ def test_completion_scripts_and_revision_completion(repo, shell):
     env = {"_VCS_COMPLETE": "bash_complete", "COMP_WORDS": "vcs checkout v", "COMP_CWORD": "2"}
     got = repo.run(env=env).text
     assert "v1" in got
+
+
+def _complete(repo, words: str, cwd=None) -> list[str]:
+    """What vcs answers bash's completion request for the last of `words`, as bash asks."""
+    cword = len(words.split()) - (0 if words.endswith(" ") else 1)
+    env = {"_VCS_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
+    return [line for line in repo.run(env=env, cwd=cwd).text.splitlines() if line]
+
+
+def test_paths_complete_where_commands_take_paths(repo):
+    """Tracked paths, one folder level at a time and relative to the current folder (for
+    `add`, untracked files too), as `path` items the bash script marks as file names."""
+    for name in ("a.txt", "src/app.py", "src/lib/x.py"):
+        repo.write(name, f"{name}\n")
+    repo.vcs("commit", "-A", "-m", "files")
+    repo.write("new.txt", "untracked\n")
+    assert _complete(repo, "vcs status ") == ["path,a.txt", "path,src/"]
+    assert _complete(repo, "vcs status src/") == ["path,src/app.py", "path,src/lib/"]
+    repo.write("newdir/f.txt", "untracked in an untracked folder\n")
+    assert _complete(repo, "vcs add n") == ["path,new.txt", "path,newdir/"]
+    assert _complete(repo, "vcs add newdir/") == ["path,newdir/f.txt"]
+    assert _complete(repo, "vcs status n") == []  # not tracked: bash's own file names take over
+    for words in ("vcs rm s", "vcs commit -m x s", "vcs log s", "vcs diff 0 s", "vcs restore s",
+                  "vcs cat 0 s", "vcs replay -1 s", "vcs stats s"):
+        assert _complete(repo, words) == ["path,src/"], words
+    assert _complete(repo, "vcs status a", cwd=repo.root / "src") == ["path,app.py"]
+    assert _complete(repo, "vcs checkout H") == ["plain,HEAD"]  # revisions stay plain
+
+
+def test_bash_script_falls_back_to_file_names(repo):
+    script = repo.run("completion", "bash").text
+    assert re.search(r"complete -o default .*-F _vcs_completion vcs", script), script
+    assert "'path'" in script and "compopt -o filenames" in script
+
+
+def test_bash_completes_paths_and_file_names_for_real(repo, tmp_path):
+    """Real bash in a pty: TAB after `vcs status s` completes the tracked folder; after
+    `vcs status z` (untracked only) bash's own file names complete."""
+    bash = shutil.which("bash")
+    if bash is None:
+        pytest.skip("no bash")
+    repo.write("src/app.py", "x\n")
+    repo.vcs("commit", "-A", "-m", "src")
+    repo.write("zebra.log", "untracked\n")
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    (bindir / "vcs").write_text(f'#!/bin/sh\nexec {sys.executable} -P -m vcs "$@"\n')
+    (bindir / "vcs").chmod(0o755)
+    (tmp_path / "rc").write_text(f'PS1="$ "\nbind "set enable-bracketed-paste off"\n'
+                                 f'eval "$(vcs completion bash)"\n')
+    env = {**os.environ, "PATH": f"{bindir}:{os.environ['PATH']}", "TERM": "dumb"}
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(repo.root)
+        os.execve(bash, [bash, "--noprofile", "--rcfile", str(tmp_path / "rc"), "-i"], env)
+
+    def until(expected: bytes) -> bytes:
+        seen, deadline = b"", time.monotonic() + 15
+        while expected not in seen and time.monotonic() < deadline:
+            if select.select([fd], [], [], 0.2)[0]:
+                seen += os.read(fd, 65536)
+        return seen
+
+    try:
+        until(b"$ ")
+        os.write(fd, b"vcs status s\t")
+        assert b"vcs status src/" in until(b"src/")
+        os.write(fd, b"\x15vcs status z\t")  # ^U clears the line
+        assert b"zebra.log" in until(b"zebra.log")
+        os.write(fd, b"\x15exit\n")
+    finally:
+        os.close(fd)
+        os.waitpid(pid, 0)
 
 
 # -- replay and log's chain marks -----------------------------------------------------
@@ -292,7 +480,8 @@ def test_progress_bars_on_a_terminal_only(repo, tmp_path):
     other.root.mkdir()
     other.vcs("init")
     code, out = in_pty(other.root, "import", str(stream), env=now)
-    assert code == 0 and b"importing commits" in out, out
+    # an import cannot know its total: it counts the commits read so far
+    assert code == 0 and re.search(rb"importing commits\s+2\b", _plain(out)), out
     # With the default delay, a quick checkout draws nothing even on a terminal.
     code, out = in_pty(repo.root, "checkout", "1", env={"TERM": "xterm"}, unset=("VCS_PROGRESS_DELAY",))
     assert code == 0 and b"checking out" not in out

@@ -57,10 +57,7 @@ def checkout(repo: Repository, rev_spec: str, force: bool = False, progress=None
         result = scan(repo.root, ds, warn=repo.warn)
         writes, deletes, clear, conflicts, kept = _plan(repo, old, new, ds, result, force)
         if conflicts:
-            names = "\n  ".join(repo.show(p) for p in conflicts[:20])
-            more = f"\n  ... and {len(conflicts) - 20} more" if len(conflicts) > 20 else ""
-            raise StateError(f"checkout would overwrite or delete uncommitted changes in:\n  {names}{more}",
-                             hint="commit them, `vcs restore` them, or use `vcs checkout --force` to discard them")
+            raise _refusal(repo, conflicts, set(result.untracked), new)
 
         # Rebuild and check every version before touching the working tree.
         try:
@@ -115,6 +112,29 @@ def checkout(repo: Repository, rev_spec: str, force: bool = False, progress=None
         repo.save_dirstate(newds)
         os.unlink(journal)
         return CheckoutResult(rev, target_id, [p for p, _ in staged], deletes, kept)
+
+
+def _refusal(repo: Repository, conflicts: list[bytes], untracked: set[bytes], new: Manifest) -> StateError:
+    """The files a checkout will not touch, in two lists with a hint each: uncommitted
+    changes to tracked files (`vcs restore` helps), and untracked files or folders in the
+    way (it does not; `--force` overwrites an untracked file, but moves no folder away)."""
+    def listing(paths: list[bytes]) -> str:
+        more = f"\n  ... and {len(paths) - 20} more" if len(paths) > 20 else ""
+        return "".join(f"\n  {repo.show(p)}" for p in paths[:20]) + more
+
+    in_the_way = [p for p in conflicts if p in untracked or os.path.isdir(os.path.join(repo.root, p))]
+    changes = [p for p in conflicts if p not in in_the_way]
+    parts, hints = [], []
+    if changes:
+        parts.append(f"checkout would overwrite or delete uncommitted changes in:{listing(changes)}")
+        hints.append("commit them, `vcs restore` them, or use `vcs checkout --force` to discard them")
+    if in_the_way:
+        parts.append(f"{'and ' if changes else 'checkout would overwrite '}untracked files or folders "
+                     f"in its way:{listing(in_the_way)}")
+        force = all(p in untracked and p in new for p in in_the_way)
+        hints.append("move or remove them, or `vcs add` and commit them, then check out again"
+                     + (", or use `vcs checkout --force` to overwrite them" if force else ""))
+    return StateError("\n".join(parts), hint="\n".join(hints))
 
 
 def _plan(repo: Repository, old: Manifest, new: Manifest, ds: Dirstate, result: Scan, force: bool):

@@ -34,7 +34,7 @@ def _check_revs(values) -> None:
     """Revision arguments may be negative numbers; any other dash-word is a mistyped option."""
     for v in values:
         if v.startswith("-") and v != "-" and not v[1:].isdigit():
-            raise UsageError(f"no such option: {v}", hint="see `vcs COMMAND --help`")
+            raise UsageError(f"no such option {v!r}")  # run's hint names the command's help
 
 
 def init(ui, directory: str, storage: str) -> None:
@@ -320,11 +320,6 @@ def upgrade(ui) -> None:
                       else f".vcs/ has format {repo.format} already: nothing to do")
 
 
-def report_usage_error(message: str, hint: str | None) -> None:
-    from vcs import render
-    render.error(message, hint)
-
-
 def config_get(ui, key: str, user: bool) -> int:
     from vcs import api, render
     value = api.config_get(key, user)
@@ -418,21 +413,42 @@ def import_(ui, file: str | None) -> None:
 globals()["import"] = import_  # `import` is a keyword; clickapp looks the body up by the command's name
 
 
-def run(body, params: dict, ui=None) -> int:
-    """Run a command body; our errors become `error:`/`hint:` lines and their exit code."""
+def run(body, params: dict, ui=None, command: str = "vcs") -> int:
+    """Run a command body (`command`: its name as typed, `vcs config set`); our errors
+    become `error:`/`hint:` lines and their exit code, and the pager is waited for."""
     from vcs.terminal import UI
     ui = ui or UI()
+    code = None
     try:
-        return int(body(ui, **params) or 0)
+        code = _outcome(body, params, ui, command)
+    finally:
+        if ui.close(discard=code in (None, Exit.INTERRUPTED)):
+            code = Exit.INTERRUPTED  # Ctrl-C while the pager showed the output
+    return code
+
+
+def _outcome(body, params: dict, ui, command: str) -> int:
+    """The body's exit code. A usage error without a hint points to the command's help.
+    A reader that went away (`| head`, a pager quit early) ends the command quietly
+    with 0, as git does. Ctrl-C says so, except into a pager's terminal."""
+    try:
+        code = int(body(ui, **params) or 0)
+        ui.flush()
+        return code
     except VcsError as e:
         from vcs import render
-        render.error(e.message, e.hint)
+        hint = e.hint or (f"see `{command} --help`" if isinstance(e, UsageError) else None)
+        render.error(e.message, hint)
         return int(e.exit_code)
+    except BrokenPipeError:
+        if not ui.paging:
+            from vcs.terminal import silence
+            silence(sys.stdout)
+        return Exit.OK
     except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
-        return int(Exit.INTERRUPTED)
-    finally:
-        ui.close()
+        if not ui.paging:
+            sys.stderr.write("interrupted\n")
+        return Exit.INTERRUPTED
 
 
 # -- the fast path: plain forms of the everyday commands, without click -----------------
@@ -557,7 +573,7 @@ def main() -> None:
         if options["directory"]:
             change_dir(options["directory"])
         from vcs.terminal import UI
-        code = run(globals()[name], params, UI(options["color"], options["pager"]))
+        code = run(globals()[name], params, UI(options["color"], options["pager"]), f"vcs {name}")
         sys.stdout.flush()
         sys.exit(code)
     except VcsError as e:  # before a command runs: a bad alias, a broken config file
@@ -600,7 +616,7 @@ def expand_alias(argv: list[str]) -> list[str]:
     return argv[:i] + words + argv[i + 1:]
 
 
-_COMMANDS = {"init", "add", "rm", "commit", "status", "log", "checkout", "restore", "diff", "cat", "show",
+_COMMANDS = {"help", "init", "add", "rm", "commit", "status", "log", "checkout", "restore", "diff", "cat", "show",
              "tag", "tags", "stats", "verify", "config", "completion", "replay", "export", "import", "upgrade"}
 
 
@@ -614,6 +630,6 @@ def change_dir(directory: str) -> None:
 
 def _quiet_broken_pipe() -> None:
     # The reader went away (a pager closed, `| head`): stop quietly.
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    from vcs.terminal import silence
+    silence(sys.stdout)
     sys.exit(0)

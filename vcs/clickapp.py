@@ -5,17 +5,72 @@ its body in vcs/cli.py, the same body the fast path there calls.
 """
 from __future__ import annotations
 
+import os
+import sys
+
 import click
 
 from vcs import __version__, cli as commands
-from vcs.errors import Exit
+from vcs.errors import Exit, UsageError, VcsError
 
 REV_ARGS = {"ignore_unknown_options": True}  # so `vcs cat -1 FILE` reads -1 as a revision
+
+# git commands vcs has no counterpart for (yet), and what to use instead where there is
+# something. A command vcs gains leaves this list.
+GIT_ONLY = {
+    "mv": "move the file, then `vcs commit -A` records the old path removed and the new one added",
+    "stash": None, "merge": None, "rebase": None, "cherry-pick": None, "revert": None,
+    "branch": "vcs has no branch names: commit on an older revision (`vcs checkout REV`) to start "
+              "another line of work, and `vcs tag NAME` to name a revision",
+    "switch": "`vcs checkout REV`",
+    "reset": "`vcs restore PATH` puts files back; `vcs checkout REV` moves to another revision",
+    "push": "`vcs export | git fast-import` moves the history into git",
+    "pull": "`git fast-export --all | vcs import` reads a git history into an empty repository",
+    "clone": "`git fast-export --all | vcs import` reads a git history into an empty repository",
+    "fetch": None, "remote": None, "blame": None, "annotate": None, "bisect": None, "clean": None,
+    "grep": None, "reflog": None, "fsck": "`vcs verify`", "shortlog": "`vcs log --oneline`",
+}
+
+
+def unknown_command(name: str, names) -> UsageError:
+    """A mistyped command gets the names close to it, and only those (`mv` is not `rm`);
+    a git command vcs lacks says so."""
+    if name in GIT_ONLY:
+        return UsageError(f"vcs has no `{name}` command (yet)", hint=GIT_ONLY[name] or "`vcs help` lists the commands")
+    import difflib
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.75)
+    hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else "`vcs help` lists the commands"
+    return UsageError(f"unknown command {name!r}", hint=hint)
 
 
 class VcsGroup(click.Group):
     """Runs command bodies through `commands.run`: errors and exit codes in one place;
-    a mistyped command gets the closest names."""
+    click's own usage errors look like vcs's; a mistyped command gets the closest names."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """click's main, whoever calls it (vcs's main, a test's runner), with every error
+        shown as `error:`/`hint:` and its exit code; never click's Usage/Error block."""
+        from vcs import render
+        try:
+            code = super().main(args, "vcs", complete_var, standalone_mode=False, **extra)
+        except click.UsageError as e:
+            if isinstance(e, getattr(click.exceptions, "NoArgsIsHelpError", ())):
+                e.show()  # bare `vcs`: the help, as a usage error
+            else:
+                render.error(*_usage_error(e))
+            code = Exit.USAGE
+        except click.ClickException as e:
+            render.error(e.format_message(), None)
+            code = e.exit_code
+        except click.Abort:  # Ctrl-C while click parsed
+            sys.stderr.write("interrupted\n")
+            code = Exit.INTERRUPTED
+        except VcsError as e:
+            render.error(e.message, e.hint)
+            code = e.exit_code
+        if not standalone_mode:
+            return code
+        sys.exit(code or 0)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -27,13 +82,20 @@ class VcsGroup(click.Group):
     def resolve_command(self, ctx: click.Context, args):
         name = args[0] if args else None
         if name is not None and self.get_command(ctx, name) is None and not name.startswith("-"):
-            import difflib
-            close = difflib.get_close_matches(name, self.list_commands(ctx), n=3, cutoff=0.5)
-            hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else \
-                "`vcs --help` lists the commands"
-            commands.report_usage_error(f"unknown command {name!r}", hint)
-            ctx.exit(Exit.USAGE)
+            raise unknown_command(name, self.list_commands(ctx))
         return super().resolve_command(ctx, args)
+
+
+def _usage_error(e: click.UsageError) -> tuple[str, str]:
+    """click's message in vcs's words (`no such option '-a'`), and a hint naming the
+    command's help (with click's did-you-mean for an option)."""
+    message = e.message if isinstance(e, click.NoSuchOption) else e.format_message()
+    message = " ".join(message.split()).rstrip(".")  # one line: click may list choices on several
+    if message[1:2].islower():
+        message = message[0].lower() + message[1:]
+    see = f"see `{e.ctx.command_path if e.ctx else 'vcs'} --help`"
+    close = getattr(e, "possibilities", None)
+    return message, f"did you mean {' or '.join(repr(c) for c in close)}? {see}" if close else see
 
 
 class _KeepDoubleDash(click.Command):
@@ -52,7 +114,7 @@ def _body(name: str):
     """A click callback that runs the command body `name` and exits with its code."""
     def callback(**params):
         ctx = click.get_current_context()
-        code = commands.run(getattr(commands, name), params, ctx.find_root().obj)
+        code = commands.run(getattr(commands, name), params, ctx.find_root().obj, ctx.command_path)
         if code:
             ctx.exit(code)
     callback.__name__ = name
@@ -187,6 +249,21 @@ _cmd("upgrade", "Upgrade .vcs/ to this vcs's format, in place (the first command
      "vcs upgrade", [])
 
 
+@cli.command("help", help="Show the help of vcs, or of COMMAND (as `vcs COMMAND --help`).\n\n\b\nExample:\n"
+             "  vcs help config set")
+@click.argument("words", metavar="[COMMAND]...", nargs=-1)
+@click.pass_context
+def help_command(ctx: click.Context, words: tuple[str, ...]) -> None:
+    ctx, command = ctx.find_root(), cli
+    for word in words:
+        names = command.list_commands(ctx) if isinstance(command, click.Group) else []
+        sub = command.get_command(ctx, word) if isinstance(command, click.Group) else None
+        if sub is None:
+            raise unknown_command(word, names)
+        ctx, command = click.Context(sub, info_name=word, parent=ctx), sub
+    click.echo(command.get_help(ctx), color=ctx.color)
+
+
 @cli.group("config", invoke_without_command=False)
 def config_group() -> None:
     """Read and write settings: the repository's .vcs/config.toml, or with --user yours.
@@ -239,10 +316,63 @@ for _name in ("checkout", "cat", "show", "tag", "replay"):
                 _param._custom_shell_complete = _complete_rev
 
 
+def _complete_path(ctx, param, incomplete: str):
+    """Paths for shell completion: tracked files (for `add`, untracked ones too), relative
+    to the current folder, one folder level at a time as git completes them. For bash
+    they are `path` items, which its script treats as file names (quoted, no space after
+    a folder); where none match, bash completes file names itself (`complete -o default`)."""
+    from click.shell_completion import CompletionItem
+    try:
+        from vcs.repo import Repository
+        repo = Repository.find()
+        paths = list(repo.dirstate().files)
+        if ctx.command.name == "add":
+            from vcs import api
+            paths += api.status(repo, untracked="all").untracked  # every file: levels are cut below
+        here = os.path.relpath(os.getcwdb(), repo.root)
+        words = _next_level(paths, b"" if here == b"." else here + b"/", os.fsencode(incomplete))
+    except Exception:  # completion must never fail loudly
+        return []
+    kind = "path" if os.environ.get("_VCS_COMPLETE", "").startswith("bash") else "plain"
+    return [CompletionItem(os.fsdecode(w), type=kind) for w in words]
+
+
+def _next_level(paths, folder: bytes, typed: bytes) -> list[bytes]:
+    """The paths under `folder` that start with `typed`, relative to it, each cut after
+    the first folder past what was typed (`src/`)."""
+    words = set()
+    for p in paths:
+        if p.startswith(folder) and p[len(folder):].startswith(typed):
+            rel = p[len(folder):]
+            cut = rel.find(b"/", len(typed))
+            words.add(rel if cut < 0 else rel[:cut + 1])
+    return sorted(words)
+
+
+_PATH_ARGS = {"add": "paths", "rm": "paths", "commit": "paths", "status": "paths", "log": "args",
+              "diff": "args", "restore": "paths", "cat": "path", "replay": "path", "stats": "paths"}
+for _name, _arg in _PATH_ARGS.items():
+    for _param in cli.commands[_name].params:
+        if _param.name == _arg:
+            _param._custom_shell_complete = _complete_path
+
+
 def completion_script(shell: str) -> str:
     from click.shell_completion import get_completion_class
     cls = get_completion_class(shell)
-    return cls(cli, {}, "vcs", "_VCS_COMPLETE").source()
+    source = cls(cli, {}, "vcs", "_VCS_COMPLETE").source()
+    return _bash_paths(source) if shell == "bash" else source
+
+
+def _bash_paths(source: str) -> str:
+    """click's bash script, plus `path` items (file names: quoted, a folder gets no space)
+    and bash's own file-name completion where vcs offers nothing (`-o default`)."""
+    path_branch = ("        if [[ $type == 'path' ]]; then\n"
+                   "            compopt -o filenames\n"
+                   "            COMPREPLY+=(\"$value\")\n"
+                   "        el")
+    return source.replace("        if [[ $type == 'dir' ]]", path_branch + "if [[ $type == 'dir' ]]", 1) \
+        .replace("complete -o nosort -F", "complete -o default -o nosort -F", 1)
 
 
 _cmd("completion", "Print a shell completion script (revisions and tags complete too).",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from vcs.errors import StateError
+from vcs.errors import StateError, UsageError
 from vcs.history import POLICIES
 from vcs.store import atomic_write
 
@@ -134,7 +134,7 @@ def split_key(key: str) -> tuple[str, str | None, str]:
     """`section.name` or `section.table.name` (the name may hold dots: `storage.rules.*.png`)."""
     section, dot, rest = key.partition(".")
     if not dot or not section or not rest:
-        raise StateError(f"invalid config key {key!r}", hint="keys look like user.name or storage.rules.*.png")
+        raise UsageError(f"invalid config key {key!r}", hint="keys look like user.name or storage.rules.*.png")
     if section == "storage" and rest.startswith("rules."):
         return section, "rules", rest[len("rules."):]
     return section, None, rest
@@ -150,10 +150,12 @@ def check(key: str, value: str) -> None:
     elif key in KNOWN:
         allowed = KNOWN[key]
     else:
-        raise StateError(f"unknown config key {key!r}",
-                         hint="known: " + ", ".join([*KNOWN, "storage.rules.GLOB", "alias.NAME"]))
+        import difflib
+        close = difflib.get_close_matches(key, KNOWN, n=1, cutoff=0.75)
+        raise UsageError(f"unknown config key {key!r}", hint=(f"did you mean {close[0]!r}? " if close else "")
+                         + "known: " + ", ".join([*KNOWN, "storage.rules.GLOB", "alias.NAME"]))
     if allowed is not None and value not in allowed:
-        raise StateError(f"{key} must be one of {', '.join(allowed)}, not {value!r}")
+        raise UsageError(f"{key} must be one of {', '.join(allowed)}, not {value!r}")
 
 
 def lookup(cfg: Config, key: str):

@@ -39,8 +39,8 @@ def warn(msg: str) -> None:
 
 def error(msg: str, hint: str | None) -> None:
     sys.stderr.write(f"error: {msg}\n")
-    if hint:
-        sys.stderr.write(f"hint: {hint}\n")
+    for line in hint.splitlines() if hint else ():
+        sys.stderr.write(f"hint: {line}\n")
 
 
 # -- commands --------------------------------------------------------------------------
@@ -110,10 +110,19 @@ class _Progress:
             if time.monotonic() - self.started < self.delay or (total is not None and total < 2):
                 return
             from rich.progress import Progress
-            self.bar = Progress(transient=True, console=_console(stderr=True))
+            self.bar = Progress(*self._columns(total), transient=True, console=_console(stderr=True))
             self.bar.start()
             self.task = self.bar.add_task(self.description, total=total)
         self.bar.update(self.task, completed=done, total=total)
+
+    @staticmethod
+    def _columns(total: int | None) -> tuple:
+        """rich's default bar (percentage, time left) when the end is known; without an
+        end a bar only pulses, so show the running count and the time spent instead."""
+        if total is not None:
+            return ()
+        from rich.progress import TextColumn, TimeElapsedColumn
+        return TextColumn("{task.description}"), TextColumn("{task.completed:,}"), TimeElapsedColumn()
 
     def __exit__(self, *exc) -> None:
         if self.bar is not None:

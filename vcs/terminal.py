@@ -7,7 +7,9 @@ TERM=dumb off), then whether stdout is a terminal.
 Pager (log, diff and show, only when stdout is a terminal): VCS_PAGER, then
 `ui.pager` in the config, then PAGER, then `less`; LESS=FRX is set when LESS is
 unset, so short output does not wait and colours pass through. `--no-pager`
-turns it off. A pager closed early (q) ends the command quietly.
+turns it off. A pager closed early (q) ends the command quietly. Ctrl-C reaches
+the pager too (less ignores it): vcs stops writing, waits until the pager is quit,
+and only then ends (130), writing nothing to the terminal the pager draws on.
 """
 from __future__ import annotations
 
@@ -95,14 +97,43 @@ class UI:
                                               errors="surrogateescape", line_buffering=False)
         return self._pager_stream
 
-    def close(self) -> None:
-        """Wait for the pager, if any, to be closed by the user."""
+    @property
+    def paging(self) -> bool:
+        return self._pager_process is not None
+
+    def flush(self) -> None:
+        """Hand on what is buffered, so that a reader that went away shows here."""
+        (self._pager_stream if self.paging else sys.stdout).flush()
+
+    def close(self, discard: bool = False) -> bool:
+        """Wait for the pager, if any, to be quit by the user; True if Ctrl-C came
+        meanwhile. `discard` (the command was interrupted): the pager's input ends now
+        and what is still buffered is dropped, not waited for."""
         p = self._pager_process
         if p is None:
-            return
-        try:
-            self._pager_stream.close()  # flushes what is left, then ends the pager's input
-        except (BrokenPipeError, OSError):
-            pass  # the pager was closed early (q): nothing more to show
-        p.wait()
+            return False
         self._pager_process = None
+        interrupted = False
+        while True:  # Ctrl-C may land anywhere in here, even just after a close returned
+            try:
+                if discard or interrupted:
+                    silence(p.stdin)
+                self._pager_stream.close()  # flushes what is left, then ends the pager's input
+                p.wait()
+                return interrupted
+            except KeyboardInterrupt:
+                interrupted = True  # the user is still in the pager, which ignores it: wait on
+            except OSError:
+                pass  # the pager was closed early (q): nothing more to show; the stream is closed
+
+
+def silence(stream) -> None:
+    """Point a stream's file at /dev/null: what is buffered for a reader that went away
+    (`| head`, a pager quit or interrupted) is dropped without another broken pipe."""
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError):
+        return  # closed, or not a file (a test's capture): nothing left to break
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
