@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 VCS = str(Path(sys.executable).parent / "vcs")
-SOURCE = Path(__file__).resolve().parents[1] / "vcs" / "history.py"  # a real text file to version
+SOURCE = Path(__file__).resolve().parents[1] / "vcs" / "storage" / "objects.py"  # a real text file to version
 
 
 def run(*args: str, cwd: Path, show_output: bool = True, limit: int = 40) -> None:

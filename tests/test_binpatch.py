@@ -1,4 +1,4 @@
-"""Tests of vcs.binpatch: git's delta format and base85 lines, both ways, and git's own
+"""Tests of vcs.diff.binpatch: git's delta format and base85 lines, both ways, and git's own
 binary patches read back by our decoder."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vcs import binpatch
+from vcs.diff import binpatch
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

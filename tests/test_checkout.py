@@ -109,7 +109,7 @@ def test_restore_writes_only_what_differs(repo, monkeypatch):
     same mtime: `make` rebuilds nothing) and does not even read one whose stat is
     unchanged; it rewrites the changed and the missing, and sets a mode-only change with
     chmod, keeping the file."""
-    from vcs import worktree
+    from vcs.worktree import files as worktree
     names = [f"d/f{i}.txt" for i in range(20)] + ["run.sh", "plain.txt"]
     for name in names:
         repo.write(name, f"{name}\n", mode=0o755 if name == "run.sh" else 0o644)
@@ -208,7 +208,7 @@ def test_a_new_path_displaces_the_file_or_folder_it_replaces(repo, how):
 def test_interrupted_checkout_is_reported_and_finishes(repo):
     _two_revisions(repo)
     # Simulate a checkout killed after its journal and half of its files.
-    from vcs.store import atomic_write, seal
+    from vcs.storage.log import atomic_write, seal
     atomic_write(str(repo.root / ".vcs" / "checkout"), seal(b"0\n"))
     repo.write("a.txt", "a0\n")
     r = repo.vcs("status")

@@ -179,7 +179,7 @@ def test_paths_are_shown_relative_to_the_current_folder(repo, tmp_path):
     assert repo.vcs("rm", "--cached", "new.txt", cwd=sub).text == "removing new.txt\n"
     repo.write("top.txt", "edited\n")
     assert "\n  ../top.txt" in repo.vcs("checkout", "0", cwd=sub, ok=3).err
-    from vcs.objects import relative
+    from vcs.model.objects import relative
     assert [relative(p, b"a/b") for p in (b"a/b", b"a/bc", b"a/b/c", b"ab/c", b"x")] == \
         [b".", b"../bc", b"c", b"../../ab/c", b"../../x"]
 
@@ -205,7 +205,7 @@ def test_revision_syntax(repo):
 
 
 def test_ambiguous_prefix(repo):
-    from vcs.repo import Repository
+    from vcs.repo.repository import Repository
     seen = {}
     for i in range(40):
         repo.write("f", f"{i}\n")
@@ -350,8 +350,8 @@ def test_status_saving_its_cache_keeps_a_concurrent_add(repo, monkeypatch):
     meanwhile must survive that save."""
     import subprocess
 
-    from vcs import api
-    from vcs.repo import Repository
+    from vcs.porcelain import api
+    from vcs.repo.repository import Repository
     repo.write("a", "a\n")
     repo.vcs("commit", "-A", "-m", "a")
     os.utime(repo.root / "a", ns=(1_000_000_000, 1_000_000_000))  # same bytes, new stat: a refresh

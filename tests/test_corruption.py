@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from vcs.repo import Repository
-from vcs.store import ENTRY_SIZE
+from vcs.repo.repository import Repository
+from vcs.storage.log import ENTRY_SIZE
 
 
 def _build(repo, policy):
@@ -139,10 +139,10 @@ TRIALS = int(os.environ.get("VCS_STRESS_CORRUPTIONS", "300"))
 def test_random_flips_and_truncations_are_always_caught(empty_dir):
     """Flip any bit or cut any stored file short: verify fails, and every read either
     gives the committed bytes or refuses; never wrong bytes."""
-    from vcs import report
+    from vcs.porcelain import report
     from vcs.errors import VcsError
-    from vcs.repo import Repository
-    from vcs.verify import verify
+    from vcs.repo.repository import Repository
+    from vcs.repo.verify import verify
 
     repo = empty_dir
     _build(repo, "auto")

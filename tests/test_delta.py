@@ -1,4 +1,4 @@
-"""Tests of vcs.delta: line splitting, diff regions, hunks, apply, and the encoded format."""
+"""Tests of vcs.diff.delta: line splitting, diff regions, hunks, apply, and the encoded format."""
 from __future__ import annotations
 
 import struct
@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vcs import delta, linediff
+from vcs.diff import delta
+from vcs.diff import linediff
 from vcs.errors import DeltaError
 
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from vcs import gitio
-from vcs.objects import show
+from vcs.interop.git import stream as gitio
+from vcs.model.objects import show
 from vcs.errors import UsageError
-from vcs.repo import Repository
+from vcs.repo.repository import Repository
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -367,7 +367,7 @@ def test_a_hostile_path_in_the_stream_is_refused(repo, path):
 
 
 def test_a_refused_import_rolls_back_what_it_had_written_out(repo, monkeypatch):
-    from vcs import api
+    from vcs.porcelain import api
     monkeypatch.setattr(api, "IMPORT_FLUSH_COMMITS", 1)  # write records out after every commit
     store = repo.root / ".vcs" / "store"
     sizes = {p.name: p.stat().st_size for p in store.iterdir()}

@@ -7,10 +7,10 @@ import time
 
 import pytest
 
-from vcs import api
-from vcs.objects import Change, Commit, Entry, commit_id, content_id, serialize_commit, serialize_manifest
-from vcs.repo import Repository
-from vcs.store import FLAG_SNAPSHOT
+from vcs.porcelain import api
+from vcs.model.objects import Change, Commit, Entry, commit_id, content_id, serialize_commit, serialize_manifest
+from vcs.repo.repository import Repository
+from vcs.storage.log import FLAG_SNAPSHOT
 
 HOSTILE = [b"/etc/evil", b"../evil", b"a/../../evil", b".vcs/evil", b".VCS/evil", b".Vcs/state",
            b"a//evil", b"a/./evil", b"nul\0evil", b"new\nline", b"carriage\rreturn", b""]
@@ -127,7 +127,7 @@ def test_control_characters_in_names_are_kept_and_printed_escaped(repo):
 
 
 def test_file_changing_while_committed(repo, monkeypatch):
-    from vcs import worktree
+    from vcs.worktree import files as worktree
     repo.write("live.log", "first\n")
     repo.vcs("commit", "-A", "-m", "first")
     repo.write("live.log", "second\n")

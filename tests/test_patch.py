@@ -1,4 +1,4 @@
-"""Tests of vcs.patch: our patches are git's, and `git apply` and `patch -p1` apply them."""
+"""Tests of vcs.diff.patch: our patches are git's, and `git apply` and `patch -p1` apply them."""
 from __future__ import annotations
 
 import os
@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from vcs import delta, patch
+from vcs.diff import delta
+from vcs.diff import patch
 
 Tree = dict[bytes, tuple[bytes, str]]  # path -> (content, git mode)
 

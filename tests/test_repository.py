@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from vcs import api, oplog
+from vcs.porcelain import api
+from vcs.model import oplog
 from vcs.errors import CorruptError
-from vcs.refs import View, refname_problem
-from vcs.repo import Repository
-from vcs.state import State
-from vcs.verify import verify
+from vcs.model.refs import View, refname_problem
+from vcs.repo.repository import Repository
+from vcs.repo.state import State
+from vcs.repo.verify import verify
 
 
 @pytest.fixture(params=["disk", "memory"])

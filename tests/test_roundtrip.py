@@ -126,7 +126,7 @@ def test_a_big_file_that_grows_at_its_end_is_stored_as_deltas(repo):
     """Over the line-diff limit, a file that only grows (a log) still gets deltas: they
     are made without splitting it into lines. Other edits to it are stored whole."""
     import json
-    from vcs import history
+    from vcs.storage import objects as history
     line = b"2026-11-27T12:00:00.000Z INFO worker-3 req=0123456789ab GET /api/items status=200\n"
     text = line * (history.LARGE_TEXT // len(line) + 1000)
     repo.write("app.log", text)

@@ -6,12 +6,12 @@ import os
 
 import pytest
 
-from vcs import history
+from vcs.storage import objects as history
 from vcs.errors import CorruptError
-from vcs.history import Objects, store_whole
-from vcs.objects import (Change, Commit, Entry, commit_id, content_id, parse_commit, parse_manifest,
+from vcs.storage.objects import Objects, store_whole
+from vcs.model.objects import (Change, Commit, Entry, commit_id, content_id, parse_commit, parse_manifest,
                          path_problem, serialize_commit, serialize_manifest)
-from vcs.store import ENTRY_SIZE, NO_BASE, Info, Log, MemoryLog
+from vcs.storage.log import ENTRY_SIZE, NO_BASE, Info, Log, MemoryLog
 
 
 @pytest.fixture(params=["memory", "disk"])
@@ -255,7 +255,7 @@ def test_append_fast_path_gives_the_same_bytes(seed):
 
 def test_tree_cache_is_only_a_cache(repo, monkeypatch):
     """HEAD's listing cache: used when it matches HEAD, ignored when stale or corrupt."""
-    from vcs.repo import Repository
+    from vcs.repo.repository import Repository
     monkeypatch.setattr(Repository, "TREE_CACHE_MIN", 2)
     for i in range(5):
         repo.write(f"f{i}.txt", f"{i}\n")

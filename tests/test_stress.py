@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vcs import delta
+from vcs.diff import delta
 from vcs.errors import DeltaError
 
 pytestmark = pytest.mark.skipif(not os.environ.get("VCS_STRESS"), reason="run by `make stress`")

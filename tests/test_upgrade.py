@@ -50,9 +50,9 @@ def fmt(root: Path) -> int:
 def check_facts(root: Path, facts: dict) -> None:
     """Every revision as vcs 0.1 described it, read by today's code (in this process: the
     commands themselves are run once each below)."""
-    from vcs import api
-    from vcs.render import _offset
-    from vcs.repo import Repository
+    from vcs.porcelain import api
+    from vcs.cli.render import _offset
+    from vcs.repo.repository import Repository
     r = Repository(os.fsencode(root))
     tags: dict[bytes, list[str]] = {}
     for tag, oid in r.tags().items():
@@ -167,8 +167,8 @@ def test_a_kill_at_any_step_of_the_upgrade_leaves_format_1_or_format_2(format1, 
         check_facts(root, facts["mixed"])
         vcs(root, "upgrade")
         assert fmt(root) == 2
-        from vcs.repo import Repository
-        from vcs.verify import verify
+        from vcs.repo.repository import Repository
+        from vcs.repo.verify import verify
         assert verify(Repository(os.fsencode(root))).ok
     assert outcomes[1] and outcomes[2]
     print(f"\nupgrade: {sum(outcomes.values())} kills and failed writes; format 1 left {outcomes[1]} times, "

@@ -23,7 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from vcs import delta, patch  # noqa: E402
+from vcs.diff import delta
+from vcs.diff import patch  # noqa: E402
 
 RUNS = 7
 CLICK_BUNDLE = Path("/work/shared/corpus/click.bundle")

@@ -1,0 +1,1 @@
+"""Diffs and deltas: pure functions on bytes (line diff, delta encode/apply, patches)."""

@@ -1,0 +1,1 @@
+"""Moving history between vcs and other systems."""

@@ -1,0 +1,1 @@
+"""git: fast-export streams in, fast-import streams out."""

@@ -1,0 +1,1 @@
+"""Records and their exact bytes: ids, paths, tree listings, commits, refs, operations."""

@@ -1,0 +1,1 @@
+"""What the commands do: plain data in and out, never printing."""

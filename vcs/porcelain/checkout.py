@@ -1,0 +1,338 @@
+"""Checkout and restore: make working files equal to a revision, safely.
+
+Every version is rebuilt and checked against its hash into `.vcs/tmp` before the
+first working file is touched; then each file is renamed into place (wholly old
+or wholly new), never through a symlink. A journal (`.vcs/checkout`) marks a
+checkout in progress, so an interrupted one is reported and finished by running
+it again. Local changes are never overwritten unless asked (`--force`).
+"""
+from __future__ import annotations
+
+import os
+
+from vcs import faults
+from vcs.worktree import files as worktree
+from vcs.worktree.dirstate import ADDED, NO_ID, NORMAL, REMOVED, Dirstate, Tracked
+from vcs.errors import StateError, UsageError
+from vcs.model.objects import SYMLINK, Entry, Manifest, content_id, show
+from vcs.records import record
+from vcs.repo.repository import Repository
+from vcs.repo.revisions import resolve
+from vcs.worktree.scan import Scan, in_scope, scan
+from vcs.storage.log import atomic_write, seal, unseal
+
+# kept: files whose local changes the checkout carried over
+CheckoutResult = record("CheckoutResult", "rev id written deleted kept")
+
+
+def check_no_interrupted_checkout(repo: Repository) -> None:
+    target = interrupted_checkout(repo)
+    if target is not None:
+        raise StateError(f"a checkout of revision {target} was interrupted; the working tree is half-way",
+                         hint=f"run `vcs checkout {target}` to finish it")
+
+
+def interrupted_checkout(repo: Repository) -> str | None:
+    path = repo.path("checkout")
+    try:
+        with open(path, "rb") as f:
+            return unseal(f.read(), path).decode().strip()
+    except FileNotFoundError:
+        return None
+
+
+def checkout(repo: Repository, rev_spec: str, force: bool = False, progress=None) -> CheckoutResult:
+    """Make the working tree equal to a revision, keeping untracked files.
+
+    Refuses (naming the files) when it would overwrite or delete uncommitted
+    changes, unless `force`. Every version is rebuilt and checked against its
+    hash before the first file is touched.
+    """
+    with repo.lock():
+        repo.refresh()
+        rev = resolve(repo, rev_spec)
+        target_id = repo.commit_info(rev).id
+        new = repo.manifest(rev)
+        old = repo.manifest(repo.wc_rev())
+        ds = repo.dirstate()
+        result = scan(repo.root, ds, warn=repo.warn)
+        writes, deletes, clear, conflicts, kept = _plan(repo, old, new, ds, result, force)
+        if conflicts:
+            raise _refusal(repo, conflicts, set(result.untracked), new)
+
+        # Rebuild and check every version before touching the working tree.
+        try:
+            staged = _stage(repo, [(p, new[p]) for p in writes], progress)
+        except OSError as e:
+            raise StateError(f"cannot stage the checkout: {e.strerror} ({worktree.show(os.fsencode(e.filename or ''))})",
+                             hint="nothing in the working tree was changed; fix that, then check out again") from None
+        journal = repo.path("checkout")
+        atomic_write(journal, seal(f"{rev}\n".encode()))
+        stats = {}
+        path = b""
+        try:
+            for path in deletes:
+                worktree.remove(repo.root, path)
+            for path in clear:
+                worktree.remove_empty_folders(repo.root, path)
+            for i, (path, tmp) in enumerate(staged):
+                stats[path] = worktree.move_into_place(repo.root, path, tmp)
+                faults.step(f"checkout:file:{i}")
+                if progress:
+                    progress(len(staged) + i + 1, 2 * len(staged))
+        except OSError as e:
+            raise StateError(f"cannot write {show(path)}: {e.strerror}; the checkout of revision {rev} "
+                             "stopped half-way (each file is wholly old or wholly new)",
+                             hint=f"fix that, then run `vcs checkout {rev}` to finish it") from None
+        finally:
+            _unstage(staged)
+
+        newds = Dirstate(target_id, {})
+        for path, e in new.items():
+            t = Tracked(NORMAL, e.kind, e.id)
+            prev = ds.files.get(path)
+            if path in stats:
+                t.cache(stats[path])
+            elif path in kept and prev is not None:
+                t = prev
+            elif prev is not None and prev.state == NORMAL and (prev.kind, prev.id) == (e.kind, e.id):
+                t = prev
+            newds.files[path] = t
+        for path in kept:
+            if path not in new and path in ds.files:
+                newds.files[path] = ds.files[path]
+        with repo.transaction(f"checkout {rev}") as tx:
+            branch = rev_spec if rev_spec in tx.view.branches else None
+            if branch is not None:
+                tx.view.head_branch = branch
+            elif tx.view.head is None or tx.view.head != target_id:
+                tx.view.head_branch, tx.view.detached = None, target_id
+            tx.view.wc = target_id
+        faults.step("checkout:head")
+        repo.remember_tree(rev, new)
+        repo.save_dirstate(newds)
+        os.unlink(journal)
+        return CheckoutResult(rev, target_id, [p for p, _ in staged], deletes, kept)
+
+
+def _refusal(repo: Repository, conflicts: list[bytes], untracked: set[bytes], new: Manifest) -> StateError:
+    """The files a checkout will not touch, in two lists with a hint each: uncommitted
+    changes to tracked files (`vcs restore` helps), and untracked files or folders in the
+    way (it does not; `--force` overwrites an untracked file, but moves no folder away)."""
+    def listing(paths: list[bytes]) -> str:
+        more = f"\n  ... and {len(paths) - 20} more" if len(paths) > 20 else ""
+        return "".join(f"\n  {repo.show(p)}" for p in paths[:20]) + more
+
+    in_the_way = [p for p in conflicts if p in untracked or os.path.isdir(os.path.join(repo.root, p))]
+    changes = [p for p in conflicts if p not in in_the_way]
+    parts, hints = [], []
+    if changes:
+        parts.append(f"checkout would overwrite or delete uncommitted changes in:{listing(changes)}")
+        hints.append("commit them, `vcs restore` them, or use `vcs checkout --force` to discard them")
+    if in_the_way:
+        parts.append(f"{'and ' if changes else 'checkout would overwrite '}untracked files or folders "
+                     f"in its way:{listing(in_the_way)}")
+        force = all(p in untracked and p in new for p in in_the_way)
+        hints.append("move or remove them, or `vcs add` and commit them, then check out again"
+                     + (", or use `vcs checkout --force` to overwrite them" if force else ""))
+    return StateError("\n".join(parts), hint="\n".join(hints))
+
+
+def _plan(repo: Repository, old: Manifest, new: Manifest, ds: Dirstate, result: Scan, force: bool):
+    """Which files a checkout writes and deletes, which it refuses to touch, which
+    local changes it carries over.
+
+    A file may be replaced when what is on disk is what the old revision had (nothing
+    to lose), or nothing at all, or already the target; otherwise only with `force`.
+    Untracked files are never deleted.
+    """
+    local = set(result.modified) | set(result.added) | set(result.removed) | set(result.missing)
+    untracked = set(result.untracked)
+    writes: list[bytes] = []
+    deletes: list[bytes] = []
+    conflicts: list[bytes] = []
+    kept: list[bytes] = []
+
+    def on_disk(path: bytes) -> tuple[str, bytes] | None:
+        if path in result.seen:
+            s = result.seen[path]
+            return s.kind, s.id
+        t = ds.files.get(path)
+        if t is not None and t.state == NORMAL and path not in local:
+            return t.kind, t.id
+        st = worktree.lstat(repo.root, path)
+        if st is None:
+            return None
+        kind = worktree.kind_of(st) or "f"
+        return kind, content_id(worktree.read(repo.root, path, kind))
+
+    for path in sorted(old.keys() | new.keys() | ds.files.keys() | (untracked & new.keys())):
+        o, n = old.get(path), new.get(path)
+        tracked = path in ds.files and path not in untracked
+        if o == n:
+            if path not in local:
+                continue
+            if not force:
+                kept.append(path)
+            elif n is not None and on_disk(path) != (n.kind, n.id):
+                writes.append(path)
+            continue
+        current = on_disk(path)
+        target = (n.kind, n.id) if n else None
+        if current == target:
+            continue
+        if n is None and not (tracked and ds.files[path].state != REMOVED):
+            continue  # not tracked here and gone in the target: leave it alone
+        if tracked and ds.files[path].state == REMOVED and not force:
+            conflicts.append(path)  # a pending `vcs rm` the target would undo
+            continue
+        safe = current is None or (o is not None and current == (o.kind, o.id) and tracked)
+        if not (safe or force):
+            conflicts.append(path)
+        elif n is None:
+            deletes.append(path)
+        else:
+            writes.append(path)
+    conflicts += _blocked_folders(repo, writes, deletes, untracked, force)
+    clear, full_folders = _folders_in_the_way(repo, writes, deletes)
+    conflicts += full_folders
+    return writes, deletes, clear, sorted(set(conflicts)), kept
+
+
+def _folders_in_the_way(repo: Repository, writes: list[bytes], deletes: list[bytes]):
+    """Folders standing where the target has a file: (ones that will be empty once the
+    checkout's deletions are done, and can go; ones holding other files, which block)."""
+    going = set(deletes)
+    clear, blocked = [], []
+    for path in writes:
+        full = os.path.join(repo.root, path)
+        if os.path.isdir(full) and not os.path.islink(full):
+            if any(p not in going for p, _ in worktree.walk(repo.root, path)):
+                blocked.append(path)
+            else:
+                clear.append(path)
+    return clear, blocked
+
+
+def _blocked_folders(repo: Repository, writes: list[bytes], deletes: list[bytes],
+                     untracked: set[bytes], force: bool) -> list[bytes]:
+    """Files in the way of a folder the checkout must create (an untracked file `a` for `a/b`)."""
+    going = set(deletes)
+    blocked = []
+    for path in writes:
+        parts = path.split(b"/")
+        for i in range(1, len(parts)):
+            folder = b"/".join(parts[:i])
+            if folder in going:
+                continue
+            st = worktree.lstat(repo.root, folder)
+            if st is not None:
+                if force and folder not in untracked:
+                    going.add(folder)
+                    deletes.append(folder)
+                else:
+                    blocked.append(folder)
+                break
+    return sorted(set(blocked))
+
+
+def _stage(repo: Repository, entries: list[tuple[bytes, Entry]], progress=None) -> list[tuple[bytes, bytes]]:
+    """Rebuild each version (hash checked) into .vcs/tmp; return (path, temp file)."""
+    os.makedirs(repo.tmpdir, exist_ok=True)
+    staged: list[tuple[bytes, bytes]] = []
+    try:
+        for i, (path, e) in enumerate(entries):
+            tmp = os.path.join(repo.tmpdir, b"co%d-%d" % (os.getpid(), i))
+            worktree.stage(tmp, repo.objects.read(e.id, path), e.kind)
+            staged.append((path, tmp))
+            if progress:
+                progress(i + 1, 2 * len(entries))
+    except BaseException:
+        _unstage(staged)
+        raise
+    return staged
+
+
+def _unstage(staged: list[tuple[bytes, bytes]]) -> None:
+    for _, tmp in staged:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+
+
+def restore(repo: Repository, paths: list[str], rev_spec: str | None = None) -> list[bytes]:
+    """Put files back as they are in a revision (default: the checked-out one); returns
+    the files it changed.
+
+    Only files whose content or mode differs are touched (a mode alone is set with
+    chmod), so restoring a clean tree writes nothing and bumps no mtime; a file whose
+    stat the dirstate trusts, and whose id there is the target's, is not even read.
+    What is written is rebuilt, hash-checked and staged first, as a checkout's files.
+    """
+    with repo.lock():
+        repo.refresh()
+        check_no_interrupted_checkout(repo)
+        rev = resolve(repo, rev_spec) if rev_spec is not None else repo.wc_rev()
+        if rev is None:
+            raise StateError("there are no commits yet, so there is nothing to restore")
+        manifest = repo.manifest(rev)
+        ds = repo.dirstate()
+        scope = [repo.relpath(p) for p in paths]
+        targets = sorted(p for p in manifest if in_scope(p, scope))
+        for rel, arg in zip(scope, paths):
+            if not any(in_scope(p, [rel]) for p in manifest):
+                raise UsageError(f"{arg} is not in revision {rev}")
+        writes, modes = _differing(repo, manifest, targets, ds, scope)
+        stats = {}
+        staged = _stage(repo, [(p, manifest[p]) for p in writes])
+        try:
+            for path, tmp in staged:
+                stats[path] = worktree.move_into_place(repo.root, path, tmp)
+        finally:
+            _unstage(staged)
+        for path in modes:
+            stats[path] = worktree.set_mode(repo.root, path, manifest[path].kind)
+        for path in targets:
+            e = manifest[path]
+            t = ds.files.get(path)
+            if t is None:
+                t = ds.files[path] = Tracked(ADDED, e.kind, NO_ID)
+            elif t.state == REMOVED:
+                t.state = NORMAL
+            if t.state != NORMAL or (t.kind, t.id) != (e.kind, e.id):
+                t.cache(None)
+            elif path in stats:
+                t.cache(stats[path])
+        repo.save_dirstate(ds)
+        return sorted(stats)
+
+
+def _differing(repo: Repository, manifest: Manifest, targets: list[bytes], ds: Dirstate,
+               scope: list[bytes]) -> tuple[list[bytes], list[bytes]]:
+    """Which of `targets` differ from `manifest` on disk: (to write, to chmod only).
+
+    The scan reads only files whose stat changed; a clean file holds its dirstate id,
+    so it differs exactly when that id is not the target's. A file `vcs rm` left (or
+    removed) is looked at directly.
+    """
+    result = scan(repo.root, ds, scope, untracked=False, warn=repo.warn)
+    clean = set(result.clean)
+    writes, modes = [], []
+    for path in targets:
+        e = manifest[path]
+        if path in clean:
+            t = ds.files[path]
+            kind, oid = t.kind, t.id
+        elif path in result.seen:
+            kind, oid = result.seen[path].kind, result.seen[path].id
+        else:
+            st = worktree.lstat(repo.root, path)
+            if st is None:
+                writes.append(path)
+                continue
+            data, _, kind = worktree.read_stable(repo.root, path, st, repo.warn)
+            oid = content_id(data)
+        if oid != e.id or (kind == SYMLINK) != (e.kind == SYMLINK):
+            writes.append(path)
+        elif kind != e.kind:
+            modes.append(path)
+    return writes, modes

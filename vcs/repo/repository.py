@@ -1,0 +1,545 @@
+"""A repository: its layout, the state (logs, refs, the current operation), the lock,
+transactions, config and the dirstate.
+
+    .vcs/format              format version (sealed with a checksum): 2
+    .vcs/state               how much of each log is committed, the current operation
+                             and the view: HEAD, branches, tags... (vcs.repo.state; sealed)
+    .vcs/store/objects.*     file versions and whole tree listings (vcs.storage.objects)
+    .vcs/store/changelog.*   commits; a commit's number is its place in this log
+    .vcs/store/filelog.*     every path's history (vcs.storage.filelog)
+    .vcs/store/views.*       every view an operation left (vcs.model.refs)
+    .vcs/store/oplog.*       every operation (vcs.model.oplog)
+    .vcs/dirstate            tracked files and the stat cache (sealed)
+    .vcs/config.toml         repository config
+    .vcs/lock                the writers' lock
+    .vcs/tmp/                files being written, renamed into place when whole
+
+A transaction appends records past the committed end of the logs, with the new view
+and the operation that records it, fsyncs them, then switches `.vcs/state` by an
+atomic rename: that rename is the commit point. A repository of format 1 (vcs 0.1)
+is read as it is and upgraded in place by the first command that writes to it
+(vcs.repo.upgrade).
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from vcs.repo import config as configmod
+from vcs.worktree import dirstate as dirstatemod
+from vcs.storage.changelog import Changelog
+from vcs.errors import CorruptError, StateError, UsageError, VcsError
+from vcs.storage.filelog import Filelog
+from vcs.storage.objects import POLICIES, Objects
+from vcs.repo.lock import Lock, try_lock
+from vcs.model.objects import Commit, Entry, Manifest, ObjectId, content_id, parse_manifest, relative, replay_listing, show
+from vcs.model.oplog import Operation, serialize as serialize_op
+from vcs.model.refs import View
+from vcs.repo.state import LOGS, DiskStore, MemoryStore, State
+from vcs.storage.log import FLAG_SNAPSHOT, NO_BASE, Info, atomic_write, seal, unseal
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+FORMAT = 2
+VCS_DIR = ".vcs"
+
+
+def format_file(version: int) -> bytes:
+    """The contents of `.vcs/format`."""
+    return seal(f"vcs-format {version}\n".encode())
+
+
+class _cached:
+    """A property computed once per instance (functools.cached_property without
+    importing functools); deleting it from the instance's __dict__ resets it."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.name = fn.__name__
+
+    def __get__(self, obj, cls=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
+
+
+class Transaction:
+    """`with repo.transaction("commit") as tx:` append records and change `tx.view`;
+    on success the view and an operation recording it are appended, everything is
+    flushed and the state switched; on any error the logs are rolled back."""
+
+    def __init__(self, repo: Repository, description: str):
+        self.repo = repo
+        self.description = description
+
+    def __enter__(self) -> Transaction:
+        repo = self.repo
+        if repo._lock is None or repo._lock.fd < 0:
+            raise StateError("internal: a transaction needs the lock")
+        repo.refresh()  # another writer may have committed since
+        repo._writing = True
+        self.start = repo.state
+        self.view = repo.state.view.copy()
+        return self
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        repo = self.repo
+        try:
+            if kind is None:
+                try:
+                    repo.set_state(self._commit())
+                    return False
+                except BaseException:
+                    self._rollback()
+                    raise
+            self._rollback()
+            return False
+        finally:
+            repo._close_logs()
+            repo._writing = False
+
+    def _commit(self) -> State:
+        repo, start = self.repo, self.start
+        op = start.op
+        if self.view != start.view or any(len(repo._log(name)) != start.logs[name][0] for name in LOGS[:3]):
+            # The first operation starts from the empty repository's view, which init did
+            # not store: it has no view before it.
+            before = start.view.id() if start.op else None
+            view_id = repo.views.put(self.view.serialize(), before)[0]
+            record = serialize_op(Operation(start.op[1] if start.op else None, before, view_id,
+                                            *_now(), _login_name(), os.uname().nodename, repo.command,
+                                            self.description))
+            op_id = content_id(record)
+            repo.oplog.append(op_id, record)
+            op = (len(repo.oplog) - 1, op_id)
+        logs = {name: repo._log(name).flush() if name in repo.__dict__ else start.logs[name] for name in LOGS}
+        return State(logs, op, self.view)
+
+    def _rollback(self) -> None:
+        repo = self.repo
+        try:
+            for name in LOGS:
+                if name in repo.__dict__:
+                    repo._log(name).rollback(*self.start.logs[name])
+        finally:
+            repo.state = self.start
+
+
+def _now() -> tuple[int, int]:
+    now = int(time.time())
+    return now, int(time.localtime(now).tm_gmtoff // 60)
+
+
+def _login_name() -> str:
+    # getpass.getuser's order, without importing getpass (and with it, more modules).
+    for var in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        if os.environ.get(var):
+            return os.environ[var]
+    try:
+        import pwd
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError):
+        return "unknown"
+
+
+def find_root(start: bytes) -> bytes | None:
+    cur = os.path.abspath(start)
+    while True:
+        if os.path.isdir(os.path.join(cur, b".vcs")):
+            return cur
+        parent = os.path.dirname(cur)
+        if parent == cur:
+            return None
+        cur = parent
+
+
+class Repository:
+    """A repository: a store of logs and state (on disk, or in memory for tests and for
+    reading a format-1 repository that cannot be written), a working tree at `root`,
+    and the lock and config in `.vcs/`."""
+
+    def __init__(self, root: bytes, warn: Callable[[str], None] | None = None, store=None):
+        self.root = root
+        self.dir = os.path.join(os.fsdecode(root), VCS_DIR)
+        self.warn = warn or (lambda msg: None)
+        self.command = ("vcs", *sys.argv[1:])  # what the operation log records
+        self._lock: Lock | None = None
+        self._writing = False
+        self._manifests: dict[int, Manifest] = {}
+        if store is None:
+            store = DiskStore(self.dir)
+            self.format = self._check_format()
+            if self.format == 1:
+                from vcs.repo import upgrade
+                store = upgrade.open_format1(self, store)
+        else:
+            self.format = FORMAT
+        self.store = store
+        self.state = self._read_state()
+
+    # -- finding and creating ----------------------------------------------------------
+
+    @classmethod
+    def memory(cls, policy: str = "auto") -> Repository:
+        """A repository whose logs and state live in memory (MemoryStore): for tests, and
+        for work that must not touch the disk. It has no working tree and no config
+        file; its storage policy is `policy`."""
+        store = MemoryStore()
+        store.state = State.empty().serialize()
+        repo = cls(b"/nonexistent-memory-repository", store=store)
+        repo.__dict__["policy"] = policy
+        repo.__dict__["configs"] = []
+        return repo
+
+    @classmethod
+    def find(cls, start: bytes | None = None, warn: Callable[[str], None] | None = None) -> Repository:
+        start = start if start is not None else os.getcwdb()
+        root = find_root(start)
+        if root is None:
+            raise StateError(f"not inside a vcs repository: {show(start)}",
+                             hint="run `vcs init` to create one, or use -C DIR")
+        return cls(root, warn)
+
+    @classmethod
+    def init(cls, root: bytes, policy: str = "auto") -> Repository:
+        if policy not in POLICIES:
+            raise UsageError(f"unknown storage policy {policy!r}", hint=f"use one of {', '.join(POLICIES)}")
+        d = os.path.join(os.fsdecode(root), VCS_DIR)
+        if os.path.exists(d):
+            raise StateError(f"a repository already exists in {os.path.join(os.fsdecode(root), VCS_DIR)}",
+                             hint="nothing was changed")
+        os.makedirs(os.fsdecode(root), exist_ok=True)
+        # Build it under a temporary name and rename it into place: a crash leaves
+        # no half-made .vcs/.
+        tmp = d + f".init{os.getpid()}"
+        os.makedirs(os.path.join(tmp, "store"))
+        os.makedirs(os.path.join(tmp, "tmp"))
+        for name in LOGS:
+            for ext in (".idx", ".dat"):
+                open(os.path.join(tmp, "store", name + ext), "wb").close()
+        atomic_write(os.path.join(tmp, "format"), format_file(FORMAT))
+        atomic_write(os.path.join(tmp, "state"), State.empty().serialize())
+        configmod.save(os.path.join(tmp, "config.toml"), {"storage": {"policy": policy}})
+        os.rename(tmp, d)
+        return cls(root)
+
+    def _check_format(self) -> int:
+        path = os.path.join(self.dir, "format")
+        try:
+            with open(path, "rb") as f:
+                body = unseal(f.read(), path)
+        except FileNotFoundError:
+            raise CorruptError(f"{path} is missing", hint="this is not a complete vcs repository") from None
+        try:
+            word, version = body.decode().split()
+            if word != "vcs-format" or not version.isdigit() or len(version) > 4:
+                raise ValueError
+            version = int(version)
+        except (ValueError, UnicodeDecodeError):
+            raise CorruptError(f"{path} is malformed") from None
+        if version > FORMAT:
+            raise StateError(f"this repository has format {version}; this vcs reads formats 1 to {FORMAT}",
+                             hint="upgrade vcs")
+        if version < 1:
+            raise CorruptError(f"{path} names format {version}, which never existed")
+        return version
+
+    def path(self, *parts: str) -> str:
+        return os.path.join(self.dir, *parts)
+
+    @property
+    def tmpdir(self) -> bytes:
+        return os.fsencode(self.path("tmp"))
+
+    # -- state, logs and transactions --------------------------------------------------
+
+    def _read_state(self) -> State:
+        data = self.store.read_state()
+        if data is None:
+            raise CorruptError(f"{self.path('state')} is missing", hint="run `vcs verify`")
+        return State.parse(data, self.path("state"))
+
+    def _log(self, name: str):
+        log = getattr(self, name)
+        return log.log if isinstance(log, (Objects, Changelog, Filelog)) else log
+
+    def _open(self, name: str):
+        n, size = self.state.logs[name]
+        return self.store.log(name, n, size, self._writing)
+
+    @_cached
+    def objects(self) -> Objects:
+        log = self._open("objects")
+        # Only writers need the policy (and so the config file).
+        if not self._writing:
+            return Objects(log)
+        rules = self.config("storage.rules") or {}
+        if not isinstance(rules, dict) or any(p not in POLICIES for p in rules.values()):
+            raise StateError("storage.rules in the config must map globs to auto, delta or full",
+                             hint='for example: [storage.rules] "*.png" = "full"')
+        return Objects(log, self.policy, list(rules.items()))
+
+    @_cached
+    def changelog(self) -> Changelog:
+        return Changelog(self._open("changelog"))
+
+    @_cached
+    def filelog(self) -> Filelog:
+        return Filelog(self._open("filelog"))
+
+    @_cached
+    def views(self) -> Objects:
+        """Every view an operation left, each a delta against the one before it."""
+        return Objects(self._open("views"), "auto")
+
+    @_cached
+    def oplog(self):
+        return self._open("oplog")
+
+    def _close_logs(self) -> None:
+        for name in LOGS:
+            log = self.__dict__.pop(name, None)
+            if log is not None:
+                (log.log if isinstance(log, (Objects, Changelog, Filelog)) else log).close()
+
+    def lock(self) -> Lock:
+        if self._lock is None:
+            self._lock = self.store.lock(self.warn, self._remove_leftovers, self._upgrade)
+        return self._lock
+
+    def _upgrade(self) -> None:
+        """With the lock held, before the first write: a format-1 repository becomes format 2."""
+        if self.format == 1:
+            from vcs.repo import upgrade
+            upgrade.in_place(self)
+
+    def _remove_leftovers(self) -> None:
+        """Temp files a killed writer left behind (with the lock held, none is in use)."""
+        for folder, names in ((self.dir, [n for n in os.listdir(self.dir) if ".tmp" in n]),
+                              (self.path("tmp"), os.listdir(self.path("tmp")) if os.path.isdir(self.path("tmp")) else [])):
+            for name in names:
+                try:
+                    os.unlink(os.path.join(folder, name))
+                except OSError:
+                    pass
+
+    def try_lock(self) -> Lock | None:
+        return try_lock(self.path("lock"))
+
+    def transaction(self, description: str) -> Transaction:
+        """`with repo.transaction("what it does") as tx:` see Transaction."""
+        return Transaction(self, description)
+
+    def set_state(self, state: State) -> None:
+        self.store.write_state(state.serialize())
+        self.state = state
+
+    def refresh(self) -> None:
+        """Re-read the state (after taking the lock)."""
+        self.state = self._read_state()
+        self._close_logs()
+        self._manifests.clear()
+
+    # -- commits ----------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.changelog)
+
+    def commit_info(self, rev: int) -> Info:
+        return self.changelog.info(rev)
+
+    def read_commit(self, rev: int) -> Commit:
+        return self.changelog.read(rev)
+
+    def read_tree_id(self, rev: int) -> ObjectId:
+        return self.changelog.tree_id(rev)
+
+    def rev_of(self, oid: bytes) -> int:
+        return self.changelog.rev_of(oid)
+
+    def commit_ids(self) -> dict[bytes, int]:
+        return self.changelog.ids()
+
+    def introduced_by(self, oid: bytes, path: bytes) -> int | None:
+        """The first revision that recorded this version of the path (log's chain marks)."""
+        entries = self.filelog.versions(path).get(oid)
+        return min(self.filelog.entry(n).linkrev for n in entries) if entries else None
+
+    def head_rev(self) -> int | None:
+        return None if self.state.head is None else self.rev_of(self.state.head)
+
+    def wc_rev(self) -> int | None:
+        """The revision the working tree was checked out from (HEAD's, but for a ref
+        that moved under it, as a push to this repository does)."""
+        wc = self.state.view.wc
+        return None if wc is None else self.rev_of(wc)
+
+    def parents(self, rev: int) -> tuple[int, ...]:
+        return self.changelog.parents(rev)
+
+    def parent_rev(self, rev: int) -> int | None:
+        parents = self.changelog.parents(rev)
+        return parents[0] if parents else None
+
+    def tags(self) -> dict[str, ObjectId]:
+        return self.state.view.tags
+
+    def manifest(self, rev: int | None) -> Manifest:
+        """The tree listing of a revision (do not modify it: it is cached).
+
+        Rebuilt like a file: from the nearest ancestor whose listing is stored
+        whole, replaying each commit's changes, then checked against the tree id.
+        """
+        if rev is None:
+            return {}
+        cached = self._manifests.get(rev)
+        if cached is not None:
+            return cached
+        # The cache holds HEAD's listing only: no other revision pays for reading it.
+        cached = self._load_tree_cache(rev) if self.changelog.info(rev).id == self.state.view.wc else None
+        if cached is not None:
+            self._manifests[rev] = cached
+            return cached
+        # Back along the listing's delta pointers (first parents) to one stored whole.
+        chain = []
+        r = rev
+        while r not in self._manifests and not self.changelog.info(r).flags & FLAG_SNAPSHOT:
+            chain.append(r)
+            r = self.changelog.info(r).base
+            if r == NO_BASE:
+                raise CorruptError(f"revision {rev}: no stored tree listing in its ancestry",
+                                   hint="run `vcs verify`")
+        if r in self._manifests:
+            files = dict(self._manifests[r])
+        else:
+            tree = self.read_tree_id(r)
+            files = parse_manifest(self.objects.read(tree), f"tree listing of revision {r}")
+        if chain:
+            commits = [self.read_commit(c) for c in reversed(chain)]
+            replay_listing(files, commits, f"the tree listing of revision {rev}")
+        self._manifests[rev] = files
+        if rev == self.wc_rev():
+            self.remember_tree(rev, files)
+        return files
+
+    # A big tree's listing takes tens of milliseconds to rebuild and check: HEAD's is
+    # kept in .vcs/tree-cache (sealed, named by its commit id), derived data like the
+    # dirstate, written only after the listing was rebuilt and checked.
+    TREE_CACHE_MIN = 1000
+
+    def remember_tree(self, rev: int, files: Manifest) -> None:
+        if len(files) < self.TREE_CACHE_MIN:
+            return
+        import marshal
+        body = marshal.dumps((1, self.changelog.info(rev).id, [(p, e.kind, e.id) for p, e in files.items()]))
+        try:
+            atomic_write(self.path("tree-cache"), seal(body), durable=False)
+        except OSError:
+            pass  # a read-only repository: rebuild each time
+
+    def _load_tree_cache(self, rev: int) -> Manifest | None:
+        path = self.path("tree-cache")
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError:
+            return None
+        import marshal
+        try:
+            version, commit, entries = marshal.loads(unseal(data, path))
+        except (VcsError, ValueError, EOFError, TypeError):
+            return None  # corrupt or from another version: it is only a cache
+        if version != 1 or commit != self.changelog.info(rev).id:
+            return None
+        new = tuple.__new__
+        return {p: new(Entry, (kind, oid)) for p, kind, oid in entries}
+
+    # -- config ------------------------------------------------------------------------
+
+    @_cached
+    def configs(self) -> list[configmod.Config]:
+        return [configmod.load(path) for path in configmod.files(self.root)]
+
+    def config(self, key: str, default=None):
+        return configmod.get(self.configs, key, default)
+
+    @_cached
+    def policy(self) -> str:
+        policy = self.config("storage.policy", "auto")
+        if policy not in POLICIES:
+            raise StateError(f"unknown storage policy {policy!r} in {self.path('config.toml')}",
+                             hint=f"use one of {', '.join(POLICIES)}")
+        return policy
+
+    def author(self) -> tuple[str, list[str]]:
+        """(`Name <email>`, the keys it guessed): from VCS_AUTHOR_NAME/EMAIL, else config,
+        else guessed from the login name and host (a commit warns about a guess)."""
+        name = os.environ.get("VCS_AUTHOR_NAME") or self.config("user.name")
+        email = os.environ.get("VCS_AUTHOR_EMAIL") or self.config("user.email")
+        guessed = [key for key, value in (("user.name", name), ("user.email", email)) if not value]
+        if guessed:
+            login = _login_name()
+            name = name or login
+            email = email or f"{login}@{os.uname().nodename}"
+        return f"{name} <{email}>", guessed
+
+    def ignore(self):
+        """The working tree's ignore rules (.vcsignore), or None."""
+        from vcs.worktree import ignore
+        return ignore.load(self.root, self.dir, self.warn)
+
+    # -- dirstate ----------------------------------------------------------------------
+
+    def dirstate(self) -> dirstatemod.Dirstate:
+        """The dirstate, rebuilt from HEAD's tree if it is missing or belongs to another commit."""
+        try:
+            ds = dirstatemod.load(self.path("dirstate"))
+        except CorruptError as e:
+            self.warn(f"{e.message}; rebuilt it from HEAD (files added since the last commit "
+                      "must be added again)")
+            ds = None
+        wc = self.state.view.wc
+        if ds is None or ds.parent != wc:
+            ds = dirstatemod.Dirstate.from_manifest(wc, self.manifest(None if wc is None else self.rev_of(wc)))
+        return ds
+
+    def save_dirstate(self, ds: dirstatemod.Dirstate) -> None:
+        dirstatemod.save(self.path("dirstate"), ds)
+
+    # -- paths from the command line --------------------------------------------------
+
+    def here(self) -> bytes:
+        """The current folder as a repository path (b"" at the root, and inside .vcs/):
+        paths are shown to a person relative to it, as git's status shows them."""
+        try:
+            return self.relpath(".")
+        except UsageError:
+            return b""
+
+    def show(self, path: bytes) -> str:
+        """A repository path as text for a person in the current folder (`../x` above it)."""
+        return show(relative(path, self.here()))
+
+    def relpath(self, arg: str, cwd: bytes | None = None) -> bytes:
+        """A command-line path as a repository path (b'' for the root itself)."""
+        cwd = cwd if cwd is not None else os.getcwdb()
+        full = os.path.normpath(os.path.join(cwd, os.fsencode(arg)))
+        rel = os.path.relpath(full, self.root)
+        if rel == b".." or rel.startswith(b"../"):
+            # The root is a physical path: the argument may reach it through a symlinked
+            # folder. Resolve its folder part, keeping the last component as named (it
+            # may be a symlink vcs tracks).
+            head, tail = os.path.split(full)
+            real = os.path.join(os.path.realpath(head), tail) if tail else os.path.realpath(full)
+            rel = os.path.relpath(real, self.root)
+        if rel == b".":
+            return b""
+        if rel == b".." or rel.startswith(b"../"):
+            raise UsageError(f"{arg} is outside the repository ({show(self.root)})")
+        if rel.split(b"/")[0] == b".vcs":
+            raise UsageError(f"{arg} is inside .vcs/", hint="vcs does not track its own files")
+        return rel

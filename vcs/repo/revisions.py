@@ -1,0 +1,80 @@
+"""Revision syntax: numbers, id prefixes, HEAD/@, REV~N and tags.
+
+    0, 1, 2 ...     revisions in the order they were committed
+    -1, -2 ...      counted back from the newest (-1 is the newest)
+    a1b2c3          a unique prefix (4+ hex digits) of a commit id
+    HEAD, @         the checked-out revision
+    REV~N           the Nth first parent of REV
+    NAME            a branch, a tag or a remote-tracking branch (in that order)
+"""
+from __future__ import annotations
+
+from vcs.errors import UsageError
+from vcs.repo.repository import Repository
+
+_HEXDIGITS = frozenset("0123456789abcdefABCDEF")
+
+
+def _is_hex(spec: str) -> bool:
+    return 4 <= len(spec) <= 32 and all(c in _HEXDIGITS for c in spec)
+
+
+def _is_number(spec: str) -> bool:
+    digits = spec[1:] if spec.startswith("-") else spec
+    return digits.isascii() and digits.isdigit()
+
+
+def resolve(repo: Repository, spec: str) -> int:
+    """The revision number `spec` names, or a UsageError that says why not."""
+    spec = spec.strip()
+    # REV~N~M...: peel the ~ suffixes off (a loop, not recursion: HEAD~~~~... may be long).
+    back = 0
+    base = spec
+    while True:
+        head, tilde, steps = base.rpartition("~")
+        if not (tilde and head and (not steps or steps.isascii() and steps.isdigit())):
+            break
+        back += int(steps or 1)
+        base = head
+    if back:
+        rev = resolve(repo, base)
+        for i in range(back):
+            parent = repo.parent_rev(rev)
+            if parent is None:
+                raise UsageError(f"revision {spec!r} does not exist: {base} has only {i} ancestors")
+            rev = parent
+        return rev
+    count = len(repo)
+    if spec in ("HEAD", "@"):
+        head = repo.head_rev()
+        if head is None:
+            raise UsageError("there are no commits yet", hint="make one with `vcs commit`")
+        return head
+    view = repo.state.view
+    for refs in (view.branches, view.tags, view.remotes):
+        if spec in refs:
+            return repo.rev_of(refs[spec])
+    tags = view.tags
+    if _is_number(spec):
+        n = int(spec)
+        rev = n + count if n < 0 else n
+        if 0 <= rev < count:  # a number in range is a number, as in Mercurial
+            return rev
+        if not _is_hex(spec):
+            raise UsageError(f"revision {spec} does not exist",
+                             hint=f"revisions go from 0 to {count - 1}" if count else "there are no commits yet")
+    if _is_hex(spec):
+        prefix = spec.lower()
+        hits = [n for oid, n in repo.commit_ids().items() if oid.hex().startswith(prefix)]
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            ids = ", ".join(repo.commit_info(n).id.hex()[:12] for n in sorted(hits)[:5])
+            raise UsageError(f"revision {spec!r} is ambiguous: it matches {ids}",
+                             hint="give more digits")
+    import difflib
+    names = [*view.branches, *tags, *view.remotes, "HEAD"]
+    close = difflib.get_close_matches(spec, names, n=1, cutoff=0.5)
+    hint = f"did you mean {close[0]!r}?" if close else \
+        "a revision is a number, an id prefix (4+ hex digits), HEAD, @, REV~N or a tag"
+    raise UsageError(f"unknown revision {spec!r}", hint=hint)

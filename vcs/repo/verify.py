@@ -1,0 +1,287 @@
+"""verify: rebuild every stored version and every tree listing; check every record,
+commit and ref.
+
+Records are checked in log order. A record's base always comes before it, so
+one pass can keep the rebuilt text of each record that later records still
+need and drop it after its last dependent: a corrupt record fails itself and
+every version rebuilt from it, and no other. Tree listings are rebuilt the
+same way along the commits, each checked against its commit's tree id.
+"""
+from __future__ import annotations
+
+import os
+
+from vcs.worktree import dirstate as dirstatemod
+from vcs.errors import CorruptError, VcsError
+from vcs.storage.objects import replay_step
+from vcs.model.objects import Commit, Manifest, content_id, parse_manifest, replay_listing, show
+from vcs.model.refs import View
+from vcs.records import record
+from vcs.repo.repository import Repository
+from vcs.storage.log import FLAG_SNAPSHOT, NO_BASE
+
+
+# what: "object", "commit", "ref" or "file"; name: an id or a file name;
+# where: the path and revision, when known.
+Problem = record("Problem", "what name message where", defaults=("",))
+
+
+class VerifyResult:
+    def __init__(self) -> None:
+        self.objects = 0
+        self.commits = 0
+        self.problems: list[Problem] = []
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify(repo: Repository, progress=None) -> VerifyResult:
+    result = VerifyResult()
+    _check_lengths(repo, result.problems)
+    commits, cids = _check_commits(repo, result)
+    where: dict[bytes, str] = {}
+    snapshots: dict[bytes, int] = {}
+    for rev, (commit, flags) in commits.items():
+        if flags & FLAG_SNAPSHOT:
+            snapshots.setdefault(commit.tree, rev)
+        for ch in commit.changes:
+            if ch.entry is not None and ch.entry.id not in where:
+                where[ch.entry.id] = f"{show(ch.path)} in revision {rev}"
+    good, texts = _check_objects(repo.objects.log, result, where, snapshots, progress)
+    _check_trees(repo, result, commits, good, texts)
+    _check_history(repo, commits, good, result.problems)
+    views = _check_oplog(repo, result)
+    _check_refs(repo, cids, views, result.problems)
+    return result
+
+
+def _check_commits(repo: Repository, result: VerifyResult):
+    """Every commit record: checksums, id, parents. Returns rev -> (commit, flags) and id -> rev."""
+    log = repo.changelog
+    commits: dict[int, tuple[Commit, int]] = {}
+    cids: dict[bytes, int] = {}
+    for rev in range(len(log)):
+        try:
+            info = log.info(rev)
+            cids[info.id] = rev
+            commit = repo.read_commit(rev)
+            repo.parents(rev)  # stored before it, and the first one its delta base
+            if info.base == NO_BASE and not info.flags & FLAG_SNAPSHOT:
+                raise CorruptError("a first commit without a stored tree listing")
+        except VcsError as e:
+            result.problems.append(Problem("commit", f"revision {rev}", e.message))
+            continue
+        commits[rev] = (commit, info.flags)
+        result.commits += 1
+    return commits, cids
+
+
+def _check_objects(log, result: VerifyResult, where: dict[bytes, str], snapshots: dict[bytes, int],
+                   progress, what: str = "object") -> tuple[set[bytes], dict[bytes, bytes]]:
+    """Rebuild every record of a log of versions (the objects, or the views); return the
+    ids that rebuilt fine and the bytes of those named in `snapshots`."""
+    problems = result.problems
+    n_objects = len(log)
+    infos = []
+    for n in range(n_objects):
+        try:
+            infos.append(log.info(n))
+        except CorruptError as e:
+            infos.append(None)
+            problems.append(Problem(what, f"record {n}", e.message))
+    dependents = [0] * n_objects
+    for info in infos:
+        if info is not None and info.is_delta:
+            dependents[info.base] += 1
+    texts: dict[int, list[bytes]] = {}
+    bad: set[int] = set()
+    good: set[bytes] = set()
+    listings: dict[bytes, bytes] = {}
+    for n, info in enumerate(infos):
+        if progress:
+            progress(n, n_objects)
+        if info is None:
+            bad.add(n)
+            continue
+        name = info.id.hex()[:12]
+        place = where.get(info.id) or (f"tree listing of revision {snapshots[info.id]}"
+                                       if what == "object" and info.id in snapshots else "")
+        try:
+            if info.is_delta and info.base in bad:
+                raise CorruptError(f"its delta base (record {info.base}) is corrupt")
+            payload = log.payload(info)
+            base = texts.get(info.base) if info.is_delta else None
+            if info.is_delta and base is None:
+                raise CorruptError(f"its delta base (record {info.base}) is not available")
+            # The base's lines stay: other records may be deltas against it too.
+            lines = replay_step(base, payload, infos[info.base] if info.is_delta else None, inplace=False)
+            data = b"".join(lines)
+            if len(data) != info.size or content_id(data) != info.id:
+                raise CorruptError("it rebuilds to content that does not match its id")
+            good.add(info.id)
+            if info.id in snapshots:
+                listings[info.id] = data
+            if dependents[n]:
+                texts[n] = lines
+        except VcsError as e:
+            bad.add(n)
+            problems.append(Problem(what, name, e.message, place))
+        if info.is_delta and info.base in texts:
+            dependents[info.base] -= 1
+            if dependents[info.base] == 0:
+                del texts[info.base]
+        if what == "object":
+            result.objects += 1
+    return good, listings
+
+
+def _check_trees(repo: Repository, result: VerifyResult, commits: dict[int, tuple[Commit, int]],
+                 good: set[bytes], listings: dict[bytes, bytes]) -> None:
+    """Rebuild every revision's tree listing along the commits and check it and its files."""
+    bases = {rev: repo.commit_info(rev).base for rev in commits}
+    children: dict[int, int] = {}
+    for base in bases.values():
+        if base != NO_BASE:
+            children[base] = children.get(base, 0) + 1
+    trees: dict[int, Manifest] = {}
+    reported: set[bytes] = set()
+    for rev, (commit, flags) in commits.items():
+        parent = bases[rev]
+        try:
+            if flags & FLAG_SNAPSHOT:
+                if commit.tree not in listings:
+                    raise CorruptError(f"its tree listing {commit.tree.hex()[:12]} is missing or corrupt")
+                files = parse_manifest(listings[commit.tree], f"tree listing of revision {rev}")
+                to_check = files.values()
+            else:
+                if parent not in trees:
+                    raise CorruptError(f"the tree listing of its parent (revision {parent}) is not available")
+                # Linear history: the parent's listing is needed by no one else, so reuse it.
+                files = trees.pop(parent) if children.get(parent) == 1 else dict(trees[parent])
+                replay_listing(files, [commit], "its tree listing")
+                to_check = [c.entry for c in commit.changes if c.entry is not None]
+        except VcsError as e:
+            result.problems.append(Problem("commit", repo.commit_info(rev).id.hex()[:12], e.message,
+                                           f"revision {rev}"))
+            continue
+        for e in to_check:
+            if e.id not in good and e.id not in reported:
+                reported.add(e.id)
+                path = next((p for p, x in files.items() if x == e), b"?")
+                result.problems.append(Problem("object", e.id.hex()[:12], "missing or corrupt",
+                                               f"{show(path)} in revision {rev}"))
+        if children.get(rev):
+            trees[rev] = files
+
+
+def _check_history(repo: Repository, commits: dict[int, tuple[Commit, int]], good: set[bytes],
+                   problems: list[Problem]) -> None:
+    """The file history holds, for each commit, exactly one entry per path it changed, with
+    that version, and history parents that are earlier entries of the same path."""
+    filelog = repo.filelog
+    expected = {(rev, ch.path, ch.entry.id if ch.entry else None) for rev, (c, _) in commits.items()
+                for ch in c.changes}
+    for n in range(len(filelog)):
+        try:
+            e = filelog.entry(n)
+            if (e.linkrev, e.path, e.version) not in expected:
+                raise CorruptError(f"no commit made {show(e.path)} this version at revision {e.linkrev}")
+            expected.discard((e.linkrev, e.path, e.version))
+            for p in (e.p1, e.p2):
+                if p is not None and (filelog.entry(p).path != e.path or filelog.entry(p).linkrev > e.linkrev):
+                    raise CorruptError(f"its history parent {p} is not an earlier version of {show(e.path)}")
+        except VcsError as err:
+            problems.append(Problem("history", f"entry {n}", err.message))
+    for rev, path, _ in sorted(expected, key=lambda x: (x[0], x[1])):
+        if rev in commits:
+            problems.append(Problem("history", show(path), "the file history has no entry for this change",
+                                    f"revision {rev}"))
+
+
+def _check_oplog(repo: Repository, result: VerifyResult) -> dict[bytes, View]:
+    """Every operation parses, follows the one before it, and names views that are stored;
+    the state names the last one and its view. Returns the views by id."""
+    from vcs.model import oplog
+    problems = result.problems
+    ids, texts = _check_objects(repo.views.log, result, {}, _AllIds(), None, what="view")
+    views: dict[bytes, View] = {}
+    for oid, data in texts.items():
+        try:
+            views[oid] = View.parse(data, f"view {oid.hex()[:12]}")
+        except VcsError as e:
+            problems.append(Problem("view", oid.hex()[:12], e.message))
+    log = repo.oplog
+    previous = None
+    for n in range(len(log)):
+        try:
+            info = log.info(n)
+            data = log.payload(info)
+            if content_id(data) != info.id:
+                raise CorruptError("it does not match its id")
+            op = oplog.parse(data, f"operation {n}")
+            if op.parent != (previous.id if previous else None):
+                raise CorruptError("its parent is not the operation before it")
+            if op.before != (previous_op.after if previous else op.before):
+                raise CorruptError("the view before it is not the one the operation before it left")
+            for vid in (op.before, op.after):
+                if vid is not None and vid not in views:
+                    raise CorruptError(f"it names a view {vid.hex()[:12]} that is not stored")
+            previous, previous_op = info, op
+        except VcsError as e:
+            problems.append(Problem("operation", f"{n}", e.message))
+            previous = None
+    state = repo.state
+    last = log._entry_bytes(len(log) - 1)[:16] if len(log) else None
+    if len(log) and (state.op is None or state.op[0] != len(log) - 1 or state.op[1] != last):
+        problems.append(Problem("file", "state", "does not name the last operation"))
+    if state.view.id() not in views and len(log):
+        problems.append(Problem("file", "state", "its view is not in the views log"))
+    elif len(log) and previous is not None and previous_op.after != state.view.id():
+        problems.append(Problem("file", "state", "its view is not the one the last operation left"))
+    return views
+
+
+class _AllIds(dict):
+    """`snapshots` for _check_objects that keeps every record's text (views are small)."""
+
+    def __contains__(self, key) -> bool:
+        return True
+
+
+def _check_lengths(repo: Repository, problems: list[Problem]) -> None:
+    for path, actual, want in repo.store.short_logs(repo.state.logs):
+        problems.append(Problem("file", path, f"is {actual} bytes, the state says {want} are committed"))
+
+
+def _check_refs(repo: Repository, cids: dict[bytes, int], views: dict[bytes, View],
+                problems: list[Problem]) -> None:
+    """Every ref of every view names a stored commit (an old view too: undo can restore it)."""
+    current = repo.state.view
+    for vid, view in [(current.id(), current)] + [(k, v) for k, v in views.items() if k != current.id()]:
+        where = "" if vid == current.id() else f"view {vid.hex()[:12]}"
+        for what, oid in _named(view):
+            if oid not in cids:
+                problems.append(Problem("ref", what, f"names commit {oid.hex()[:12]}, which is not in the store",
+                                        where))
+    try:
+        dirstatemod.load(repo.path("dirstate"))
+    except VcsError as e:
+        problems.append(Problem("file", "dirstate", e.message,
+                                "delete .vcs/dirstate to rebuild it from HEAD (marks from `vcs add` are lost)"))
+    if os.path.exists(repo.path("checkout")):
+        problems.append(Problem("file", "checkout", "a checkout was interrupted",
+                                "run `vcs checkout REV` to finish it"))
+
+
+def _named(view: View):
+    if view.detached is not None:
+        yield "HEAD", view.detached
+    if view.wc is not None:
+        yield "the working tree's parent", view.wc
+    for h in sorted(view.heads):
+        yield f"head {h.hex()[:12]}", h
+    for kind, refs in (("branch", view.branches), ("tag", view.tags), ("remote branch", view.remotes)):
+        for name, oid in sorted(refs.items()):
+            yield f"{kind} {name}", oid

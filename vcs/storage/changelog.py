@@ -1,0 +1,182 @@
+"""The changelog: every commit, in the order this repository stored them.
+
+A commit's revision number is its place in the log (0 is the first commit this
+repository stored, as in Mercurial): local and stable, never sent anywhere. Parents
+are commit ids inside the hashed record (vcs.model.objects); a parent is always stored
+before its children, so revision numbers are a topological order. An entry's base is
+only ever a delta pointer: the commit whose tree listing this commit's changes apply
+to (its first parent), with FLAG_SNAPSHOT where the listing is stored whole instead.
+
+Reading a commit checks its record against its id. The graph questions (parents,
+ancestors, is X an ancestor of Y) read records as they go, newest first, and stop
+as soon as they can: revision numbers only decrease along parents.
+"""
+from __future__ import annotations
+
+import heapq
+
+from vcs.errors import CorruptError
+from vcs.model.objects import Commit, ObjectId, commit_id, parse_commit
+from vcs.storage.log import FLAG_SNAPSHOT, NO_BASE, BaseLog, Info
+
+
+class Changelog:
+    def __init__(self, log: BaseLog):
+        self.log = log
+        self._parents: dict[int, tuple[int, ...]] = {}
+        self._ids: dict[bytes, int] | None = None
+
+    def __len__(self) -> int:
+        return len(self.log)
+
+    def info(self, rev: int) -> Info:
+        return self.log.info(rev)
+
+    def record(self, rev: int) -> bytes:
+        """A commit's record, checked against the commit's id."""
+        info = self.log.info(rev)
+        data = self.log.payload(info)
+        if commit_id(data) != info.id:
+            raise CorruptError(f"commit {rev} ({info.id.hex()[:12]}) does not match its id",
+                               hint="run `vcs verify`")
+        return data
+
+    def read(self, rev: int) -> Commit:
+        commit = parse_commit(self.record(rev), name=f"commit {rev} ({self.log.info(rev).id.hex()[:12]})")
+        if rev not in self._parents:
+            self._parents[rev] = self._revs(rev, commit.parents)
+        return commit
+
+    def tree_id(self, rev: int) -> ObjectId:
+        """A commit's tree id, without parsing its changes (a big tree's first commit
+        lists every file)."""
+        data = self.record(rev)
+        first = data[:data.find(b"\n")]
+        try:
+            if not first.startswith(b"tree ") or len(first) != 5 + 32:
+                raise ValueError
+            return ObjectId(bytes.fromhex(first[5:].decode("ascii")))
+        except ValueError:
+            raise CorruptError(f"commit {rev} is malformed") from None
+
+    def parents(self, rev: int) -> tuple[int, ...]:
+        """The revision numbers of a commit's parents, the first parent first (read from
+        the header of its record: the changes and message are not parsed)."""
+        cached = self._parents.get(rev)
+        if cached is None:
+            data = self.record(rev)
+            ids = []
+            at = data.find(b"\n") + 1
+            while data.startswith(b"parent ", at):
+                end = data.find(b"\n", at)
+                try:
+                    ids.append(ObjectId(bytes.fromhex(data[at + 7:end].decode("ascii"))))
+                except ValueError:
+                    raise CorruptError(f"commit {rev} is malformed", hint="run `vcs verify`") from None
+                at = end + 1
+            cached = self._parents[rev] = self._revs(rev, tuple(ids))
+        return cached
+
+    def _revs(self, rev: int, parents: tuple[ObjectId, ...]) -> tuple[int, ...]:
+        out = []
+        for p in parents:
+            n = self.find(p)
+            if n is None or n >= rev:
+                raise CorruptError(f"commit {rev} names a parent {p.hex()[:12]} that is not stored before it",
+                                   hint="run `vcs verify`")
+            out.append(n)
+        base = self.log.info(rev).base
+        if (base != NO_BASE or out) and base != (out[0] if out else NO_BASE):
+            raise CorruptError(f"commit {rev}: its index entry and its record disagree on its first parent",
+                               hint="run `vcs verify`")
+        return tuple(out)
+
+    def find(self, oid: bytes) -> int | None:
+        if self._ids is not None and len(self._ids) == len(self.log):
+            return self._ids.get(oid)
+        return self.log.find(oid)
+
+    def rev_of(self, oid: bytes) -> int:
+        n = self.find(oid)
+        if n is None:
+            raise CorruptError(f"commit {oid.hex()[:12]} is missing from the store", hint="run `vcs verify`")
+        return n
+
+    def ids(self) -> dict[bytes, int]:
+        """id -> revision number for every commit (built once, kept while the log is the same)."""
+        if self._ids is None or len(self._ids) != len(self.log):
+            self._ids = self.log.ids()
+        return self._ids
+
+    def append(self, cid: ObjectId, record: bytes, listing_size: int, parents: tuple[int, ...],
+               snapshot: bool) -> int:
+        """Append a commit; its tree listing is stored whole (snapshot) or as the record's
+        changes against its first parent's."""
+        first = self.log.info(parents[0]) if parents else None
+        if snapshot or first is None:
+            self.log.append(cid, record, size=listing_size, base=first.n if first else NO_BASE,
+                            extra_flags=FLAG_SNAPSHOT)
+        else:
+            self.log.append(cid, record, size=listing_size, base=first.n, depth=first.depth + 1,
+                            chain=first.chain)
+        rev = len(self.log) - 1
+        self._parents[rev] = tuple(parents)
+        if self._ids is not None and len(self._ids) == rev:
+            self._ids[cid] = rev
+        return rev
+
+    # -- the graph ------------------------------------------------------------------
+
+    def ancestors(self, heads, first_parent: bool = False):
+        """The heads and all their ancestors, each once, highest revision first: every
+        commit comes before its parents (a topological order, newest first)."""
+        queue = [-h for h in set(heads)]
+        heapq.heapify(queue)
+        seen = set(heads)
+        while queue:
+            rev = -heapq.heappop(queue)
+            yield rev
+            parents = self.parents(rev)
+            for p in parents[:1] if first_parent else parents:
+                if p not in seen:
+                    seen.add(p)
+                    heapq.heappush(queue, -p)
+
+    def is_ancestor(self, a: int, b: int) -> bool:
+        """Whether a is b or one of b's ancestors."""
+        if a > b:
+            return False
+        for rev in self.ancestors([b]):
+            if rev == a:
+                return True
+            if rev < a:
+                return False
+        return False
+
+    def topo_order(self, heads) -> list[int]:
+        """The heads and their ancestors, every commit before its parents, and the lines
+        of history not intermixed: as git's --topo-order, a merge is followed by the line
+        it merged in, then by its first parent's line."""
+        revs = list(self.ancestors(heads))
+        waiting = dict.fromkeys(revs, 0)  # children not yet shown
+        for rev in revs:
+            for p in self.parents(rev):
+                waiting[p] += 1
+        ready = sorted(h for h in set(heads) if not waiting[h])
+        out = []
+        while ready:
+            rev = ready.pop()
+            out.append(rev)
+            for p in self.parents(rev):
+                waiting[p] -= 1
+                if not waiting[p]:
+                    ready.append(p)
+        return out
+
+    def heads(self, revs=None) -> list[int]:
+        """The revisions among `revs` (default: all) that are no other's parent."""
+        revs = range(len(self)) if revs is None else revs
+        has_child = set()
+        for rev in revs:
+            has_child.update(self.parents(rev))
+        return [r for r in revs if r not in has_child]

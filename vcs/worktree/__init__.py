@@ -1,0 +1,1 @@
+"""The working tree: files on disk, the dirstate, status scans, ignore rules."""

@@ -1,0 +1,265 @@
+"""The working tree: walk it, read files as bytes, write them without ever
+following a symlink out of the tree.
+
+Paths are bytes relative to the root, with `/` separators, exactly as stored.
+Files are written to a temporary name inside `.vcs/tmp` and renamed into
+place, so each file is either wholly old or wholly new.
+"""
+from __future__ import annotations
+
+import errno
+import os
+import stat
+
+from vcs import faults
+from vcs.errors import StateError
+from vcs.model.objects import EXECUTABLE, REGULAR, SYMLINK, show
+
+VCS_DIR = b".vcs"
+
+
+def kind_of(st: os.stat_result) -> str | None:
+    """The stored kind of a file, or None for what vcs does not track (fifos, sockets...)."""
+    if stat.S_ISLNK(st.st_mode):
+        return SYMLINK
+    if stat.S_ISREG(st.st_mode):
+        return EXECUTABLE if st.st_mode & 0o100 else REGULAR
+    return None
+
+
+def walk(root: bytes, under: bytes = b""):
+    """(path, lstat) of every file below `under` (or the whole tree): see stat_tree."""
+    return stat_tree(root, under).items()
+
+
+_TRACKABLE = (stat.S_IFREG, stat.S_IFLNK)
+
+
+def stat_tree(root: bytes, under: bytes = b"", skip_dir=None,
+              unreadable: list | None = None) -> dict[bytes, os.stat_result]:
+    """path -> lstat for every regular file and symlink below `under`, skipping `.vcs/`,
+    nested repositories, and the folders for which skip_dir(path) is true (ignored
+    ones). Folders that cannot be read are listed in `unreadable` (path, reason):
+    their files are unknown, not missing. Symlinks are reported, never followed.
+
+    The hot loop of `status` in a big tree: one lstat per file, nothing else.
+    """
+    found: dict[bytes, os.stat_result] = {}
+    if under and not (parents_real(root, under) and _is_real_dir(os.path.join(root, under))):
+        return found  # a file, a symlink, or beyond one: never walked into
+    stack = [under]
+    scandir, join, S_IFMT = os.scandir, os.path.join, stat.S_IFMT
+    while stack:
+        rel = stack.pop()
+        try:
+            it = scandir(join(root, rel) if rel else root)
+        except OSError as e:
+            if unreadable is not None:
+                unreadable.append((rel, e.strerror))
+            continue
+        prefix = rel + b"/" if rel else b""
+        with it:
+            for entry in it:
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        # Never into .vcs/, ours or a repository's nested in this tree.
+                        if entry.name != VCS_DIR and not (skip_dir and skip_dir(prefix + entry.name)) \
+                                and not os.path.isdir(join(entry.path, VCS_DIR)):
+                            stack.append(prefix + entry.name)
+                        continue
+                    st = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                if S_IFMT(st.st_mode) in _TRACKABLE:
+                    found[prefix + entry.name] = st
+    return found
+
+
+def lstat(root: bytes, path: bytes, checked: set | None = None) -> os.stat_result | None:
+    """The file's lstat, or None if it is not there, is not a file vcs tracks, or lies
+    beyond a symlinked folder (that is somewhere else, not in this tree)."""
+    try:
+        st = os.lstat(root + b"/" + path if path else root)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    if kind_of(st) is None or (b"/" in path and not parents_real(root, path, checked)):
+        return None
+    return st
+
+
+def parents_real(root: bytes, path: bytes, checked: set | None = None) -> bool:
+    """Whether every folder above `path` is a real folder: not a symlink, not a file.
+    `checked` remembers folders already seen, for many paths in a row."""
+    at = path.find(b"/")
+    while at != -1:
+        folder = path[:at]
+        if checked is None or folder not in checked:
+            if not _is_real_dir(root + b"/" + folder):
+                return False
+            if checked is not None:
+                checked.add(folder)
+        at = path.find(b"/", at + 1)
+    return True
+
+
+def _is_real_dir(full: bytes) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(full).st_mode)
+    except OSError:
+        return False
+
+
+def read(root: bytes, path: bytes, kind: str) -> bytes:
+    if not parents_real(root, path):
+        raise StateError(f"refusing to read {show(path)}: a folder above it is a symlink or a file",
+                         hint="vcs never follows a symlinked folder out of the tree")
+    full = os.path.join(root, path)
+    try:
+        if kind == SYMLINK:
+            return os.readlink(full)
+        with open(full, "rb") as f:
+            return f.read()
+    except OSError as e:
+        raise StateError(f"cannot read {show(path)}: {e.strerror}",
+                         hint="check the file's permissions") from None
+
+
+def read_stable(root: bytes, path: bytes, st: os.stat_result,
+                warn=None) -> tuple[bytes, os.stat_result, str]:
+    """Read a file and its stat, reading again if it changed while being read.
+
+    Returns the bytes, the stat that matches them, and the kind.
+    """
+    for _ in range(3):
+        kind = kind_of(st) or REGULAR
+        data = read(root, path, kind)
+        after = lstat(root, path)
+        if after is None:
+            raise StateError(f"{show(path)} disappeared while it was being read")
+        if (after.st_mtime_ns, after.st_size, after.st_mode) == (st.st_mtime_ns, st.st_size, st.st_mode) \
+                and (kind == SYMLINK or len(data) == after.st_size):
+            return data, after, kind
+        st = after
+    if warn:
+        warn(f"{show(path)} kept changing while it was read; recorded the last bytes read")
+    return data, st, kind_of(st) or REGULAR
+
+
+def safe_parent(root: bytes, path: bytes) -> None:
+    """Create the folders above `path`; refuse to go through a symlink or a file."""
+    parts = path.split(b"/")[:-1]
+    cur = root
+    for i, part in enumerate(parts):
+        cur = os.path.join(cur, part)
+        try:
+            st = os.lstat(cur)
+        except FileNotFoundError:
+            os.mkdir(cur)
+            continue
+        if stat.S_ISLNK(st.st_mode):
+            raise StateError(f"refusing to write {show(path)}: {show(b'/'.join(parts[:i + 1]))} "
+                             "is a symlink", hint="vcs never writes through a symlink")
+        if not stat.S_ISDIR(st.st_mode):
+            raise StateError(f"cannot write {show(path)}: {show(b'/'.join(parts[:i + 1]))} is a file",
+                             hint="move that file away, or use --force")
+
+
+def stage(tmp: bytes, data: bytes, kind: str) -> None:
+    """Write a file's bytes (or a symlink's target) to a temporary name inside .vcs/tmp,
+    with its final permissions, to be renamed into place by `move_into_place`."""
+    faults.io("write", tmp)
+    if os.path.lexists(tmp):
+        os.unlink(tmp)
+    if kind == SYMLINK:
+        os.symlink(data, tmp)
+        return
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+    os.chmod(tmp, _file_mode(kind))
+
+
+def set_mode(root: bytes, path: bytes, kind: str) -> os.stat_result:
+    """Give a file the mode of its kind when only the executable bit differs: a chmod
+    keeps the file (its inode and mtime), where a rewrite would make `make` rebuild.
+    Through a descriptor opened without following a symlink, so never through one.
+    Returns the file's new stat."""
+    if not parents_real(root, path):
+        raise StateError(f"refusing to write {show(path)}: a folder above it is a symlink or a file",
+                         hint="vcs never writes through a symlink")
+    faults.io("write", path)
+    fd = os.open(os.path.join(root, path), os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        os.fchmod(fd, _file_mode(kind))
+        return os.fstat(fd)
+    finally:
+        os.close(fd)
+
+
+def _file_mode(kind: str) -> int:
+    """A written file's permissions: what git gives it (0666 or, executable, 0777, less the umask)."""
+    return (0o777 if kind == EXECUTABLE else 0o666) & ~_umask()
+
+
+def move_into_place(root: bytes, path: bytes, tmp: bytes) -> os.stat_result:
+    """Rename a staged file over `path`: the file is wholly old or wholly new. Never
+    through a symlink, never over a folder. Returns the new file's stat."""
+    full = os.path.join(root, path)
+    safe_parent(root, path)
+    if os.path.isdir(full) and not os.path.islink(full):
+        raise StateError(f"cannot write {show(path)}: a folder is in the way",
+                         hint="move the folder away, then run the command again")
+    faults.io("rename", full)
+    try:
+        os.rename(tmp, full)
+    except OSError as e:
+        if e.errno != errno.EXDEV:
+            raise
+        # .vcs/tmp is on another file system than this file (a mount inside the tree):
+        # copy beside the file, then rename, still atomic for the file itself.
+        beside = full + b".vcs-tmp"
+        if os.path.islink(tmp):
+            os.symlink(os.readlink(tmp), beside)
+        else:
+            import shutil
+            shutil.copy2(tmp, beside)
+        os.rename(beside, full)
+        os.unlink(tmp)
+    return os.lstat(full)
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+def remove_empty_folders(root: bytes, path: bytes) -> None:
+    """Remove a folder that holds only empty folders (its files were deleted first)."""
+    if not parents_real(root, path):
+        return
+    for dirpath, _, _ in os.walk(os.path.join(root, path), topdown=False):
+        os.rmdir(dirpath)
+
+
+def remove(root: bytes, path: bytes) -> None:
+    """Delete a file and the folders it leaves empty; never through a symlinked folder
+    (a file there is not in this tree: it is left alone)."""
+    if not parents_real(root, path):
+        return
+    full = os.path.join(root, path)
+    try:
+        os.unlink(full)
+    except FileNotFoundError:
+        pass
+    parts = path.split(b"/")[:-1]
+    while parts:
+        try:
+            os.rmdir(os.path.join(root, b"/".join(parts)))
+        except OSError:
+            break
+        parts.pop()
