@@ -153,6 +153,23 @@ def test_insertion_slides_like_git():
     assert delta.diff(a, b) == [(2, 2, 2, 5)]
 
 
+def test_trim_false_diffs_the_whole_texts_as_git_histogram():
+    # Without the common prefix set aside, histogram anchors on the rarest line of the
+    # whole texts, and here cuts as `git diff --histogram` does (not minimally).
+    a = [b"-\n", b"V\n", b"V\n", b"V\n"]
+    b = [b"-\n", b"V\n", b"-\n", b"V\n", b"V\n"]
+    assert linediff.diff(a, b) == [(2, 2, 2, 3)]
+    assert linediff.diff(a, b, trim=False) == [(2, 2, 2, 4), (3, 4, 5, 5)]
+
+
+def test_without_the_indent_heuristic_a_group_stays_at_its_lowest_place():
+    # As `git diff --no-indent-heuristic` (and git's merges) place it.
+    a = [b"def f():\n", b"    x = 1\n"]
+    b = [b"def f():\n", b"def f():\n", b"    x = 1\n"]
+    assert linediff.diff(a, b) == [(0, 0, 0, 1)]
+    assert linediff.diff(a, b, indent_heuristic=False) == [(1, 1, 1, 2)]
+
+
 def test_unique_lines_anchor_the_diff():
     # Histogram diff keeps the unique lines and replaces the moved common ones.
     a = [b"}\n", b"unique1\n", b"}\n", b"unique2\n", b"}\n"]

@@ -33,19 +33,26 @@ _SCAN_BUDGET = 20_000
 _GC_PAUSE_LINES = 4000
 
 
-def diff(a: list[bytes], b: list[bytes]) -> list[Region]:
+def diff(a: list[bytes], b: list[bytes], trim: bool = True,
+         indent_heuristic: bool = True) -> list[Region]:
     """Changed regions (a1, a2, b1, b2): a[a1:a2] is replaced by b[b1:b2].
 
     Sorted, each non-empty on at least one side, separated by at least one equal line.
     The result is git's `diff --histogram` (the same sliding rules place the hunks),
     except that the common prefix and suffix are set aside first, which can change the
     choice on highly repetitive text, and that pathological inputs take cheaper paths.
+    trim=False diffs the whole texts as git's histogram does (slower where a large file
+    changed little; a merge needs it to cut changes where git does). indent_heuristic=
+    False leaves a group that can slide at its lowest place, as git's merges do.
     """
     n, m = len(a), len(b)
     prefix = _run_forward(a, b, 0, 0, min(n, m))
     if prefix == n == m:
         return []
-    suffix = _run_backward(a, b, n, m, min(n, m) - prefix)
+    if trim:
+        suffix = _run_backward(a, b, n, m, min(n, m) - prefix)
+    else:
+        prefix = suffix = 0
     changed_a = bytearray(n)
     changed_b = bytearray(m)
     paused = n + m > _GC_PAUSE_LINES and gc.isenabled()
@@ -53,8 +60,8 @@ def diff(a: list[bytes], b: list[bytes]) -> list[Region]:
         gc.disable()
     try:
         _diff_middle(a, b, prefix, n - suffix, m - suffix, changed_a, changed_b)
-        _compact(a, changed_a, changed_b)
-        _compact(b, changed_b, changed_a)
+        _compact(a, changed_a, changed_b, indent_heuristic)
+        _compact(b, changed_b, changed_a, indent_heuristic)
         return _regions(changed_a, changed_b)
     finally:
         if paused:
@@ -481,12 +488,14 @@ def _middle_snake(x, y, lo1, hi1, lo2, hi2, max_cost) -> tuple[int, int, int]:
 # slide down by one, and up when its last line equals the line before it: the diff is
 # as small either way, only the hunk boundaries differ. git slides each group as far as
 # it goes (merging groups that touch), lines it up with a change on the other side if it
-# can, and otherwise picks the position its indent heuristic scores best. We follow the
-# same rules (git's xdl_change_compact) so that hunks come out as git's. `changed` marks
-# this side's changed lines; `other` the other side's, whose groups pair with ours in
-# order (group k lies between the k-th and (k+1)-th unchanged lines on both sides).
+# can, and otherwise picks the position its indent heuristic scores best (or, without
+# it, leaves the group at the lowest place it slid to). We follow the same rules (git's
+# xdl_change_compact) so that hunks come out as git's. `changed` marks this side's
+# changed lines; `other` the other side's, whose groups pair with ours in order (group
+# k lies between the k-th and (k+1)-th unchanged lines on both sides).
 
-def _compact(lines: list[bytes], changed: bytearray, other: bytearray) -> None:
+def _compact(lines: list[bytes], changed: bytearray, other: bytearray,
+             indent_heuristic: bool) -> None:
     n = len(changed)
     first = changed.find(1)
     if first < 0:
@@ -520,7 +529,7 @@ def _compact(lines: list[bytes], changed: bytearray, other: bytearray) -> None:
             # Line it up with the last change on the other side it can reach.
             while go.end == go.start and g.slide_up(lines):
                 go.previous()
-        else:
+        elif indent_heuristic:
             best_shift = _best_shift(lines, g.end, size, earliest_end)
             while g.end > best_shift and g.slide_up(lines):
                 go.previous()
