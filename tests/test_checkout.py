@@ -109,7 +109,7 @@ def test_restore_writes_only_what_differs(repo, monkeypatch):
     same mtime: `make` rebuilds nothing) and does not even read one whose stat is
     unchanged; it rewrites the changed and the missing, and sets a mode-only change with
     chmod, keeping the file."""
-    from vcs.worktree import files as worktree
+    from vcs.worktree.files import files as worktree
     names = [f"d/f{i}.txt" for i in range(20)] + ["run.sh", "plain.txt"]
     for name in names:
         repo.write(name, f"{name}\n", mode=0o755 if name == "run.sh" else 0o644)

@@ -6,7 +6,7 @@ import tomllib
 
 import pytest
 
-from vcs.repo import config
+from vcs.repo.repository import config
 from vcs.errors import StateError
 
 SAMPLES = [

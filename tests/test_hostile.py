@@ -127,7 +127,7 @@ def test_control_characters_in_names_are_kept_and_printed_escaped(repo):
 
 
 def test_file_changing_while_committed(repo, monkeypatch):
-    from vcs.worktree import files as worktree
+    from vcs.worktree.files import files as worktree
     repo.write("live.log", "first\n")
     repo.vcs("commit", "-A", "-m", "first")
     repo.write("live.log", "second\n")

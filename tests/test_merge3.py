@@ -1,4 +1,4 @@
-"""Tests of vcs.merge3: each case of a three-way merge, with git's markers; properties
+"""Tests of vcs.diff.merge3: each case of a three-way merge, with git's markers; properties
 (merging a change with itself, with nothing, with a disjoint change); and real git:
 `git merge-file` on generated inputs, `git merge-tree` where histogram diff matters."""
 from __future__ import annotations
@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vcs import merge3
-from vcs.delta import split_lines
+from vcs.diff import merge3
+from vcs.diff.delta import split_lines
 
 
 def merge(base: str, ours: str, theirs: str, style: str = "merge", **kw) -> tuple[str, int]:

@@ -614,7 +614,7 @@ def expand_alias(argv: list[str]) -> list[str]:
         i += 2 if argv[i] in ("-C", "--color") else 1
     if i >= len(argv) or not argv[i] or argv[i] in _COMMANDS:  # "": no alias is named so
         return argv
-    from vcs.repo import config
+    from vcs.repo.repository import config
     from vcs.repo.repository import find_root
     root = find_root(os.fsencode(argv[argv.index("-C") + 1]) if "-C" in argv[:i] else os.getcwdb())
     value = config.get([config.load(c) for c in config.files(root)], f"alias.{argv[i]}")

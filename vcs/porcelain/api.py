@@ -10,7 +10,7 @@ import time
 from bisect import bisect_left
 
 from vcs import faults
-from vcs.worktree import files as worktree
+from vcs.worktree.files import files as worktree
 from vcs.worktree.dirstate import ADDED, NO_ID, NORMAL, REMOVED, Dirstate, Tracked
 from vcs.errors import NothingToDo, StateError, UsageError, VcsError
 from vcs.storage.objects import store_listing_whole
@@ -313,7 +313,7 @@ def upgrade(repo: Repository) -> int:
 def _config_files(user: bool) -> list[str]:
     """The files `vcs config` reads: the user's alone with --user (or outside a
     repository), else the repository's, then the user's."""
-    from vcs.repo import config
+    from vcs.repo.repository import config
     if user:
         return config.files(None)
     try:
@@ -324,7 +324,7 @@ def _config_files(user: bool) -> list[str]:
 
 def config_get(key: str, user: bool = False):
     """A key's value: from one file with --user, else as vcs sees it (repository, then user)."""
-    from vcs.repo import config
+    from vcs.repo.repository import config
     config.split_key(key)
     return config.get([config.load(path) for path in _config_files(user)], key)
 
@@ -333,7 +333,7 @@ def config_set(key: str, value: str | None, user: bool = False) -> str:
     """Set (or, with value None, unset) a key; returns the file written."""
     from contextlib import nullcontext
 
-    from vcs.repo import config
+    from vcs.repo.repository import config
     if value is not None:
         config.check(key, value)
     repo = None if user else Repository.find()
@@ -349,7 +349,7 @@ def config_set(key: str, value: str | None, user: bool = False) -> str:
 
 def config_list(user: bool = False) -> list[tuple[str, object, str]]:
     """(key, value, file) for every key set, the repository's over the user's."""
-    from vcs.repo import config
+    from vcs.repo.repository import config
     seen: dict[str, tuple[str, object, str]] = {}
     for path in reversed(_config_files(user)):
         for key, value in config.flatten(config.load(path)).items():

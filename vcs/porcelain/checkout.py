@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 
 from vcs import faults
-from vcs.worktree import files as worktree
+from vcs.worktree.files import files as worktree
 from vcs.worktree.dirstate import ADDED, NO_ID, NORMAL, REMOVED, Dirstate, Tracked
 from vcs.errors import StateError, UsageError
 from vcs.model.objects import SYMLINK, Entry, Manifest, content_id, show

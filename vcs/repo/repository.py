@@ -26,8 +26,8 @@ import os
 import sys
 import time
 
-from vcs.repo import config as configmod
-from vcs.worktree import dirstate as dirstatemod
+from vcs.repo.repository import config as configmod
+from vcs.worktree.files import dirstate as dirstatemod
 from vcs.storage.changelog import Changelog
 from vcs.errors import CorruptError, StateError, UsageError, VcsError
 from vcs.storage.filelog import Filelog
@@ -174,7 +174,7 @@ class Repository:
             store = DiskStore(self.dir)
             self.format = self._check_format()
             if self.format == 1:
-                from vcs.repo import upgrade
+                from vcs.repo.repository import upgrade
                 store = upgrade.open_format1(self, store)
         else:
             self.format = FORMAT
@@ -314,7 +314,7 @@ class Repository:
     def _upgrade(self) -> None:
         """With the lock held, before the first write: a format-1 repository becomes format 2."""
         if self.format == 1:
-            from vcs.repo import upgrade
+            from vcs.repo.repository import upgrade
             upgrade.in_place(self)
 
     def _remove_leftovers(self) -> None:
@@ -489,7 +489,7 @@ class Repository:
 
     def ignore(self):
         """The working tree's ignore rules (.vcsignore), or None."""
-        from vcs.worktree import ignore
+        from vcs.worktree.files import ignore
         return ignore.load(self.root, self.dir, self.warn)
 
     # -- dirstate ----------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from vcs.worktree import dirstate as dirstatemod
+from vcs.worktree.files import dirstate as dirstatemod
 from vcs.errors import CorruptError, VcsError
 from vcs.storage.objects import replay_step
 from vcs.model.objects import Commit, Manifest, content_id, parse_manifest, replay_listing, show

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from vcs.worktree import files as worktree
+from vcs.worktree.files import files as worktree
 from vcs.worktree.dirstate import ADDED, NORMAL, REMOVED, UNCACHED, Dirstate
 from vcs.model.objects import content_id
 from vcs.records import record

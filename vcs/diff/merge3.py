@@ -1,6 +1,6 @@
 """Three-way merge of lines: git's xdl_merge, on vcs's own diff engine. Pure, no IO.
 
-Lines are bytes as vcs.delta.split_lines makes them (each keeps its b"\\n"; the last
+Lines are bytes as vcs.diff.delta.split_lines makes them (each keeps its b"\\n"; the last
 may lack it). A merge is a list of chunks: clean lines (a list of bytes), or a
 Conflict holding the base, ours and theirs lines of one conflicting region.
 
@@ -10,7 +10,7 @@ Conflict holding the base, ours and theirs lines of one conflicting region.
     merge_texts(base, ours, theirs, style, ...)     -> (bytes, conflict count)
 
 How it works (git's xdiff/xmerge.c, and Bazaar's merge3 before it). Diff base->ours
-and base->theirs (vcs.linediff, as `git merge` diffs: histogram on the whole texts, no
+and base->theirs (vcs.diff.linediff, as `git merge` diffs: histogram on the whole texts, no
 indent heuristic; where a change could be cut in several ways, the cut decides what
 touches what), then walk the two lists of changed regions in base order:
 
@@ -46,8 +46,8 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from vcs import linediff
-from vcs.delta import split_lines
+from vcs.diff import linediff
+from vcs.diff.delta import split_lines
 
 __all__ = ["Conflict", "Chunk", "STYLES", "FAVORS", "merge_lines", "render", "resolve",
            "merge_texts", "conflicts", "is_clean"]
