@@ -5,6 +5,7 @@ files are unchanged unless the operation completed."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -313,3 +314,90 @@ echo more >> small.txt
     assert "Traceback" not in out + p.stderr
     assert "verify exit 0" in out and "\n1\n" in out  # one commit in history, the store sound
     assert "after exit 0" in out and "verify2 exit 0" in out, out
+
+
+# -- going anywhere after an interrupted checkout ----------------------------------------
+
+# Three revisions: 0 -> 1 writes a0..a3 and n.txt and deletes d.txt; 2 is a third tree.
+_REVS = [
+    {**{f"a{i}.txt": f"zero {i}\n" for i in range(4)}, "d.txt": "d0\n", "keep.txt": "k\n"},
+    {**{f"a{i}.txt": f"one {i}\n" for i in range(4)}, "n.txt": "n1\n", "keep.txt": "k\n"},
+    {**{f"a{i}.txt": f"two {i}\n" for i in range(2)}, "a2.txt": "zero 2\n", "a3.txt": "zero 3\n",
+     "d.txt": "d2\n", "t.txt": "t2\n", "keep.txt": "k\n"},
+]
+
+
+def _three_revisions(root: Path):
+    from conftest import Repo
+    repo = Repo(root)
+    root.mkdir()
+    repo.vcs("init")
+    for rev, files in enumerate(_REVS):
+        for name in list(repo.tree()):
+            if name not in files:
+                (root / name).unlink()
+        for name, text in files.items():
+            repo.write(name, text)
+        repo.vcs("commit", "-A", "-m", f"rev {rev}")
+    repo.vcs("checkout", "0")
+    return repo
+
+
+def _tree_of(rev: int) -> dict[str, bytes]:
+    return {k: v.encode() for k, v in _REVS[rev].items()}
+
+
+def _assert_clean_at(repo, rev: int, out: str) -> None:
+    assert repo.tree() == _tree_of(rev)
+    assert "kept" not in out
+    assert repo.vcs("status").out == b""
+    r = repo.vcs("commit", "-A", "-m", "nothing", ok=1)
+    assert "nothing to commit" in r.err
+    assert json.loads(repo.vcs("show", "--json", "HEAD").text)["rev"] == rev
+
+
+def test_after_a_killed_checkout_any_checkout_is_exact(tmp_path):
+    """kill -9 at every file of `checkout 1`, then check out the target, the old HEAD or
+    a third revision: the tree is that revision byte for byte, nothing is reported as
+    kept, and `commit -A` finds nothing (vcs's own writes are never the user's)."""
+    repo = _three_revisions(tmp_path / "w")
+    steps = [f"checkout:file:{k}" for k in range(5)] + ["checkout:head"]
+    for step in steps:
+        for then in (1, 0, 2):
+            r = run(repo.root, "checkout", "1", env={"VCS_CRASH_AT": step})
+            assert r.returncode == -signal.SIGKILL, (step, r.stderr)
+            assert "vcs checkout 1" in repo.vcs("status").err
+            r = repo.vcs("checkout", str(then))
+            _assert_clean_at(repo, then, r.text + r.err)
+            assert repo.vcs("status").err == ""
+            repo.vcs("checkout", "0")
+            assert repo.tree() == _tree_of(0)
+
+
+def test_a_checkout_killed_while_finishing_a_killed_checkout(tmp_path):
+    repo = _three_revisions(tmp_path / "w")
+    for first, second, then in ((2, 0, 2), (2, 1, 0), (0, 3, 1), (4, 1, 2)):
+        r = run(repo.root, "checkout", "1", env={"VCS_CRASH_AT": f"checkout:file:{first}"})
+        assert r.returncode == -signal.SIGKILL
+        r = run(repo.root, "checkout", "2", env={"VCS_CRASH_AT": f"checkout:file:{second}"})
+        assert r.returncode == -signal.SIGKILL, r.stderr
+        r = repo.vcs("checkout", str(then))
+        _assert_clean_at(repo, then, r.text + r.err)
+        repo.vcs("checkout", "0")
+
+
+def test_a_user_edit_after_a_killed_checkout_is_protected(tmp_path):
+    repo = _three_revisions(tmp_path / "w")
+    r = run(repo.root, "checkout", "1", env={"VCS_CRASH_AT": "checkout:file:2"})
+    assert r.returncode == -signal.SIGKILL
+    repo.write("a1.txt", "my edit of a file vcs wrote\n")
+    repo.write("a3.txt", "my edit of a file vcs had yet to write\n")
+    r = repo.vcs("checkout", "1", ok=3)
+    assert "a1.txt" in r.err and "a3.txt" in r.err and "--force" in r.err
+    r = repo.vcs("checkout", "2", ok=3)  # a3.txt is the same in 0 and 2: that edit would be kept
+    assert "a1.txt" in r.err and "a3.txt" not in r.err
+    assert repo.read("a1.txt") == b"my edit of a file vcs wrote\n"
+    assert "M a1.txt" in repo.vcs("status").text
+    assert "a0.txt" not in repo.vcs("status").text  # vcs's own write is not listed as a change
+    repo.vcs("checkout", "1", "--force")
+    assert repo.tree() == _tree_of(1)

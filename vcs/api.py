@@ -18,7 +18,7 @@ from vcs.objects import (Change, Commit, Entry, Manifest, ObjectId, check_path, 
 from vcs.records import record
 from vcs.repo import Repository
 from vcs.revisions import resolve
-from vcs.checkout import check_no_interrupted_checkout
+from vcs.checkout import check_no_interrupted_checkout, without_own_writes
 from vcs.scan import Scan, fold_folders, in_scope, scan
 from vcs.store import FLAG_SNAPSHOT, NO_BASE
 
@@ -36,9 +36,11 @@ def status(repo: Repository, paths: list[str] | None = None, ignored: bool = Fal
     """What changed in the working tree; saves what the stat cache learned if it can.
 
     untracked, as git's --untracked-files: `normal` lists a folder that holds no
-    tracked file as one entry (`dir/`), `all` lists every file, `no` none.
+    tracked file as one entry (`dir/`), `all` lists every file, `no` none. After an
+    interrupted checkout, its own writes are not changes (the warning says what to run).
     """
     ds = repo.dirstate()
+    without_own_writes(repo, ds)
     scope = _scope(repo, paths)
     result = scan(repo.root, ds, scope, untracked=untracked != "no", warn=repo.warn, ignore=repo.ignore(),
                   list_ignored=ignored)

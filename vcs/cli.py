@@ -24,10 +24,21 @@ def __getattr__(name: str):
 
 # -- the command bodies: parsed arguments in, an exit code out ---------------------------
 
-def _repo():
+def _repo(note: bool = True):
+    """The repository; with `note`, a warning first if a checkout (or an import's) was
+    interrupted, saying what to run: commands that refuse or finish it pass False."""
     from vcs import render
     from vcs.repo import Repository
-    return Repository.find(warn=render.warn)
+    repo = Repository.find(warn=render.warn)
+    if note and os.path.exists(repo.path("checkout")):
+        from vcs.checkout import interrupted
+        try:
+            told = interrupted(repo)
+        except VcsError as e:
+            told = (e.message, e.hint)
+        if told is not None:
+            render.warn(f"{told[0]}; {told[1]}" if told[1] else told[0])
+    return repo
 
 
 def _check_revs(values) -> None:
@@ -59,7 +70,7 @@ def commit(ui, paths, messages: tuple[str, ...], addremove: bool, file: str | No
     from vcs import api, render
     if messages and file is not None:
         raise UsageError("-m and -F cannot be used together", hint="give the message one way")
-    repo = _repo()
+    repo = _repo(note=False)
     message = _paragraphs(messages) if messages else _read_message(file) if file is not None else None
     editor = _MessageEditor(repo) if message is None else None
     try:
@@ -160,11 +171,7 @@ class _MessageEditor:
 
 def status(ui, paths, ignored: bool = False, as_json: bool = False, untracked: str = "normal") -> None:
     from vcs import api, render
-    from vcs.checkout import interrupted_checkout
     repo = _repo()
-    target = interrupted_checkout(repo)
-    if target is not None:
-        render.warn(f"a checkout of revision {target} was interrupted; run `vcs checkout {target}` to finish it")
     render.status(ui.out(repo), api.status(repo, list(paths) or None, ignored=ignored, untracked=untracked),
                   as_json)
 
@@ -183,7 +190,7 @@ def checkout(ui, rev: str, force: bool) -> None:
     from vcs import checkout as co
     from vcs import render
     _check_revs([rev])
-    repo = _repo()
+    repo = _repo(note=False)
     with render.progress("checking out") as progress:
         result = co.checkout(repo, rev, force, progress=progress)
     render.checked_out(ui.out(repo), result)
@@ -193,7 +200,7 @@ def restore(ui, paths, rev: str | None) -> None:
     from vcs import checkout as co
     from vcs import render
     _check_revs(paths)
-    repo = _repo()
+    repo = _repo(note=False)
     restored = co.restore(repo, list(paths), rev)
     ui.out(repo).line(f"restored {render.plural(len(restored), 'file')}")
 
@@ -305,7 +312,7 @@ def stats(ui, paths, as_json: bool) -> None:
 def verify(ui) -> int:
     from vcs import render
     from vcs.verify import verify as run_verify
-    repo = _repo()
+    repo = _repo(note=False)
     with render.progress("verifying") as progress:
         result = run_verify(repo, progress)
     render.verify(ui.out(repo), result)
@@ -377,7 +384,7 @@ def export(ui, output: str | None) -> None:
 def import_(ui, file: str | None) -> None:
     from vcs import api, render
     from vcs.errors import StateError
-    repo = _repo()
+    repo = _repo(note=False)
     if file is None or file == "-":
         if sys.stdin.isatty():
             raise UsageError("vcs import reads a git fast-export stream, and stdin is a terminal",

@@ -205,5 +205,10 @@ def _check_refs(repo: Repository, cids: dict[bytes, int], problems: list[Problem
         problems.append(Problem("file", "dirstate", e.message,
                                 "delete .vcs/dirstate to rebuild it from HEAD (marks from `vcs add` are lost)"))
     if os.path.exists(repo.path("checkout")):
-        problems.append(Problem("file", "checkout", "a checkout was interrupted",
-                                "run `vcs checkout REV` to finish it"))
+        from vcs.checkout import interrupted
+        try:
+            told = interrupted(repo)
+        except VcsError as e:
+            told = (e.message, e.hint)
+        if told is not None:
+            problems.append(Problem("file", "checkout", *told))
