@@ -401,3 +401,45 @@ def test_a_user_edit_after_a_killed_checkout_is_protected(tmp_path):
     assert "a0.txt" not in repo.vcs("status").text  # vcs's own write is not listed as a change
     repo.vcs("checkout", "1", "--force")
     assert repo.tree() == _tree_of(1)
+
+
+def test_a_kill_between_an_import_and_its_checkout_says_what_to_run(tmp_path):
+    """The import's commits are in, its checkout never ran: every command says so and
+    what to run; a kill before the commit point leaves an empty repository to import
+    into again."""
+    from test_gitio import _commit, _inline, _stream
+    stream = _stream(_commit(_inline(b"a.txt", b"a0\n"), mark=1),
+                     _commit(_inline(b"a.txt", b"a1\n") + _inline(b"sub/b.txt", b"b1\n")))
+    for n, step in enumerate(("state:renamed", "import:committed")):
+        root = tmp_path / f"w{n}"
+        root.mkdir()
+        assert run(root, "init").returncode == 0
+        r = subprocess.run([sys.executable, "-P", "-m", "vcs", "import"], cwd=root, input=stream,
+                           capture_output=True, env={**os.environ, "VCS_CRASH_AT": step})
+        assert r.returncode == -signal.SIGKILL, (step, r.stderr)
+        for args in (["status"], ["log", "--oneline"]):
+            r = run(root, *args)
+            assert r.returncode == 0
+            err = r.stderr.decode()
+            assert "an import of 2 commits finished but its checkout did not" in err, (step, args, err)
+            assert "run `vcs checkout 1`" in err
+        r = run(root, "commit", "-A", "-m", "no")
+        assert r.returncode == 3 and b"vcs checkout 1" in r.stderr
+        assert run(root, "checkout", "1").returncode == 0
+        assert snapshot(root) == {"a.txt": hashlib.sha256(b"a1\n").hexdigest(),
+                                  "sub/b.txt": hashlib.sha256(b"b1\n").hexdigest()}
+        r = run(root, "status")
+        assert r.stdout == b"" and r.stderr == b""
+        assert run(root, "verify").returncode == 0
+    root = tmp_path / "before"
+    root.mkdir()
+    assert run(root, "init").returncode == 0
+    r = subprocess.run([sys.executable, "-P", "-m", "vcs", "import"], cwd=root, input=stream,
+                       capture_output=True, env={**os.environ, "VCS_CRASH_AT": "commits:synced"})
+    assert r.returncode == -signal.SIGKILL
+    r = run(root, "status")
+    assert r.stdout == b"" and r.stderr == b""
+    assert run(root, "verify").returncode == 0
+    r = subprocess.run([sys.executable, "-P", "-m", "vcs", "import"], cwd=root, input=stream, capture_output=True)
+    assert r.returncode == 0, r.stderr
+    assert (root / "sub/b.txt").read_bytes() == b"b1\n"

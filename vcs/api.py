@@ -18,7 +18,7 @@ from vcs.objects import (Change, Commit, Entry, Manifest, ObjectId, check_path, 
 from vcs.records import record
 from vcs.repo import Repository
 from vcs.revisions import resolve
-from vcs.checkout import check_no_interrupted_checkout, without_own_writes
+from vcs.checkout import check_no_interrupted_checkout, without_own_writes, write_pending
 from vcs.scan import Scan, fold_folders, in_scope, scan
 from vcs.store import FLAG_SNAPSHOT, NO_BASE
 
@@ -486,9 +486,15 @@ def import_git(repo: Repository, stream, progress=None) -> ImportResult:
                 if not summary.commits:
                     raise NothingToDo("the stream has no commits; nothing was imported",
                                       hint="export with `git fast-export --all`")
-        except OSError as e:
-            raise StateError(f"cannot write {e.filename or 'the repository'}: {e.strerror}; nothing was imported",
-                             hint="free some space or fix the disk, then import again") from None
+                # Before the commit point: if the process dies between it and the
+                # checkout, the next command says what happened and what to run.
+                write_pending(repo, repo.commit_info(summary.head).id, f"import {summary.commits}")
+        except BaseException as e:
+            _drop_stale_journal(repo)
+            if isinstance(e, OSError):
+                raise StateError(f"cannot write {e.filename or 'the repository'}: {e.strerror}; nothing was "
+                                 "imported", hint="free some space or fix the disk, then import again") from None
+            raise
         tags, skipped = {}, []
         try:
             for raw, rev in sorted(summary.tags.items()):
@@ -503,6 +509,7 @@ def import_git(repo: Repository, stream, progress=None) -> ImportResult:
         except OSError as e:
             raise StateError(f"imported {summary.commits} commits, but cannot write the tags: {e.strerror}",
                              hint="free some space, then set them again with `vcs tag`") from None
+    faults.step("import:committed")
     checked_out, error = None, None
     try:
         from vcs.checkout import checkout
@@ -511,6 +518,14 @@ def import_git(repo: Repository, stream, progress=None) -> ImportResult:
         error = e
     return ImportResult(summary.commits, summary.revisions, summary.merges, sorted(tags), skipped,
                         summary.branches, summary.head, summary.head_ref, summary.gitlinks, checked_out, error)
+
+
+def _drop_stale_journal(repo: Repository) -> None:
+    """An import that did not commit leaves no pending checkout behind."""
+    try:
+        os.unlink(repo.path("checkout"))
+    except OSError:
+        pass
 
 
 def export_git(repo: Repository, out, progress=None):
