@@ -443,3 +443,67 @@ def test_a_kill_between_an_import_and_its_checkout_says_what_to_run(tmp_path):
     r = subprocess.run([sys.executable, "-P", "-m", "vcs", "import"], cwd=root, input=stream, capture_output=True)
     assert r.returncode == 0, r.stderr
     assert (root / "sub/b.txt").read_bytes() == b"b1\n"
+
+
+def test_a_full_disk_while_staging_a_checkout_cleans_up_and_names_the_file(tmp_path):
+    """ENOSPC at each file a checkout stages into .vcs/tmp: the error names the file,
+    every temp file is gone, the working tree and HEAD are as they were."""
+    root = tmp_path / "w"
+    setup_repo(root)
+    edit(root, 1)
+    assert run(root, "commit", "-A", "-m", "x").returncode == 0
+    lines = trace(root, tmp_path, "checkout", "0")
+    assert run(root, "checkout", "1").returncode == 0
+    staging = [int(line.split()[1]) for line in lines
+               if line.startswith("io ") and line.split()[2] == "write" and "/.vcs/tmp/co" in line]
+    assert len(staging) == 5
+    before = snapshot(root)
+    for n in staging:
+        r = run(root, "checkout", "0", env={"VCS_FAIL_AT": f"{n}:ENOSPC"})
+        err = r.stderr.decode()
+        assert r.returncode == 3 and "No space left on device" in err and "()" not in err, err
+        assert "f" in err.split("No space")[0] and ".txt" in err, err  # the file being checked out
+        assert "Traceback" not in err
+        assert os.listdir(root / ".vcs/tmp") == [] and snapshot(root) == before
+        assert run(root, "status").stderr == b""  # nothing half-way
+    assert run(root, "checkout", "0").returncode == 0
+
+
+def test_a_real_full_disk_while_staging_a_checkout(tmp_path):
+    """The same on a real 768 KiB tmpfs in a private mount namespace (skipped where the
+    machine does not allow it): a partly written temp file is removed too."""
+    import shutil
+    if not shutil.which("unshare"):
+        pytest.skip("unshare (util-linux) is not installed")
+    mnt = tmp_path / "small"
+    mnt.mkdir()
+    vcs = f"{sys.executable} -P -m vcs"
+    script = f"""
+set -u
+mount -t tmpfs -o size=768k tmpfs {mnt} || exit 77
+cd {mnt}
+{vcs} init >/dev/null || exit 10
+echo small > small.txt
+{vcs} commit -A -m small >/dev/null || exit 11
+head -c 250000 /dev/urandom > big.bin
+{vcs} commit -A -m big >/dev/null || exit 12
+{vcs} checkout 0 >/dev/null || exit 13
+head -c 300000 /dev/zero > filler 2>/dev/null
+{vcs} checkout 1 2> {tmp_path}/err.txt
+echo "checkout exit $?"
+cat {tmp_path}/err.txt
+echo "tmp: $(ls .vcs/tmp | wc -l)"
+ls
+rm filler
+{vcs} checkout 1 >/dev/null; echo "after exit $?"
+cmp big.bin <({vcs} cat 1 big.bin) && echo same
+"""
+    p = subprocess.run(["unshare", "-rm", "bash", "-c", script], capture_output=True, text=True,
+                       env={**os.environ, "VCS_LOCK_TIMEOUT": "0"})
+    if p.returncode == 77 or "Operation not permitted" in p.stderr or "cannot" in p.stderr and "unshare" in p.stderr:
+        pytest.skip(f"cannot mount a small file system here: {p.stderr.strip()[-200:]}")
+    out = p.stdout
+    assert "checkout exit 3" in out, out + p.stderr
+    assert "No space left on device" in out and "big.bin" in out and "()" not in out, out
+    assert "tmp: 0" in out and "Traceback" not in out + p.stderr, out
+    assert "after exit 0" in out and "same" in out, out

@@ -200,11 +200,7 @@ def checkout(repo: Repository, rev_spec: str, force: bool = False, progress=None
             raise _refusal(repo, conflicts, set(result.untracked), new)
 
         # Rebuild and check every version before touching the working tree.
-        try:
-            staged = _stage(repo, [(p, new[p]) for p in writes], progress)
-        except OSError as e:
-            raise StateError(f"cannot stage the checkout: {e.strerror} ({worktree.show(os.fsencode(e.filename or ''))})",
-                             hint="nothing in the working tree was changed; fix that, then check out again") from None
+        staged = _stage(repo, [(p, new[p]) for p in writes], progress)
         # What a checkout killed before may have left stays vcs's until one finishes.
         states = {p: list(v) for p, v in journal.states.items()} if journal is not None else {}
         for path in writes + deletes:
@@ -375,18 +371,26 @@ def _blocked_folders(repo: Repository, writes: list[bytes], deletes: list[bytes]
 
 
 def _stage(repo: Repository, entries: list[tuple[bytes, Entry]], progress=None) -> list[tuple[bytes, bytes]]:
-    """Rebuild each version (hash checked) into .vcs/tmp; return (path, temp file)."""
-    os.makedirs(repo.tmpdir, exist_ok=True)
+    """Rebuild each version (hash checked) into .vcs/tmp; return (path, temp file).
+    On any error every temp file written is removed, and the error names the file."""
     staged: list[tuple[bytes, bytes]] = []
+    path, tmp = b"", repo.tmpdir
     try:
+        os.makedirs(repo.tmpdir, exist_ok=True)
         for i, (path, e) in enumerate(entries):
             tmp = os.path.join(repo.tmpdir, b"co%d-%d" % (os.getpid(), i))
             worktree.stage(tmp, repo.objects.read(e.id, path), e.kind)
             staged.append((path, tmp))
             if progress:
                 progress(i + 1, 2 * len(entries))
-    except BaseException:
+    except BaseException as e:
         _unstage(staged)
+        if isinstance(e, OSError):
+            what = f"{repo.show(path)} (in {os.fsdecode(os.path.relpath(tmp, repo.root))})" if path else \
+                os.fsdecode(os.path.relpath(tmp, repo.root))
+            raise StateError(f"cannot stage {what}: {e.strerror}",
+                             hint="nothing in the working tree was changed; free some space or fix that, "
+                                  "then run the command again") from None
         raise
     return staged
 

@@ -167,20 +167,25 @@ def safe_parent(root: bytes, path: bytes) -> None:
 def stage(tmp: bytes, data: bytes, kind: str) -> None:
     """Write a file's bytes (or a symlink's target) to a temporary name inside .vcs/tmp,
     with its final permissions, to be renamed into place by `move_into_place`."""
-    faults.io("write", tmp)
     if os.path.lexists(tmp):
         os.unlink(tmp)
     if kind == SYMLINK:
+        faults.io("write", tmp)
         os.symlink(data, tmp)
         return
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)
-    os.chmod(tmp, _file_mode(kind))
+        try:
+            faults.io("write", tmp)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+        os.chmod(tmp, _file_mode(kind))
+    except OSError as e:
+        os.unlink(tmp)  # a full disk must not keep the part that was written
+        raise OSError(e.errno, e.strerror, os.fsdecode(tmp)) from None
 
 
 def set_mode(root: bytes, path: bytes, kind: str) -> os.stat_result:
