@@ -229,3 +229,50 @@ def test_an_unreadable_folder_is_not_recorded_as_deleted(repo):
     finally:
         (repo.root / "d").chmod(0o755)
     assert repo.vcs("status").text == ""
+
+
+# -- names the file system cannot hold ---------------------------------------------------
+
+LONG = [b"x" * 256, b"d/" + b"y" * 300 + b"/f", b"/".join([b"z" * 200] * 21)]
+
+
+def test_path_length_limits_are_the_file_systems():
+    from vcs.objects import path_problem
+    assert path_problem(b"x" * 255) is None
+    assert path_problem(b"/".join([b"z" * 200] * 20) + b"/" + b"w" * 75) is None  # 4,095 bytes
+    assert "255 bytes" in path_problem(b"x" * 256)
+    assert "4,095 bytes" in path_problem(b"/".join([b"z" * 200] * 20) + b"/" + b"w" * 76)
+
+
+@pytest.mark.parametrize("path", LONG, ids=["component", "inner-component", "total"])
+def test_a_path_too_long_for_the_file_system_is_refused_by_import(repo, path):
+    from test_gitio import _commit, _inline, _stream
+    res = repo.vcs("import", input=_stream(_commit(_inline(b"ok.txt", b"ok\n") + _inline(path, b"x\n"))), ok=2)
+    assert "refusing the path" in res.err and "bytes" in res.err and "nothing was imported" in res.err
+    assert len(Repository.find(bytes(repo.root))) == 0
+
+
+def test_a_path_too_long_for_the_file_system_is_refused_by_add(repo):
+    deep = "/".join(["z" * 200] * 21)
+    res = repo.vcs("add", deep, ok=2)
+    assert "cannot track" in res.err and "4,095 bytes" in res.err and "Traceback" not in res.err
+
+
+def test_a_checkout_that_fails_after_moving_files_says_so(repo, tmp_path):
+    """An I/O error once every file is in place (injected at the rename of .vcs/state)
+    must not claim the repository is as it was: it says how to finish."""
+    repo.write("a", "1\n")
+    repo.vcs("commit", "-A", "-m", "one")
+    repo.write("a", "2\n")
+    repo.vcs("commit", "-A", "-m", "two")
+    trace = tmp_path / "trace"
+    repo.run("checkout", "0", env={"VCS_TRACE": str(trace)})
+    repo.vcs("checkout", "1")
+    ops = [line.split() for line in trace.read_text().splitlines() if line.startswith("io ")]
+    n = next(int(n) for _, n, op, path in ops if op == "rename" and path.endswith("/.vcs/state"))
+    r = repo.run("checkout", "0", env={"VCS_FAIL_AT": f"{n}:EIO"}, ok=3)
+    assert "as it was before" not in r.err and "vcs checkout 0" in r.err and "Traceback" not in r.err, r.err
+    assert "state" in r.err
+    repo.vcs("checkout", "0")
+    assert repo.read("a") == b"1\n"
+    assert repo.vcs("status").err == ""

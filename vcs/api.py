@@ -90,6 +90,8 @@ def add(repo: Repository, paths: list[str]) -> list[bytes]:
         added = []
         for arg in paths:
             rel = repo.relpath(arg)
+            if len(rel) > 255:
+                check_path(rel)  # a name too long to stat, let alone check out
             st = worktree.lstat(repo.root, rel) if rel else None
             if rel and st is not None:
                 found = [rel]

@@ -207,23 +207,28 @@ def checkout(repo: Repository, rev_spec: str, force: bool = False, progress=None
             state = new.get(path)
             if state not in states.setdefault(path, []):
                 states[path].append(state)
-        _write_journal(repo, Journal(repo.state.head, target_id, journal.note if journal else None, states))
         stats = {}
         path = b""
         try:
-            for path in deletes:
-                worktree.remove(repo.root, path)
-            for path in clear:
-                worktree.remove_empty_folders(repo.root, path)
-            for i, (path, tmp) in enumerate(staged):
-                stats[path] = worktree.move_into_place(repo.root, path, tmp)
-                faults.step(f"checkout:file:{i}")
-                if progress:
-                    progress(len(staged) + i + 1, 2 * len(staged))
-        except OSError as e:
-            raise StateError(f"cannot write {show(path)}: {e.strerror}; the checkout of revision {rev} "
-                             "stopped half-way (each file is wholly old or wholly new)",
-                             hint=f"fix that, then run `vcs checkout {rev}` to finish it") from None
+            _write_journal(repo, Journal(repo.state.head, target_id, journal.note if journal else None, states))
+            try:
+                for path in deletes:
+                    worktree.remove(repo.root, path)
+                for path in clear:
+                    worktree.remove_empty_folders(repo.root, path)
+                for i, (path, tmp) in enumerate(staged):
+                    stats[path] = worktree.move_into_place(repo.root, path, tmp)
+                    faults.step(f"checkout:file:{i}")
+                    if progress:
+                        progress(len(staged) + i + 1, 2 * len(staged))
+            except OSError as e:
+                raise StateError(f"cannot write {show(path)}: {e.strerror}; the checkout of revision {rev} "
+                                 "stopped half-way (each file is wholly old or wholly new)",
+                                 hint=f"fix that, then run `vcs checkout {rev}` to finish it") from None
+        except OSError as e:  # the journal could not be written: nothing was touched
+            raise StateError(f"cannot write {e.filename or 'the checkout journal'}: {e.strerror}; nothing in "
+                             "the working tree was changed",
+                             hint="free some space or fix that, then check out again") from None
         finally:
             _unstage(staged)
 
@@ -241,11 +246,16 @@ def checkout(repo: Repository, rev_spec: str, force: bool = False, progress=None
         for path in kept:
             if path not in new and path in ds.files:
                 newds.files[path] = ds.files[path]
-        repo.set_state(repo.state._replace(head=target_id))
-        faults.step("checkout:head")
-        repo.remember_tree(rev, new)
-        repo.save_dirstate(newds)
-        os.unlink(repo.path("checkout"))
+        try:
+            repo.set_state(repo.state._replace(head=target_id))
+            faults.step("checkout:head")
+            repo.remember_tree(rev, new)
+            repo.save_dirstate(newds)
+            os.unlink(repo.path("checkout"))
+        except OSError as e:
+            raise StateError(f"cannot write {e.filename or 'the repository'}: {e.strerror}; every file of "
+                             f"revision {rev} is in place, but the checkout is not recorded as finished",
+                             hint=f"fix that, then run `vcs checkout {rev}` to finish it") from None
         return CheckoutResult(rev, target_id, [p for p, _ in staged], deletes, kept)
 
 

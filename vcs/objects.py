@@ -33,6 +33,10 @@ def short(oid: bytes, n: int = 12) -> str:
 
 # -- paths -------------------------------------------------------------------------
 
+NAME_MAX = 255   # bytes in one path component (ext4, xfs, btrfs, APFS, tmpfs...)
+PATH_MAX = 4095  # bytes in a whole path, without its terminating NUL (Linux)
+
+
 def path_problem(path: bytes) -> str | None:
     """Why `path` may not be stored or written, or None when it is fine.
 
@@ -41,7 +45,7 @@ def path_problem(path: bytes) -> str | None:
     (and every terminal that prints them).
     """
     # The common case in C: nothing suspicious at all (a listing checks every path).
-    if path and path[:1] not in b"/." and b"/." not in path and b"//" not in path and \
+    if path and len(path) <= NAME_MAX and path[:1] not in b"/." and b"/." not in path and b"//" not in path and \
             not path.endswith(b"/") and b"\0" not in path and b"\n" not in path and b"\r" not in path:
         return None
     if not path:
@@ -58,6 +62,12 @@ def path_problem(path: bytes) -> str | None:
         return "'.' or '..' component"
     if any(p.lower() == b".vcs" for p in parts):
         return "a .vcs component (vcs's own folder, or a repository inside this one)"
+    # What no file system vcs writes to can hold: checkout could never write it.
+    if len(path) > PATH_MAX:
+        return f"the path is {len(path):,} bytes long; the system allows at most {PATH_MAX:,} bytes"
+    longest = max(parts, key=len)
+    if len(longest) > NAME_MAX:
+        return f"a name in it is {len(longest):,} bytes long; file systems allow at most {NAME_MAX} bytes"
     return None
 
 
