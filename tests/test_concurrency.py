@@ -93,3 +93,69 @@ def test_writers_and_readers_at_once(tmp_path):
         r = subprocess.run([*vcs, "cat", commit_id, name], cwd=root, capture_output=True)
         writer, i = name[1:-4].split("-")
         assert r.stdout == f"writer {writer} commit {i}\n".encode() * int(repeat), (entry, r.stderr)
+
+
+def test_a_reader_sees_tags_as_of_its_own_snapshot(tmp_path):
+    """A tag's commit is committed before the tag is written, and states only grow: a
+    reader that read the tags before its state never sees a tag naming a commit
+    beyond it, however far writers have gone since."""
+    from vcs import api
+    from vcs.repo import Repository
+    from vcs.verify import verify
+    root = tmp_path / "w"
+    writer = api.init(str(root))
+    (root / "f").write_text("0\n")
+    api.commit(writer, "zero", addremove=True)
+    api.tag(writer, "t0")
+    reader = Repository(writer.root)
+    (root / "f").write_text("1\n")
+    api.commit(writer, "one")
+    api.tag(writer, "t1")
+    api.tag(writer, "t0", "1", force=True)
+    ids = reader.commit_ids()
+    assert all(oid in ids for oid in reader.tags().values())
+    assert reader.tags() == {"t0": writer.commit_info(0).id}
+    assert verify(reader).ok, verify(reader).problems
+    reader.refresh()
+    assert set(reader.tags()) == {"t0", "t1"} and reader.rev_of(reader.tags()["t0"]) == 1
+
+
+TAGGER = r"""
+import os, sys, time
+from vcs import api
+from vcs.repo import Repository
+root, me, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+os.environ["VCS_LOCK_TIMEOUT"] = "60"
+repo = Repository.find(os.fsencode(root))
+for i in range(n):
+    with open(os.path.join(root, f"t{me}.txt"), "w") as f:
+        f.write(f"{i}\n")
+    api.commit(repo, f"t{me} {i}", addremove=True, paths=[os.path.join(root, f"t{me}.txt")])
+    api.tag(repo, f"t{me}-{i}")  # right after its commit: the tag a late reader would trip on
+    time.sleep(0.05)
+print("DONE", flush=True)
+"""
+
+
+def test_verify_while_others_commit_and_tag(tmp_path):
+    """verify in a loop while two writers commit and tag: never a false report."""
+    root = tmp_path / "w"
+    root.mkdir()
+    vcs = [sys.executable, "-P", "-m", "vcs"]
+    subprocess.run([*vcs, "init"], cwd=root, check=True, capture_output=True)
+    for i in range(1500):  # enough records that verify spends a while between its reads
+        (root / f"seed{i}.txt").write_text(f"seed {i}\n" * 20)
+    subprocess.run([*vcs, "commit", "-A", "-m", "seed"], cwd=root, check=True, capture_output=True)
+    writers = [subprocess.Popen([sys.executable, "-c", TAGGER, str(root), str(w), "40"],
+                                stdout=subprocess.PIPE, text=True) for w in range(2)]
+    runs, bad = 0, []
+    while any(w.poll() is None for w in writers) or runs == 0:
+        for args in (["verify"], ["log", "--oneline", "-n", "3"], ["tags"]):
+            r = subprocess.run([*vcs, *args], cwd=root, capture_output=True, text=True)
+            runs += 1
+            if r.returncode != 0:
+                bad.append((args, r.returncode, r.stdout[-300:], r.stderr[-300:]))
+    for w in writers:
+        assert "DONE" in w.communicate(timeout=120)[0]
+    print(f"\nverify, log and tags ran {runs} times while two writers committed and tagged")
+    assert runs >= 6 and not bad, f"{len(bad)} of {runs} runs failed: {bad}"

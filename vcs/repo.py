@@ -86,7 +86,7 @@ class _Transaction:
         repo = self.repo
         if repo._lock is None or repo._lock.fd < 0:
             raise StateError("internal: a transaction needs the lock")
-        repo.state = repo._read_state()  # another writer may have committed since
+        repo._snapshot()  # another writer may have committed since
         repo._manifests.clear()
         repo._close_logs()
         repo._writing = True
@@ -151,7 +151,7 @@ class Repository:
         self._writing = False
         self._manifests: dict[int, Manifest] = {}
         self._check_format()
-        self.state = self._read_state()
+        self._snapshot()
 
     # -- finding and creating ----------------------------------------------------------
 
@@ -211,6 +211,23 @@ class Repository:
         return os.fsencode(self.path("tmp"))
 
     # -- state, logs and transactions --------------------------------------------------
+
+    def _snapshot(self) -> None:
+        """Read the tags, then the state: one consistent view for every reader.
+
+        A tag's commit is committed before the tag file names it, and the state only
+        grows, so tags read first never name a commit the state read after lacks
+        (read the other way round, a commit and tag made in between would show a tag
+        whose commit is not there). The tags are parsed when first asked for.
+        """
+        path = self.path("tags")
+        try:
+            with open(path, "rb") as f:
+                self._tags_raw: bytes | None = f.read()
+        except FileNotFoundError:
+            self._tags_raw = None
+        self.__dict__.pop("_parsed_tags", None)
+        self.state = self._read_state()
 
     def _read_state(self) -> State:
         path = self.path("state")
@@ -272,8 +289,8 @@ class Repository:
         self.state = state
 
     def refresh(self) -> None:
-        """Re-read the state (after taking the lock)."""
-        self.state = self._read_state()
+        """Re-read the tags and the state (after taking the lock)."""
+        self._snapshot()
         self._close_logs()
         self._manifests.clear()
 
@@ -422,12 +439,15 @@ class Repository:
     # -- tags ---------------------------------------------------------------------------
 
     def tags(self) -> dict[str, ObjectId]:
+        """name -> commit id, as of this repository's snapshot (a copy to change freely)."""
+        return dict(self._parsed_tags)
+
+    @_cached
+    def _parsed_tags(self) -> dict[str, ObjectId]:
         path = self.path("tags")
-        try:
-            with open(path, "rb") as f:
-                body = unseal(f.read(), path)
-        except FileNotFoundError:
+        if self._tags_raw is None:
             return {}
+        body = unseal(self._tags_raw, path)
         tags = {}
         for line in body.decode("utf-8", "surrogateescape").splitlines():
             oid, _, name = line.partition(" ")
@@ -439,7 +459,10 @@ class Repository:
 
     def set_tags(self, tags: dict[str, ObjectId]) -> None:
         body = "".join(f"{oid.hex()} {name}\n" for name, oid in sorted(tags.items()))
-        atomic_write(self.path("tags"), seal(body.encode("utf-8", "surrogateescape")))
+        data = seal(body.encode("utf-8", "surrogateescape"))
+        atomic_write(self.path("tags"), data)
+        self._tags_raw = data
+        self.__dict__.pop("_parsed_tags", None)
 
     # -- config ------------------------------------------------------------------------
 
