@@ -276,3 +276,79 @@ def test_a_checkout_that_fails_after_moving_files_says_so(repo, tmp_path):
     repo.vcs("checkout", "0")
     assert repo.read("a") == b"1\n"
     assert repo.vcs("status").err == ""
+
+
+# -- caches in .vcs/ are read back like everything else ----------------------------------
+
+def _forge_tree_cache(repo, entries):
+    import marshal
+
+    from vcs.store import seal
+    r = Repository.find(bytes(repo.root))
+    body = marshal.dumps((1, r.state.head, entries))
+    (repo.root / ".vcs" / "tree-cache").write_bytes(seal(body))
+
+
+@pytest.mark.parametrize("bad", [b"../escape.txt", b"/tmp/abs-escape.txt", b".vcs/x", b"a//b", b"wrong-id"],
+                         ids=repr)
+def test_a_forged_tree_cache_is_not_trusted(repo, bad):
+    repo.write("a.txt", "a\n")
+    repo.write("b.txt", "b\n")
+    repo.vcs("commit", "-A", "-m", "two")
+    r = Repository.find(bytes(repo.root))
+    good = sorted((p, e.kind, e.id) for p, e in r.manifest(0).items())
+    pwned = content_id(b"pwned\n")
+    with r.lock(), r.transaction():
+        r.objects.put(b"pwned\n")  # stored, so only the binding to the tree id can catch it
+    if bad == b"wrong-id":
+        entries = [(b"a.txt", "f", pwned), good[1]]  # well formed, every id stored
+    else:
+        entries = good + [(bad, "f", pwned)]
+    _forge_tree_cache(repo, entries)
+    outside = sorted(os.listdir(repo.root.parent))
+    res = repo.vcs("restore", ".")
+    assert "tree-cache" in res.err  # ignored, with a warning
+    assert sorted(os.listdir(repo.root.parent)) == outside and not os.path.exists("/tmp/abs-escape.txt")
+    assert repo.tree() == {"a.txt": b"a\n", "b.txt": b"b\n"}
+    _forge_tree_cache(repo, entries)
+    res = repo.vcs("verify", ok=4)
+    assert "tree-cache" in res.text
+    _forge_tree_cache(repo, entries)
+    repo.write("a.txt", "a2\n")
+    repo.vcs("commit", "-m", "on top")
+    assert repo.vcs("cat", "1", "b.txt").out == b"b\n" and repo.vcs("cat", "0", "a.txt").out == b"a\n"
+    assert b"pwned" not in repo.vcs("diff", "0", "1").out
+    repo.vcs("verify")
+
+
+def test_a_forged_dirstate_path_is_not_trusted(repo):
+    from vcs import dirstate
+    repo.write("a.txt", "a\n")
+    repo.vcs("commit", "-A", "-m", "one")
+    victim = repo.root.parent / "victim.txt"
+    victim.write_text("not vcs's\n")
+    path = str(repo.root / ".vcs" / "dirstate")
+    ds = dirstate.load(path)
+    ds.files[b"../victim.txt"] = dirstate.Tracked(dirstate.NORMAL, "f", content_id(b"not vcs's\n"))
+    dirstate.save(path, ds)
+    res = repo.vcs("verify", ok=4)
+    assert "dirstate" in res.text
+    res = repo.vcs("status")
+    assert "dirstate" in res.err and "../victim" not in res.text
+    dirstate.save(path, ds)
+    repo.write("a.txt", "a1\n")
+    repo.vcs("commit", "-m", "two")
+    repo.vcs("checkout", "0")
+    assert victim.read_text() == "not vcs's\n"
+
+
+def test_a_forged_ignore_cache_is_caught_by_verify(repo):
+    repo.write(".vcsignore", "*.log\n")
+    repo.write("keep.txt", "k\n")
+    repo.write("x.log", "x\n")
+    assert repo.vcs("status").text == "? .vcsignore\n? keep.txt\n"
+    cache = repo.root / ".vcs" / "ignore-cache"
+    from vcs.store import seal, unseal
+    digest = unseal(cache.read_bytes(), str(cache)).split(b"\n")[0]
+    cache.write_bytes(seal(digest + b"\n1 ^.*$\n"))  # ignore everything
+    assert "ignore-cache" in repo.vcs("verify", ok=4).text

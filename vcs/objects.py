@@ -71,6 +71,22 @@ def path_problem(path: bytes) -> str | None:
     return None
 
 
+def paths_problem(paths: list[bytes]) -> tuple[bytes, str] | None:
+    """The first of many paths that path_problem refuses, with why, or None. For a
+    listing read back from a cache: joined by `/`, the common case is checked in a
+    few C calls; only a tree with a suspicious name (a dotfile will do) checks each."""
+    joined = b"/".join(paths)
+    if joined and joined[:1] not in b"/." and b"/." not in joined and b"//" not in joined and \
+            not joined.endswith(b"/") and b"\0" not in joined and b"\n" not in joined and b"\r" not in joined \
+            and max(map(len, paths)) <= PATH_MAX and max(map(len, joined.split(b"/"))) <= NAME_MAX:
+        return None
+    for path in paths:
+        problem = path_problem(path)
+        if problem:
+            return path, problem
+    return None
+
+
 def check_path(path: bytes) -> bytes:
     """Refuse a path from the user (on the way in)."""
     problem = path_problem(path)
@@ -166,6 +182,18 @@ def parse_manifest(data: bytes, name: str = "tree listing") -> Manifest:
             raise CorruptError(f"{name} lists {folder!r} as both a file and a folder",
                                hint="the repository was tampered with; do not check it out")
     return files
+
+
+def folders(paths) -> set[bytes]:
+    """Every folder above any of `paths` (`a` and `a/b` for `a/b/c`): a path runs
+    through a file when one of them is also a path."""
+    out: set[bytes] = set()
+    for path in paths:
+        at = path.rfind(b"/")
+        while at > 0 and path[:at] not in out:
+            out.add(path[:at])
+            at = path.rfind(b"/", 0, at)
+    return out
 
 
 def file_on_path(path: bytes, files) -> bytes | None:

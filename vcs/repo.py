@@ -24,8 +24,8 @@ from vcs.errors import CorruptError, StateError, UsageError, VcsError
 from vcs.history import POLICIES, Objects
 from vcs.lock import Lock, try_lock
 from vcs.records import record
-from vcs.objects import (Commit, Entry, Manifest, ObjectId, apply_changes, commit_id, content_id, parse_commit,
-                         parse_manifest, relative, serialize_manifest, show)
+from vcs.objects import (GIT_MODES, Commit, Entry, Manifest, ObjectId, apply_changes, commit_id, content_id,
+                         folders, parse_commit, parse_manifest, paths_problem, relative, serialize_manifest, show)
 from vcs.store import FLAG_SNAPSHOT, NO_BASE, Info, Log, atomic_write, seal, unseal
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
@@ -420,21 +420,61 @@ class Repository:
             pass  # a read-only repository: rebuild each time
 
     def _load_tree_cache(self, rev: int) -> Manifest | None:
+        files, problem = self._read_tree_cache(rev)
+        if problem:
+            self.warn(f"ignored .vcs/tree-cache: {problem}; the listing is rebuilt from the store")
+            try:
+                os.unlink(self.path("tree-cache"))
+            except OSError:
+                pass  # a read-only repository: it is ignored each time
+        return files
+
+    def tree_cache_problem(self) -> str | None:
+        """Why the tree cache cannot be trusted, or None (for verify): one for another
+        commit than HEAD is stale, which is fine."""
+        head = self.head_rev()
+        if head is None:
+            return None
+        return self._read_tree_cache(head)[1]
+
+    def _read_tree_cache(self, rev: int) -> tuple[Manifest | None, str | None]:
+        """(HEAD's listing, None) from the cache; (None, None) when there is none for
+        `rev`; (None, why) when it fails a check. It is read back like a stored listing:
+        every path through the same rules, no path through a file, and the listing
+        bound to the commit's tree id, so a forged but well-formed cache is caught."""
         path = self.path("tree-cache")
         try:
             with open(path, "rb") as f:
                 data = f.read()
         except OSError:
-            return None
+            return None, None
         import marshal
         try:
             version, commit, entries = marshal.loads(unseal(data, path))
-        except (VcsError, ValueError, EOFError, TypeError):
-            return None  # corrupt or from another version: it is only a cache
+        except VcsError as e:
+            return None, e.message
+        except (ValueError, EOFError, TypeError):
+            return None, "it is malformed"
         if version != 1 or commit != self.commits.info(rev).id:
-            return None
+            return None, None  # another version's, or another commit's: stale, not wrong
+        # About 8 ms for 10,000 files, against 35 to rebuild the listing from the store.
         new = tuple.__new__
-        return {p: new(Entry, (kind, oid)) for p, kind, oid in entries}
+        try:
+            files = {p: new(Entry, (kind, oid)) for p, kind, oid in entries}
+            bad = paths_problem(list(files))
+            if bad is not None:
+                return None, f"it names a forbidden path {bad[0]!r}: {bad[1]}"
+            if not all(type(k) is str and k in GIT_MODES and type(i) is bytes and len(i) == 16
+                       for k, i in files.values()):
+                return None, "it has a malformed entry"
+        except (TypeError, ValueError):
+            return None, "it is malformed"
+        if content_id(serialize_manifest(files)) != self.read_tree_id(rev):
+            return None, f"it does not match the tree of revision {rev}"
+        through = folders(files) & files.keys()
+        if through:
+            return None, f"it lists {min(through)!r} as both a file and a folder"
+        return files, None
 
     # -- tags ---------------------------------------------------------------------------
 

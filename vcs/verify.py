@@ -175,6 +175,19 @@ def _check_trees(repo: Repository, result: VerifyResult, commits: dict[int, tupl
             trees[rev] = files
 
 
+def _check_caches(repo: Repository, problems: list[Problem]) -> None:
+    """Caches are derived data, but read back all the same: one that fails would be
+    ignored with a warning, and is reported here."""
+    from vcs import ignore
+    try:
+        tree = repo.tree_cache_problem()
+    except VcsError:
+        tree = None  # HEAD's commit itself is bad: reported with the commits
+    for name, problem in (("tree-cache", tree), ("ignore-cache", ignore.cache_problem(repo.root, repo.dir))):
+        if problem:
+            problems.append(Problem("file", name, problem, f"delete .vcs/{name}; it is rebuilt when needed"))
+
+
 def _check_lengths(repo: Repository, problems: list[Problem]) -> None:
     for name, (n, size) in (("objects", repo.state.objects), ("commits", repo.state.commits)):
         for ext, want in ((".idx", n * ENTRY_SIZE), (".dat", size)):
@@ -204,6 +217,7 @@ def _check_refs(repo: Repository, cids: dict[bytes, int], problems: list[Problem
     except VcsError as e:
         problems.append(Problem("file", "dirstate", e.message,
                                 "delete .vcs/dirstate to rebuild it from HEAD (marks from `vcs add` are lost)"))
+    _check_caches(repo, problems)
     if os.path.exists(repo.path("checkout")):
         from vcs.checkout import interrupted
         try:

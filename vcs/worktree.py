@@ -12,8 +12,8 @@ import os
 import stat
 
 from vcs import faults
-from vcs.errors import StateError
-from vcs.objects import EXECUTABLE, REGULAR, SYMLINK, show
+from vcs.errors import CorruptError, StateError
+from vcs.objects import EXECUTABLE, REGULAR, SYMLINK, path_problem, show
 
 VCS_DIR = b".vcs"
 
@@ -193,6 +193,7 @@ def set_mode(root: bytes, path: bytes, kind: str) -> os.stat_result:
     keeps the file (its inode and mtime), where a rewrite would make `make` rebuild.
     Through a descriptor opened without following a symlink, so never through one.
     Returns the file's new stat."""
+    _check_inside(path)
     if not parents_real(root, path):
         raise StateError(f"refusing to write {show(path)}: a folder above it is a symlink or a file",
                          hint="vcs never writes through a symlink")
@@ -213,6 +214,7 @@ def _file_mode(kind: str) -> int:
 def move_into_place(root: bytes, path: bytes, tmp: bytes) -> os.stat_result:
     """Rename a staged file over `path`: the file is wholly old or wholly new. Never
     through a symlink, never over a folder. Returns the new file's stat."""
+    _check_inside(path)
     full = os.path.join(root, path)
     safe_parent(root, path)
     if os.path.isdir(full) and not os.path.islink(full):
@@ -237,6 +239,15 @@ def move_into_place(root: bytes, path: bytes, tmp: bytes) -> os.stat_result:
     return os.lstat(full)
 
 
+def _check_inside(path: bytes) -> None:
+    """The last line of defence: whatever listed it, a path that could leave the tree
+    (absolute, `..`, into .vcs/) is never written or deleted."""
+    problem = path_problem(path)
+    if problem:
+        raise CorruptError(f"refusing to write or delete {show(path)}: {problem}",
+                           hint="the repository was tampered with; run `vcs verify`")
+
+
 def _umask() -> int:
     umask = os.umask(0)
     os.umask(umask)
@@ -245,6 +256,7 @@ def _umask() -> int:
 
 def remove_empty_folders(root: bytes, path: bytes) -> None:
     """Remove a folder that holds only empty folders (its files were deleted first)."""
+    _check_inside(path)
     if not parents_real(root, path):
         return
     for dirpath, _, _ in os.walk(os.path.join(root, path), topdown=False):
@@ -254,6 +266,7 @@ def remove_empty_folders(root: bytes, path: bytes) -> None:
 def remove(root: bytes, path: bytes) -> None:
     """Delete a file and the folders it leaves empty; never through a symlinked folder
     (a file there is not in this tree: it is left alone)."""
+    _check_inside(path)
     if not parents_real(root, path):
         return
     full = os.path.join(root, path)
