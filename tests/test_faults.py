@@ -507,3 +507,40 @@ cmp big.bin <({vcs} cat 1 big.bin) && echo same
     assert "No space left on device" in out and "big.bin" in out and "()" not in out, out
     assert "tmp: 0" in out and "Traceback" not in out + p.stderr, out
     assert "after exit 0" in out and "same" in out, out
+
+
+@pytest.mark.parametrize("umask", [0o777, 0o077, 0o022])
+def test_vcs_sets_the_modes_of_its_own_files(tmp_path, umask):
+    """Under any umask, vcs's files stay readable and writable by their owner (0777
+    once made .vcs/state mode 000); a private umask (077) keeps them private.
+    Working files follow the umask, as git's do."""
+    root = tmp_path / "w"
+    root.mkdir()
+
+    def vcs(*args):
+        r = subprocess.run([sys.executable, "-P", "-m", "vcs", *args], cwd=root, capture_output=True,
+                           preexec_fn=lambda: os.umask(umask))
+        assert r.returncode == 0, (args, r.stderr)
+        return r
+    vcs("init")
+    (root / ".vcsignore").write_text("*.log\n")
+    (root / "a.txt").write_text("a\n")
+    vcs("commit", "-A", "-m", "zero")
+    (root / "b.txt").write_text("b\n")
+    vcs("commit", "-A", "-m", "one")
+    vcs("tag", "v1")
+    vcs("checkout", "0")
+    vcs("status")
+    vcs("checkout", "1")
+    vcs("log")
+    vcs("verify")
+    want_file, want_dir = (0o644 & ~umask) | 0o600, (0o777 & ~umask) | 0o700
+    found = 0
+    for dirpath, dirs, files in os.walk(root / ".vcs"):
+        assert os.stat(dirpath).st_mode & 0o777 == want_dir, dirpath
+        for name in files:
+            mode = os.stat(os.path.join(dirpath, name)).st_mode & 0o777
+            assert mode == want_file, (name, oct(mode))
+            found += 1
+    assert found >= 10  # format, state, tags, dirstate, config, lock, logs, ignore cache
+    assert (root / "b.txt").stat().st_mode & 0o777 == 0o666 & ~umask  # written by the checkout

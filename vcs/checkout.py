@@ -20,7 +20,7 @@ from vcs.records import record
 from vcs.repo import Repository
 from vcs.revisions import resolve
 from vcs.scan import Scan, in_scope, scan
-from vcs.store import atomic_write, seal, unseal
+from vcs.store import atomic_write, make_folder, seal, unseal
 
 # kept: files whose local changes the checkout carried over
 CheckoutResult = record("CheckoutResult", "rev id written deleted kept")
@@ -386,7 +386,7 @@ def _stage(repo: Repository, entries: list[tuple[bytes, Entry]], progress=None) 
     staged: list[tuple[bytes, bytes]] = []
     path, tmp = b"", repo.tmpdir
     try:
-        os.makedirs(repo.tmpdir, exist_ok=True)
+        make_folder(repo.tmpdir)
         for i, (path, e) in enumerate(entries):
             tmp = os.path.join(repo.tmpdir, b"co%d-%d" % (os.getpid(), i))
             worktree.stage(tmp, repo.objects.read(e.id, path), e.kind)

@@ -11,7 +11,7 @@ import os
 
 from vcs.errors import StateError, UsageError
 from vcs.history import POLICIES
-from vcs.store import atomic_write
+from vcs.store import atomic_write, make_folder
 
 Config = dict  # {section: {name: value}}
 
@@ -98,7 +98,7 @@ def get(configs: list[Config], key: str, default=None):
 
 
 def save(path: str, cfg: Config) -> None:
-    os.makedirs(os.path.dirname(path), exist_ok=True)
+    make_folder(os.path.dirname(path))
     atomic_write(path, dumps(cfg).encode("utf-8"))
 
 

@@ -14,6 +14,7 @@ import os
 import time
 
 from vcs.errors import BusyError, StateError
+from vcs.store import owner_can_use
 
 DEFAULT_TIMEOUT = 10.0  # seconds a writer waits for another to finish
 
@@ -30,6 +31,7 @@ class Lock:
             timeout = float(os.environ.get("VCS_LOCK_TIMEOUT", DEFAULT_TIMEOUT))
         try:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            owner_can_use(fd)
         except OSError as e:
             if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
                 raise StateError(f"cannot write to the repository ({self.path}: {e.strerror})",

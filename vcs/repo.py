@@ -26,7 +26,7 @@ from vcs.lock import Lock, try_lock
 from vcs.records import record
 from vcs.objects import (GIT_MODES, Commit, Entry, Manifest, ObjectId, apply_changes, commit_id, content_id,
                          folders, parse_commit, parse_manifest, paths_problem, relative, serialize_manifest, show)
-from vcs.store import FLAG_SNAPSHOT, NO_BASE, Info, Log, atomic_write, seal, unseal
+from vcs.store import FLAG_SNAPSHOT, NO_BASE, Info, Log, atomic_write, make_folder, owner_can_use, seal, unseal
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -176,11 +176,15 @@ class Repository:
         # Build it under a temporary name and rename it into place: a crash leaves
         # no half-made .vcs/.
         tmp = d + f".init{os.getpid()}"
-        os.makedirs(os.path.join(tmp, "store"))
-        os.makedirs(os.path.join(tmp, "tmp"))
+        make_folder(os.path.join(tmp, "store"))
+        make_folder(os.path.join(tmp, "tmp"))
         for name in ("objects", "commits"):
             for ext in (".idx", ".dat"):
-                open(os.path.join(tmp, "store", name + ext), "wb").close()
+                fd = os.open(os.path.join(tmp, "store", name + ext), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                try:
+                    owner_can_use(fd)
+                finally:
+                    os.close(fd)
         atomic_write(os.path.join(tmp, "format"), seal(f"vcs-format {FORMAT}\n".encode()))
         atomic_write(os.path.join(tmp, "state"), State(None, (0, 0), (0, 0)).serialize())
         atomic_write(os.path.join(tmp, "tags"), seal(b""))

@@ -14,6 +14,7 @@ import stat
 from vcs import faults
 from vcs.errors import CorruptError, StateError
 from vcs.objects import EXECUTABLE, REGULAR, SYMLINK, path_problem, show
+from vcs.store import umask
 
 VCS_DIR = b".vcs"
 
@@ -208,7 +209,7 @@ def set_mode(root: bytes, path: bytes, kind: str) -> os.stat_result:
 
 def _file_mode(kind: str) -> int:
     """A written file's permissions: what git gives it (0666 or, executable, 0777, less the umask)."""
-    return (0o777 if kind == EXECUTABLE else 0o666) & ~_umask()
+    return (0o777 if kind == EXECUTABLE else 0o666) & ~umask()
 
 
 def move_into_place(root: bytes, path: bytes, tmp: bytes) -> os.stat_result:
@@ -246,12 +247,6 @@ def _check_inside(path: bytes) -> None:
     if problem:
         raise CorruptError(f"refusing to write or delete {show(path)}: {problem}",
                            hint="the repository was tampered with; run `vcs verify`")
-
-
-def _umask() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return umask
 
 
 def remove_empty_folders(root: bytes, path: bytes) -> None:
