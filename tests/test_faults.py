@@ -276,19 +276,30 @@ def test_read_only_repository(tmp_path):
         shutil.rmtree(base, ignore_errors=True)
 
 
-def test_full_disk_on_a_real_small_filesystem(tmp_path):
-    """A real ENOSPC: a repository on a 768 KiB tmpfs, mounted in a private mount
-    namespace (unshare -rm); skipped where the machine does not allow it."""
+VCS_SH = f"{sys.executable} -P -m vcs"
+
+
+def on_a_small_filesystem(tmp_path: Path, script: str) -> subprocess.CompletedProcess:
+    """Run a bash script in a folder on a 768 KiB tmpfs, mounted in a private mount
+    namespace (unshare -rm); skip the test where the machine does not allow it."""
     import shutil
     if not shutil.which("unshare"):
         pytest.skip("unshare (util-linux) is not installed")
     mnt = tmp_path / "small"
     mnt.mkdir()
-    vcs = f"{sys.executable} -P -m vcs"
-    script = f"""
-set -u
-mount -t tmpfs -o size=768k tmpfs {mnt} || exit 77
-cd {mnt}
+    script = f"set -u\nmount -t tmpfs -o size=768k tmpfs {mnt} || exit 77\ncd {mnt}\n{script}"
+    p = subprocess.run(["unshare", "-rm", "bash", "-c", script], capture_output=True, text=True,
+                       env={**os.environ, "VCS_LOCK_TIMEOUT": "0"})
+    if p.returncode == 77 or "Operation not permitted" in p.stderr or "cannot" in p.stderr and "unshare" in p.stderr:
+        pytest.skip(f"cannot mount a small file system here: {p.stderr.strip()[-200:]}")
+    return p
+
+
+def test_full_disk_on_a_real_small_filesystem(tmp_path):
+    """A real ENOSPC: a repository on a 768 KiB tmpfs, mounted in a private mount
+    namespace (unshare -rm); skipped where the machine does not allow it."""
+    vcs = VCS_SH
+    p = on_a_small_filesystem(tmp_path, f"""
 {vcs} init >/dev/null || exit 10
 head -c 100000 /dev/urandom | base64 > small.txt
 {vcs} commit -A -m small >/dev/null || exit 11
@@ -303,11 +314,7 @@ rm big.bin
 echo more >> small.txt
 {vcs} commit -A -m after >/dev/null; echo "after exit $?"
 {vcs} verify >/dev/null; echo "verify2 exit $?"
-"""
-    p = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True,
-                       env={**os.environ, "VCS_LOCK_TIMEOUT": "0"})
-    if p.returncode == 77 or "Operation not permitted" in p.stderr or "cannot" in p.stderr and "unshare" in p.stderr:
-        pytest.skip(f"cannot mount a small file system here: {p.stderr.strip()[-200:]}")
+""")
     out = p.stdout
     assert "commit exit 3" in out, out + p.stderr
     assert "No space left on device" in out and "nothing was committed" in out
@@ -472,16 +479,8 @@ def test_a_full_disk_while_staging_a_checkout_cleans_up_and_names_the_file(tmp_p
 def test_a_real_full_disk_while_staging_a_checkout(tmp_path):
     """The same on a real 768 KiB tmpfs in a private mount namespace (skipped where the
     machine does not allow it): a partly written temp file is removed too."""
-    import shutil
-    if not shutil.which("unshare"):
-        pytest.skip("unshare (util-linux) is not installed")
-    mnt = tmp_path / "small"
-    mnt.mkdir()
-    vcs = f"{sys.executable} -P -m vcs"
-    script = f"""
-set -u
-mount -t tmpfs -o size=768k tmpfs {mnt} || exit 77
-cd {mnt}
+    vcs = VCS_SH
+    p = on_a_small_filesystem(tmp_path, f"""
 {vcs} init >/dev/null || exit 10
 echo small > small.txt
 {vcs} commit -A -m small >/dev/null || exit 11
@@ -497,11 +496,7 @@ ls
 rm filler
 {vcs} checkout 1 >/dev/null; echo "after exit $?"
 cmp big.bin <({vcs} cat 1 big.bin) && echo same
-"""
-    p = subprocess.run(["unshare", "-rm", "bash", "-c", script], capture_output=True, text=True,
-                       env={**os.environ, "VCS_LOCK_TIMEOUT": "0"})
-    if p.returncode == 77 or "Operation not permitted" in p.stderr or "cannot" in p.stderr and "unshare" in p.stderr:
-        pytest.skip(f"cannot mount a small file system here: {p.stderr.strip()[-200:]}")
+""")
     out = p.stdout
     assert "checkout exit 3" in out, out + p.stderr
     assert "No space left on device" in out and "big.bin" in out and "()" not in out, out

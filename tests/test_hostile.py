@@ -258,26 +258,6 @@ def test_a_path_too_long_for_the_file_system_is_refused_by_add(repo):
     assert "cannot track" in res.err and "4,095 bytes" in res.err and "Traceback" not in res.err
 
 
-def test_a_checkout_that_fails_after_moving_files_says_so(repo, tmp_path):
-    """An I/O error once every file is in place (injected at the rename of .vcs/state)
-    must not claim the repository is as it was: it says how to finish."""
-    repo.write("a", "1\n")
-    repo.vcs("commit", "-A", "-m", "one")
-    repo.write("a", "2\n")
-    repo.vcs("commit", "-A", "-m", "two")
-    trace = tmp_path / "trace"
-    repo.run("checkout", "0", env={"VCS_TRACE": str(trace)})
-    repo.vcs("checkout", "1")
-    ops = [line.split() for line in trace.read_text().splitlines() if line.startswith("io ")]
-    n = next(int(n) for _, n, op, path in ops if op == "rename" and path.endswith("/.vcs/state"))
-    r = repo.run("checkout", "0", env={"VCS_FAIL_AT": f"{n}:EIO"}, ok=3)
-    assert "as it was before" not in r.err and "vcs checkout 0" in r.err and "Traceback" not in r.err, r.err
-    assert "state" in r.err
-    repo.vcs("checkout", "0")
-    assert repo.read("a") == b"1\n"
-    assert repo.vcs("status").err == ""
-
-
 # -- caches in .vcs/ are read back like everything else ----------------------------------
 
 def _forge_tree_cache(repo, entries):
