@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -332,3 +333,78 @@ def test_a_forged_ignore_cache_is_caught_by_verify(repo):
     digest = unseal(cache.read_bytes(), str(cache)).split(b"\n")[0]
     cache.write_bytes(seal(digest + b"\n1 ^.*$\n"))  # ignore everything
     assert "ignore-cache" in repo.vcs("verify", ok=4).text
+
+
+# -- numbers too long to read: int() refuses more than 4,300 digits -------------------------
+
+HUGE = "9" * 5000
+
+
+@pytest.mark.parametrize("args, code, says", [
+    (("log", "-n", HUGE, "--oneline"), 0, ""),  # a limit past any history shows all of it, as git
+    (("log", f"--limit={HUGE}"), 0, ""),
+    (("--no-pager", "log", "-n", HUGE), 0, ""),  # (click's parser, not the fast path)
+    (("diff", "-U", HUGE), 0, ""),
+    (("show", "-U", HUGE), 0, ""),
+    (("cat", HUGE, "a"), 2, "does not exist"),
+    (("cat", "-" + HUGE, "a"), 2, "does not exist"),
+    (("cat", f"HEAD~{HUGE}", "a"), 2, "HEAD has only 1 ancestors"),
+    (("checkout", HUGE), 2, "does not exist"),
+    (("diff", HUGE), 2, "does not exist"),
+], ids=["log-n", "log-limit", "log-n-click", "diff-U", "show-U", "cat", "cat-negative", "cat-tilde",
+        "checkout", "diff-rev"])
+def test_a_number_too_long_to_read_is_an_error_or_all(repo, args, code, says):
+    repo.write("a", "a\n")
+    repo.vcs("commit", "-A", "-m", "a")
+    repo.write("a", "a\nb\n")
+    repo.vcs("commit", "-A", "-m", "b")
+    r = repo.run(*args, ok=code)
+    assert "Traceback" not in r.err and says in r.err
+    assert len(r.err) < 300  # the number is not echoed back whole
+    if args[0] == "log" and code == 0:
+        assert r.text.count("\n") >= 2  # both revisions
+
+
+@pytest.mark.parametrize("stream, says", [
+    (f"blob\nmark :{HUGE}\ndata 1\na\n", "malformed mark"),
+    (f"blob\nmark :1\ndata {HUGE}\n", "is too large"),
+    (f"commit refs/heads/main\ncommitter A <a@b> 1 +0000\ndata 1\nm\nfrom :{HUGE}\n", "malformed mark"),
+    (f"commit refs/heads/main\ncommitter A <a@b> 1 +0000\ndata 1\nm\nM 100644 :{HUGE} f\n", "malformed mark"),
+    (f"reset refs/tags/t\nfrom :{HUGE}\n", "malformed mark"),
+], ids=["blob-mark", "data", "from", "M", "reset"])
+def test_a_number_too_long_in_an_import_stream_is_an_error(repo, stream, says):
+    r = repo.run("import", input=stream.encode(), ok=2)
+    assert "Traceback" not in r.err and says in r.err and len(r.err) < 300
+    assert len(Repository.find(bytes(repo.root))) == 0
+
+
+@pytest.mark.parametrize("value, says", [
+    ("[" * 5000 + "]" * 5000, "is nested too deeply"),
+    ("{a = " * 5000 + "1" + "}" * 5000, "is nested too deeply"),
+    (HUGE, "holds a number too long to read"),        # the simple form vcs writes
+    (f"[{HUGE}]", "holds a number too long to read"),  # a form only tomllib reads
+], ids=["array", "table", "simple-number", "toml-number"])
+@pytest.mark.parametrize("which", ["repository", "user"])
+def test_a_config_file_vcs_cannot_read_is_an_error_on_every_command(repo, value, says, which):
+    path = repo.root / ".vcs/config.toml" if which == "repository" else \
+        Path(os.environ["XDG_CONFIG_HOME"]) / "vcs/config.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"[user]\nname = {value}\n")
+    for args in (("status",), ("log", "--oneline", "-n", "1"), ("tags",)):  # fast path and click
+        r = repo.run(*args, ok=3)
+        assert "Traceback" not in r.err and says in r.err and str(path) in r.err, r.err
+
+
+def test_forged_numbers_in_the_state_file_are_corruption(repo):
+    from vcs.store import seal
+    state = repo.root / ".vcs/state"
+    state.write_bytes(seal(f"vcs-state 1\nhead -\nobjects {HUGE} 0\ncommits 0 0\n".encode()))
+    r = repo.run("status", ok=4)
+    assert "Traceback" not in r.err and "malformed" in r.err and "set_int_max_str_digits" not in r.err
+
+
+def test_a_lock_timeout_that_is_not_a_number_is_a_usage_error(repo):
+    repo.write("a", "a\n")
+    for value in ("ten", "nan"):
+        r = repo.run("commit", "-A", "-m", "a", env={"VCS_LOCK_TIMEOUT": value}, ok=2)
+        assert "VCS_LOCK_TIMEOUT must be a number of seconds" in r.err and "Traceback" not in r.err

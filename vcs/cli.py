@@ -484,6 +484,21 @@ _TAKES_REVS = {"cat", "checkout", "diff"}
 _COLORS = ("auto", "always", "never")
 
 
+def count(text: str) -> int:
+    """A count from the command line (-n, -U), for the fast path and click alike.
+
+    A number of more than 18 digits exceeds any history and any file: it means "all",
+    as a huge `git log -n` shows everything, and becomes the largest count without
+    reaching int(), which refuses numbers of more than 4,300 digits.
+    """
+    body = text.strip()
+    sign = body[:1] if body[:1] in ("+", "-") else ""
+    digits = body[len(sign):]
+    if len(digits) > 18 and digits.isascii() and digits.isdigit():
+        return -sys.maxsize if sign == "-" else sys.maxsize
+    return int(text)
+
+
 def fast_parse(argv: list[str]) -> tuple[dict, str, dict] | None:
     """(global options, command, params) for a plain command line, or None for click."""
     options: dict = {"directory": None, "color": None, "pager": True}
@@ -532,7 +547,7 @@ def fast_parse(argv: list[str]) -> tuple[dict, str, dict] | None:
             if kind is int:
                 if not (value.isascii() and value.isdigit()):
                     return None  # click says what is wrong with it
-                params[param] = int(value)
+                params[param] = count(value)
             elif kind is tuple:
                 params[param] += (value,)
             elif isinstance(kind, tuple) and value not in kind:

@@ -8,7 +8,7 @@ import re
 
 from vcs.errors import UsageError
 from vcs.gitio import (GITLINK, MODES, NOTHING_IMPORTED, AliasCmd, BlobCmd, CommitCmd, NewFile, Reader,
-                       ResetCmd, TagCmd, _clip, commands)
+                       ResetCmd, TagCmd, _clip, commands, mark_number)
 from vcs.objects import SYMLINK, Entry, Manifest, ObjectId, content_id, file_on_path, path_problem, show
 from vcs.records import record
 
@@ -183,8 +183,8 @@ class Importer:
     def _rev_of(self, r: Reader, ref: bytes, line: int, tag: bytes | None = None) -> int | None:
         """The revision a commit-ish names: a mark or a ref the stream made. A tag of a blob
         is skipped with a warning (tag names it); anything else unknown is an error."""
-        if ref.startswith(b":") and ref[1:].isdigit():
-            mark = int(ref[1:])
+        if ref.startswith(b":"):
+            mark = _mark_of(ref, line)
             if mark in self.commit_revs:
                 return self.commit_revs[mark]
             if tag is not None and (mark in self.blob_data or mark in self.blob_ids):
@@ -290,11 +290,11 @@ class Importer:
                  new_blobs: dict[int, bytes]):
         """What `M` sets a path to: inline data, a blob's bytes, or a stored blob's Entry."""
         if data is None:
-            if not (ref.startswith(b":") and ref[1:].isdigit()):
+            if not ref.startswith(b":"):
                 hint = "export the whole history: `git fast-export --all` (without --no-data)"
                 raise UsageError(f"line {line} of the stream: {show(path)} names content {_clip(ref)} "
                                  "the stream does not hold", hint=hint)
-            mark = int(ref[1:])
+            mark = _mark_of(ref, line)
             bad_link = mark in self.bad_links
             if mark in self.blob_ids:
                 value = Entry(kind, self.blob_ids[mark])
@@ -333,6 +333,13 @@ def _check(path: bytes, line: int) -> None:
     if problem:
         raise UsageError(f"line {line} of the stream: refusing the path '{show(path)}' ({problem})",
                          hint=f"{NOTHING_IMPORTED}; rename the path in git (or filter the stream) first")
+
+
+def _mark_of(ref: bytes, line: int) -> int:
+    mark = mark_number(ref)
+    if mark is None:
+        raise UsageError(f"line {line} of the stream: malformed mark {_clip(ref)}", hint=NOTHING_IMPORTED)
+    return mark
 
 
 def _tag_name(ref: bytes) -> bytes:

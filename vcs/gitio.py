@@ -69,6 +69,7 @@ from vcs.records import record
 MODES = {b"100644": REGULAR, b"644": REGULAR, b"100755": EXECUTABLE, b"755": EXECUTABLE, b"120000": SYMLINK}
 GITLINK = b"160000"
 MAX_DATA = 4 << 30  # vcs stores files up to 4 GiB
+MARK_DIGITS = 20  # a mark is a 64-bit number
 
 # A file a commit sets to new content, not yet in the store (an Entry is one that is).
 NewFile = record("NewFile", "kind data")
@@ -137,9 +138,9 @@ class Reader:
                 lines.append(line + b"\n")
         if not arg.isdigit():
             raise self.error(f"malformed data length {_clip(arg)}")
+        if len(arg) > len(str(MAX_DATA)) or int(arg) > MAX_DATA:  # (int() refuses 4,300 digits)
+            raise self.error(f"a data block of {_clip(arg)} bytes is too large", hint="vcs stores files up to 4 GiB")
         n = int(arg)
-        if n > MAX_DATA:
-            raise self.error(f"a data block of {n} bytes is too large", hint="vcs stores files up to 4 GiB")
         data = self.f.read(n)  # (line() has just taken any carried byte: it read the header)
         if len(data) != n:
             raise self.error(f"the stream ends inside a data block ({len(data)} of {n} bytes)")
@@ -296,9 +297,20 @@ def _mark(r: Reader) -> int | None:
 
 
 def parse_mark(r: Reader, text: bytes) -> int:
-    if text[:1] != b":" or not text[1:].isdigit() or int(text[1:]) == 0:
+    mark = mark_number(text)
+    if not mark:
         raise r.error(f"malformed mark {_clip(text)}")
-    return int(text[1:])
+    return mark
+
+
+def mark_number(ref: bytes) -> int | None:
+    """The number of a mark `:N`, or None if `ref` is none. fast-import's marks are
+    64-bit: a longer number is not a mark (nor does it reach int(), which refuses
+    numbers of more than 4,300 digits)."""
+    digits = ref[1:]
+    if ref[:1] != b":" or not 0 < len(digits) <= MARK_DIGITS or not digits.isdigit():
+        return None
+    return int(digits)
 
 
 def _optional(r: Reader, prefix: bytes) -> bytes | None:

@@ -54,13 +54,21 @@ class State(record("State", "head objects commits")):
                 raise ValueError("unknown header")
             fields = dict(line.split(" ", 1) for line in body[1:] if line)
             head = fields["head"]
-            o = tuple(int(x) for x in fields["objects"].split())
-            c = tuple(int(x) for x in fields["commits"].split())
+            o, c = _lengths(fields["objects"]), _lengths(fields["commits"])
             if len(o) != 2 or len(c) != 2:
                 raise ValueError("bad lengths")
             return cls(None if head == "-" else ObjectId(bytes.fromhex(head)), o, c)  # type: ignore[arg-type]
         except (KeyError, ValueError) as e:
             raise CorruptError(f"{path} is malformed: {e}") from None
+
+
+def _lengths(text: str) -> tuple[int, ...]:
+    """A log's committed (entries, bytes); a number longer than any file's size is
+    refused before int(), whose own refusal (past 4,300 digits) names Python's limit."""
+    words = text.split()
+    if any(len(w) > 20 for w in words):
+        raise ValueError("a length is too long")
+    return tuple(int(w) for w in words)
 
 
 class _cached:
