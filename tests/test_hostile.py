@@ -2,7 +2,9 @@
 while being committed. Refused before anything is written, or stored exactly."""
 from __future__ import annotations
 
+import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -17,9 +19,10 @@ HOSTILE = [b"/etc/evil", b"../evil", b"a/../../evil", b".vcs/evil", b".VCS/evil"
            b"a//evil", b"a/./evil", b"nul\0evil", b"new\nline", b"carriage\rreturn", b""]
 
 
-def forge(repo_root, changes, snapshot=None, message="forged"):
+def forge(repo_root, changes, snapshot=None, message="forged", edit=lambda record: record):
     """Append a commit to the repository as an attacker would: ids and checksums all
-    consistent, so only vcs's own rules stand in the way."""
+    consistent, so only vcs's own rules stand in the way (`edit` may change the
+    record's bytes first)."""
     r = Repository.find(bytes(repo_root))
     with r.lock():
         r.refresh()
@@ -38,6 +41,7 @@ def forge(repo_root, changes, snapshot=None, message="forged"):
                 listing = serialize_manifest(files)
             record = serialize_commit(Commit(parent=parent, tree=content_id(listing), author="Mallory <m@x>",
                                              date=int(time.time()), tz=0, message=message, changes=tuple(changes)))
+            record = edit(record)
             cid = commit_id(parent, record)
             if snapshot is not None:
                 r.objects.put(listing)
@@ -408,3 +412,33 @@ def test_a_lock_timeout_that_is_not_a_number_is_a_usage_error(repo):
     for value in ("ten", "nan"):
         r = repo.run("commit", "-A", "-m", "a", env={"VCS_LOCK_TIMEOUT": value}, ok=2)
         assert "VCS_LOCK_TIMEOUT must be a number of seconds" in r.err and "Traceback" not in r.err
+
+
+@pytest.mark.parametrize("date", [b"99999999999999999999999 +0000", b"18446744073709551616 +0000",
+                                  b"1700000000 +9999", b"1700000000 +10039", b"1700000000 +1500",
+                                  b"1700000000 +0060", b"1700000000 +051800", b"%s +0000" % (b"9" * 5000)],
+                         ids=lambda d: d[-30:].decode())
+def test_a_forged_date_vcs_never_writes_is_corruption_not_a_crash(repo, date):
+    """A date or time zone vcs never writes (import refuses or replaces them): log and
+    show name the commit as corrupt, verify reports it; nothing crashes."""
+    repo.write("a", "a\n")
+    repo.vcs("commit", "-A", "-m", "a")
+    rev = forge(repo.root, [], edit=lambda rec: re.sub(rb"\ndate [^\n]*\n", b"\ndate %s\n" % date, rec, count=1))
+    for args in (("log",), ("show", str(rev)), ("log", "--json"), ("export",)):
+        r = repo.run(*args, ok=4)
+        assert "Traceback" not in r.err and "commit 1 " in r.err and "has a date vcs never writes" in r.err, r.err
+        assert len(r.err) < 400
+    r = repo.run("verify", ok=4)
+    assert "revision 1" in r.text + r.err and "date" in r.text + r.err
+
+
+def test_a_local_offset_past_any_real_time_zone_commits_in_utc(repo):
+    """TZ=X-20 is a valid POSIX TZ; no offset past 14 hours may be stored (git's
+    fast-import would refuse it), so the commit is made in +0000, and log still reads it."""
+    repo.write("a", "a\n")
+    repo.run("commit", "-A", "-m", "far east", env={"TZ": "FAR-20"})
+    repo.write("a", "b\n")
+    repo.run("commit", "-A", "-m", "india", env={"TZ": "IST-5:30"})
+    r = repo.run("log", "--json")
+    assert [json.loads(line)["tz"] for line in r.text.splitlines()] == ["+0530", "+0000"]
+    repo.run("verify")

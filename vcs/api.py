@@ -13,7 +13,7 @@ from vcs import faults, worktree
 from vcs.dirstate import ADDED, NO_ID, NORMAL, REMOVED, Dirstate, Tracked
 from vcs.errors import NothingToDo, StateError, UsageError, VcsError
 from vcs.history import store_listing_whole
-from vcs.objects import (Change, Commit, Entry, Manifest, ObjectId, check_path, commit_id, content_id,
+from vcs.objects import (MAX_TZ, Change, Commit, Entry, Manifest, ObjectId, check_path, commit_id, content_id,
                          file_on_path, serialize_commit, serialize_manifest)
 from vcs.records import record
 from vcs.repo import Repository
@@ -280,7 +280,11 @@ def _check_known(ds: Dirstate, scope: list[bytes], args: list[str], root: bytes)
 
 
 def _tz_minutes(ts: int) -> int:
-    return int(time.localtime(ts).tm_gmtoff // 60)
+    """The local UTC offset in minutes. No real time zone is more than 14 hours from
+    UTC, but TZ=X-20 is allowed: git and vcs would not accept such an offset back,
+    so the commit is made in +0000 (its time is exact either way)."""
+    tz = int(time.localtime(ts).tm_gmtoff // 60)
+    return tz if abs(tz) <= MAX_TZ else 0
 
 
 # -- config -------------------------------------------------------------------------

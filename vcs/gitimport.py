@@ -9,7 +9,8 @@ import re
 from vcs.errors import UsageError
 from vcs.gitio import (GITLINK, MODES, NOTHING_IMPORTED, AliasCmd, BlobCmd, CommitCmd, NewFile, Reader,
                        ResetCmd, TagCmd, _clip, commands, mark_number)
-from vcs.objects import SYMLINK, Entry, Manifest, ObjectId, content_id, file_on_path, path_problem, show
+from vcs.objects import (SYMLINK, Entry, Manifest, ObjectId, content_id, file_on_path, format_tz, path_problem,
+                         show)
 from vcs.records import record
 
 
@@ -140,6 +141,7 @@ class Importer:
         self.notes = 0
         self.last_ref: bytes | None = None
         self.last_rev: int | None = None
+        self.zones: list[tuple[int, int, bytes]] = []  # (rev, line, zone) of zones kept as +0000
 
     def run(self, r: Reader) -> ImportSummary:
         for cmd in commands(r):
@@ -171,6 +173,8 @@ class Importer:
                 rev = self._rev_of(r, cmd.target, cmd.line)
                 self._define(cmd.mark)
                 self.commit_revs[cmd.mark] = rev
+        if self.zones:
+            self.warn(_zones_warning(self.zones))
         return self._summary()
 
     def _define(self, mark: int | None) -> None:
@@ -239,6 +243,8 @@ class Importer:
             if oid in stored and self.blob_data.get(mark) is data:
                 del self.blob_data[mark]
                 self.blob_ids[mark] = oid
+        if format_tz(who.tz) != who.zone:
+            self.zones.append((rev, c.line, who.zone))
         self.commits += 1
         self.revisions.add(rev)
         self._define(c.mark)
@@ -333,6 +339,15 @@ def _check(path: bytes, line: int) -> None:
     if problem:
         raise UsageError(f"line {line} of the stream: refusing the path '{show(path)}' ({problem})",
                          hint=f"{NOTHING_IMPORTED}; rename the path in git (or filter the stream) first")
+
+
+def _zones_warning(zones: list[tuple[int, int, bytes]]) -> str:
+    """One warning for every commit whose time zone was replaced by +0000."""
+    shown = ", ".join(f"revision {rev} (line {line} of the stream) had {_clip(zone, 20)}"
+                      for rev, line, zone in zones[:10])
+    more = f", and {len(zones) - 10} more" if len(zones) > 10 else ""
+    return (f"{len(zones)} commit{'s' if len(zones) != 1 else ''} had a time zone that git fast-import "
+            f"refuses or vcs cannot store exactly; kept with +0000, at their exact times: {shown}{more}")
 
 
 def _mark_of(ref: bytes, line: int) -> int:

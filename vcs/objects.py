@@ -220,6 +220,39 @@ Commit = record("Commit", "parent tree author date tz message changes", defaults
 
 NO_PARENT = bytes(ID_SIZE)
 
+# The dates and time zones a commit may hold: what git fast-import accepts (a date of
+# at most 64 bits, an offset of at most 14 hours either way) and what `+HHMM` in
+# minutes says exactly (minutes under 60), so every one is shown and exported as it
+# came in. A date may still be past what a calendar shows (render shows its seconds).
+MAX_DATE = (1 << 64) - 1
+MAX_TZ = 14 * 60
+
+
+def parse_date(text: bytes) -> int | None:
+    """Seconds since the epoch (`-` allowed), or None when `text` is not a number or
+    is out of range; checked by length first, as int() refuses 4,300 digits."""
+    digits = text[1:] if text[:1] == b"-" else text
+    if not (0 < len(digits) <= 20 and digits.isdigit()):
+        return None
+    date = int(text)
+    return date if -MAX_DATE <= date <= MAX_DATE else None
+
+
+def parse_tz(text: bytes) -> int | None:
+    """Minutes east of UTC from `+HHMM` or `-HHMM`, or None for any other text, minutes
+    past 59 or an offset past 14 hours. (`-0000` reads as 0: it is written `+0000`.)"""
+    if len(text) != 5 or text[:1] not in (b"+", b"-") or not text[1:].isdigit():
+        return None
+    minutes = int(text[1:3]) * 60 + int(text[3:5])
+    if int(text[3:5]) >= 60 or minutes > MAX_TZ:
+        return None
+    return -minutes if text[:1] == b"-" else minutes
+
+
+def format_tz(tz: int) -> bytes:
+    """`+HHMM` for minutes east of UTC, as git writes a time zone: +0100, -0530."""
+    return b"%s%02d%02d" % (b"-" if tz < 0 else b"+", abs(tz) // 60, abs(tz) % 60)
+
 
 def commit_id(parent: bytes | None, record: bytes) -> ObjectId:
     """A commit's id covers its parent's id and its record, as Mercurial's node ids do."""
@@ -241,9 +274,8 @@ def serialize_commit(c: Commit) -> bytes:
 
         message
     """
-    sign = b"-" if c.tz < 0 else b"+"
-    out = [b"tree %s\nauthor %s\ndate %d %s%02d%02d\n" % (
-        c.tree.hex().encode(), _one_line(c.author), c.date, sign, abs(c.tz) // 60, abs(c.tz) % 60)]
+    out = [b"tree %s\nauthor %s\ndate %d %s\n" % (
+        c.tree.hex().encode(), _one_line(c.author), c.date, format_tz(c.tz))]
     for ch in c.changes:
         if ch.entry is None:
             out.append(b"- %s\n" % ch.path)
@@ -280,12 +312,16 @@ def parse_commit(data: bytes, parent: ObjectId | None = None, name: str = "commi
             else:
                 raise ValueError(f"malformed change line {line[:60]!r}")
         secs, tz = date[5:].split(b" ")
-        tzv = int(tz[1:3]) * 60 + int(tz[3:5])
+        when, zone = parse_date(secs), parse_tz(tz)
+        if when is None or zone is None:
+            shown = date[5:45].decode("ascii", "backslashreplace") + ("..." if len(date) > 45 else "")
+            raise CorruptError(f"{name} has a date vcs never writes: {shown}",
+                               hint="the repository was tampered with; run `vcs verify`")
         return Commit(
             parent=parent,
             tree=ObjectId(bytes.fromhex(tree[5:].decode("ascii"))),
             author=author[7:].decode("utf-8", "surrogateescape"),
-            date=int(secs), tz=-tzv if tz[:1] == b"-" else tzv,
+            date=when, tz=zone,
             message=message.decode("utf-8", "surrogateescape"),
             changes=tuple(changes))
     except (ValueError, IndexError, UnicodeDecodeError) as e:
