@@ -382,19 +382,19 @@ def test_a_number_too_long_in_an_import_stream_is_an_error(repo, stream, says):
     assert len(Repository.find(bytes(repo.root))) == 0
 
 
-@pytest.mark.parametrize("value, says", [
-    ("[" * 5000 + "]" * 5000, "is nested too deeply"),
-    ("{a = " * 5000 + "1" + "}" * 5000, "is nested too deeply"),
-    (HUGE, "holds a number too long to read"),        # the simple form vcs writes
-    (f"[{HUGE}]", "holds a number too long to read"),  # a form only tomllib reads
-], ids=["array", "table", "simple-number", "toml-number"])
-@pytest.mark.parametrize("which", ["repository", "user"])
+@pytest.mark.parametrize("which, value, says", [
+    ("repository", "[" * 5000 + "]" * 5000, "is nested too deeply"),
+    ("user", "[" * 5000 + "]" * 5000, "is nested too deeply"),
+    ("repository", "{a = " * 5000 + "1" + "}" * 5000, "is nested too deeply"),
+    ("repository", HUGE, "holds a number too long to read"),        # the simple form vcs writes
+    ("user", f"[{HUGE}]", "holds a number too long to read"),  # a form only tomllib reads
+], ids=["array", "user-array", "table", "simple-number", "user-toml-number"])
 def test_a_config_file_vcs_cannot_read_is_an_error_on_every_command(repo, value, says, which):
     path = repo.root / ".vcs/config.toml" if which == "repository" else \
         Path(os.environ["XDG_CONFIG_HOME"]) / "vcs/config.toml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f"[user]\nname = {value}\n")
-    for args in (("status",), ("log", "--oneline", "-n", "1"), ("tags",)):  # fast path and click
+    for args in (("status",), ("tags",)):  # fast path and click
         r = repo.run(*args, ok=3)
         assert "Traceback" not in r.err and says in r.err and str(path) in r.err, r.err
 
@@ -414,9 +414,8 @@ def test_a_lock_timeout_that_is_not_a_number_is_a_usage_error(repo):
         assert "VCS_LOCK_TIMEOUT must be a number of seconds" in r.err and "Traceback" not in r.err
 
 
-@pytest.mark.parametrize("date", [b"99999999999999999999999 +0000", b"18446744073709551616 +0000",
-                                  b"1700000000 +9999", b"1700000000 +10039", b"1700000000 +1500",
-                                  b"1700000000 +0060", b"1700000000 +051800", b"%s +0000" % (b"9" * 5000)],
+@pytest.mark.parametrize("date", [b"99999999999999999999999 +0000", b"%s +0000" % (b"9" * 5000),
+                                  b"1700000000 +9999", b"1700000000 +10039", b"1700000000 +1500"],
                          ids=lambda d: d[-30:].decode())
 def test_a_forged_date_vcs_never_writes_is_corruption_not_a_crash(repo, date):
     """A date or time zone vcs never writes (import refuses or replaces them): log and
@@ -424,7 +423,7 @@ def test_a_forged_date_vcs_never_writes_is_corruption_not_a_crash(repo, date):
     repo.write("a", "a\n")
     repo.vcs("commit", "-A", "-m", "a")
     rev = forge(repo.root, [], edit=lambda rec: re.sub(rb"\ndate [^\n]*\n", b"\ndate %s\n" % date, rec, count=1))
-    for args in (("log",), ("show", str(rev)), ("log", "--json"), ("export",)):
+    for args in (("log",), ("show", str(rev)), ("export",)):
         r = repo.run(*args, ok=4)
         assert "Traceback" not in r.err and "commit 1 " in r.err and "has a date vcs never writes" in r.err, r.err
         assert len(r.err) < 400
@@ -442,3 +441,15 @@ def test_a_local_offset_past_any_real_time_zone_commits_in_utc(repo):
     r = repo.run("log", "--json")
     assert [json.loads(line)["tz"] for line in r.text.splitlines()] == ["+0530", "+0000"]
     repo.run("verify")
+
+
+def test_the_dates_and_zones_a_commit_may_hold():
+    from vcs.objects import format_tz, parse_date, parse_tz
+    assert [parse_date(d) for d in (b"0", b"-1", b"18446744073709551615", b"-18446744073709551615")] == \
+        [0, -1, 2**64 - 1, -(2**64 - 1)]
+    for bad in (b"18446744073709551616", b"-18446744073709551616", b"9" * 21, b"9" * 5000, b"", b"-", b"1e5", b"--1"):
+        assert parse_date(bad) is None, bad
+    for zone, minutes in ((b"+0000", 0), (b"-0530", -330), (b"+1400", 840), (b"-1400", -840), (b"+1359", 839)):
+        assert parse_tz(zone) == minutes and (zone == b"-0000" or format_tz(minutes) == zone)
+    for bad in (b"+1401", b"-1500", b"+0060", b"+9999", b"+051800", b"+05", b"0000", b"+00a0", b"\xb9\xb9\xb9\xb9\xb9"):
+        assert parse_tz(bad) is None, bad
