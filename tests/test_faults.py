@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from vcs.repo import Repository
+
 
 def run(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-P", "-m", "vcs", *args], cwd=root, capture_output=True,
@@ -539,3 +541,39 @@ def test_vcs_sets_the_modes_of_its_own_files(tmp_path, umask):
             found += 1
     assert found >= 10  # format, state, tags, dirstate, config, lock, logs, ignore cache
     assert (root / "b.txt").stat().st_mode & 0o777 == 0o666 & ~umask  # written by the checkout
+
+
+def test_ctrl_c_at_every_step_of_a_commit(repo, monkeypatch):
+    """Ctrl-C arrives as a KeyboardInterrupt between any two bytecodes. At each step of
+    a commit: before the state file's rename the commit is rolled back, after it the
+    commit stays. (An interrupt just after the rename once rolled the committed records
+    back, and every later command found the store shorter than its state.)"""
+    from vcs import faults
+    real_step = faults.step
+    for i in range(5):
+        repo.write(f"f{i}.txt", "".join(f"line {j}\n" for j in range(200)))
+    repo.vcs("commit", "-A", "-m", "base")
+    steps: list[str] = []
+    monkeypatch.setattr(faults, "step", steps.append)
+    repo.write("f0.txt", "probe\n")
+    repo.vcs("commit", "-A", "-m", "probe")
+    assert "state:written" in steps and "state:renamed" in steps
+    point = steps.index("state:renamed")
+
+    def interrupt_at(name):
+        def step(reached):
+            if reached == name:
+                raise KeyboardInterrupt
+        return step
+
+    for n, step in enumerate(steps):
+        repo.write("f1.txt", f"version {n}\n")
+        before = len(Repository.find(bytes(repo.root)))
+        monkeypatch.setattr(faults, "step", interrupt_at(step))
+        r = repo.vcs("commit", "-A", "-m", f"at {step}", ok=False)
+        monkeypatch.setattr(faults, "step", real_step)
+        assert r.code == 130 and "interrupted" in r.err, (step, r.code, r.err)
+        repo.vcs("verify")
+        assert len(Repository.find(bytes(repo.root))) == before + (n >= point), step
+        repo.vcs("commit", "-A", "-m", f"after {step}", ok=False)  # the next commit works
+        repo.vcs("verify")

@@ -104,19 +104,34 @@ class _Transaction:
         repo = self.repo
         try:
             if kind is None:
+                new = None
                 try:
                     objects = repo.objects.log.flush()
                     commits = repo.commits.flush()
-                    repo.set_state(repo.state._replace(objects=objects, commits=commits))
+                    new = repo.state._replace(objects=objects, commits=commits)
+                    repo.set_state(new)
                     return False
                 except BaseException:
-                    self._rollback()
+                    # An interrupt (Ctrl-C) may arrive just after the state file's
+                    # rename, the commit point: the records are committed then and
+                    # must stay. Left in place, they are harmless either way.
+                    if new is None or not self._switched(new):
+                        self._rollback()
+                    else:
+                        repo.state = new
                     raise
             self._rollback()
             return False
         finally:
             repo._close_logs()
             repo._writing = False
+
+    def _switched(self, new: State) -> bool:
+        """Whether the state file names `new` (or cannot be read: then keep the records)."""
+        try:
+            return self.repo._read_state() == new
+        except (OSError, VcsError):
+            return True
 
     def _rollback(self) -> None:
         repo = self.repo
