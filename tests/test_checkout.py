@@ -5,6 +5,8 @@ import os
 
 import pytest
 
+from conftest import Repo
+
 
 def _two_revisions(repo):
     repo.write("a.txt", "a0\n")
@@ -109,7 +111,7 @@ def test_restore_writes_only_what_differs(repo, monkeypatch):
     same mtime: `make` rebuilds nothing) and does not even read one whose stat is
     unchanged; it rewrites the changed and the missing, and sets a mode-only change with
     chmod, keeping the file."""
-    from vcs.worktree.files import files as worktree
+    from vcs.worktree import files as worktree
     names = [f"d/f{i}.txt" for i in range(20)] + ["run.sh", "plain.txt"]
     for name in names:
         repo.write(name, f"{name}\n", mode=0o755 if name == "run.sh" else 0o644)
@@ -279,23 +281,45 @@ def test_checkout_keeps_a_pending_rm(repo):
     assert repo.vcs("status").text == "R f\n"
 
 
-def test_a_write_error_half_way_says_how_to_finish(repo, tmp_path):
-    """An I/O error while files are being renamed into place (injected: EACCES on the
-    second file) stops the checkout with an error that names the file and says how
-    to finish; finishing works."""
+def _traced_checkout_of_0(repo, tmp_path) -> list[list[str]]:
+    """Two revisions of `a` and `d/c`, at revision 1, and the I/O operations (io N OP
+    PATH, split) that `checkout 0` makes, traced in a real process."""
     repo.write("a", "1\n")
     repo.write("d/c", "1\n")
     repo.vcs("commit", "-A", "-m", "one")
     repo.write("a", "2\n")
     repo.write("d/c", "2\n")
     repo.vcs("commit", "-A", "-m", "two")
+    # Traced in a copy: the same checkout, the same I/O, with nothing stored by it yet.
+    import shutil
+    twin = tmp_path / "twin"
+    shutil.copytree(repo.root, twin, symlinks=True)
     trace = tmp_path / "trace"
-    repo.run("checkout", "0", env={"VCS_TRACE": str(trace)})
-    repo.vcs("checkout", "1")
-    ops = [line.split() for line in trace.read_text().splitlines() if line.startswith("io ")]
+    Repo(twin).run("checkout", "0", env={"VCS_TRACE": str(trace)})
+    return [line.split() for line in trace.read_text().splitlines() if line.startswith("io ")]
+
+
+def test_a_write_error_half_way_says_how_to_finish(repo, tmp_path):
+    """An I/O error while files are being renamed into place (injected: EACCES on the
+    second file) stops the checkout with an error that names the file and says how
+    to finish; finishing works."""
+    ops = _traced_checkout_of_0(repo, tmp_path)
     into_tree = [int(n) for _, n, op, path in ops if op == "rename" and "/.vcs/" not in path]
     r = repo.run("checkout", "0", env={"VCS_FAIL_AT": f"{into_tree[1]}:EACCES"}, ok=3)
     assert "cannot write d/c" in r.err and "vcs checkout 0" in r.err and "Traceback" not in r.err
     assert "interrupted" in repo.vcs("status").err
     repo.vcs("checkout", "0")
     assert repo.read("a") == b"1\n" and repo.read("d/c") == b"1\n"
+
+
+def test_a_checkout_that_fails_after_moving_files_says_so(repo, tmp_path):
+    """An I/O error once every file is in place (injected at the rename of .vcs/state)
+    must not claim the repository is as it was: it says how to finish."""
+    ops = _traced_checkout_of_0(repo, tmp_path)
+    n = next(int(n) for _, n, op, path in ops if op == "rename" and path.endswith("/.vcs/state"))
+    r = repo.run("checkout", "0", env={"VCS_FAIL_AT": f"{n}:EIO"}, ok=3)
+    assert "as it was before" not in r.err and "vcs checkout 0" in r.err and "Traceback" not in r.err, r.err
+    assert "state" in r.err and "every file of revision 0 is in place" in r.err
+    repo.vcs("checkout", "0")
+    assert repo.read("a") == b"1\n" and repo.read("d/c") == b"1\n"
+    assert repo.vcs("status").err == ""

@@ -1,6 +1,8 @@
 """Several processes at once: writers commit while readers run log, status and cat.
 
-Every command either succeeds or says the repository is busy (naming the holder);
+Every writer's command either succeeds or says the repository is busy (naming the
+holder); every reader's succeeds (readers take no lock, so "busy" is a failure), and
+each reader reports having run every read at least once while the writers wrote;
 every acknowledged commit is in history; verify passes. `make stress` runs the full
 size (8 writers x 50 commits); `make test` a smaller one.
 """
@@ -9,7 +11,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 
 WRITERS = int(os.environ.get("VCS_STRESS_WRITERS", "4"))
 COMMITS = int(os.environ.get("VCS_STRESS_COMMITS", "8"))
@@ -40,20 +41,23 @@ print("ACKED", " ".join(acked), flush=True)
 """
 
 READER = r"""
-import os, subprocess, sys, time
-root, until = sys.argv[1], float(sys.argv[2])
-bad = 0
-runs = 0
-while time.time() < until:
+import os, subprocess, sys
+root, stop, rounds = sys.argv[1:4]
+ok = {}
+while True:
     for args in (["log", "--oneline", "-n", "5"], ["status"], ["cat", "0", "seed.txt"], ["verify"]):
         r = subprocess.run([sys.executable, "-P", "-m", "vcs", *args], cwd=root, capture_output=True)
-        runs += 1
-        busy = r.returncode == 5 and b"busy" in r.stderr
-        if r.returncode != 0 and not busy or b"Traceback" in r.stderr:
-            bad += 1
+        if r.returncode == 0 and b"Traceback" not in r.stderr:
+            ok[args[0]] = ok.get(args[0], 0) + 1
+        else:  # a reader takes no lock: "busy" is as wrong as any other failure
             print("BAD", args, r.returncode, r.stderr.decode()[-400:], flush=True)
-print("READER", runs, bad, flush=True)
+    with open(rounds, "a") as f:
+        f.write("round\n")
+    if os.path.exists(stop):
+        break
+print("READER", " ".join(f"{k}={n}" for k, n in sorted(ok.items())), flush=True)
 """
+READS = {"log", "status", "cat", "verify"}
 
 
 def test_writers_and_readers_at_once(tmp_path):
@@ -63,21 +67,28 @@ def test_writers_and_readers_at_once(tmp_path):
     subprocess.run([*vcs, "init"], cwd=root, check=True, capture_output=True)
     (root / "seed.txt").write_text("seed\n")
     subprocess.run([*vcs, "commit", "-A", "-m", "seed"], cwd=root, check=True, capture_output=True)
-    until = time.time() + 600
+    stop = tmp_path / "stop"
+    rounds = [tmp_path / f"reader-{i}.rounds" for i in range(2)]
     writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(root), str(w), str(COMMITS)],
                                 stdout=subprocess.PIPE, text=True) for w in range(WRITERS)]
-    readers = [subprocess.Popen([sys.executable, "-c", READER, str(root), str(until)],
-                                stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    readers = [subprocess.Popen([sys.executable, "-c", READER, str(root), str(stop), str(done)],
+                                stdout=subprocess.PIPE, text=True) for done in rounds]
     outs = [w.communicate(timeout=900)[0] for w in writers]
-    for r in readers:
-        r.terminate()
-    reader_outs = [r.communicate(timeout=60)[0] for r in readers]
+    # Each reader went round at least once while the writers were writing...
+    during = [done.read_text().count("round") if done.exists() else 0 for done in rounds]
+    stop.touch()
+    # ...and ends its round and reports: every read succeeded, none was "busy".
+    reader_outs = [r.communicate(timeout=300)[0] for r in readers]
+    assert [r.returncode for r in readers] == [0, 0]
     acked = []
     for out in outs:
         assert "BAD" not in out, out
         acked += out.split("ACKED", 1)[1].split()
     for out in reader_outs:
         assert "BAD" not in out, out
+        counts = dict(item.split("=") for item in out.split("READER", 1)[1].split())
+        assert set(counts) == READS and all(int(n) >= 1 for n in counts.values()), out
+    assert min(during) >= 1, f"a reader finished no round while the writers wrote: {during}"
     log = subprocess.run([*vcs, "log", "--oneline"], cwd=root, capture_output=True, text=True).stdout
     ids = {line.split()[1] for line in log.splitlines()}
     acked_ids = [a.split(":")[0] for a in acked]
@@ -93,3 +104,69 @@ def test_writers_and_readers_at_once(tmp_path):
         r = subprocess.run([*vcs, "cat", commit_id, name], cwd=root, capture_output=True)
         writer, i = name[1:-4].split("-")
         assert r.stdout == f"writer {writer} commit {i}\n".encode() * int(repeat), (entry, r.stderr)
+
+
+def test_a_reader_sees_tags_as_of_its_own_snapshot(tmp_path):
+    """A tag's commit is committed before the tag is written, and states only grow: a
+    reader that read the tags before its state never sees a tag naming a commit
+    beyond it, however far writers have gone since."""
+    from vcs.porcelain import api
+    from vcs.repo.repository import Repository
+    from vcs.repo.verify import verify
+    root = tmp_path / "w"
+    writer = api.init(str(root))
+    (root / "f").write_text("0\n")
+    api.commit(writer, "zero", addremove=True)
+    api.tag(writer, "t0")
+    reader = Repository(writer.root)
+    (root / "f").write_text("1\n")
+    api.commit(writer, "one")
+    api.tag(writer, "t1")
+    api.tag(writer, "t0", "1", force=True)
+    ids = reader.commit_ids()
+    assert all(oid in ids for oid in reader.tags().values())
+    assert reader.tags() == {"t0": writer.commit_info(0).id}
+    assert verify(reader).ok, verify(reader).problems
+    reader.refresh()
+    assert set(reader.tags()) == {"t0", "t1"} and reader.rev_of(reader.tags()["t0"]) == 1
+
+
+TAGGER = r"""
+import os, sys, time
+from vcs.porcelain import api
+from vcs.repo.repository import Repository
+root, me, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+os.environ["VCS_LOCK_TIMEOUT"] = "60"
+repo = Repository.find(os.fsencode(root))
+for i in range(n):
+    with open(os.path.join(root, f"t{me}.txt"), "w") as f:
+        f.write(f"{i}\n")
+    api.commit(repo, f"t{me} {i}", addremove=True, paths=[os.path.join(root, f"t{me}.txt")])
+    api.tag(repo, f"t{me}-{i}")  # right after its commit: the tag a late reader would trip on
+    time.sleep(0.05)
+print("DONE", flush=True)
+"""
+
+
+def test_verify_while_others_commit_and_tag(tmp_path):
+    """verify in a loop while two writers commit and tag: never a false report."""
+    root = tmp_path / "w"
+    root.mkdir()
+    vcs = [sys.executable, "-P", "-m", "vcs"]
+    subprocess.run([*vcs, "init"], cwd=root, check=True, capture_output=True)
+    for i in range(1500):  # enough records that verify spends a while between its reads
+        (root / f"seed{i}.txt").write_text(f"seed {i}\n" * 20)
+    subprocess.run([*vcs, "commit", "-A", "-m", "seed"], cwd=root, check=True, capture_output=True)
+    writers = [subprocess.Popen([sys.executable, "-c", TAGGER, str(root), str(w), "40"],
+                                stdout=subprocess.PIPE, text=True) for w in range(2)]
+    runs, bad = 0, []
+    while any(w.poll() is None for w in writers) or runs == 0:
+        for args in (["verify"], ["log", "--oneline", "-n", "3"], ["tags"]):
+            r = subprocess.run([*vcs, *args], cwd=root, capture_output=True, text=True)
+            runs += 1
+            if r.returncode != 0:
+                bad.append((args, r.returncode, r.stdout[-300:], r.stderr[-300:]))
+    for w in writers:
+        assert "DONE" in w.communicate(timeout=120)[0]
+    print(f"\nverify, log and tags ran {runs} times while two writers committed and tagged")
+    assert runs >= 6 and not bad, f"{len(bad)} of {runs} runs failed: {bad}"

@@ -6,7 +6,7 @@ import tomllib
 
 import pytest
 
-from vcs.repo.repository import config
+from vcs.repo import config
 from vcs.errors import StateError
 
 SAMPLES = [
@@ -16,6 +16,7 @@ SAMPLES = [
     '[a]\nk = "x\\"y"\n', '[a.b]\nk = 1\n', 'top = 1\n', '[a]\nk = 1.5\n', '[a]\n"q" = 1\n',
     "[a]\nk = 'literal'\n", '[a]\nk = "v" # trailing comment\n', '[a]\nk = [1, 2]\n',
     '[a]\nk = "caf\u00e9"\n', '[a]\nk = "a\\\\b"\n',
+    '[a]\nk = 9223372036854775807\n', '[a]\nk = -9223372036854775808\n', '[a]\nk = 99999999999999999999\n',
 ]
 INVALID = ['[a]\nk = 007\n', '[a]\n[a]\n', '[a]\nk = 1\nk = 2\n', '[a]\nk = "unterminated\n', '[a\n']
 

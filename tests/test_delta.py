@@ -280,12 +280,19 @@ def test_round_trip_property_past_the_scan_budget(old, new):
         linediff._SCAN_BUDGET = saved
 
 
+# How far a declared size is from the true one: 0 (the true size), a near miss, or any
+# size the header can hold.
+size_offsets = st.one_of(st.just(0), st.integers(-3, 3), st.integers(-2**32, 2**32))
+
+
 @given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5),
                           st.lists(st.sampled_from(LINES[:5]), max_size=3)), max_size=6),
-       st.integers(0, 2**40), st.integers(0, 2**40))
-@settings(max_examples=100, deadline=None)
-def test_encode_decode_property(raw, base_size, result_size):
-    # Build well-formed hunks against a base of 40 lines, then round-trip them.
+       size_offsets, size_offsets)
+@settings(max_examples=200, deadline=None)
+def test_encode_decode_property(raw, base_offset, result_offset):
+    """Well-formed hunks against a base of 40 lines round-trip; a delta read against a
+    base of another size than it declares, or declaring another result size than its
+    hunks make, is refused."""
     hunks = []
     position = 0
     for gap, length, new in raw:
@@ -295,16 +302,25 @@ def test_encode_decode_property(raw, base_size, result_size):
             continue
         hunks.append((start, end, new))
         position = end
-    added = sum(len(line) for _, _, new in hunks for line in new)
-    result_size = min(max(result_size, added), base_size + added)
-    if not hunks:
-        result_size = base_size
     base = [b"base line %d\n" % i for i in range(40)]
     base_size = sum(map(len, base))
+    added = sum(len(line) for _, _, new in hunks for line in new)
     result_size = base_size + added - sum(len(line) for s, e, _ in hunks for line in base[s:e])
     data = delta.encode(base, hunks, result_size)
     assert delta.decode(data, base, base_size) == hunks
     assert delta.apply_checked(base, data, base_size) == delta.apply(base, hunks)
+
+    wrong_base = min(max(base_size + base_offset, 0), 2**32 - 1)  # what the header can say
+    if wrong_base != base_size:
+        with pytest.raises(DeltaError, match="base of"):
+            delta.decode(data, base, wrong_base)
+        with pytest.raises(DeltaError, match="base of"):
+            delta.apply_checked(base, data, wrong_base)
+    wrong_result = min(max(result_size + result_offset, 0), 2**32 - 1)
+    if wrong_result != result_size:
+        lying = delta.encode(base, hunks, wrong_result)
+        with pytest.raises(DeltaError, match="result"):
+            delta.apply_checked(base, lying, base_size)
 
 
 @given(st.data())

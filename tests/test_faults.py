@@ -5,6 +5,7 @@ files are unchanged unless the operation completed."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -12,6 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from vcs.repo.repository import Repository
 
 
 def run(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -275,19 +278,30 @@ def test_read_only_repository(tmp_path):
         shutil.rmtree(base, ignore_errors=True)
 
 
-def test_full_disk_on_a_real_small_filesystem(tmp_path):
-    """A real ENOSPC: a repository on a 768 KiB tmpfs, mounted in a private mount
-    namespace (unshare -rm); skipped where the machine does not allow it."""
+VCS_SH = f"{sys.executable} -P -m vcs"
+
+
+def on_a_small_filesystem(tmp_path: Path, script: str) -> subprocess.CompletedProcess:
+    """Run a bash script in a folder on a 768 KiB tmpfs, mounted in a private mount
+    namespace (unshare -rm); skip the test where the machine does not allow it."""
     import shutil
     if not shutil.which("unshare"):
         pytest.skip("unshare (util-linux) is not installed")
     mnt = tmp_path / "small"
     mnt.mkdir()
-    vcs = f"{sys.executable} -P -m vcs"
-    script = f"""
-set -u
-mount -t tmpfs -o size=768k tmpfs {mnt} || exit 77
-cd {mnt}
+    script = f"set -u\nmount -t tmpfs -o size=768k tmpfs {mnt} || exit 77\ncd {mnt}\n{script}"
+    p = subprocess.run(["unshare", "-rm", "bash", "-c", script], capture_output=True, text=True,
+                       env={**os.environ, "VCS_LOCK_TIMEOUT": "0"})
+    if p.returncode == 77 or "Operation not permitted" in p.stderr or "cannot" in p.stderr and "unshare" in p.stderr:
+        pytest.skip(f"cannot mount a small file system here: {p.stderr.strip()[-200:]}")
+    return p
+
+
+def test_full_disk_on_a_real_small_filesystem(tmp_path):
+    """A real ENOSPC: a repository on a 768 KiB tmpfs, mounted in a private mount
+    namespace (unshare -rm); skipped where the machine does not allow it."""
+    vcs = VCS_SH
+    p = on_a_small_filesystem(tmp_path, f"""
 {vcs} init >/dev/null || exit 10
 head -c 100000 /dev/urandom | base64 > small.txt
 {vcs} commit -A -m small >/dev/null || exit 11
@@ -302,14 +316,264 @@ rm big.bin
 echo more >> small.txt
 {vcs} commit -A -m after >/dev/null; echo "after exit $?"
 {vcs} verify >/dev/null; echo "verify2 exit $?"
-"""
-    p = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True,
-                       env={**os.environ, "VCS_LOCK_TIMEOUT": "0"})
-    if p.returncode == 77 or "Operation not permitted" in p.stderr or "cannot" in p.stderr and "unshare" in p.stderr:
-        pytest.skip(f"cannot mount a small file system here: {p.stderr.strip()[-200:]}")
+""")
     out = p.stdout
     assert "commit exit 3" in out, out + p.stderr
     assert "No space left on device" in out and "nothing was committed" in out
     assert "Traceback" not in out + p.stderr
     assert "verify exit 0" in out and "\n1\n" in out  # one commit in history, the store sound
     assert "after exit 0" in out and "verify2 exit 0" in out, out
+
+
+# -- going anywhere after an interrupted checkout ----------------------------------------
+
+# Three revisions: 0 -> 1 writes a0..a3 and n.txt and deletes d.txt; 2 is a third tree.
+_REVS = [
+    {**{f"a{i}.txt": f"zero {i}\n" for i in range(4)}, "d.txt": "d0\n", "keep.txt": "k\n"},
+    {**{f"a{i}.txt": f"one {i}\n" for i in range(4)}, "n.txt": "n1\n", "keep.txt": "k\n"},
+    {**{f"a{i}.txt": f"two {i}\n" for i in range(2)}, "a2.txt": "zero 2\n", "a3.txt": "zero 3\n",
+     "d.txt": "d2\n", "t.txt": "t2\n", "keep.txt": "k\n"},
+]
+
+
+def _three_revisions(root: Path):
+    from conftest import Repo
+    repo = Repo(root)
+    root.mkdir()
+    repo.vcs("init")
+    for rev, files in enumerate(_REVS):
+        for name in list(repo.tree()):
+            if name not in files:
+                (root / name).unlink()
+        for name, text in files.items():
+            repo.write(name, text)
+        repo.vcs("commit", "-A", "-m", f"rev {rev}")
+    repo.vcs("checkout", "0")
+    return repo
+
+
+def _tree_of(rev: int) -> dict[str, bytes]:
+    return {k: v.encode() for k, v in _REVS[rev].items()}
+
+
+def _assert_clean_at(repo, rev: int, out: str) -> None:
+    assert repo.tree() == _tree_of(rev)
+    assert "kept" not in out
+    assert repo.vcs("status").out == b""
+    r = repo.vcs("commit", "-A", "-m", "nothing", ok=1)
+    assert "nothing to commit" in r.err
+    assert json.loads(repo.vcs("show", "--json", "HEAD").text)["rev"] == rev
+
+
+def test_after_a_killed_checkout_any_checkout_is_exact(tmp_path):
+    """kill -9 at every file of `checkout 1`, then check out the target, the old HEAD or
+    a third revision: the tree is that revision byte for byte, nothing is reported as
+    kept, and `commit -A` finds nothing (vcs's own writes are never the user's)."""
+    repo = _three_revisions(tmp_path / "w")
+    steps = [f"checkout:file:{k}" for k in range(5)] + ["checkout:head"]
+    for step in steps:
+        for then in (1, 0, 2):
+            r = run(repo.root, "checkout", "1", env={"VCS_CRASH_AT": step})
+            assert r.returncode == -signal.SIGKILL, (step, r.stderr)
+            assert "vcs checkout 1" in repo.vcs("status").err
+            r = repo.vcs("checkout", str(then))
+            _assert_clean_at(repo, then, r.text + r.err)
+            assert repo.vcs("status").err == ""
+            repo.vcs("checkout", "0")
+            assert repo.tree() == _tree_of(0)
+
+
+def test_a_checkout_killed_while_finishing_a_killed_checkout(tmp_path):
+    repo = _three_revisions(tmp_path / "w")
+    for first, second, then in ((2, 0, 2), (2, 1, 0), (0, 3, 1), (4, 1, 2)):
+        r = run(repo.root, "checkout", "1", env={"VCS_CRASH_AT": f"checkout:file:{first}"})
+        assert r.returncode == -signal.SIGKILL
+        r = run(repo.root, "checkout", "2", env={"VCS_CRASH_AT": f"checkout:file:{second}"})
+        assert r.returncode == -signal.SIGKILL, r.stderr
+        r = repo.vcs("checkout", str(then))
+        _assert_clean_at(repo, then, r.text + r.err)
+        repo.vcs("checkout", "0")
+
+
+def test_a_user_edit_after_a_killed_checkout_is_protected(tmp_path):
+    repo = _three_revisions(tmp_path / "w")
+    r = run(repo.root, "checkout", "1", env={"VCS_CRASH_AT": "checkout:file:2"})
+    assert r.returncode == -signal.SIGKILL
+    repo.write("a1.txt", "my edit of a file vcs wrote\n")
+    repo.write("a3.txt", "my edit of a file vcs had yet to write\n")
+    r = repo.vcs("checkout", "1", ok=3)
+    assert "a1.txt" in r.err and "a3.txt" in r.err and "--force" in r.err
+    r = repo.vcs("checkout", "2", ok=3)  # a3.txt is the same in 0 and 2: that edit would be kept
+    assert "a1.txt" in r.err and "a3.txt" not in r.err
+    assert repo.read("a1.txt") == b"my edit of a file vcs wrote\n"
+    assert "M a1.txt" in repo.vcs("status").text
+    assert "a0.txt" not in repo.vcs("status").text  # vcs's own write is not listed as a change
+    repo.vcs("checkout", "1", "--force")
+    assert repo.tree() == _tree_of(1)
+
+
+def test_a_kill_between_an_import_and_its_checkout_says_what_to_run(tmp_path):
+    """The import's commits are in, its checkout never ran: every command says so and
+    what to run; a kill before the commit point leaves an empty repository to import
+    into again."""
+    from test_gitio import _commit, _inline, _stream
+    stream = _stream(_commit(_inline(b"a.txt", b"a0\n"), mark=1),
+                     _commit(_inline(b"a.txt", b"a1\n") + _inline(b"sub/b.txt", b"b1\n")))
+    for n, step in enumerate(("state:renamed", "import:committed")):
+        root = tmp_path / f"w{n}"
+        root.mkdir()
+        assert run(root, "init").returncode == 0
+        r = subprocess.run([sys.executable, "-P", "-m", "vcs", "import"], cwd=root, input=stream,
+                           capture_output=True, env={**os.environ, "VCS_CRASH_AT": step})
+        assert r.returncode == -signal.SIGKILL, (step, r.stderr)
+        for args in (["status"], ["log", "--oneline"]):
+            r = run(root, *args)
+            assert r.returncode == 0
+            err = r.stderr.decode()
+            assert "an import of 2 commits finished but its checkout did not" in err, (step, args, err)
+            assert "run `vcs checkout 1`" in err
+        r = run(root, "commit", "-A", "-m", "no")
+        assert r.returncode == 3 and b"vcs checkout 1" in r.stderr
+        assert run(root, "checkout", "1").returncode == 0
+        assert snapshot(root) == {"a.txt": hashlib.sha256(b"a1\n").hexdigest(),
+                                  "sub/b.txt": hashlib.sha256(b"b1\n").hexdigest()}
+        r = run(root, "status")
+        assert r.stdout == b"" and r.stderr == b""
+        assert run(root, "verify").returncode == 0
+    root = tmp_path / "before"
+    root.mkdir()
+    assert run(root, "init").returncode == 0
+    r = subprocess.run([sys.executable, "-P", "-m", "vcs", "import"], cwd=root, input=stream,
+                       capture_output=True, env={**os.environ, "VCS_CRASH_AT": "changelog:synced"})
+    assert r.returncode == -signal.SIGKILL
+    r = run(root, "status")
+    assert r.stdout == b"" and r.stderr == b""
+    assert run(root, "verify").returncode == 0
+    r = subprocess.run([sys.executable, "-P", "-m", "vcs", "import"], cwd=root, input=stream, capture_output=True)
+    assert r.returncode == 0, r.stderr
+    assert (root / "sub/b.txt").read_bytes() == b"b1\n"
+
+
+def test_a_full_disk_while_staging_a_checkout_cleans_up_and_names_the_file(tmp_path):
+    """ENOSPC at each file a checkout stages into .vcs/tmp: the error names the file,
+    every temp file is gone, the working tree and HEAD are as they were."""
+    root = tmp_path / "w"
+    setup_repo(root)
+    edit(root, 1)
+    assert run(root, "commit", "-A", "-m", "x").returncode == 0
+    lines = trace(root, tmp_path, "checkout", "0")
+    assert run(root, "checkout", "1").returncode == 0
+    staging = [int(line.split()[1]) for line in lines
+               if line.startswith("io ") and line.split()[2] == "write" and "/.vcs/tmp/co" in line]
+    assert len(staging) == 5
+    before = snapshot(root)
+    for n in staging:
+        r = run(root, "checkout", "0", env={"VCS_FAIL_AT": f"{n}:ENOSPC"})
+        err = r.stderr.decode()
+        assert r.returncode == 3 and "No space left on device" in err and "()" not in err, err
+        assert "f" in err.split("No space")[0] and ".txt" in err, err  # the file being checked out
+        assert "Traceback" not in err
+        assert os.listdir(root / ".vcs/tmp") == [] and snapshot(root) == before
+        assert run(root, "status").stderr == b""  # nothing half-way
+    assert run(root, "checkout", "0").returncode == 0
+
+
+def test_a_real_full_disk_while_staging_a_checkout(tmp_path):
+    """The same on a real 768 KiB tmpfs in a private mount namespace (skipped where the
+    machine does not allow it): a partly written temp file is removed too."""
+    vcs = VCS_SH
+    p = on_a_small_filesystem(tmp_path, f"""
+{vcs} init >/dev/null || exit 10
+echo small > small.txt
+{vcs} commit -A -m small >/dev/null || exit 11
+head -c 250000 /dev/urandom > big.bin
+{vcs} commit -A -m big >/dev/null || exit 12
+{vcs} checkout 0 >/dev/null || exit 13
+head -c 300000 /dev/zero > filler 2>/dev/null
+{vcs} checkout 1 2> {tmp_path}/err.txt
+echo "checkout exit $?"
+cat {tmp_path}/err.txt
+echo "tmp: $(ls .vcs/tmp | wc -l)"
+ls
+rm filler
+{vcs} checkout 1 >/dev/null; echo "after exit $?"
+cmp big.bin <({vcs} cat 1 big.bin) && echo same
+""")
+    out = p.stdout
+    assert "checkout exit 3" in out, out + p.stderr
+    assert "No space left on device" in out and "big.bin" in out and "()" not in out, out
+    assert "tmp: 0" in out and "Traceback" not in out + p.stderr, out
+    assert "after exit 0" in out and "same" in out, out
+
+
+@pytest.mark.parametrize("umask", [0o777, 0o077, 0o022])
+def test_vcs_sets_the_modes_of_its_own_files(tmp_path, umask):
+    """Under any umask, vcs's files stay readable and writable by their owner (0777
+    once made .vcs/state mode 000); a private umask (077) keeps them private.
+    Working files follow the umask, as git's do."""
+    root = tmp_path / "w"
+    root.mkdir()
+
+    def vcs(*args):
+        r = subprocess.run([sys.executable, "-P", "-m", "vcs", *args], cwd=root, capture_output=True,
+                           preexec_fn=lambda: os.umask(umask))
+        assert r.returncode == 0, (args, r.stderr)
+        return r
+    vcs("init")
+    (root / ".vcsignore").write_text("*.log\n")
+    (root / "a.txt").write_text("a\n")
+    vcs("commit", "-A", "-m", "zero")
+    (root / "b.txt").write_text("b\n")
+    vcs("commit", "-A", "-m", "one")
+    vcs("tag", "v1")
+    vcs("checkout", "0")
+    vcs("status")
+    vcs("checkout", "1")
+    vcs("log")
+    vcs("verify")
+    want_file, want_dir = (0o644 & ~umask) | 0o600, (0o777 & ~umask) | 0o700
+    found = 0
+    for dirpath, dirs, files in os.walk(root / ".vcs"):
+        assert os.stat(dirpath).st_mode & 0o777 == want_dir, dirpath
+        for name in files:
+            mode = os.stat(os.path.join(dirpath, name)).st_mode & 0o777
+            assert mode == want_file, (name, oct(mode))
+            found += 1
+    assert found >= 10  # format, state, tags, dirstate, config, lock, logs, ignore cache
+    assert (root / "b.txt").stat().st_mode & 0o777 == 0o666 & ~umask  # written by the checkout
+
+
+def test_ctrl_c_at_every_step_of_a_commit(repo, monkeypatch):
+    """Ctrl-C arrives as a KeyboardInterrupt between any two bytecodes. At each step of
+    a commit: before the state file's rename the commit is rolled back, after it the
+    commit stays. (An interrupt just after the rename once rolled the committed records
+    back, and every later command found the store shorter than its state.)"""
+    from vcs import faults
+    real_step = faults.step
+    for i in range(5):
+        repo.write(f"f{i}.txt", "".join(f"line {j}\n" for j in range(200)))
+    repo.vcs("commit", "-A", "-m", "base")
+    steps: list[str] = []
+    monkeypatch.setattr(faults, "step", steps.append)
+    repo.write("f0.txt", "probe\n")
+    repo.vcs("commit", "-A", "-m", "probe")
+    assert "state:written" in steps and "state:renamed" in steps
+    point = steps.index("state:renamed")
+
+    def interrupt_at(name):
+        def step(reached):
+            if reached == name:
+                raise KeyboardInterrupt
+        return step
+
+    for n, step in enumerate(steps):
+        repo.write("f1.txt", f"version {n}\n")
+        before = len(Repository.find(bytes(repo.root)))
+        monkeypatch.setattr(faults, "step", interrupt_at(step))
+        r = repo.vcs("commit", "-A", "-m", f"at {step}", ok=False)
+        monkeypatch.setattr(faults, "step", real_step)
+        assert r.code == 130 and "interrupted" in r.err, (step, r.code, r.err)
+        repo.vcs("verify")
+        assert len(Repository.find(bytes(repo.root))) == before + (n >= point), step
+        repo.vcs("commit", "-A", "-m", f"after {step}", ok=False)  # the next commit works
+        repo.vcs("verify")

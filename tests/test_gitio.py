@@ -3,6 +3,7 @@ against real git, tree by tree and byte by byte, both ways; hostile and broken s
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -514,6 +515,113 @@ def test_bad_escapes_are_errors():
     for bad in (b'"\\q"', b'"\\400"', b'"abc', b'"a" trailing'):
         with pytest.raises(UsageError):
             gitio.parse_path(r, bad)
+
+
+# -- dates and time zones ------------------------------------------------------------------
+
+def _dated(date: bytes, tz: bytes, message: bytes = b"m") -> bytes:
+    """A commit on main whose author has this date and zone (its committer a plain one)."""
+    return (b"commit refs/heads/main\nauthor A <a@x> %s %s\ncommitter C <c@x> 1700000000 +0000\n"
+            b"data %d\n%s\n" % (date, tz, len(message), message) + _inline(b"f", message + b"\n") + b"\n")
+
+
+def _git_import(tmp_path: Path, stream: bytes, name: str = "back") -> Git:
+    """A new git repository made by `git fast-import` from the stream (which must accept it)."""
+    g = Git(tmp_path / name)
+    g.root.mkdir()
+    g("init", "-q")
+    g("fast-import", "--quiet", input=stream)
+    return g
+
+
+@pytest.mark.parametrize("date", [b"99999999999999999999999", b"18446744073709551616", b"-18446744073709551616",
+                                  b"9" * 5000])
+def test_a_date_git_fast_import_refuses_is_refused_naming_the_line(repo, date):
+    res = repo.run("import", input=_stream(_dated(b"1700000000", b"+0000"), _dated(date, b"+0000")), ok=2)
+    assert "line 12 of the stream" in res.err and "out of range" in res.err, res.err
+    assert "Traceback" not in res.err and len(res.err) < 300
+    assert len(Repository.find(bytes(repo.root))) == 0
+
+
+def test_dates_past_the_calendar_are_kept_exactly_and_shown_raw(repo, tmp_path):
+    """fast-import takes any date of 64 bits (git shows year 318857, and 1970 past its
+    calendar); vcs keeps each exactly, shows a calendar date where it can and the
+    stored seconds where it cannot, and exports them unchanged."""
+    dates = [b"253402300800", b"9999999999999", b"18446744073709551615", b"-1", b"0"]
+    repo.vcs("import", input=_stream(*[_dated(d, b"+0100", b"c%d" % i) for i, d in enumerate(dates)]))
+    log = repo.run("log").text  # a real process: no traceback, exit 0
+    assert "Date:   10000-01-01 01:00:00 +0100" in log
+    assert "Date:   318857-05-20 18:46:39 +0100" in log
+    assert "Date:   18446744073709551615 +0100 (seconds since 1970)" in log
+    assert "Date:   1970-01-01 00:59:59 +0100" in log
+    for rev in range(len(dates)):
+        repo.run("show", str(rev))
+    assert [json.loads(line)["date"] for line in repo.vcs("log", "--json").text.splitlines()] == \
+        [int(d) for d in reversed(dates)]
+    repo.vcs("verify")
+    g = _git_import(tmp_path, repo.vcs("export").out)
+    assert [g.author(sha) for sha in g.commits()] == [b"A <a@x> %s +0100" % d for d in dates]
+
+
+ODD_ZONES = [b"+051800", b"+9999", b"+0099", b"+1500", b"-1401", b"+05", b"-0000"]
+
+
+def test_a_time_zone_fast_import_refuses_keeps_its_commit_in_utc_with_one_warning(repo, tmp_path):
+    """git stores any time zone; fast-import refuses some (past +-1400, or not 4 digits)
+    and vcs's +HHMM cannot say others exactly (minutes past 59, -0000). Such a commit
+    is kept, at its exact time, in +0000, and one warning names each."""
+    good = [b"+0530", b"-1400", b"+1400", b"+0000", b"-0345"]
+    zones = good + ODD_ZONES
+    stream = _stream(*[_dated(b"%d" % (1700000000 + i), z, b"c%d" % i) for i, z in enumerate(zones)])
+    res = repo.run("import", input=stream)
+    warnings = [line for line in res.err.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "7 commits" in warnings[0], res.err
+    for rev, zone in enumerate(zones):
+        assert (f"revision {rev} " in warnings[0] and zone.decode() in warnings[0]) == (zone in ODD_ZONES)
+    r = Repository.find(bytes(repo.root))
+    for rev, zone in enumerate(zones):
+        c = r.read_commit(rev)
+        assert c.date == 1700000000 + rev
+        assert gitio.ident(c.author, c.date, c.tz).endswith(b" " + (zone if zone in good else b"+0000"))
+    repo.vcs("verify")
+    g = _git_import(tmp_path, repo.vcs("export").out)  # fast-import takes every one
+    assert [g.author(sha) for sha in g.commits()] == \
+        [b"A <a@x> %d %s" % (1700000000 + i, z if z in good else b"+0000") for i, z in enumerate(zones)]
+
+
+def test_a_real_git_commit_with_a_bad_time_zone_survives_the_round_trip(repo, tmp_path):
+    """A real history's commit with time zone +051800 (git stores it, fsck calls it
+    badTimezone, fast-import refuses it): git's own fast-export | fast-import fails on
+    it; vcs keeps the commit and exports a stream fast-import takes."""
+    g = Git(tmp_path / "old")
+    g.root.mkdir()
+    g("init", "-q", "-b", "main")
+    g.write("a.txt", b"first\n")
+    g.commit("first")
+    g.write("a.txt", b"second\n")
+    g("add", "-A")
+    tree, head = g("write-tree").strip(), g("rev-parse", "HEAD").strip()
+    odd = b"tree %s\nparent %s\nauthor Old Tool <old@example.com> 1700005000 +051800\n" \
+          b"committer Old Tool <old@example.com> 1700005000 +051800\n\nmade by an old tool\n" % (tree, head)
+    g("update-ref", "HEAD", g("hash-object", "-t", "commit", "--literally", "-w", "--stdin", input=odd).strip().decode())
+    g.write("a.txt", b"third\n")
+    g.commit("third")
+    stream, commits = fast_export(g)
+    assert b"+051800" in stream
+    refused = subprocess.run(["git", "fast-import", "--quiet"], cwd=_git_import(tmp_path, b"", "plain").root,
+                             input=stream, capture_output=True)
+    assert refused.returncode != 0 and b"+051800" in refused.stderr  # git's own round trip fails
+
+    res = repo.run("import", input=stream)
+    assert "imported 3 commits" in res.text
+    assert "revision 1 " in res.err and "+051800" in res.err and res.err.count("warning:") == 1
+    for rev, sha in enumerate(commits):
+        assert vcs_tree(repo, rev) == g.tree(sha)
+    back = _git_import(tmp_path, repo.vcs("export").out)
+    back("fsck", "--strict", "--no-progress")
+    authors = back("log", "--reverse", "--format=%an %ad", "--date=raw", "main").decode().split("\n")[:-1]
+    assert authors == ["Ann Author 1700003600 +0000", "Old Tool 1700005000 +0000", "Ann Author 1700007200 +0000"]
+    assert [back.tree(sha) for sha in back.commits()] == [g.tree(sha) for sha in commits]
 
 
 def _walk(root: Path) -> dict[bytes, os.stat_result]:

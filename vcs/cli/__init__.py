@@ -24,10 +24,21 @@ def __getattr__(name: str):
 
 # -- the command bodies: parsed arguments in, an exit code out ---------------------------
 
-def _repo():
+def _repo(note: bool = True):
+    """The repository; with `note`, a warning first if a checkout (or an import's) was
+    interrupted, saying what to run: commands that refuse or finish it pass False."""
     from vcs.cli import render
     from vcs.repo.repository import Repository
-    return Repository.find(warn=render.warn)
+    repo = Repository.find(warn=render.warn)
+    if note and os.path.exists(repo.path("checkout")):
+        from vcs.porcelain.checkout import interrupted
+        try:
+            told = interrupted(repo)
+        except VcsError as e:
+            told = (e.message, e.hint)
+        if told is not None:
+            render.warn(f"{told[0]}; {told[1]}" if told[1] else told[0])
+    return repo
 
 
 def _check_revs(values) -> None:
@@ -62,7 +73,7 @@ def commit(ui, paths, messages: tuple[str, ...], addremove: bool, file: str | No
     from vcs.cli import render
     if messages and file is not None:
         raise UsageError("-m and -F cannot be used together", hint="give the message one way")
-    repo = _repo()
+    repo = _repo(note=False)
     message = _paragraphs(messages) if messages else _read_message(file) if file is not None else None
     editor = _MessageEditor(repo) if message is None else None
     try:
@@ -164,11 +175,7 @@ class _MessageEditor:
 def status(ui, paths, ignored: bool = False, as_json: bool = False, untracked: str = "normal") -> None:
     from vcs.porcelain import api
     from vcs.cli import render
-    from vcs.porcelain.checkout import interrupted_checkout
     repo = _repo()
-    target = interrupted_checkout(repo)
-    if target is not None:
-        render.warn(f"a checkout of revision {target} was interrupted; run `vcs checkout {target}` to finish it")
     render.status(ui.out(repo), api.status(repo, list(paths) or None, ignored=ignored, untracked=untracked),
                   as_json)
 
@@ -188,7 +195,7 @@ def checkout(ui, rev: str, force: bool) -> None:
     from vcs.porcelain import checkout as co
     from vcs.cli import render
     _check_revs([rev])
-    repo = _repo()
+    repo = _repo(note=False)
     with render.progress("checking out") as progress:
         result = co.checkout(repo, rev, force, progress=progress)
     render.checked_out(ui.out(repo), result)
@@ -198,7 +205,7 @@ def restore(ui, paths, rev: str | None) -> None:
     from vcs.porcelain import checkout as co
     from vcs.cli import render
     _check_revs(paths)
-    repo = _repo()
+    repo = _repo(note=False)
     restored = co.restore(repo, list(paths), rev)
     ui.out(repo).line(f"restored {render.plural(len(restored), 'file')}")
 
@@ -315,7 +322,7 @@ def stats(ui, paths, as_json: bool) -> None:
 def verify(ui) -> int:
     from vcs.cli import render
     from vcs.repo.verify import verify as run_verify
-    repo = _repo()
+    repo = _repo(note=False)
     with render.progress("verifying") as progress:
         result = run_verify(repo, progress)
     render.verify(ui.out(repo), result)
@@ -400,7 +407,7 @@ def import_(ui, file: str | None) -> None:
     from vcs.porcelain import api
     from vcs.cli import render
     from vcs.errors import StateError
-    repo = _repo()
+    repo = _repo(note=False)
     if file is None or file == "-":
         if sys.stdin.isatty():
             raise UsageError("vcs import reads a git fast-export stream, and stdin is a terminal",
@@ -500,6 +507,21 @@ _TAKES_REVS = {"cat", "checkout", "diff"}
 _COLORS = ("auto", "always", "never")
 
 
+def count(text: str) -> int:
+    """A count from the command line (-n, -U), for the fast path and click alike.
+
+    A number of more than 18 digits exceeds any history and any file: it means "all",
+    as a huge `git log -n` shows everything, and becomes the largest count without
+    reaching int(), which refuses numbers of more than 4,300 digits.
+    """
+    body = text.strip()
+    sign = body[:1] if body[:1] in ("+", "-") else ""
+    digits = body[len(sign):]
+    if len(digits) > 18 and digits.isascii() and digits.isdigit():
+        return -sys.maxsize if sign == "-" else sys.maxsize
+    return int(text)
+
+
 def fast_parse(argv: list[str]) -> tuple[dict, str, dict] | None:
     """(global options, command, params) for a plain command line, or None for click."""
     options: dict = {"directory": None, "color": None, "pager": True}
@@ -548,7 +570,7 @@ def fast_parse(argv: list[str]) -> tuple[dict, str, dict] | None:
             if kind is int:
                 if not (value.isascii() and value.isdigit()):
                     return None  # click says what is wrong with it
-                params[param] = int(value)
+                params[param] = count(value)
             elif kind is tuple:
                 params[param] += (value,)
             elif isinstance(kind, tuple) and value not in kind:
@@ -614,7 +636,7 @@ def expand_alias(argv: list[str]) -> list[str]:
         i += 2 if argv[i] in ("-C", "--color") else 1
     if i >= len(argv) or not argv[i] or argv[i] in _COMMANDS:  # "": no alias is named so
         return argv
-    from vcs.repo.repository import config
+    from vcs.repo import config
     from vcs.repo.repository import find_root
     root = find_root(os.fsencode(argv[argv.index("-C") + 1]) if "-C" in argv[:i] else os.getcwdb())
     value = config.get([config.load(c) for c in config.files(root)], f"alias.{argv[i]}")

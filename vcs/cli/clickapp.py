@@ -110,6 +110,17 @@ class _KeepDoubleDash(click.Command):
         return super().parse_args(ctx, args)
 
 
+class Count(click.IntRange):
+    """A count (-n, -U) of 0 or more, read by `commands.count`: a number too long for
+    int() is the largest count, as on the fast path."""
+
+    def __init__(self):
+        super().__init__(min=0)
+
+    def _number_class(self, value):
+        return commands.count(value) if isinstance(value, str) else int(value)  # a default is an int
+
+
 def _body(name: str):
     """A click callback that runs the command body `name` and exits with its code."""
     def callback(**params):
@@ -188,7 +199,7 @@ _cmd("log", "Show the history, newest first: REV and its ancestors if given, els
      "like revisions.", "vcs log -n 5 --stat HEAD~1 src/", [
     click.argument("args", nargs=-1, metavar="[REV...] [[--] PATH...]"),
     click.option("-r", "--rev", "revs", multiple=True, help="Start from REV (and its ancestors)."),
-    click.option("-n", "--limit", type=click.IntRange(min=0), help="Show at most N revisions."),
+    click.option("-n", "--limit", type=Count(), help="Show at most N revisions."),
     click.option("--oneline", is_flag=True, help="One line per revision."),
     click.option("--stat", is_flag=True, help="Show which files changed and how much."),
     click.option("-p", "--patch", is_flag=True, help="Show each revision's diff."),
@@ -208,7 +219,7 @@ _cmd("diff", "Show changes: the working tree against HEAD, or against REV, or RE
      "vcs diff 0 -1 --stat", [
          click.argument("args", nargs=-1),
          click.option("--stat", is_flag=True, help="Show a summary of the changes."),
-         click.option("-U", "--unified", "context", type=click.IntRange(min=0), default=3,
+         click.option("-U", "--unified", "context", type=Count(), default=3,
                       show_default=True, help="Lines of context."),
          click.option("--name-only", is_flag=True, help="Only the names of the changed files."),
          click.option("--exit-code", is_flag=True, help="Exit with 1 if there are differences."),
@@ -228,7 +239,7 @@ _cmd("replay", "Show how PATH at REV is rebuilt: the whole version its chain sta
 _cmd("show", "Show a revision's metadata and its diff against its parent.", "vcs show HEAD~1", [
     click.argument("rev", default="HEAD"),
     click.option("--stat", is_flag=True, help="A summary instead of the diff."),
-    click.option("-U", "--unified", "context", type=click.IntRange(min=0), default=3, help="Lines of context."),
+    click.option("-U", "--unified", "context", type=Count(), default=3, help="Lines of context."),
     _JSON,
     click.option("--binary", is_flag=True, help=_BINARY_HELP),
 ], context_settings=REV_ARGS)

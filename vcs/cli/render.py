@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 import time
 
-from vcs.model.objects import GIT_MODES, relative, show
+from vcs.model.objects import GIT_MODES, format_tz, relative, show
 from vcs.cli.terminal import COLOURS, RESET, Out
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
@@ -156,12 +156,17 @@ def committed(out: Out, rev: int, oid: bytes, message: str, changed: int, remove
 
 
 def date(ts: int, tz: int) -> str:
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(ts + tz * 60)) + " " + _offset(tz)
+    """The local time of the author, or the stored seconds for a date past what the
+    platform's calendar reaches (any 64-bit date may be imported from git)."""
+    try:
+        return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(ts + tz * 60)) + " " + _offset(tz)
+    except (OverflowError, OSError, ValueError):
+        return f"{ts} {_offset(tz)} (seconds since 1970)"
 
 
 def _offset(tz: int) -> str:
     """A UTC offset in minutes as git shows it: +0100, -0530."""
-    return f"{'-' if tz < 0 else '+'}{abs(tz) // 60:02d}{abs(tz) % 60:02d}"
+    return format_tz(tz).decode()
 
 
 def log(out: Out, entries: Iterable[LogEntry], oneline: bool = False, stat: bool = False,

@@ -33,6 +33,10 @@ def short(oid: bytes, n: int = 12) -> str:
 
 # -- paths -------------------------------------------------------------------------
 
+NAME_MAX = 255   # bytes in one path component (ext4, xfs, btrfs, APFS, tmpfs...)
+PATH_MAX = 4095  # bytes in a whole path, without its terminating NUL (Linux)
+
+
 def path_problem(path: bytes) -> str | None:
     """Why `path` may not be stored or written, or None when it is fine.
 
@@ -41,7 +45,7 @@ def path_problem(path: bytes) -> str | None:
     (and every terminal that prints them).
     """
     # The common case in C: nothing suspicious at all (a listing checks every path).
-    if path and path[:1] not in b"/." and b"/." not in path and b"//" not in path and \
+    if path and len(path) <= NAME_MAX and path[:1] not in b"/." and b"/." not in path and b"//" not in path and \
             not path.endswith(b"/") and b"\0" not in path and b"\n" not in path and b"\r" not in path:
         return None
     if not path:
@@ -58,6 +62,28 @@ def path_problem(path: bytes) -> str | None:
         return "'.' or '..' component"
     if any(p.lower() == b".vcs" for p in parts):
         return "a .vcs component (vcs's own folder, or a repository inside this one)"
+    # What no file system vcs writes to can hold: checkout could never write it.
+    if len(path) > PATH_MAX:
+        return f"the path is {len(path):,} bytes long; the system allows at most {PATH_MAX:,} bytes"
+    longest = max(parts, key=len)
+    if len(longest) > NAME_MAX:
+        return f"a name in it is {len(longest):,} bytes long; file systems allow at most {NAME_MAX} bytes"
+    return None
+
+
+def paths_problem(paths: list[bytes]) -> tuple[bytes, str] | None:
+    """The first of many paths that path_problem refuses, with why, or None. For a
+    listing read back from a cache: joined by `/`, the common case is checked in a
+    few C calls; only a tree with a suspicious name (a dotfile will do) checks each."""
+    joined = b"/".join(paths)
+    if joined and joined[:1] not in b"/." and b"/." not in joined and b"//" not in joined and \
+            not joined.endswith(b"/") and b"\0" not in joined and b"\n" not in joined and b"\r" not in joined \
+            and max(map(len, paths)) <= PATH_MAX and max(map(len, joined.split(b"/"))) <= NAME_MAX:
+        return None
+    for path in paths:
+        problem = path_problem(path)
+        if problem:
+            return path, problem
     return None
 
 
@@ -158,6 +184,18 @@ def parse_manifest(data: bytes, name: str = "tree listing") -> Manifest:
     return files
 
 
+def folders(paths) -> set[bytes]:
+    """Every folder above any of `paths` (`a` and `a/b` for `a/b/c`): a path runs
+    through a file when one of them is also a path."""
+    out: set[bytes] = set()
+    for path in paths:
+        at = path.rfind(b"/")
+        while at > 0 and path[:at] not in out:
+            out.add(path[:at])
+            at = path.rfind(b"/", 0, at)
+    return out
+
+
 def file_on_path(path: bytes, files) -> bytes | None:
     """The first of path's folders (`a` for `a/b/c`, then `a/b`) that is a file in
     `files` (any container of paths), or None: no path may run through a file."""
@@ -193,6 +231,48 @@ class Commit(record("Commit", "parents tree author date tz message changes commi
 NO_PARENT = bytes(ID_SIZE)
 _PARENT = b"parent "
 _PARENT_LINE = len(_PARENT) + 2 * ID_SIZE + 1
+
+# The dates and time zones a commit may hold: what git fast-import accepts (a date of
+# at most 64 bits, an offset of at most 14 hours either way) and what `+HHMM` in
+# minutes says exactly (minutes under 60), so every one is shown and exported as it
+# came in. A date may still be past what a calendar shows (render shows its seconds).
+MAX_DATE = (1 << 64) - 1
+MAX_TZ = 14 * 60
+
+
+def parse_date(text: bytes) -> int | None:
+    """Seconds since the epoch (`-` allowed), or None when `text` is not a number or
+    is out of range; checked by length first, as int() refuses 4,300 digits."""
+    digits = text[1:] if text[:1] == b"-" else text
+    if not (0 < len(digits) <= 20 and digits.isdigit()):
+        return None
+    date = int(text)
+    return date if -MAX_DATE <= date <= MAX_DATE else None
+
+
+def parse_tz(text: bytes) -> int | None:
+    """Minutes east of UTC from `+HHMM` or `-HHMM`, or None for any other text, minutes
+    past 59 or an offset past 14 hours. (`-0000` reads as 0: it is written `+0000`.)"""
+    if len(text) != 5 or text[:1] not in (b"+", b"-") or not text[1:].isdigit():
+        return None
+    minutes = int(text[1:3]) * 60 + int(text[3:5])
+    if int(text[3:5]) >= 60 or minutes > MAX_TZ:
+        return None
+    return -minutes if text[:1] == b"-" else minutes
+
+
+def local_tz(ts: int) -> int:
+    """The local UTC offset at `ts`, in minutes. No real time zone is more than 14 hours
+    from UTC, but TZ=X-20 is allowed: git and vcs would not accept such an offset back,
+    so it is UTC (+0000) instead (the time itself is exact either way)."""
+    import time
+    tz = int(time.localtime(ts).tm_gmtoff // 60)
+    return tz if abs(tz) <= MAX_TZ else 0
+
+
+def format_tz(tz: int) -> bytes:
+    """`+HHMM` for minutes east of UTC, as git writes a time zone: +0100, -0530."""
+    return b"%s%02d%02d" % (b"-" if tz < 0 else b"+", abs(tz) // 60, abs(tz) % 60)
 
 
 def commit_id(record: bytes) -> ObjectId:
@@ -234,10 +314,10 @@ def serialize_commit(c: Commit) -> bytes:
     """
     out = [b"tree %s\n" % c.tree.hex().encode()]
     out += [b"parent %s\n" % p.hex().encode() for p in c.parents]
-    out.append(b"author %s\ndate %d %s\n" % (_one_line(c.author), c.date, _tz(c.tz)))
+    out.append(b"author %s\ndate %d %s\n" % (_one_line(c.author), c.date, format_tz(c.tz)))
     if c.committer is not None:
         ident, date, tz = c.committer
-        out.append(b"committer %s %d %s\n" % (_one_line(ident), date, _tz(tz)))
+        out.append(b"committer %s %d %s\n" % (_one_line(ident), date, format_tz(tz)))
     for name, value in c.extra:
         out.append(b"%s %s\n" % (name, value))
     for ch in c.changes:
@@ -250,26 +330,20 @@ def serialize_commit(c: Commit) -> bytes:
     return b"".join(out)
 
 
-def _tz(tz: int) -> bytes:
-    return b"%s%02d%02d" % (b"-" if tz < 0 else b"+", abs(tz) // 60, abs(tz) % 60)
-
-
 def _one_line(text: str) -> bytes:
     return text.replace("\n", " ").replace("\r", " ").encode("utf-8", "surrogateescape")
 
 
-def _parse_tz(tz: bytes) -> int:
-    if len(tz) != 5 or tz[:1] not in b"+-" or not tz[1:].isdigit():
-        raise ValueError(f"malformed time zone {tz[:12]!r}")
-    minutes = int(tz[1:3]) * 60 + int(tz[3:5])
-    return -minutes if tz[:1] == b"-" else minutes
-
-
-def _parse_when(text: bytes) -> tuple[int, int]:
+def _parse_when(text: bytes, name: str = "commit") -> tuple[int, int]:
+    """(seconds, minutes east of UTC) from `SECONDS +HHMM`; anything vcs never writes is
+    corruption, never a crash later (a date past what a calendar shows is kept)."""
     secs, sep, tz = text.rpartition(b" ")
-    if not sep or not secs.isdigit() or len(secs) > 20:
-        raise ValueError(f"malformed date {text[:40]!r}")
-    return int(secs), _parse_tz(tz)
+    when, zone = parse_date(secs), parse_tz(tz)
+    if not sep or when is None or zone is None:
+        shown = text[:40].decode("ascii", "backslashreplace") + ("..." if len(text) > 40 else "")
+        raise CorruptError(f"{name} has a date vcs never writes: {shown}",
+                           hint="the repository was tampered with; run `vcs verify`")
+    return when, zone
 
 
 def _is_change(line: bytes) -> bool:
@@ -302,7 +376,7 @@ def parse_commit(data: bytes, parent: ObjectId | None = None, name: str = "commi
         author, date = lines[at], lines[at + 1]
         if not (author.startswith(b"author ") and date.startswith(b"date ")):
             raise ValueError("header lines out of order")
-        when, tz = _parse_when(date[5:])
+        when, tz = _parse_when(date[5:], name)
         at += 2
         committer = None
         extra = []
@@ -314,7 +388,7 @@ def parse_commit(data: bytes, parent: ObjectId | None = None, name: str = "commi
                 ident, sp, moment = value.rpartition(b" ")[0].rpartition(b" ")
                 if not sp:
                     raise ValueError(f"malformed committer {value[:60]!r}")
-                committer = (ident.decode("utf-8", "surrogateescape"),) + _parse_when(value[len(ident) + 1:])
+                committer = (ident.decode("utf-8", "surrogateescape"),) + _parse_when(value[len(ident) + 1:], name)
             else:
                 extra.append((key, value))
             at += 1

@@ -24,7 +24,7 @@ from __future__ import annotations
 from binascii import unhexlify
 
 from vcs.errors import CorruptError
-from vcs.model.objects import ID_SIZE, ObjectId, _parse_when, _tz
+from vcs.model.objects import ID_SIZE, ObjectId, _parse_when, format_tz
 from vcs.records import record
 
 Operation = record("Operation", "parent before after time tz user host command description")
@@ -35,7 +35,7 @@ def serialize(op: Operation) -> bytes:
         return b"none" if x is None else x.hex().encode()
     command = b" ".join(_word(w) for w in op.command)
     head = b"vcs-op 1\nparent %s\nbefore %s\nafter %s\ntime %d %s\nuser %s\nhost %s\ncommand %s\n\n" % (
-        oid(op.parent), oid(op.before), oid(op.after), op.time, _tz(op.tz), _line(op.user), _line(op.host),
+        oid(op.parent), oid(op.before), oid(op.after), op.time, format_tz(op.tz), _line(op.user), _line(op.host),
         command)
     return head + _line(op.description) + b"\n"
 
@@ -57,7 +57,7 @@ def parse(data: bytes, name: str = "operation") -> Operation:
             if k != key or not (sp or key == b"command"):
                 raise ValueError(f"expected {key.decode()}, found {line[:40]!r}")
             fields[key] = value
-        when, tz = _parse_when(fields[b"time"])
+        when, tz = _parse_when(fields[b"time"], name)
         command = [_unword(w) for w in fields[b"command"].split(b" ")] if fields[b"command"] else []
         op = Operation(_id(fields[b"parent"]), _id(fields[b"before"]), _id(fields[b"after"]), when, tz,
                        fields[b"user"].decode("utf-8", "surrogateescape"),

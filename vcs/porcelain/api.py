@@ -10,17 +10,17 @@ import time
 from bisect import bisect_left
 
 from vcs import faults
-from vcs.worktree.files import files as worktree
+from vcs.worktree import files as worktree
 from vcs.worktree.dirstate import ADDED, NO_ID, NORMAL, REMOVED, Dirstate, Tracked
 from vcs.errors import NothingToDo, StateError, UsageError, VcsError
 from vcs.storage.objects import store_listing_whole
 from vcs.model.refs import refname_problem
 from vcs.model.objects import (Change, Commit, Entry, Manifest, ObjectId, check_path, commit_id, content_id,
-                         file_on_path, serialize_commit, serialize_manifest)
+                         file_on_path, local_tz, serialize_commit, serialize_manifest)
 from vcs.records import record
 from vcs.repo.repository import Repository
 from vcs.repo.revisions import resolve
-from vcs.porcelain.checkout import check_no_interrupted_checkout
+from vcs.porcelain.checkout import check_no_interrupted_checkout, without_own_writes, write_pending
 from vcs.worktree.scan import Scan, fold_folders, in_scope, scan
 from vcs.storage.log import FLAG_SNAPSHOT, NO_BASE
 
@@ -38,9 +38,11 @@ def status(repo: Repository, paths: list[str] | None = None, ignored: bool = Fal
     """What changed in the working tree; saves what the stat cache learned if it can.
 
     untracked, as git's --untracked-files: `normal` lists a folder that holds no
-    tracked file as one entry (`dir/`), `all` lists every file, `no` none.
+    tracked file as one entry (`dir/`), `all` lists every file, `no` none. After an
+    interrupted checkout, its own writes are not changes (the warning says what to run).
     """
     ds = repo.dirstate()
+    without_own_writes(repo, ds)
     scope = _scope(repo, paths)
     result = scan(repo.root, ds, scope, untracked=untracked != "no", warn=repo.warn, ignore=repo.ignore(),
                   list_ignored=ignored)
@@ -90,6 +92,8 @@ def add(repo: Repository, paths: list[str]) -> list[bytes]:
         added = []
         for arg in paths:
             rel = repo.relpath(arg)
+            if len(rel) > 255:
+                check_path(rel)  # a name too long to stat, let alone check out
             st = worktree.lstat(repo.root, rel) if rel else None
             if rel and st is not None:
                 found = [rel]
@@ -204,7 +208,7 @@ def commit(repo: Repository, message, *, addremove: bool = False,
                 files.update({path: None for path in removed})
                 now = int(time.time()) if date is None else date
                 rev, cid, manifest, displaced = commit_tree(repo, head, files, author=author, date=now,
-                                                            tz=_tz_minutes(now), message=text,
+                                                            tz=local_tz(now), message=text,
                                                             base=parent_manifest)
                 new_records = len(repo.objects.log) - before
                 tx.view.committed(cid, [repo.commit_info(head).id] if head is not None else [])
@@ -295,10 +299,6 @@ def _check_known(ds: Dirstate, scope: list[bytes], args: list[str], root: bytes)
         raise UsageError(f"{arg} is not tracked", hint="`vcs add` it first, or use `vcs commit -A`")
 
 
-def _tz_minutes(ts: int) -> int:
-    return int(time.localtime(ts).tm_gmtoff // 60)
-
-
 def upgrade(repo: Repository) -> int:
     """Upgrade the repository to the current format (taking the lock does it); returns the
     format it had."""
@@ -313,7 +313,7 @@ def upgrade(repo: Repository) -> int:
 def _config_files(user: bool) -> list[str]:
     """The files `vcs config` reads: the user's alone with --user (or outside a
     repository), else the repository's, then the user's."""
-    from vcs.repo.repository import config
+    from vcs.repo import config
     if user:
         return config.files(None)
     try:
@@ -324,7 +324,7 @@ def _config_files(user: bool) -> list[str]:
 
 def config_get(key: str, user: bool = False):
     """A key's value: from one file with --user, else as vcs sees it (repository, then user)."""
-    from vcs.repo.repository import config
+    from vcs.repo import config
     config.split_key(key)
     return config.get([config.load(path) for path in _config_files(user)], key)
 
@@ -333,7 +333,7 @@ def config_set(key: str, value: str | None, user: bool = False) -> str:
     """Set (or, with value None, unset) a key; returns the file written."""
     from contextlib import nullcontext
 
-    from vcs.repo.repository import config
+    from vcs.repo import config
     if value is not None:
         config.check(key, value)
     repo = None if user else Repository.find()
@@ -349,7 +349,7 @@ def config_set(key: str, value: str | None, user: bool = False) -> str:
 
 def config_list(user: bool = False) -> list[tuple[str, object, str]]:
     """(key, value, file) for every key set, the repository's over the user's."""
-    from vcs.repo.repository import config
+    from vcs.repo import config
     seen: dict[str, tuple[str, object, str]] = {}
     for path in reversed(_config_files(user)):
         for key, value in config.flatten(config.load(path)).items():
@@ -534,9 +534,16 @@ def import_git(repo: Repository, stream, progress=None) -> ImportResult:
                 # HEAD names the default branch's tip; the working tree follows by checkout.
                 tx.view.branches[tx.view.head_branch] = repo.commit_info(summary.head).id
                 tx.description = f"import {summary.commits} commits"
-        except OSError as e:
-            raise StateError(f"cannot write {e.filename or 'the repository'}: {e.strerror}; nothing was imported",
-                             hint="free some space or fix the disk, then import again") from None
+                # Before the commit point: if the process dies between it and the
+                # checkout, the next command says what happened and what to run.
+                write_pending(repo, repo.commit_info(summary.head).id, f"import {summary.commits}")
+        except BaseException as e:
+            _drop_stale_journal(repo)
+            if isinstance(e, OSError):
+                raise StateError(f"cannot write {e.filename or 'the repository'}: {e.strerror}; nothing was "
+                                 "imported", hint="free some space or fix the disk, then import again") from None
+            raise
+    faults.step("import:committed")
     checked_out, error = None, None
     try:
         from vcs.porcelain.checkout import checkout
@@ -545,6 +552,14 @@ def import_git(repo: Repository, stream, progress=None) -> ImportResult:
         error = e
     return ImportResult(summary.commits, summary.revisions, summary.merges, sorted(tags), skipped,
                         summary.branches, summary.head, summary.head_ref, summary.gitlinks, checked_out, error)
+
+
+def _drop_stale_journal(repo: Repository) -> None:
+    """An import that did not commit leaves no pending checkout behind."""
+    try:
+        os.unlink(repo.path("checkout"))
+    except OSError:
+        pass
 
 
 def export_git(repo: Repository, out, progress=None):

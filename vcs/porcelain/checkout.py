@@ -3,42 +3,173 @@
 Every version is rebuilt and checked against its hash into `.vcs/tmp` before the
 first working file is touched; then each file is renamed into place (wholly old
 or wholly new), never through a symlink. A journal (`.vcs/checkout`) marks a
-checkout in progress, so an interrupted one is reported and finished by running
-it again. Local changes are never overwritten unless asked (`--force`).
+checkout in progress and lists every path it writes or deletes with what it puts
+there, so whichever checkout runs next can tell vcs's own writes from the user's
+edits: it finishes or reverses them exactly, and reports none of them as kept.
+Local changes are never overwritten unless asked (`--force`).
 """
 from __future__ import annotations
 
 import os
 
 from vcs import faults
-from vcs.worktree.files import files as worktree
+from vcs.worktree import files as worktree
 from vcs.worktree.dirstate import ADDED, NO_ID, NORMAL, REMOVED, Dirstate, Tracked
-from vcs.errors import StateError, UsageError
-from vcs.model.objects import SYMLINK, Entry, Manifest, content_id, show
+from vcs.errors import CorruptError, StateError, UsageError, VcsError
+from vcs.model.objects import GIT_MODES, SYMLINK, Entry, Manifest, ObjectId, content_id, path_problem, show
 from vcs.records import record
 from vcs.repo.repository import Repository
 from vcs.repo.revisions import resolve
 from vcs.worktree.scan import Scan, in_scope, scan
-from vcs.storage.log import atomic_write, seal, unseal
+from vcs.storage.log import atomic_write, make_folder, seal, unseal
 
 # kept: files whose local changes the checkout carried over
 CheckoutResult = record("CheckoutResult", "rev id written deleted kept")
 
+# An interrupted checkout, as its journal tells it. source: HEAD when it started (None
+# before the first checkout); target: the commit it goes to; note: why, for messages
+# ("import N" when an import's checkout never ran); states: path -> the entries vcs
+# may have put there (None: deleted it). A file on disk in one of its path's states
+# is vcs's own write, not the user's change.
+Journal = record("Journal", "source target note states")
+
+_JOURNAL = "vcs-checkout 2"
+
 
 def check_no_interrupted_checkout(repo: Repository) -> None:
-    target = interrupted_checkout(repo)
-    if target is not None:
-        raise StateError(f"a checkout of revision {target} was interrupted; the working tree is half-way",
-                         hint=f"run `vcs checkout {target}` to finish it")
+    told = interrupted(repo)
+    if told is not None:
+        raise StateError(*told)
 
 
-def interrupted_checkout(repo: Repository) -> str | None:
+def interrupted(repo: Repository) -> tuple[str, str] | None:
+    """(what happened, what to run) while a checkout's journal stands, else None."""
+    journal = read_journal(repo)
+    if journal is None:
+        return None
+    rev = repo.rev_of(journal.target)
+    if journal.note and journal.note.startswith("import "):
+        return (f"an import of {journal.note[7:]} commits finished but its checkout did not",
+                f"run `vcs checkout {rev}`")
+    back = repo.commit_ids().get(journal.source) if journal.source is not None else None
+    return (f"a checkout of revision {rev} was interrupted; the working tree is half-way",
+            f"run `vcs checkout {rev}` to finish it" +
+            (f" (or `vcs checkout {back}` to go back)" if back is not None and back != rev else ""))
+
+
+def read_journal(repo: Repository) -> Journal | None:
+    """The journal of an interrupted checkout, or None. A journal whose target is not
+    committed is stale (an import killed before its commit point wrote it) and ignored."""
     path = repo.path("checkout")
     try:
         with open(path, "rb") as f:
-            return unseal(f.read(), path).decode().strip()
+            body = unseal(f.read(), path)
     except FileNotFoundError:
         return None
+    journal = _parse_journal(repo, body, path)
+    if journal is None or journal.target not in repo.commit_ids():
+        return None
+    return journal
+
+
+def _parse_journal(repo: Repository, body: bytes, path: str) -> Journal | None:
+    lines = body.split(b"\n")
+    if lines[0] != _JOURNAL.encode():
+        # The first format: the target revision's number alone.
+        try:
+            rev = int(body.decode("ascii").strip())
+            return Journal(None, repo.commit_info(rev).id, None, {}) if 0 <= rev < len(repo) else None
+        except (ValueError, UnicodeDecodeError):
+            raise CorruptError(f"{path} is malformed", hint=_JOURNAL_HINT) from None
+    try:
+        fields = dict(line.decode("ascii").split(" ", 1) for line in lines[1:4])
+        source = None if fields["source"] == "-" else ObjectId(bytes.fromhex(fields["source"]))
+        target = ObjectId(bytes.fromhex(fields["target"]))
+        note = fields["note"] if fields["note"] != "-" else None
+        states: dict[bytes, list] = {}
+        for line in lines[4:]:
+            if not line:
+                continue
+            if line[:2] == b"d ":
+                at, entry = line[2:], None
+            else:
+                # w KIND HEXID PATH, as _write_journal writes it
+                kind, oid, at = line[1:2].decode("ascii"), bytes.fromhex(line[3:35].decode("ascii")), line[36:]
+                if line[:1] != b"w" or kind not in GIT_MODES or len(oid) != 16 or line[2:3] + line[35:36] != b"  ":
+                    raise ValueError(f"bad line {line[:60]!r}")
+                entry = Entry(kind, ObjectId(oid))
+            problem = path_problem(at)
+            if problem:
+                raise ValueError(f"a forbidden path {at!r}: {problem}")
+            states.setdefault(at, []).append(entry)
+    except (KeyError, ValueError, UnicodeDecodeError) as e:
+        raise CorruptError(f"{path} is malformed: {e}", hint=_JOURNAL_HINT) from None
+    return Journal(source, target, note, states)
+
+
+_JOURNAL_HINT = "`vcs checkout --force REV` goes to REV anyway (uncommitted changes are lost)"
+
+
+def _write_journal(repo: Repository, journal: Journal) -> None:
+    lines = [_JOURNAL.encode(), b"source " + (journal.source.hex().encode() if journal.source else b"-"),
+             b"target " + journal.target.hex().encode(), b"note " + (journal.note or "-").encode()]
+    for path in sorted(journal.states):
+        for e in journal.states[path]:
+            lines.append(b"d " + path if e is None else b"w%s %s %s" % (e.kind.encode(), e.id.hex().encode(), path))
+    atomic_write(repo.path("checkout"), seal(b"\n".join(lines) + b"\n"))
+
+
+def write_pending(repo: Repository, target: bytes, note: str) -> None:
+    """Record, before the commit point of an import, that its checkout is still to run."""
+    _write_journal(repo, Journal(None, ObjectId(target), note, {}))
+
+
+def without_own_writes(repo: Repository, ds: Dirstate) -> None:
+    """While a journal stands, make `ds` see vcs's own writes as clean (for status),
+    so only the user's edits show as changes. A corrupt journal is left to the
+    warning every command gives."""
+    if not os.path.exists(repo.path("checkout")):
+        return
+    try:
+        journal = read_journal(repo)
+    except CorruptError:
+        return
+    if journal is not None:
+        half_way(repo, journal, repo.manifest(repo.head_rev()), ds)
+
+
+def half_way(repo: Repository, journal: Journal, head: Manifest, ds: Dirstate) -> Manifest:
+    """The tree an interrupted checkout left: HEAD's listing with every path where vcs's
+    own write (or deletion) is on disk taken as it is there. `ds` is changed to match,
+    so a scan sees those files clean and only the user's edits as changes."""
+    tree = dict(head)
+    stored: set | None = None
+    for path, states in journal.states.items():
+        st = worktree.lstat(repo.root, path)
+        if st is None:
+            if None in states:
+                tree.pop(path, None)
+                ds.files.pop(path, None)
+            continue
+        try:
+            data, st, kind = worktree.read_stable(repo.root, path, st)
+        except VcsError:
+            continue  # cannot be read: not known to be vcs's
+        e = Entry(kind, content_id(data))
+        if e not in states:
+            continue
+        if stored is None:
+            stored = set()
+        if e.id not in stored:
+            if repo.objects.find(e.id) is None:
+                continue  # vcs writes only what it stores: this is not its write
+            stored.add(e.id)
+        tree[path] = e
+        t = ds.files.get(path)
+        if t is None or (t.state, t.kind, t.id) != (NORMAL, e.kind, e.id):
+            t = ds.files[path] = Tracked(NORMAL, e.kind, e.id)
+        t.cache(st)
+    return tree
 
 
 def checkout(repo: Repository, rev_spec: str, force: bool = False, progress=None) -> CheckoutResult:
@@ -46,7 +177,8 @@ def checkout(repo: Repository, rev_spec: str, force: bool = False, progress=None
 
     Refuses (naming the files) when it would overwrite or delete uncommitted
     changes, unless `force`. Every version is rebuilt and checked against its
-    hash before the first file is touched.
+    hash before the first file is touched. After an interrupted checkout, the
+    files it wrote or deleted are vcs's (its journal says which), not local changes.
     """
     with repo.lock():
         repo.refresh()
@@ -55,35 +187,49 @@ def checkout(repo: Repository, rev_spec: str, force: bool = False, progress=None
         new = repo.manifest(rev)
         old = repo.manifest(repo.wc_rev())
         ds = repo.dirstate()
+        try:
+            journal = read_journal(repo)
+        except CorruptError:
+            if not force:
+                raise
+            journal = None
+        if journal is not None:
+            old = half_way(repo, journal, old, ds)
         result = scan(repo.root, ds, warn=repo.warn)
         writes, deletes, clear, conflicts, kept = _plan(repo, old, new, ds, result, force)
         if conflicts:
             raise _refusal(repo, conflicts, set(result.untracked), new)
 
         # Rebuild and check every version before touching the working tree.
-        try:
-            staged = _stage(repo, [(p, new[p]) for p in writes], progress)
-        except OSError as e:
-            raise StateError(f"cannot stage the checkout: {e.strerror} ({worktree.show(os.fsencode(e.filename or ''))})",
-                             hint="nothing in the working tree was changed; fix that, then check out again") from None
-        journal = repo.path("checkout")
-        atomic_write(journal, seal(f"{rev}\n".encode()))
+        staged = _stage(repo, [(p, new[p]) for p in writes], progress)
+        # What a checkout killed before may have left stays vcs's until one finishes.
+        states = {p: list(v) for p, v in journal.states.items()} if journal is not None else {}
+        for path in writes + deletes:
+            state = new.get(path)
+            if state not in states.setdefault(path, []):
+                states[path].append(state)
         stats = {}
         path = b""
         try:
-            for path in deletes:
-                worktree.remove(repo.root, path)
-            for path in clear:
-                worktree.remove_empty_folders(repo.root, path)
-            for i, (path, tmp) in enumerate(staged):
-                stats[path] = worktree.move_into_place(repo.root, path, tmp)
-                faults.step(f"checkout:file:{i}")
-                if progress:
-                    progress(len(staged) + i + 1, 2 * len(staged))
-        except OSError as e:
-            raise StateError(f"cannot write {show(path)}: {e.strerror}; the checkout of revision {rev} "
-                             "stopped half-way (each file is wholly old or wholly new)",
-                             hint=f"fix that, then run `vcs checkout {rev}` to finish it") from None
+            _write_journal(repo, Journal(repo.state.head, target_id, journal.note if journal else None, states))
+            try:
+                for path in deletes:
+                    worktree.remove(repo.root, path)
+                for path in clear:
+                    worktree.remove_empty_folders(repo.root, path)
+                for i, (path, tmp) in enumerate(staged):
+                    stats[path] = worktree.move_into_place(repo.root, path, tmp)
+                    faults.step(f"checkout:file:{i}")
+                    if progress:
+                        progress(len(staged) + i + 1, 2 * len(staged))
+            except OSError as e:
+                raise StateError(f"cannot write {show(path)}: {e.strerror}; the checkout of revision {rev} "
+                                 "stopped half-way (each file is wholly old or wholly new)",
+                                 hint=f"fix that, then run `vcs checkout {rev}` to finish it") from None
+        except OSError as e:  # the journal could not be written: nothing was touched
+            raise StateError(f"cannot write {e.filename or 'the checkout journal'}: {e.strerror}; nothing in "
+                             "the working tree was changed",
+                             hint="free some space or fix that, then check out again") from None
         finally:
             _unstage(staged)
 
@@ -101,17 +247,22 @@ def checkout(repo: Repository, rev_spec: str, force: bool = False, progress=None
         for path in kept:
             if path not in new and path in ds.files:
                 newds.files[path] = ds.files[path]
-        with repo.transaction(f"checkout {rev}") as tx:
-            branch = rev_spec if rev_spec in tx.view.branches else None
-            if branch is not None:
-                tx.view.head_branch = branch
-            elif tx.view.head is None or tx.view.head != target_id:
-                tx.view.head_branch, tx.view.detached = None, target_id
-            tx.view.wc = target_id
-        faults.step("checkout:head")
-        repo.remember_tree(rev, new)
-        repo.save_dirstate(newds)
-        os.unlink(journal)
+        try:
+            with repo.transaction(f"checkout {rev}") as tx:
+                branch = rev_spec if rev_spec in tx.view.branches else None
+                if branch is not None:
+                    tx.view.head_branch = branch
+                elif tx.view.head is None or tx.view.head != target_id:
+                    tx.view.head_branch, tx.view.detached = None, target_id
+                tx.view.wc = target_id
+            faults.step("checkout:head")
+            repo.remember_tree(rev, new)
+            repo.save_dirstate(newds)
+            os.unlink(repo.path("checkout"))
+        except OSError as e:
+            raise StateError(f"cannot write {e.filename or 'the repository'}: {e.strerror}; every file of "
+                             f"revision {rev} is in place, but the checkout is not recorded as finished",
+                             hint=f"fix that, then run `vcs checkout {rev}` to finish it") from None
         return CheckoutResult(rev, target_id, [p for p, _ in staged], deletes, kept)
 
 
@@ -237,18 +388,26 @@ def _blocked_folders(repo: Repository, writes: list[bytes], deletes: list[bytes]
 
 
 def _stage(repo: Repository, entries: list[tuple[bytes, Entry]], progress=None) -> list[tuple[bytes, bytes]]:
-    """Rebuild each version (hash checked) into .vcs/tmp; return (path, temp file)."""
-    os.makedirs(repo.tmpdir, exist_ok=True)
+    """Rebuild each version (hash checked) into .vcs/tmp; return (path, temp file).
+    On any error every temp file written is removed, and the error names the file."""
     staged: list[tuple[bytes, bytes]] = []
+    path, tmp = b"", repo.tmpdir
     try:
+        make_folder(repo.tmpdir)
         for i, (path, e) in enumerate(entries):
             tmp = os.path.join(repo.tmpdir, b"co%d-%d" % (os.getpid(), i))
             worktree.stage(tmp, repo.objects.read(e.id, path), e.kind)
             staged.append((path, tmp))
             if progress:
                 progress(i + 1, 2 * len(entries))
-    except BaseException:
+    except BaseException as e:
         _unstage(staged)
+        if isinstance(e, OSError):
+            what = f"{repo.show(path)} (in {os.fsdecode(os.path.relpath(tmp, repo.root))})" if path else \
+                os.fsdecode(os.path.relpath(tmp, repo.root))
+            raise StateError(f"cannot stage {what}: {e.strerror}",
+                             hint="nothing in the working tree was changed; free some space or fix that, "
+                                  "then run the command again") from None
         raise
     return staged
 

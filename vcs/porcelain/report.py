@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 
-from vcs.worktree.files import files as worktree
+from vcs.worktree import files as worktree
 from vcs.worktree.dirstate import REMOVED
 from vcs.errors import UsageError
 from vcs.model.objects import Commit, Entry, Manifest, ObjectId, show

@@ -11,7 +11,7 @@ import os
 
 from vcs.errors import StateError, UsageError
 from vcs.storage.objects import POLICIES
-from vcs.storage.log import atomic_write
+from vcs.storage.log import atomic_write, make_folder
 
 Config = dict  # {section: {name: value}}
 
@@ -50,6 +50,10 @@ def load(path: str) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise StateError(f"{path} is not valid TOML: {e}", hint="fix or remove the file") from None
+    except ValueError:  # tomllib reads integers with int(), which refuses 4,300 digits
+        raise StateError(f"{path} holds a number too long to read", hint="fix or remove the file") from None
+    except RecursionError:  # tomllib reads nested arrays and tables by recursion
+        raise StateError(f"the config file {path} is nested too deeply", hint="fix or remove the file") from None
     return {k: v for k, v in data.items() if isinstance(v, dict)}
 
 
@@ -73,8 +77,8 @@ def _simple(text: str) -> Config | None:
             return None
         if value in ("true", "false"):
             section[key] = value == "true"
-        elif value.isascii() and value.lstrip("-").isdigit() and (
-                value.lstrip("-") == "0" or not value.lstrip("-").startswith("0")):
+        elif value.isascii() and value.lstrip("-").isdigit() and len(value) <= 19 and (
+                value.lstrip("-") == "0" or not value.lstrip("-").startswith("0")):  # (tomllib reads longer)
             section[key] = int(value)
         elif len(value) >= 2 and value[0] == value[-1] == '"' and "\\" not in value \
                 and '"' not in value[1:-1]:
@@ -98,7 +102,7 @@ def get(configs: list[Config], key: str, default=None):
 
 
 def save(path: str, cfg: Config) -> None:
-    os.makedirs(os.path.dirname(path), exist_ok=True)
+    make_folder(os.path.dirname(path))
     atomic_write(path, dumps(cfg).encode("utf-8"))
 
 

@@ -13,9 +13,21 @@ import fcntl
 import os
 import time
 
-from vcs.errors import BusyError, StateError
+from vcs.errors import BusyError, StateError, UsageError
+from vcs.storage.log import owner_can_use
 
 DEFAULT_TIMEOUT = 10.0  # seconds a writer waits for another to finish
+
+
+def _timeout() -> float:
+    value = os.environ.get("VCS_LOCK_TIMEOUT", "")
+    try:
+        seconds = float(value) if value else DEFAULT_TIMEOUT
+        if seconds != seconds:  # nan: no deadline would ever pass
+            raise ValueError(value)
+        return seconds
+    except ValueError:
+        raise UsageError(f"VCS_LOCK_TIMEOUT must be a number of seconds, not {value[:40]!r}") from None
 
 
 class Lock:
@@ -28,9 +40,10 @@ class Lock:
 
     def acquire(self, timeout: float | None = None) -> Lock:
         if timeout is None:
-            timeout = float(os.environ.get("VCS_LOCK_TIMEOUT", DEFAULT_TIMEOUT))
+            timeout = _timeout()
         try:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            owner_can_use(fd)
         except OSError as e:
             if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
                 raise StateError(f"cannot write to the repository ({self.path}: {e.strerror})",

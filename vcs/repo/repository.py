@@ -26,18 +26,19 @@ import os
 import sys
 import time
 
-from vcs.repo.repository import config as configmod
-from vcs.worktree.files import dirstate as dirstatemod
+from vcs.repo import config as configmod
+from vcs.worktree import dirstate as dirstatemod
 from vcs.storage.changelog import Changelog
 from vcs.errors import CorruptError, StateError, UsageError, VcsError
 from vcs.storage.filelog import Filelog
 from vcs.storage.objects import POLICIES, Objects
 from vcs.repo.lock import Lock, try_lock
-from vcs.model.objects import Commit, Entry, Manifest, ObjectId, content_id, parse_manifest, relative, replay_listing, show
+from vcs.model.objects import (GIT_MODES, Commit, Entry, Manifest, ObjectId, content_id, folders, local_tz,
+                               parse_manifest, paths_problem, relative, replay_listing, serialize_manifest, show)
 from vcs.model.oplog import Operation, serialize as serialize_op
 from vcs.model.refs import View
 from vcs.repo.state import LOGS, DiskStore, MemoryStore, State
-from vcs.storage.log import FLAG_SNAPSHOT, NO_BASE, Info, atomic_write, seal, unseal
+from vcs.storage.log import FLAG_SNAPSHOT, NO_BASE, Info, atomic_write, make_folder, owner_can_use, seal, unseal
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -90,11 +91,19 @@ class Transaction:
         repo = self.repo
         try:
             if kind is None:
+                new = None
                 try:
-                    repo.set_state(self._commit())
+                    new = self._commit()
+                    repo.set_state(new)
                     return False
                 except BaseException:
-                    self._rollback()
+                    # An interrupt (Ctrl-C) may arrive just after the state file's
+                    # rename, the commit point: the records are committed then and
+                    # must stay. Left in place, they are harmless either way.
+                    if new is None or not self._switched(new):
+                        self._rollback()
+                    else:
+                        repo.state = new
                     raise
             self._rollback()
             return False
@@ -119,6 +128,13 @@ class Transaction:
         logs = {name: repo._log(name).flush() if name in repo.__dict__ else start.logs[name] for name in LOGS}
         return State(logs, op, self.view)
 
+    def _switched(self, new: State) -> bool:
+        """Whether the state file names `new` (or cannot be read: then keep the records)."""
+        try:
+            return self.repo._read_state() == new
+        except (OSError, VcsError):
+            return True
+
     def _rollback(self) -> None:
         repo = self.repo
         try:
@@ -130,8 +146,9 @@ class Transaction:
 
 
 def _now() -> tuple[int, int]:
+    """Seconds since the epoch and the local offset in minutes."""
     now = int(time.time())
-    return now, int(time.localtime(now).tm_gmtoff // 60)
+    return now, local_tz(now)
 
 
 def _login_name() -> str:
@@ -174,7 +191,7 @@ class Repository:
             store = DiskStore(self.dir)
             self.format = self._check_format()
             if self.format == 1:
-                from vcs.repo.repository import upgrade
+                from vcs.repo import upgrade
                 store = upgrade.open_format1(self, store)
         else:
             self.format = FORMAT
@@ -216,11 +233,15 @@ class Repository:
         # Build it under a temporary name and rename it into place: a crash leaves
         # no half-made .vcs/.
         tmp = d + f".init{os.getpid()}"
-        os.makedirs(os.path.join(tmp, "store"))
-        os.makedirs(os.path.join(tmp, "tmp"))
+        make_folder(os.path.join(tmp, "store"))
+        make_folder(os.path.join(tmp, "tmp"))
         for name in LOGS:
             for ext in (".idx", ".dat"):
-                open(os.path.join(tmp, "store", name + ext), "wb").close()
+                fd = os.open(os.path.join(tmp, "store", name + ext), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                try:
+                    owner_can_use(fd)
+                finally:
+                    os.close(fd)
         atomic_write(os.path.join(tmp, "format"), format_file(FORMAT))
         atomic_write(os.path.join(tmp, "state"), State.empty().serialize())
         configmod.save(os.path.join(tmp, "config.toml"), {"storage": {"policy": policy}})
@@ -314,7 +335,7 @@ class Repository:
     def _upgrade(self) -> None:
         """With the lock held, before the first write: a format-1 repository becomes format 2."""
         if self.format == 1:
-            from vcs.repo.repository import upgrade
+            from vcs.repo import upgrade
             upgrade.in_place(self)
 
     def _remove_leftovers(self) -> None:
@@ -339,7 +360,7 @@ class Repository:
         self.state = state
 
     def refresh(self) -> None:
-        """Re-read the state (after taking the lock)."""
+        """Re-read the state (after taking the lock): refs, log lengths, all at once."""
         self.state = self._read_state()
         self._close_logs()
         self._manifests.clear()
@@ -442,21 +463,61 @@ class Repository:
             pass  # a read-only repository: rebuild each time
 
     def _load_tree_cache(self, rev: int) -> Manifest | None:
+        files, problem = self._read_tree_cache(rev)
+        if problem:
+            self.warn(f"ignored .vcs/tree-cache: {problem}; the listing is rebuilt from the store")
+            try:
+                os.unlink(self.path("tree-cache"))
+            except OSError:
+                pass  # a read-only repository: it is ignored each time
+        return files
+
+    def tree_cache_problem(self) -> str | None:
+        """Why the tree cache cannot be trusted, or None (for verify): one for another
+        commit than HEAD is stale, which is fine."""
+        head = self.head_rev()
+        if head is None:
+            return None
+        return self._read_tree_cache(head)[1]
+
+    def _read_tree_cache(self, rev: int) -> tuple[Manifest | None, str | None]:
+        """(HEAD's listing, None) from the cache; (None, None) when there is none for
+        `rev`; (None, why) when it fails a check. It is read back like a stored listing:
+        every path through the same rules, no path through a file, and the listing
+        bound to the commit's tree id, so a forged but well-formed cache is caught."""
         path = self.path("tree-cache")
         try:
             with open(path, "rb") as f:
                 data = f.read()
         except OSError:
-            return None
+            return None, None
         import marshal
         try:
             version, commit, entries = marshal.loads(unseal(data, path))
-        except (VcsError, ValueError, EOFError, TypeError):
-            return None  # corrupt or from another version: it is only a cache
+        except VcsError as e:
+            return None, e.message
+        except (ValueError, EOFError, TypeError):
+            return None, "it is malformed"
         if version != 1 or commit != self.changelog.info(rev).id:
-            return None
+            return None, None  # another version's, or another commit's: stale, not wrong
+        # About 8 ms for 10,000 files, against 35 to rebuild the listing from the store.
         new = tuple.__new__
-        return {p: new(Entry, (kind, oid)) for p, kind, oid in entries}
+        try:
+            files = {p: new(Entry, (kind, oid)) for p, kind, oid in entries}
+            bad = paths_problem(list(files))
+            if bad is not None:
+                return None, f"it names a forbidden path {bad[0]!r}: {bad[1]}"
+            if not all(type(k) is str and k in GIT_MODES and type(i) is bytes and len(i) == 16
+                       for k, i in files.values()):
+                return None, "it has a malformed entry"
+        except (TypeError, ValueError):
+            return None, "it is malformed"
+        if content_id(serialize_manifest(files)) != self.read_tree_id(rev):
+            return None, f"it does not match the tree of revision {rev}"
+        through = folders(files) & files.keys()
+        if through:
+            return None, f"it lists {min(through)!r} as both a file and a folder"
+        return files, None
 
     # -- config ------------------------------------------------------------------------
 
@@ -489,7 +550,7 @@ class Repository:
 
     def ignore(self):
         """The working tree's ignore rules (.vcsignore), or None."""
-        from vcs.worktree.files import ignore
+        from vcs.worktree import ignore
         return ignore.load(self.root, self.dir, self.warn)
 
     # -- dirstate ----------------------------------------------------------------------

@@ -24,27 +24,42 @@ def _is_number(spec: str) -> bool:
     return digits.isascii() and digits.isdigit()
 
 
+# More digits than any count of revisions or ancestors has: such a number is out of
+# range, known without int(), which refuses numbers of more than 4,300 digits.
+_MAX_DIGITS = 18
+
+
+def _number(digits: str, too_many: int) -> int:
+    """A revision number or a count of steps; one too long for any history (past
+    _MAX_DIGITS) is `too_many`, which is out of range."""
+    return int(digits) if len(digits.lstrip("-")) <= _MAX_DIGITS else too_many
+
+
+def _clip(spec: str, n: int = 40) -> str:
+    return spec if len(spec) <= n else spec[:n] + "..."
+
+
 def resolve(repo: Repository, spec: str) -> int:
     """The revision number `spec` names, or a UsageError that says why not."""
     spec = spec.strip()
     # REV~N~M...: peel the ~ suffixes off (a loop, not recursion: HEAD~~~~... may be long).
     back = 0
     base = spec
+    count = len(repo)
     while True:
         head, tilde, steps = base.rpartition("~")
         if not (tilde and head and (not steps or steps.isascii() and steps.isdigit())):
             break
-        back += int(steps or 1)
+        back += _number(steps or "1", count + 1)
         base = head
     if back:
         rev = resolve(repo, base)
         for i in range(back):
             parent = repo.parent_rev(rev)
             if parent is None:
-                raise UsageError(f"revision {spec!r} does not exist: {base} has only {i} ancestors")
+                raise UsageError(f"revision {_clip(spec)!r} does not exist: {_clip(base)} has only {i} ancestors")
             rev = parent
         return rev
-    count = len(repo)
     if spec in ("HEAD", "@"):
         head = repo.head_rev()
         if head is None:
@@ -56,12 +71,12 @@ def resolve(repo: Repository, spec: str) -> int:
             return repo.rev_of(refs[spec])
     tags = view.tags
     if _is_number(spec):
-        n = int(spec)
+        n = _number(spec, count + 1)
         rev = n + count if n < 0 else n
         if 0 <= rev < count:  # a number in range is a number, as in Mercurial
             return rev
         if not _is_hex(spec):
-            raise UsageError(f"revision {spec} does not exist",
+            raise UsageError(f"revision {_clip(spec)} does not exist",
                              hint=f"revisions go from 0 to {count - 1}" if count else "there are no commits yet")
     if _is_hex(spec):
         prefix = spec.lower()

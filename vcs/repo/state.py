@@ -54,6 +54,9 @@ class State:
     def head(self) -> ObjectId | None:
         return self.view.head
 
+    def __eq__(self, other) -> bool:
+        return isinstance(other, State) and (self.logs, self.op, self.view) == (other.logs, other.op, other.view)
+
     def replace(self, **changes) -> State:
         return State(changes.get("logs", self.logs), changes.get("op", self.op), changes.get("view", self.view))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from vcs.worktree.files import dirstate as dirstatemod
+from vcs.worktree import dirstate as dirstatemod
 from vcs.errors import CorruptError, VcsError
 from vcs.storage.objects import replay_step
 from vcs.model.objects import Commit, Manifest, content_id, parse_manifest, replay_listing, show
@@ -270,9 +270,28 @@ def _check_refs(repo: Repository, cids: dict[bytes, int], views: dict[bytes, Vie
     except VcsError as e:
         problems.append(Problem("file", "dirstate", e.message,
                                 "delete .vcs/dirstate to rebuild it from HEAD (marks from `vcs add` are lost)"))
+    _check_caches(repo, problems)
     if os.path.exists(repo.path("checkout")):
-        problems.append(Problem("file", "checkout", "a checkout was interrupted",
-                                "run `vcs checkout REV` to finish it"))
+        from vcs.porcelain.checkout import interrupted
+        try:
+            told = interrupted(repo)
+        except VcsError as e:
+            told = (e.message, e.hint)
+        if told is not None:
+            problems.append(Problem("file", "checkout", *told))
+
+
+def _check_caches(repo: Repository, problems: list[Problem]) -> None:
+    """Caches are derived data, but read back all the same: one that fails would be
+    ignored with a warning, and is reported here."""
+    from vcs.worktree import ignore
+    try:
+        tree = repo.tree_cache_problem()
+    except VcsError:
+        tree = None  # the working tree's commit itself is bad: reported with the commits
+    for name, problem in (("tree-cache", tree), ("ignore-cache", ignore.cache_problem(repo.root, repo.dir))):
+        if problem:
+            problems.append(Problem("file", name, problem, f"delete .vcs/{name}; it is rebuilt when needed"))
 
 
 def _named(view: View):

@@ -248,6 +248,8 @@ class Log(BaseLog):
         flags = os.O_RDWR | os.O_CREAT
         self._dat_fd = os.open(self._dat_path, flags, 0o644)
         self._idx_fd = os.open(self._idx_path, flags, 0o644)
+        for fd in (self._dat_fd, self._idx_fd):
+            owner_can_use(fd)
         # Drop what a crashed writer left past the committed end.
         for fd, length, path in ((self._dat_fd, self._size, self._dat_path),
                                  (self._idx_fd, self._n * ENTRY_SIZE, self._idx_path)):
@@ -457,6 +459,42 @@ def fsync_dir(path: str) -> None:
         os.close(fd)
 
 
+def owner_can_use(fd: int) -> None:
+    """Give a file vcs made its owner's read and write, whatever the umask took away.
+
+    Modes follow the umask, as git's do (077 keeps a repository private), but a
+    umask of 0777 would make .vcs/state mode 000 and lock its owner out; os.open's
+    mode is masked by the umask, fchmod's is not.
+    """
+    mode = os.fstat(fd).st_mode
+    if mode & 0o600 != 0o600:
+        os.fchmod(fd, (mode & 0o7777) | 0o600)
+
+
+def make_folder(path: str | bytes) -> None:
+    """Create a folder of vcs's own (and those above it): as the umask allows, but
+    always usable by its owner (see owner_can_use)."""
+    if os.path.isdir(path):
+        return
+    parent = os.path.dirname(path)
+    if parent and parent != path:
+        make_folder(parent)
+    try:
+        os.mkdir(path)
+    except FileExistsError:
+        return  # made meanwhile by another process
+    mode = os.stat(path).st_mode
+    if mode & 0o700 != 0o700:
+        os.chmod(path, (mode & 0o7777) | 0o700)
+
+
+def umask() -> int:
+    """The process's umask (reading it means setting it: set it back at once)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: str, data: bytes, durable: bool = True) -> None:
     """Replace `path` with `data`: temp file, fsync, rename, fsync the folder."""
     tmp = f"{path}.tmp{os.getpid()}"
@@ -464,6 +502,7 @@ def atomic_write(path: str, data: bytes, durable: bool = True) -> None:
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
+            owner_can_use(fd)
             faults.io("write", tmp)
             _named(path, _pwrite_all, fd, data, 0)
             if durable:

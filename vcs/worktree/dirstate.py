@@ -17,7 +17,7 @@ import os
 import struct
 
 from vcs.errors import CorruptError
-from vcs.model.objects import ID_SIZE, Manifest, ObjectId
+from vcs.model.objects import ID_SIZE, Manifest, ObjectId, paths_problem
 from vcs.storage.log import atomic_write, seal, unseal
 
 NORMAL, ADDED, REMOVED = "n", "a", "r"
@@ -90,6 +90,11 @@ def load(path: str) -> Dirstate | None:
         raise CorruptError(f"{path} has an unknown state or kind") from None
     if at != len(body):
         raise CorruptError(f"{path} is truncated or malformed")
+    # Its paths are written and deleted by checkout: the same rules as a stored listing.
+    bad = paths_problem(list(files))
+    if bad is not None:
+        raise CorruptError(f"{path} names a forbidden path {bad[0]!r}: {bad[1]}",
+                           hint="delete it; the next command rebuilds it from HEAD")
     return Dirstate(None if parent == NO_ID else parent, files)
 
 

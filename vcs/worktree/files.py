@@ -12,8 +12,9 @@ import os
 import stat
 
 from vcs import faults
-from vcs.errors import StateError
-from vcs.model.objects import EXECUTABLE, REGULAR, SYMLINK, show
+from vcs.errors import CorruptError, StateError
+from vcs.model.objects import EXECUTABLE, REGULAR, SYMLINK, path_problem, show
+from vcs.storage.log import umask
 
 VCS_DIR = b".vcs"
 
@@ -167,20 +168,25 @@ def safe_parent(root: bytes, path: bytes) -> None:
 def stage(tmp: bytes, data: bytes, kind: str) -> None:
     """Write a file's bytes (or a symlink's target) to a temporary name inside .vcs/tmp,
     with its final permissions, to be renamed into place by `move_into_place`."""
-    faults.io("write", tmp)
     if os.path.lexists(tmp):
         os.unlink(tmp)
     if kind == SYMLINK:
+        faults.io("write", tmp)
         os.symlink(data, tmp)
         return
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)
-    os.chmod(tmp, _file_mode(kind))
+        try:
+            faults.io("write", tmp)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+        os.chmod(tmp, _file_mode(kind))
+    except OSError as e:
+        os.unlink(tmp)  # a full disk must not keep the part that was written
+        raise OSError(e.errno, e.strerror, os.fsdecode(tmp)) from None
 
 
 def set_mode(root: bytes, path: bytes, kind: str) -> os.stat_result:
@@ -188,6 +194,7 @@ def set_mode(root: bytes, path: bytes, kind: str) -> os.stat_result:
     keeps the file (its inode and mtime), where a rewrite would make `make` rebuild.
     Through a descriptor opened without following a symlink, so never through one.
     Returns the file's new stat."""
+    _check_inside(path)
     if not parents_real(root, path):
         raise StateError(f"refusing to write {show(path)}: a folder above it is a symlink or a file",
                          hint="vcs never writes through a symlink")
@@ -202,12 +209,13 @@ def set_mode(root: bytes, path: bytes, kind: str) -> os.stat_result:
 
 def _file_mode(kind: str) -> int:
     """A written file's permissions: what git gives it (0666 or, executable, 0777, less the umask)."""
-    return (0o777 if kind == EXECUTABLE else 0o666) & ~_umask()
+    return (0o777 if kind == EXECUTABLE else 0o666) & ~umask()
 
 
 def move_into_place(root: bytes, path: bytes, tmp: bytes) -> os.stat_result:
     """Rename a staged file over `path`: the file is wholly old or wholly new. Never
     through a symlink, never over a folder. Returns the new file's stat."""
+    _check_inside(path)
     full = os.path.join(root, path)
     safe_parent(root, path)
     if os.path.isdir(full) and not os.path.islink(full):
@@ -232,14 +240,18 @@ def move_into_place(root: bytes, path: bytes, tmp: bytes) -> os.stat_result:
     return os.lstat(full)
 
 
-def _umask() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return umask
+def _check_inside(path: bytes) -> None:
+    """The last line of defence: whatever listed it, a path that could leave the tree
+    (absolute, `..`, into .vcs/) is never written or deleted."""
+    problem = path_problem(path)
+    if problem:
+        raise CorruptError(f"refusing to write or delete {show(path)}: {problem}",
+                           hint="the repository was tampered with; run `vcs verify`")
 
 
 def remove_empty_folders(root: bytes, path: bytes) -> None:
     """Remove a folder that holds only empty folders (its files were deleted first)."""
+    _check_inside(path)
     if not parents_real(root, path):
         return
     for dirpath, _, _ in os.walk(os.path.join(root, path), topdown=False):
@@ -249,6 +261,7 @@ def remove_empty_folders(root: bytes, path: bytes) -> None:
 def remove(root: bytes, path: bytes) -> None:
     """Delete a file and the folders it leaves empty; never through a symlinked folder
     (a file there is not in this tree: it is left alone)."""
+    _check_inside(path)
     if not parents_real(root, path):
         return
     full = os.path.join(root, path)

@@ -63,20 +63,15 @@ class Ignore:
 
 def load(root: bytes, vcs_dir: str, warn=None) -> Ignore | None:
     """The rules of the working tree's `.vcsignore`, or None if there is none."""
-    try:
-        with open(os.path.join(root, FILE.encode()), "rb") as f:
-            source = f.read()
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+    source = _source(root)
+    if source is None:
         return None
     digest = xxhash.xxh3_64_hexdigest(source).encode()
     cache = os.path.join(vcs_dir, _CACHE)
     try:
-        with open(cache, "rb") as f:
-            body = unseal(f.read(), cache)
-        head, _, rest = body.partition(b"\n")
-        if head == digest:
-            return Ignore([(line[2:].decode("utf-8", "surrogateescape"), line[:1] == b"1")
-                           for line in rest.split(b"\n") if line])
+        cached = _cached(cache, digest)
+        if cached is not None:
+            return Ignore(cached)
     except (OSError, ValueError, VcsError):
         pass  # no cache, an old one, or a corrupt one: it is only a cache, translate again
     patterns = translate(source, warn)
@@ -87,6 +82,46 @@ def load(root: bytes, vcs_dir: str, warn=None) -> Ignore | None:
     except OSError:
         pass  # a read-only repository: translate each time
     return Ignore(patterns)
+
+
+def _source(root: bytes) -> bytes | None:
+    try:
+        with open(os.path.join(root, FILE.encode()), "rb") as f:
+            return f.read()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+
+
+def _cached(cache: str, digest: bytes) -> list[tuple[str, bool]] | None:
+    """The cached patterns if the cache is for this `.vcsignore`, else None; a
+    malformed line fails it (ValueError)."""
+    with open(cache, "rb") as f:
+        body = unseal(f.read(), cache)
+    head, _, rest = body.partition(b"\n")
+    if head != digest:
+        return None
+    lines = [line for line in rest.split(b"\n") if line]
+    if any(line[:2] not in (b"0 ", b"1 ") for line in lines):
+        raise ValueError("a malformed line")
+    return [(line[2:].decode("utf-8", "surrogateescape"), line[:1] == b"1") for line in lines]
+
+
+def cache_problem(root: bytes, vcs_dir: str) -> str | None:
+    """Why `.vcs/ignore-cache` does not hold what `.vcsignore` says, or None (for
+    verify; a cache for an older `.vcsignore` is stale, which is fine)."""
+    source = _source(root)
+    cache = os.path.join(vcs_dir, _CACHE)
+    if source is None or not os.path.exists(cache):
+        return None
+    try:
+        cached = _cached(cache, xxhash.xxh3_64_hexdigest(source).encode())
+    except VcsError as e:
+        return e.message
+    except (OSError, ValueError) as e:
+        return f"it cannot be read: {e}"
+    if cached is not None and cached != translate(source):
+        return f"its patterns are not those of {FILE}"
+    return None
 
 
 def translate(source: bytes, warn=None) -> list[tuple[str, bool]]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import os
 
-from vcs.worktree.files import files as worktree
+from vcs.worktree import files as worktree
 from vcs.worktree.dirstate import ADDED, NORMAL, REMOVED, UNCACHED, Dirstate
-from vcs.model.objects import content_id
+from vcs.model.objects import content_id, folders
 from vcs.records import record
 
 
@@ -132,11 +132,11 @@ def fold_folders(result: Scan, files, scope: list[bytes] | None = None) -> None:
     """
     if not any(b"/" in p for p in result.untracked) and not any(b"/" in p for p in result.ignored):
         return  # nothing in a folder: nothing to fold (and no need to list the tracked folders)
-    tracked = _folders(files)
+    tracked = folders(files)
     untracked = result.untracked
     result.untracked = _fold(untracked, tracked, scope)
     if result.ignored:
-        result.ignored = _fold(result.ignored, tracked | _folders(untracked), scope)
+        result.ignored = _fold(result.ignored, tracked | folders(untracked), scope)
 
 
 def _fold(paths: list[bytes], keep: set[bytes], scope: list[bytes] | None) -> list[bytes]:
@@ -163,19 +163,10 @@ def _under(path: bytes, folders: list[tuple[bytes, str]]) -> bool:
 
 def _skip_ignored(ignore, files):
     """A test for folders not to walk: ignored, and holding no tracked file."""
-    tracked_dirs = _folders(files)
+    tracked_dirs = folders(files)  # walked even if ignored: they hold tracked files
     return lambda folder: folder not in tracked_dirs and ignore.match(folder, True)
 
 
-def _folders(files) -> set[bytes]:
-    """Every folder that holds a tracked file (they are walked even if ignored)."""
-    out = set()
-    for path in files:
-        at = path.rfind(b"/")
-        while at > 0 and path[:at] not in out:
-            out.add(path[:at])
-            at = path.rfind(b"/", 0, at)
-    return out
 
 
 def _walk_roots(scope: list[bytes] | None) -> list[bytes]:

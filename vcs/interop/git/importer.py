@@ -8,8 +8,9 @@ import re
 
 from vcs.errors import UsageError
 from vcs.interop.git.stream import (GITLINK, MODES, NOTHING_IMPORTED, AliasCmd, BlobCmd, CommitCmd, NewFile, Reader,
-                       ResetCmd, TagCmd, _clip, commands)
-from vcs.model.objects import SYMLINK, Entry, Manifest, ObjectId, content_id, file_on_path, path_problem, show
+                       ResetCmd, TagCmd, _clip, commands, mark_number)
+from vcs.model.objects import (SYMLINK, Entry, Manifest, ObjectId, content_id, file_on_path, format_tz, path_problem,
+                         show)
 from vcs.records import record
 
 
@@ -140,6 +141,7 @@ class Importer:
         self.notes = 0
         self.last_ref: bytes | None = None
         self.last_rev: int | None = None
+        self.zones: list[tuple[int, int, bytes]] = []  # (rev, line, zone) of zones kept as +0000
 
     def run(self, r: Reader) -> ImportSummary:
         for cmd in commands(r):
@@ -171,6 +173,8 @@ class Importer:
                 rev = self._rev_of(r, cmd.target, cmd.line)
                 self._define(cmd.mark)
                 self.commit_revs[cmd.mark] = rev
+        if self.zones:
+            self.warn(_zones_warning(self.zones))
         return self._summary()
 
     def _define(self, mark: int | None) -> None:
@@ -183,8 +187,8 @@ class Importer:
     def _rev_of(self, r: Reader, ref: bytes, line: int, tag: bytes | None = None) -> int | None:
         """The revision a commit-ish names: a mark or a ref the stream made. A tag of a blob
         is skipped with a warning (tag names it); anything else unknown is an error."""
-        if ref.startswith(b":") and ref[1:].isdigit():
-            mark = int(ref[1:])
+        if ref.startswith(b":"):
+            mark = _mark_of(ref, line)
             if mark in self.commit_revs:
                 return self.commit_revs[mark]
             if tag is not None and (mark in self.blob_data or mark in self.blob_ids):
@@ -239,6 +243,8 @@ class Importer:
             if oid in stored and self.blob_data.get(mark) is data:
                 del self.blob_data[mark]
                 self.blob_ids[mark] = oid
+        if format_tz(who.tz) != who.zone:
+            self.zones.append((rev, c.line, who.zone))
         self.commits += 1
         self.revisions.add(rev)
         self._define(c.mark)
@@ -290,11 +296,11 @@ class Importer:
                  new_blobs: dict[int, bytes]):
         """What `M` sets a path to: inline data, a blob's bytes, or a stored blob's Entry."""
         if data is None:
-            if not (ref.startswith(b":") and ref[1:].isdigit()):
+            if not ref.startswith(b":"):
                 hint = "export the whole history: `git fast-export --all` (without --no-data)"
                 raise UsageError(f"line {line} of the stream: {show(path)} names content {_clip(ref)} "
                                  "the stream does not hold", hint=hint)
-            mark = int(ref[1:])
+            mark = _mark_of(ref, line)
             bad_link = mark in self.bad_links
             if mark in self.blob_ids:
                 value = Entry(kind, self.blob_ids[mark])
@@ -333,6 +339,22 @@ def _check(path: bytes, line: int) -> None:
     if problem:
         raise UsageError(f"line {line} of the stream: refusing the path '{show(path)}' ({problem})",
                          hint=f"{NOTHING_IMPORTED}; rename the path in git (or filter the stream) first")
+
+
+def _zones_warning(zones: list[tuple[int, int, bytes]]) -> str:
+    """One warning for every commit whose time zone was replaced by +0000."""
+    shown = ", ".join(f"revision {rev} (line {line} of the stream) had {_clip(zone, 20)}"
+                      for rev, line, zone in zones[:10])
+    more = f", and {len(zones) - 10} more" if len(zones) > 10 else ""
+    return (f"{len(zones)} commit{'s' if len(zones) != 1 else ''} had a time zone that git fast-import "
+            f"refuses or vcs cannot store exactly; kept with +0000, at their exact times: {shown}{more}")
+
+
+def _mark_of(ref: bytes, line: int) -> int:
+    mark = mark_number(ref)
+    if mark is None:
+        raise UsageError(f"line {line} of the stream: malformed mark {_clip(ref)}", hint=NOTHING_IMPORTED)
+    return mark
 
 
 def _tag_name(ref: bytes) -> bytes:

@@ -44,9 +44,11 @@ included: vcs keeps a merge's first parent only (its tree stays exact). Modes
 100644, 100755 and 120000 become vcs's file, executable and symlink; 160000
 (a submodule) is skipped with a warning, and the path left without a file. A
 path that could escape the working tree (see `objects.path_problem`) stops the
-import with an error naming it. Marks, branch tips and tags live only in memory;
-file contents are held from their `blob` command until the commit that first
-stores them.
+import with an error naming it. A date git fast-import refuses (past 64 bits) stops
+it too; a time zone fast-import refuses or `+HHMM` cannot say exactly (`+051800`,
+`+0099`, `-0000`) keeps its commit, in +0000 (see `parse_ident`). Marks, branch
+tips and tags live only in memory; file contents are held from their `blob`
+command until the commit that first stores them.
 
 Writing (`export`): every revision is a commit on `refs/heads/main` whose mark is
 its revision number + 1 (so `git fast-import --export-marks=FILE` maps revisions to
@@ -62,19 +64,21 @@ from __future__ import annotations
 import re
 
 from vcs.errors import UsageError
-from vcs.model.objects import EXECUTABLE, GIT_MODES, REGULAR, SYMLINK, ObjectId
+from vcs.model.objects import EXECUTABLE, GIT_MODES, REGULAR, SYMLINK, ObjectId, format_tz, parse_date, parse_tz
 from vcs.records import record
 
 # Modes fast-import accepts for files (the short forms are legacy), and their vcs kinds.
 MODES = {b"100644": REGULAR, b"644": REGULAR, b"100755": EXECUTABLE, b"755": EXECUTABLE, b"120000": SYMLINK}
 GITLINK = b"160000"
 MAX_DATA = 4 << 30  # vcs stores files up to 4 GiB
+MARK_DIGITS = 20  # a mark is a 64-bit number
 
 # A file a commit sets to new content, not yet in the store (an Entry is one that is).
 NewFile = record("NewFile", "kind data")
 
-# name and email as bytes; date in seconds since the epoch; tz in minutes east of UTC.
-Ident = record("Ident", "name email date tz")
+# name and email as bytes; date in seconds since the epoch; tz in minutes east of UTC;
+# zone: the time zone as the stream wrote it (not `format_tz(tz)` when vcs changed it).
+Ident = record("Ident", "name email date tz zone")
 
 BlobCmd = record("BlobCmd", "mark data line")
 # parent: the `from` commit-ish or None; merges: the `merge` ones; ops: file commands.
@@ -137,9 +141,9 @@ class Reader:
                 lines.append(line + b"\n")
         if not arg.isdigit():
             raise self.error(f"malformed data length {_clip(arg)}")
+        if len(arg) > len(str(MAX_DATA)) or int(arg) > MAX_DATA:  # (int() refuses 4,300 digits)
+            raise self.error(f"a data block of {_clip(arg)} bytes is too large", hint="vcs stores files up to 4 GiB")
         n = int(arg)
-        if n > MAX_DATA:
-            raise self.error(f"a data block of {n} bytes is too large", hint="vcs stores files up to 4 GiB")
         data = self.f.read(n)  # (line() has just taken any carried byte: it read the header)
         if len(data) != n:
             raise self.error(f"the stream ends inside a data block ({len(data)} of {n} bytes)")
@@ -296,9 +300,20 @@ def _mark(r: Reader) -> int | None:
 
 
 def parse_mark(r: Reader, text: bytes) -> int:
-    if text[:1] != b":" or not text[1:].isdigit() or int(text[1:]) == 0:
+    mark = mark_number(text)
+    if not mark:
         raise r.error(f"malformed mark {_clip(text)}")
-    return int(text[1:])
+    return mark
+
+
+def mark_number(ref: bytes) -> int | None:
+    """The number of a mark `:N`, or None if `ref` is none. fast-import's marks are
+    64-bit: a longer number is not a mark (nor does it reach int(), which refuses
+    numbers of more than 4,300 digits)."""
+    digits = ref[1:]
+    if ref[:1] != b":" or not 0 < len(digits) <= MARK_DIGITS or not digits.isdigit():
+        return None
+    return int(digits)
 
 
 def _optional(r: Reader, prefix: bytes) -> bytes | None:
@@ -316,17 +331,25 @@ def _skip(r: Reader, prefix: bytes) -> None:
 
 
 def parse_ident(r: Reader, text: bytes) -> Ident:
-    """`NAME <EMAIL> SECONDS +HHMM` (the name may be empty) as an Ident."""
+    """`NAME <EMAIL> SECONDS +HHMM` (the name may be empty) as an Ident.
+
+    A date git fast-import refuses (past 64 bits) is an error: it is the moment
+    itself. A time zone is only how it was shown: git stores any digits after a sign
+    (a real history has `+051800`), fast-import refuses some and vcs's `+HHMM` cannot
+    say others exactly, so such an Ident gets +0000 and keeps the original in `zone`
+    (the importer warns).
+    """
     lt = text.find(b"<")
     gt = text.find(b">", lt + 1)
     when = text[gt + 1:].split() if gt > 0 else []
     if lt < 0 or len(when) != 2 or not when[0].lstrip(b"-").isdigit():
         raise r.error(f"malformed identity {_clip(text)}", hint="export with git's raw dates")
-    tz = when[1]
-    if len(tz) != 5 or tz[:1] not in b"+-" or not tz[1:].isdigit():
-        raise r.error(f"malformed time zone {_clip(tz)}")
-    minutes = int(tz[1:3]) * 60 + int(tz[3:5])
-    return Ident(text[:lt].strip(b" "), text[lt + 1:gt], int(when[0]), -minutes if tz[:1] == b"-" else minutes)
+    date, zone = parse_date(when[0]), when[1]
+    if date is None:
+        raise r.error(f"the date {_clip(when[0])} is out of range (git fast-import refuses it too)")
+    if zone[:1] not in (b"+", b"-") or not zone[1:].isdigit():
+        raise r.error(f"malformed time zone {_clip(zone)}")
+    return Ident(text[:lt].strip(b" "), text[lt + 1:gt], date, parse_tz(zone) or 0, zone)
 
 
 # -- paths ------------------------------------------------------------------------------
@@ -427,8 +450,7 @@ def ident(author: str, date: int, tz: int) -> bytes:
     name, email = (m.group(1), m.group(2)) if m else (raw, b"")
     name = re.sub(rb"[<>\n]", b"", name).strip()
     email = re.sub(rb"[<>\n]", b"", email)
-    sign = b"-" if tz < 0 else b"+"
-    when = b"%d %s%02d%02d" % (date, sign, abs(tz) // 60, abs(tz) % 60)
+    when = b"%d %s" % (date, format_tz(tz))
     return (name + b" " if name else b"") + b"<" + email + b"> " + when
 
 
