@@ -13,7 +13,6 @@ import pytest
 from vcs.porcelain import api
 from vcs.model.objects import Change, Commit, Entry, commit_id, content_id, serialize_commit, serialize_manifest
 from vcs.repo.repository import Repository
-from vcs.storage.log import FLAG_SNAPSHOT
 
 HOSTILE = [b"/etc/evil", b"../evil", b"a/../../evil", b".vcs/evil", b".VCS/evil", b".Vcs/state",
            b"a//evil", b"a/./evil", b"nul\0evil", b"new\nline", b"carriage\rreturn", b""]

@@ -31,7 +31,7 @@ def _repo(note: bool = True):
     from vcs.repo.repository import Repository
     repo = Repository.find(warn=render.warn)
     if note and os.path.exists(repo.path("checkout")):
-        from vcs.porcelain.checkout import interrupted
+        from vcs.repo.journal import interrupted
         try:
             told = interrupted(repo)
         except VcsError as e:

@@ -20,9 +20,8 @@ from vcs.model.objects import (Change, Commit, Entry, Manifest, ObjectId, check_
 from vcs.records import record
 from vcs.repo.repository import Repository
 from vcs.repo.revisions import resolve
-from vcs.porcelain.checkout import check_no_interrupted_checkout, without_own_writes, write_pending
+from vcs.repo.journal import check_no_interrupted_checkout, without_own_writes, write_pending
 from vcs.worktree.scan import Scan, fold_folders, in_scope, scan
-from vcs.storage.log import FLAG_SNAPSHOT, NO_BASE
 
 
 # -- init ----------------------------------------------------------------------------

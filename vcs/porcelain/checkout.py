@@ -15,162 +15,17 @@ import os
 from vcs import faults
 from vcs.worktree import files as worktree
 from vcs.worktree.dirstate import ADDED, NO_ID, NORMAL, REMOVED, Dirstate, Tracked
-from vcs.errors import CorruptError, StateError, UsageError, VcsError
-from vcs.model.objects import GIT_MODES, SYMLINK, Entry, Manifest, ObjectId, content_id, path_problem, show
+from vcs.errors import CorruptError, StateError, UsageError
+from vcs.model.objects import SYMLINK, Entry, Manifest, content_id, show
 from vcs.records import record
+from vcs.repo.journal import Journal, check_no_interrupted_checkout, half_way, read_journal, write_journal
 from vcs.repo.repository import Repository
 from vcs.repo.revisions import resolve
 from vcs.worktree.scan import Scan, in_scope, scan
-from vcs.storage.log import atomic_write, make_folder, seal, unseal
+from vcs.storage.log import make_folder
 
 # kept: files whose local changes the checkout carried over
 CheckoutResult = record("CheckoutResult", "rev id written deleted kept")
-
-# An interrupted checkout, as its journal tells it. source: HEAD when it started (None
-# before the first checkout); target: the commit it goes to; note: why, for messages
-# ("import N" when an import's checkout never ran); states: path -> the entries vcs
-# may have put there (None: deleted it). A file on disk in one of its path's states
-# is vcs's own write, not the user's change.
-Journal = record("Journal", "source target note states")
-
-_JOURNAL = "vcs-checkout 2"
-
-
-def check_no_interrupted_checkout(repo: Repository) -> None:
-    told = interrupted(repo)
-    if told is not None:
-        raise StateError(*told)
-
-
-def interrupted(repo: Repository) -> tuple[str, str] | None:
-    """(what happened, what to run) while a checkout's journal stands, else None."""
-    journal = read_journal(repo)
-    if journal is None:
-        return None
-    rev = repo.rev_of(journal.target)
-    if journal.note and journal.note.startswith("import "):
-        return (f"an import of {journal.note[7:]} commits finished but its checkout did not",
-                f"run `vcs checkout {rev}`")
-    back = repo.commit_ids().get(journal.source) if journal.source is not None else None
-    return (f"a checkout of revision {rev} was interrupted; the working tree is half-way",
-            f"run `vcs checkout {rev}` to finish it" +
-            (f" (or `vcs checkout {back}` to go back)" if back is not None and back != rev else ""))
-
-
-def read_journal(repo: Repository) -> Journal | None:
-    """The journal of an interrupted checkout, or None. A journal whose target is not
-    committed is stale (an import killed before its commit point wrote it) and ignored."""
-    path = repo.path("checkout")
-    try:
-        with open(path, "rb") as f:
-            body = unseal(f.read(), path)
-    except FileNotFoundError:
-        return None
-    journal = _parse_journal(repo, body, path)
-    if journal is None or journal.target not in repo.commit_ids():
-        return None
-    return journal
-
-
-def _parse_journal(repo: Repository, body: bytes, path: str) -> Journal | None:
-    lines = body.split(b"\n")
-    if lines[0] != _JOURNAL.encode():
-        # The first format: the target revision's number alone.
-        try:
-            rev = int(body.decode("ascii").strip())
-            return Journal(None, repo.commit_info(rev).id, None, {}) if 0 <= rev < len(repo) else None
-        except (ValueError, UnicodeDecodeError):
-            raise CorruptError(f"{path} is malformed", hint=_JOURNAL_HINT) from None
-    try:
-        fields = dict(line.decode("ascii").split(" ", 1) for line in lines[1:4])
-        source = None if fields["source"] == "-" else ObjectId(bytes.fromhex(fields["source"]))
-        target = ObjectId(bytes.fromhex(fields["target"]))
-        note = fields["note"] if fields["note"] != "-" else None
-        states: dict[bytes, list] = {}
-        for line in lines[4:]:
-            if not line:
-                continue
-            if line[:2] == b"d ":
-                at, entry = line[2:], None
-            else:
-                # w KIND HEXID PATH, as _write_journal writes it
-                kind, oid, at = line[1:2].decode("ascii"), bytes.fromhex(line[3:35].decode("ascii")), line[36:]
-                if line[:1] != b"w" or kind not in GIT_MODES or len(oid) != 16 or line[2:3] + line[35:36] != b"  ":
-                    raise ValueError(f"bad line {line[:60]!r}")
-                entry = Entry(kind, ObjectId(oid))
-            problem = path_problem(at)
-            if problem:
-                raise ValueError(f"a forbidden path {at!r}: {problem}")
-            states.setdefault(at, []).append(entry)
-    except (KeyError, ValueError, UnicodeDecodeError) as e:
-        raise CorruptError(f"{path} is malformed: {e}", hint=_JOURNAL_HINT) from None
-    return Journal(source, target, note, states)
-
-
-_JOURNAL_HINT = "`vcs checkout --force REV` goes to REV anyway (uncommitted changes are lost)"
-
-
-def _write_journal(repo: Repository, journal: Journal) -> None:
-    lines = [_JOURNAL.encode(), b"source " + (journal.source.hex().encode() if journal.source else b"-"),
-             b"target " + journal.target.hex().encode(), b"note " + (journal.note or "-").encode()]
-    for path in sorted(journal.states):
-        for e in journal.states[path]:
-            lines.append(b"d " + path if e is None else b"w%s %s %s" % (e.kind.encode(), e.id.hex().encode(), path))
-    atomic_write(repo.path("checkout"), seal(b"\n".join(lines) + b"\n"))
-
-
-def write_pending(repo: Repository, target: bytes, note: str) -> None:
-    """Record, before the commit point of an import, that its checkout is still to run."""
-    _write_journal(repo, Journal(None, ObjectId(target), note, {}))
-
-
-def without_own_writes(repo: Repository, ds: Dirstate) -> None:
-    """While a journal stands, make `ds` see vcs's own writes as clean (for status),
-    so only the user's edits show as changes. A corrupt journal is left to the
-    warning every command gives."""
-    if not os.path.exists(repo.path("checkout")):
-        return
-    try:
-        journal = read_journal(repo)
-    except CorruptError:
-        return
-    if journal is not None:
-        half_way(repo, journal, repo.manifest(repo.head_rev()), ds)
-
-
-def half_way(repo: Repository, journal: Journal, head: Manifest, ds: Dirstate) -> Manifest:
-    """The tree an interrupted checkout left: HEAD's listing with every path where vcs's
-    own write (or deletion) is on disk taken as it is there. `ds` is changed to match,
-    so a scan sees those files clean and only the user's edits as changes."""
-    tree = dict(head)
-    stored: set | None = None
-    for path, states in journal.states.items():
-        st = worktree.lstat(repo.root, path)
-        if st is None:
-            if None in states:
-                tree.pop(path, None)
-                ds.files.pop(path, None)
-            continue
-        try:
-            data, st, kind = worktree.read_stable(repo.root, path, st)
-        except VcsError:
-            continue  # cannot be read: not known to be vcs's
-        e = Entry(kind, content_id(data))
-        if e not in states:
-            continue
-        if stored is None:
-            stored = set()
-        if e.id not in stored:
-            if repo.objects.find(e.id) is None:
-                continue  # vcs writes only what it stores: this is not its write
-            stored.add(e.id)
-        tree[path] = e
-        t = ds.files.get(path)
-        if t is None or (t.state, t.kind, t.id) != (NORMAL, e.kind, e.id):
-            t = ds.files[path] = Tracked(NORMAL, e.kind, e.id)
-        t.cache(st)
-    return tree
-
 
 def checkout(repo: Repository, rev_spec: str, force: bool = False, progress=None) -> CheckoutResult:
     """Make the working tree equal to a revision, keeping untracked files.
@@ -211,7 +66,7 @@ def checkout(repo: Repository, rev_spec: str, force: bool = False, progress=None
         stats = {}
         path = b""
         try:
-            _write_journal(repo, Journal(repo.state.head, target_id, journal.note if journal else None, states))
+            write_journal(repo, Journal(repo.state.head, target_id, journal.note if journal else None, states))
             try:
                 for path in deletes:
                     worktree.remove(repo.root, path)

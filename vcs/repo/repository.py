@@ -36,7 +36,6 @@ from vcs.repo.lock import Lock, try_lock
 from vcs.model.objects import (GIT_MODES, Commit, Entry, Manifest, ObjectId, content_id, folders, local_tz,
                                parse_manifest, paths_problem, relative, replay_listing, serialize_manifest, show)
 from vcs.model.oplog import Operation, serialize as serialize_op
-from vcs.model.refs import View
 from vcs.repo.state import LOGS, DiskStore, MemoryStore, State
 from vcs.storage.log import FLAG_SNAPSHOT, NO_BASE, Info, atomic_write, make_folder, owner_can_use, seal, unseal
 

@@ -213,7 +213,7 @@ def _check_oplog(repo: Repository, result: VerifyResult) -> dict[bytes, View]:
         except VcsError as e:
             problems.append(Problem("view", oid.hex()[:12], e.message))
     log = repo.oplog
-    previous = None
+    previous = previous_op = None
     for n in range(len(log)):
         try:
             info = log.info(n)
@@ -272,7 +272,7 @@ def _check_refs(repo: Repository, cids: dict[bytes, int], views: dict[bytes, Vie
                                 "delete .vcs/dirstate to rebuild it from HEAD (marks from `vcs add` are lost)"))
     _check_caches(repo, problems)
     if os.path.exists(repo.path("checkout")):
-        from vcs.porcelain.checkout import interrupted
+        from vcs.repo.journal import interrupted
         try:
             told = interrupted(repo)
         except VcsError as e:
