@@ -54,14 +54,17 @@ def test_history_with_a_merge(make):
     assert sorted(tree) == [b"f", b"g", b"h"] and tree[b"h"].kind == "x"
     assert r.objects.read(tree[b"f"].id) == lines(200, {10, 150})
     # The file history: f's versions with their revisions and history parents.
-    history = list(r.filelog.history(b"f"))
-    assert [e.linkrev for e in history] == [merge, theirs, ours, base]
-    m, t, o, b = history
+    def history(path, rev=merge):
+        start = r.filelog.entry_for(path, r.manifest(rev)[path].id, rev, r.changelog.is_ancestor)
+        return list(r.filelog.history(start))
+
+    assert [e.linkrev for e in history(b"f")] == [merge, theirs, ours, base]
+    m, t, o, b = history(b"f")
     assert (m.p1, m.p2) == (o.n, t.n) and (t.p1, o.p1) == (b.n, b.n) and b.p1 is None
-    assert [e.linkrev for e in r.filelog.history(b"g")] == [base]
+    assert [e.linkrev for e in history(b"g")] == [base]
     # h came from theirs unchanged: the merge records it against its first parent, with
     # theirs' entry as a history parent.
-    h = list(r.filelog.history(b"h"))
+    h = history(b"h")
     assert [e.linkrev for e in h] == [merge, theirs] and h[0].p1 == h[1].n
     # The view: HEAD's branch at the merge, the merge the only head.
     assert r.state.head == r.commit_info(merge).id and r.state.view.heads == {r.commit_info(merge).id}

@@ -15,7 +15,7 @@ earlier view can be looked at or restored (the undo issue builds on this; jj's
     time SECONDS +HHMM
     user NAME
     host NAME
-    command vcs commit -m fix\x20it   (each word escaped: any argument survives)
+    command vcs commit -m fix%20it   (each word escaped: any argument survives)
 
     description             one line a person reads: `commit 14 'fix parser'`
 """
@@ -70,14 +70,35 @@ def parse(data: bytes, name: str = "operation") -> Operation:
     return op
 
 
+_PLAIN = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/-=:@+,^~")
+
+
 def _word(word: str) -> bytes:
-    # No argument holds a NUL (execve cannot pass one), so "\x00" stands for an empty one.
-    return word.encode("unicode_escape").replace(b" ", b"\\x20") if word else b"\\x00"
+    """An argument as one space-free word: bytes outside a plain set as %XX, and an
+    empty argument as a lone %, so any argument (spaces, newlines, undecodable bytes)
+    comes back exactly."""
+    data = word.encode("utf-8", "surrogateescape")
+    if not data:
+        return b"%"
+    return b"".join(bytes((c,)) if c in _PLAIN else b"%%%02X" % c for c in data)
 
 
 def _unword(word: bytes) -> str:
-    text = word.decode("unicode_escape")
-    return "" if text == "\0" else text
+    if word == b"%":
+        return ""
+    out = bytearray()
+    at = 0
+    while at < len(word):
+        c = word[at]
+        if c == 0x25:  # %
+            out += bytes.fromhex(word[at + 1:at + 3].decode("ascii"))
+            at += 3
+        elif c in _PLAIN:
+            out.append(c)
+            at += 1
+        else:
+            raise ValueError(f"malformed command word {word[:40]!r}")
+    return out.decode("utf-8", "surrogateescape")
 
 
 def _id(text: bytes) -> ObjectId | None:

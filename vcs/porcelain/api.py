@@ -264,17 +264,11 @@ def _append_commit(repo: Repository, cid: ObjectId, record: bytes, listing: byte
 
 
 def _record_history(repo: Repository, rev: int, changes, parents: tuple[int, ...], trees: list[Manifest]) -> None:
-    """A file history entry for each path the commit changed, with the entries of the
-    path's versions in its parents as the entry's history parents."""
+    """A file history entry for each path the commit changed (vcs.storage.filelog)."""
     filelog, is_ancestor = repo.filelog, repo.changelog.is_ancestor
+    pairs = list(zip(parents, trees))
     for ch in changes:
-        found = []
-        for parent, tree in zip(parents, trees):
-            old = tree.get(ch.path)
-            if old is not None and (not found or trees[0].get(ch.path) != old):
-                found.append(filelog.entry_for(ch.path, old.id, parent, is_ancestor))
-        found += [None, None]
-        filelog.add(ch.path, ch.entry.id if ch.entry is not None else None, rev, found[0], found[1])
+        filelog.record(ch.path, ch.entry.id if ch.entry is not None else None, rev, pairs, is_ancestor)
 
 
 def _summary(message: str) -> str:

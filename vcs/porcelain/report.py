@@ -43,7 +43,7 @@ def log(repo: Repository, limit: int | None = None, paths: list[str] | None = No
             starts = [] if repo.head_rev() is None else [repo.head_rev()]
         order = repo.changelog.topo_order(starts)
         if scope is not None:
-            touched = _revs_touching(repo, scope)
+            touched = _revs_touching(repo, scope, starts)
             if touched is not None:
                 order = [r for r in order if r in touched]
     for rev in order:
@@ -60,15 +60,21 @@ def log(repo: Repository, limit: int | None = None, paths: list[str] | None = No
     return entries
 
 
-def _revs_touching(repo: Repository, scope: list[bytes]) -> set[int] | None:
-    """The revisions that changed these paths, from their file histories: no commit is
-    read that did not. None when a path is a folder (its files' histories are not
-    indexed by folder: every commit's changes are read instead)."""
+def _revs_touching(repo: Repository, scope: list[bytes], starts: list[int]) -> set[int] | None:
+    """The revisions in the starts' ancestry that changed these paths, from their file
+    histories: no commit is read that did not. None when a path has no history from
+    there (a folder: its files' histories are not indexed by folder, so every commit's
+    changes are read instead)."""
     revs: set[int] = set()
-    for path in scope:
-        if not path or repo.filelog.last(path) is None:
-            return None
-        revs.update(e.linkrev for e in repo.filelog.history(path))
+    filelog, is_ancestor = repo.filelog, repo.changelog.is_ancestor
+    for start in starts:
+        tree = repo.manifest(start)
+        for path in scope:
+            here = tree.get(path)
+            entry = filelog.entry_for(path, here.id if here is not None else None, start, is_ancestor)
+            if entry is None or not path:
+                return None
+            revs.update(e.linkrev for e in filelog.history(entry))
     return revs
 
 
@@ -106,10 +112,10 @@ def log_args(repo: Repository, words: list[str], revs: list[str]) -> tuple[list[
 
 
 def _existed(repo: Repository, path: bytes) -> bool:
-    """Whether some revision changed `path` (its file history says; for a folder, whether
-    some revision changed a file under it)."""
-    return repo.filelog.last(path) is not None or \
-        any(in_scope(c.path, [path]) for rev in range(len(repo) - 1, -1, -1) for c in repo.read_commit(rev).changes)
+    """Whether some revision changed `path` (or, for a folder, a file under it): asked only
+    of a path that is not on disk, so reading every commit is rare."""
+    return any(in_scope(c.path, [path]) for rev in range(len(repo) - 1, -1, -1)
+               for c in repo.read_commit(rev).changes)
 
 
 def _neither(repo: Repository, word: str) -> UsageError:

@@ -113,7 +113,8 @@ class Transaction:
     def _commit(self) -> State:
         repo, start = self.repo, self.start
         op = start.op
-        if self.view != start.view or any(len(repo._log(name)) != start.logs[name][0] for name in LOGS[:3]):
+        if self.view != start.view or any(name in repo.__dict__ and len(repo._log(name)) != start.logs[name][0]
+                                          for name in LOGS[:3]):
             # The first operation starts from the empty repository's view, which init did
             # not store: it has no view before it.
             before = start.view.id() if start.op else None
@@ -386,7 +387,7 @@ class Repository:
 
     def introduced_by(self, oid: bytes, path: bytes) -> int | None:
         """The first revision that recorded this version of the path (log's chain marks)."""
-        entries = self.filelog.versions(path).get(oid)
+        entries = self.filelog.made(path, oid)
         return min(self.filelog.entry(n).linkrev for n in entries) if entries else None
 
     def head_rev(self) -> int | None:

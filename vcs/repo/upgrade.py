@@ -163,11 +163,9 @@ def convert(repo, target, writable: bool = False) -> State:
         changelog.append(info.id, record, info.size, parents, bool(info.flags & FLAG_SNAPSHOT))
         tree = {} if parent is None else (trees.pop(info.base) if children.get(info.base) == 1
                                           else dict(trees[info.base]))
+        pairs = [] if parent is None else [(info.base, tree)]
         for ch in commit.changes:
-            old_entry = tree.get(ch.path)
-            p1 = None if old_entry is None else filelog.entry_for(ch.path, old_entry.id, info.base,
-                                                                  changelog.is_ancestor)
-            filelog.add(ch.path, ch.entry.id if ch.entry else None, rev, p1)
+            filelog.record(ch.path, ch.entry.id if ch.entry else None, rev, pairs, changelog.is_ancestor)
         apply_changes(tree, commit.changes)
         if children.get(rev):
             trees[rev] = tree

@@ -13,8 +13,6 @@ as soon as they can: revision numbers only decrease along parents.
 """
 from __future__ import annotations
 
-import heapq
-
 from vcs.errors import CorruptError
 from vcs.model.objects import Commit, ObjectId, commit_id, parse_commit
 from vcs.storage.log import FLAG_SNAPSHOT, NO_BASE, BaseLog, Info
@@ -130,6 +128,7 @@ class Changelog:
     def ancestors(self, heads, first_parent: bool = False):
         """The heads and all their ancestors, each once, highest revision first: every
         commit comes before its parents (a topological order, newest first)."""
+        import heapq  # here: its import costs a commit 1 ms
         queue = [-h for h in set(heads)]
         heapq.heapify(queue)
         seen = set(heads)

@@ -149,10 +149,12 @@ class BaseLog:
 
     def find(self, oid: bytes) -> int | None:
         """The number of the last record with this id, or None."""
-        for n in range(len(self) - 1, -1, -1):
-            if self._entry_bytes(n)[:16] == oid:
-                return n
-        return None
+        found = self.find_all(oid)
+        return found[0] if found else None
+
+    def find_all(self, oid: bytes) -> list[int]:
+        """The numbers of every record with this id, newest first."""
+        return [n for n in range(len(self) - 1, -1, -1) if self._entry_bytes(n)[:16] == oid]
 
     # -- writing ----------------------------------------------------------------
 
@@ -185,6 +187,7 @@ class MemoryLog(BaseLog):
         self.name = name
         self._entries: list[bytes] = []
         self._data = bytearray()
+        self._ids: dict[bytes, list[int]] = {}  # id -> record numbers, oldest first
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -200,9 +203,13 @@ class MemoryLog(BaseLog):
 
     def _write(self, entry: bytes, stored: bytes) -> int:
         offset = len(self._data)
+        self._ids.setdefault(entry[:16], []).append(len(self._entries))
         self._entries.append(entry)
         self._data += stored
         return offset
+
+    def find_all(self, oid: bytes) -> list[int]:
+        return self._ids.get(oid, [])[::-1]
 
     def committed(self) -> tuple[int, int]:
         return len(self._entries), len(self._data)
@@ -211,6 +218,8 @@ class MemoryLog(BaseLog):
         return self.committed()
 
     def rollback(self, entries: int, size: int) -> None:
+        for entry in self._entries[entries:]:
+            self._ids[entry[:16]].pop()
         del self._entries[entries:]
         del self._data[size:]
 
@@ -233,6 +242,7 @@ class Log(BaseLog):
         self._size = size
         self._writable = writable
         self._pending_idx: list[bytes] = []
+        self._pending_ids: dict[bytes, list[int]] = {}  # id -> pending records (from 0), oldest first
         self._pending_dat: list[bytes] = []
         self._pending_size = 0
         self._index = b""
@@ -300,18 +310,26 @@ class Log(BaseLog):
     def find(self, oid: bytes) -> int | None:
         """The number of the last record with this id, or None: a search of the index
         in C, cheaper than building `ids()` for a few lookups."""
-        for n in range(len(self._pending_idx) - 1, -1, -1):
-            if self._pending_idx[n][:16] == oid:
-                return self._n + n
+        pending = self._pending_ids.get(oid)
+        if pending:
+            return self._n + pending[-1]
+        return next(self._search(oid), None)
+
+    def find_all(self, oid: bytes) -> list[int]:
+        return [self._n + n for n in reversed(self._pending_ids.get(oid, ()))] + list(self._search(oid))
+
+    def _search(self, oid: bytes):
+        """The committed records with this id, newest first, found in C."""
         index = self._index
         at = len(index)
         while True:
             at = index.rfind(oid, 0, at)
             if at < 0:
-                return None
+                return
             if at % ENTRY_SIZE == 0:
-                return at // ENTRY_SIZE
-            at += 15  # a match across two entries: look further back
+                yield at // ENTRY_SIZE
+            else:
+                at += 15  # a match across two entries: look further back
 
     def payloads(self, infos: list[Info]) -> list[bytes]:
         committed = [i for i in infos if i.n < self._n]
@@ -330,6 +348,7 @@ class Log(BaseLog):
         if not self._writable:
             raise StateError(f"{self.name}: log opened read-only")
         offset = self.data_size()
+        self._pending_ids.setdefault(entry[:16], []).append(len(self._pending_idx))
         self._pending_idx.append(entry)
         self._pending_dat.append(stored)
         self._pending_size += len(stored)
@@ -353,6 +372,7 @@ class Log(BaseLog):
             self._size += len(dat)
             self._n += len(self._pending_idx)
             self._pending_idx.clear()
+            self._pending_ids.clear()
             self._pending_dat.clear()
             self._pending_size = 0
         return self._n, self._size
@@ -360,6 +380,7 @@ class Log(BaseLog):
     def rollback(self, entries: int, size: int) -> None:
         """Forget everything past (entries, size): pending records and flushed ones."""
         self._pending_idx.clear()
+        self._pending_ids.clear()
         self._pending_dat.clear()
         self._pending_size = 0
         if self._writable:
