@@ -151,8 +151,8 @@ def test_durability_order(tmp_path):
     lines = trace(root, tmp_path, "commit", "-A", "-m", "x")
     ops = [line.split(" ", 2)[2] if line.startswith("io ") else line for line in lines]
     rename = next(i for i, o in enumerate(ops) if o.startswith("rename") and o.endswith("/state"))
-    for log in ("objects", "changelog", "filelog", "views", "oplog"):
-        synced = max(i for i, o in enumerate(ops) if o.startswith("fsync") and o.endswith(f"{log}.dat"))
+    for log in ("objects.dat", "changelog.dat", "filelog", "oplog"):
+        synced = max(i for i, o in enumerate(ops) if o.startswith("fsync") and o.endswith(f"/{log}"))
         assert synced < rename
     assert any(o.startswith("fsync") and o.endswith("/.vcs") for o in ops[rename:])
 

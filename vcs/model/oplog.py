@@ -1,73 +1,78 @@
-"""The operation log: every change of the repository's state, as an event.
+"""The operation log's records: every change of the repository's state, as an event.
 
-In event-sourcing terms the refs (vcs.model.refs.View) are derived state and operations are
-the events: each transaction that switches the state appends one operation naming
-the view before and after it (both stored, by id, in the views log), its parent
-operation, when, who, on which host, and the command line. The state file names the
-current operation; the log is append-only and nothing in it ever expires, so any
+In event-sourcing terms the refs (vcs.model.refs.View) are derived state and
+operations are the events: each transaction that switches the state appends one
+operation holding its parent operation (the one before it), when, who, on which host,
+the command line, a line a person reads, and the view it left, whole (all refs, HEAD
+and the working tree's parent). The view before it is its parent's. The state names
+the current operation; the log is append-only and nothing in it ever expires, so any
 earlier view can be looked at or restored (the undo issue builds on this; jj's
-`op_store.rs` is the model).
+`op_store.rs` is the model). An operation's id is the hash of its record; records
+are stored as deltas against their parent's, so one costs the lines it changed (the
+lines that change from one operation to the next stand together).
 
     vcs-op 1
-    parent HEXID            the operation before (none for the first)
-    before HEXID            the view before (none for the first)
-    after HEXID             the view after
-    time SECONDS +HHMM
     user NAME
     host NAME
+    parent HEXID            the operation before (none for the first)
+    time SECONDS +HHMM
     command vcs commit -m fix%20it   (each word escaped: any argument survives)
+    description commit 14 'fix parser'
 
-    description             one line a person reads: `commit 14 'fix parser'`
+    HEAD branch main        the view it left (vcs.model.refs)
+    ...
 """
 from __future__ import annotations
 
 from binascii import unhexlify
 
-from vcs.errors import CorruptError
+from vcs.errors import CorruptError, VcsError
 from vcs.model.objects import ID_SIZE, ObjectId, _parse_when, format_tz
+from vcs.model.refs import View
 from vcs.records import record
 
-Operation = record("Operation", "parent before after time tz user host command description")
+# view: the View it left.
+Operation = record("Operation", "parent time tz user host command description view")
 
 
 def serialize(op: Operation) -> bytes:
-    def oid(x: ObjectId | None) -> bytes:
-        return b"none" if x is None else x.hex().encode()
-    command = b" ".join(_word(w) for w in op.command)
-    head = b"vcs-op 1\nparent %s\nbefore %s\nafter %s\ntime %d %s\nuser %s\nhost %s\ncommand %s\n\n" % (
-        oid(op.parent), oid(op.before), oid(op.after), op.time, format_tz(op.tz), _line(op.user), _line(op.host),
-        command)
-    return head + _line(op.description) + b"\n"
+    parent = b"none" if op.parent is None else op.parent.hex().encode()
+    head = b"vcs-op 1\nuser %s\nhost %s\nparent %s\ntime %d %s\ncommand %s\ndescription %s\n\n" % (
+        _line(op.user), _line(op.host), parent, op.time, format_tz(op.tz),
+        b" ".join(_word(w) for w in op.command), _line(op.description))
+    return head + op.view.serialize()
 
 
 def _line(text: str) -> bytes:
     return text.replace("\n", " ").replace("\r", " ").encode("utf-8", "surrogateescape")
 
 
+_KEYS = (b"user", b"host", b"parent", b"time", b"command", b"description")
+
+
 def parse(data: bytes, name: str = "operation") -> Operation:
     try:
-        head, sep, body = data.partition(b"\n\n")
+        head, sep, view = data.partition(b"\n\n")
         lines = head.split(b"\n")
-        keys = [b"vcs-op", b"parent", b"before", b"after", b"time", b"user", b"host", b"command"]
-        if not sep or len(lines) != len(keys) or lines[0] != b"vcs-op 1" or not body.endswith(b"\n"):
+        if not sep or len(lines) != len(_KEYS) + 1 or lines[0] != b"vcs-op 1":
             raise ValueError("not an operation record")
         fields = {}
-        for key, line in zip(keys[1:], lines[1:]):
+        for key, line in zip(_KEYS, lines[1:]):
             k, sp, value = line.partition(b" ")
-            if k != key or not (sp or key == b"command"):
+            if k != key or not sp:
                 raise ValueError(f"expected {key.decode()}, found {line[:40]!r}")
             fields[key] = value
         when, tz = _parse_when(fields[b"time"], name)
-        command = [_unword(w) for w in fields[b"command"].split(b" ")] if fields[b"command"] else []
-        op = Operation(_id(fields[b"parent"]), _id(fields[b"before"]), _id(fields[b"after"]), when, tz,
-                       fields[b"user"].decode("utf-8", "surrogateescape"),
-                       fields[b"host"].decode("utf-8", "surrogateescape"), tuple(command),
-                       body[:-1].decode("utf-8", "surrogateescape"))
-        if op.after is None:
-            raise ValueError("it names no view after it")
-    except (ValueError, UnicodeDecodeError, RecursionError) as e:
+        words = fields[b"command"]
+        command = tuple(_unword(w) for w in words.split(b" ")) if words else ()
+        return Operation(_id(fields[b"parent"]), when, tz, fields[b"user"].decode("utf-8", "surrogateescape"),
+                         fields[b"host"].decode("utf-8", "surrogateescape"), command,
+                         fields[b"description"].decode("utf-8", "surrogateescape"),
+                         View.parse(view, f"the view of {name}"))
+    except (ValueError, UnicodeDecodeError) as e:
         raise CorruptError(f"{name} is malformed: {e}", hint="run `vcs verify`") from None
-    return op
+    except VcsError as e:
+        raise CorruptError(e.message, hint="run `vcs verify`") from None
 
 
 _PLAIN = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/-=:@+,^~")

@@ -5,8 +5,7 @@ working tree's parent, the visible heads (commits with no visible child: a commi
 made on an older revision stays visible as a head of its own, named or not), the
 branches, the tags and the remote-tracking branches. The repository's state holds the
 current view, switched atomically with the logs; every switch appends an operation
-that records the view before and after (vcs.model.oplog), so a view is also stored, by
-its id, in the views log.
+holding the view it left (vcs.model.oplog), so every view the repository had stays.
 
 A view serializes to sorted lines, so consecutive views differ by a line or two and
 are stored as small deltas:

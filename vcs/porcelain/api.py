@@ -267,8 +267,8 @@ def _record_history(repo: Repository, rev: int, changes, parents: tuple[int, ...
     """A file history entry for each path the commit changed (vcs.storage.filelog)."""
     filelog, is_ancestor = repo.filelog, repo.changelog.is_ancestor
     pairs = list(zip(parents, trees))
-    for ch in changes:
-        filelog.record(ch.path, ch.entry.id if ch.entry is not None else None, rev, pairs, is_ancestor)
+    for slot, ch in enumerate(changes):
+        filelog.record(ch.path, ch.entry.id if ch.entry is not None else None, rev, slot, pairs, is_ancestor)
 
 
 def _summary(message: str) -> str:

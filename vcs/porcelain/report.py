@@ -74,7 +74,7 @@ def _revs_touching(repo: Repository, scope: list[bytes], starts: list[int]) -> s
             entry = filelog.entry_for(path, here.id if here is not None else None, start, is_ancestor)
             if entry is None or not path:
                 return None
-            revs.update(e.linkrev for e in filelog.history(entry))
+            revs.update(filelog.linkrev(n) for n in filelog.ancestry(entry))
     return revs
 
 

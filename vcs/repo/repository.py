@@ -7,8 +7,7 @@ transactions, config and the dirstate.
     .vcs/store/objects.*     file versions and whole tree listings (vcs.storage.objects)
     .vcs/store/changelog.*   commits; a commit's number is its place in this log
     .vcs/store/filelog.*     every path's history (vcs.storage.filelog)
-    .vcs/store/views.*       every view an operation left (vcs.model.refs)
-    .vcs/store/oplog.*       every operation (vcs.model.oplog)
+    .vcs/store/oplog.*       every operation and the refs it left (vcs.model.oplog)
     .vcs/dirstate            tracked files and the stat cache (sealed)
     .vcs/config.toml         repository config
     .vcs/lock                the writers' lock
@@ -36,7 +35,8 @@ from vcs.repo.lock import Lock, try_lock
 from vcs.model.objects import (GIT_MODES, Commit, Entry, Manifest, ObjectId, content_id, folders, local_tz,
                                parse_manifest, paths_problem, relative, replay_listing, serialize_manifest, show)
 from vcs.model.oplog import Operation, serialize as serialize_op
-from vcs.repo.state import LOGS, DiskStore, MemoryStore, State
+from vcs.repo.state import INDEXED, LOGS, DiskStore, MemoryStore, State
+from vcs.storage.appendfile import Chain
 from vcs.storage.log import FLAG_SNAPSHOT, NO_BASE, Info, atomic_write, make_folder, owner_can_use, seal, unseal
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
@@ -115,16 +115,10 @@ class Transaction:
         op = start.op
         if self.view != start.view or any(name in repo.__dict__ and len(repo._log(name)) != start.logs[name][0]
                                           for name in LOGS[:3]):
-            # The first operation starts from the empty repository's view, which init did
-            # not store: it has no view before it.
-            before = start.view.id() if start.op else None
-            view_id = repo.views.put(self.view.serialize(), before)[0]
-            record = serialize_op(Operation(start.op[1] if start.op else None, before, view_id,
-                                            *_now(), _login_name(), os.uname().nodename, repo.command,
-                                            self.description))
-            op_id = content_id(record)
-            repo.oplog.append(op_id, record)
-            op = (len(repo.oplog) - 1, op_id)
+            parent = start.op[1] if start.op else None
+            record = serialize_op(Operation(parent, *_now(), _login_name(), os.uname().nodename, repo.command,
+                                            self.description, self.view))
+            op = (repo.oplog.append(record), content_id(record))
         logs = {name: repo._log(name).flush() if name in repo.__dict__ else start.logs[name] for name in LOGS}
         return State(logs, op, self.view)
 
@@ -143,6 +137,15 @@ class Transaction:
                     repo._log(name).rollback(*self.start.logs[name])
         finally:
             repo.state = self.start
+
+
+def _container(part):
+    """What holds a part's records: an Objects' or a Changelog's log, a Filelog's table."""
+    if isinstance(part, (Objects, Changelog)):
+        return part.log
+    if isinstance(part, Filelog):
+        return part.table
+    return part
 
 
 def _now() -> tuple[int, int]:
@@ -236,7 +239,7 @@ class Repository:
         make_folder(os.path.join(tmp, "store"))
         make_folder(os.path.join(tmp, "tmp"))
         for name in LOGS:
-            for ext in (".idx", ".dat"):
+            for ext in ((".idx", ".dat") if name in INDEXED else ("",)):
                 fd = os.open(os.path.join(tmp, "store", name + ext), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
                 try:
                     owner_can_use(fd)
@@ -285,12 +288,12 @@ class Repository:
         return State.parse(data, self.path("state"))
 
     def _log(self, name: str):
-        log = getattr(self, name)
-        return log.log if isinstance(log, (Objects, Changelog, Filelog)) else log
+        """The log, table or chain behind a part of the store (what flushes and rolls back)."""
+        return _container(getattr(self, name))
 
     def _open(self, name: str):
         n, size = self.state.logs[name]
-        return self.store.log(name, n, size, self._writing)
+        return self.store.part(name, n, size, self._writing)
 
     @_cached
     def objects(self) -> Objects:
@@ -310,22 +313,18 @@ class Repository:
 
     @_cached
     def filelog(self) -> Filelog:
-        return Filelog(self._open("filelog"))
+        return Filelog(self._open("filelog"), self.changelog)
 
     @_cached
-    def views(self) -> Objects:
-        """Every view an operation left, each a delta against the one before it."""
-        return Objects(self._open("views"), "auto")
-
-    @_cached
-    def oplog(self):
+    def oplog(self) -> Chain:
+        """Every operation, each a delta against the one before it (vcs.model.oplog)."""
         return self._open("oplog")
 
     def _close_logs(self) -> None:
         for name in LOGS:
-            log = self.__dict__.pop(name, None)
-            if log is not None:
-                (log.log if isinstance(log, (Objects, Changelog, Filelog)) else log).close()
+            part = self.__dict__.pop(name, None)
+            if part is not None:
+                _container(part).close()
 
     def lock(self) -> Lock:
         if self._lock is None:

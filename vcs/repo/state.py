@@ -9,9 +9,8 @@ every operation, so history, refs and the operation log change together or not a
     vcs-state 2
     log objects 812 90411        entries and bytes committed, for each log
     log changelog 40 10240
-    log filelog 95 6123
-    log views 41 3120
-    log oplog 41 9011
+    log filelog 95 3420          (store/filelog: 36-byte records)
+    log oplog 41 9011            (store/oplog: a chain of records)
     op 40 5d1c...                the current operation: its record and id
     view 77ab...                 the id of the view below
                                  (a blank line)
@@ -30,9 +29,11 @@ import os
 from vcs.errors import CorruptError
 from vcs.model.objects import ObjectId
 from vcs.model.refs import View
+from vcs.storage.appendfile import Chain, DiskFile, MemoryFile, Table
 from vcs.storage.log import ENTRY_SIZE, BaseLog, Log, MemoryLog, atomic_write, seal, unseal
 
-LOGS = ("objects", "changelog", "filelog", "views", "oplog")
+LOGS = ("objects", "changelog", "filelog", "oplog")
+INDEXED = ("objects", "changelog")  # logs with an index (NAME.idx, NAME.dat); the others are one file
 
 
 class State:
@@ -102,7 +103,21 @@ def _count(text: str) -> int:
     return int(text)
 
 
-class DiskStore:
+class _Parts:
+    """What the two stores share: each part of the state opened as what it is."""
+
+    def part(self, name: str, entries: int, size: int, writable: bool):
+        """The log, table or chain behind a name of LOGS, at its committed length."""
+        if name in INDEXED:
+            return self.log(name, entries, size, writable)
+        file = self.file(name, size, writable)
+        if name == "filelog":
+            from vcs.storage.filelog import RECORD_SIZE
+            return Table(file, RECORD_SIZE)
+        return Chain(file, entries)
+
+
+class DiskStore(_Parts):
     """A repository's logs and state in `.vcs/` (logs under `store/`)."""
 
     def __init__(self, directory: str):
@@ -122,11 +137,16 @@ class DiskStore:
     def write_state(self, data: bytes) -> None:
         atomic_write(self.state_path, data)
 
+    def file(self, name: str, size: int, writable: bool):
+        """A store file that is one append-only file (the file history, the operation log)."""
+        return DiskFile(os.path.join(self.dir, "store", name), size, writable)
+
     def short_logs(self, logs: dict[str, tuple[int, int]]) -> list[tuple[str, int, int]]:
         """(file, its size, the size committed) for each log file shorter than committed."""
         short = []
         for name, (n, size) in logs.items():
-            for ext, want in ((".idx", n * ENTRY_SIZE), (".dat", size)):
+            parts = ((".idx", n * ENTRY_SIZE), (".dat", size)) if name in INDEXED else (("", size),)
+            for ext, want in parts:
                 path = os.path.join(self.dir, "store", name + ext)
                 try:
                     actual = os.path.getsize(path)
@@ -141,13 +161,17 @@ class DiskStore:
         return Lock(os.path.join(self.dir, "lock"), warn, on_stale, then)
 
 
-class MemoryStore:
+class MemoryStore(_Parts):
     """The in-memory twin of `DiskStore`. A log opened again shows what was committed:
     records a writer appended and did not commit are gone, as on disk."""
 
     def __init__(self) -> None:
         self.logs: dict[str, MemoryLog] = {}
+        self.files: dict[str, MemoryFile] = {}
         self.state: bytes | None = None
+
+    def file(self, name: str, size: int, writable: bool):
+        return self.files.setdefault(name, MemoryFile(name)).reopen(size)
 
     def log(self, name: str, entries: int, size: int, writable: bool) -> BaseLog:
         log = self.logs.setdefault(name, MemoryLog(name))
@@ -163,8 +187,8 @@ class MemoryStore:
     def short_logs(self, logs: dict[str, tuple[int, int]]) -> list[tuple[str, int, int]]:
         short = []
         for name, (n, size) in logs.items():
-            log = self.logs.get(name)
-            have = log.committed() if log is not None else (0, 0)
+            log = self.logs.get(name) if name in INDEXED else self.files.get(name)
+            have = (0, 0) if log is None else log.committed() if name in INDEXED else (n, len(log.committed()))
             if have[0] < n or have[1] < size:
                 short.append((name, have[1], size))
         return short

@@ -7,7 +7,7 @@ the file history. No id changes: a one-parent commit hashes as in format 1
 (objects.commit_id), file versions and the objects log are kept as they are, and each
 commit record gains only its parent line.
 
-The upgrade writes the new logs (changelog, filelog, views, oplog: names format 1 never
+The upgrade writes the new logs (changelog, filelog, oplog: names format 1 never
 used) beside the old ones, fsyncs them, then replaces `.vcs/state` with a format-2 state:
 that rename is the commit point. Then `.vcs/format` says 2 and the old files go. A kill
 before the rename leaves format 1 intact (the next attempt truncates what it left); a
@@ -25,7 +25,6 @@ from vcs import faults
 from vcs.storage.changelog import Changelog
 from vcs.errors import CorruptError, StateError
 from vcs.storage.filelog import Filelog
-from vcs.storage.objects import Objects
 from vcs.model.objects import ID_SIZE, Manifest, ObjectId, apply_changes, content_id, parse_commit
 from vcs.model.oplog import Operation, serialize as serialize_op
 from vcs.model.refs import View
@@ -140,8 +139,9 @@ def convert(repo, target, writable: bool = False) -> State:
     the format-2 state that commits them (not yet written)."""
     head, objects_len, commits_len = _read_state1(repo)
     old = Log(repo.path("store"), "commits", *commits_len)
-    logs = {name: target.log(name, 0, 0, True) for name in NEW_LOGS}
-    changelog, filelog = Changelog(logs["changelog"]), Filelog(logs["filelog"])
+    logs = {name: target.part(name, 0, 0, True) for name in NEW_LOGS}
+    changelog = Changelog(logs["changelog"])
+    filelog = Filelog(logs["filelog"], changelog)
     trees: dict[int, Manifest] = {}
     children: dict[int, int] = {}
     for rev in range(len(old)):
@@ -164,21 +164,19 @@ def convert(repo, target, writable: bool = False) -> State:
         tree = {} if parent is None else (trees.pop(info.base) if children.get(info.base) == 1
                                           else dict(trees[info.base]))
         pairs = [] if parent is None else [(info.base, tree)]
-        for ch in commit.changes:
-            filelog.record(ch.path, ch.entry.id if ch.entry else None, rev, pairs, changelog.is_ancestor)
+        for slot, ch in enumerate(commit.changes):
+            filelog.record(ch.path, ch.entry.id if ch.entry else None, rev, slot, pairs, changelog.is_ancestor)
         apply_changes(tree, commit.changes)
         if children.get(rev):
             trees[rev] = tree
     old.close()
     view = View("main", wc=head, heads={changelog.info(r).id for r in changelog.heads()},
                 branches={"main": head} if head is not None else {}, tags=_read_tags1(repo))
-    views = Objects(logs["views"], "auto")
-    view_id = views.put(view.serialize())[0]
     from vcs.repo.repository import _login_name, _now
-    record = serialize_op(Operation(None, None, view_id, *_now(), _login_name(), os.uname().nodename,
-                                    repo.command, "upgrade from format 1"))
+    record = serialize_op(Operation(None, *_now(), _login_name(), os.uname().nodename, repo.command,
+                                    "upgrade from format 1", view))
+    logs["oplog"].append(record)
     op_id = content_id(record)
-    logs["oplog"].append(op_id, record)
     lengths = {"objects": objects_len}
     for name in NEW_LOGS:
         lengths[name] = logs[name].flush()

@@ -178,76 +178,56 @@ def _check_trees(repo: Repository, result: VerifyResult, commits: dict[int, tupl
 
 def _check_history(repo: Repository, commits: dict[int, tuple[Commit, int]], good: set[bytes],
                    problems: list[Problem]) -> None:
-    """The file history holds, for each commit, exactly one entry per path it changed, with
-    that version, and history parents that are earlier entries of the same path."""
+    """The file history holds, for each change of each commit, exactly one entry (which
+    reads back as that change), with history parents that are earlier entries of the
+    same path."""
     filelog = repo.filelog
-    expected = {(rev, ch.path, ch.entry.id if ch.entry else None) for rev, (c, _) in commits.items()
-                for ch in c.changes}
+    expected = {(rev, slot) for rev, (c, _) in commits.items() for slot in range(len(c.changes))}
     for n in range(len(filelog)):
         try:
             e = filelog.entry(n)
-            if (e.linkrev, e.path, e.version) not in expected:
-                raise CorruptError(f"no commit made {show(e.path)} this version at revision {e.linkrev}")
-            expected.discard((e.linkrev, e.path, e.version))
+            key = (e.linkrev, filelog._head(n)[2])
+            if key not in expected:
+                raise CorruptError(f"a second entry for {show(e.path)} at revision {e.linkrev}")
+            expected.discard(key)
             for p in (e.p1, e.p2):
-                if p is not None and (filelog.entry(p).path != e.path or filelog.entry(p).linkrev > e.linkrev):
+                if p is not None and (filelog.entry(p).path != e.path or filelog.linkrev(p) > e.linkrev):
                     raise CorruptError(f"its history parent {p} is not an earlier version of {show(e.path)}")
         except VcsError as err:
             problems.append(Problem("history", f"entry {n}", err.message))
-    for rev, path, _ in sorted(expected, key=lambda x: (x[0], x[1])):
-        if rev in commits:
-            problems.append(Problem("history", show(path), "the file history has no entry for this change",
-                                    f"revision {rev}"))
+    for rev, slot in sorted(expected):
+        problems.append(Problem("history", show(commits[rev][0].changes[slot].path),
+                                "the file history has no entry for this change", f"revision {rev}"))
 
 
-def _check_oplog(repo: Repository, result: VerifyResult) -> dict[bytes, View]:
-    """Every operation parses, follows the one before it, and names views that are stored;
-    the state names the last one and its view. Returns the views by id."""
+def _check_oplog(repo: Repository, result: VerifyResult) -> list[View]:
+    """Every operation rebuilds, parses and follows the one before it; the state names the
+    last one and the view it left. Returns every view an operation left."""
     from vcs.model import oplog
     problems = result.problems
-    ids, texts = _check_objects(repo.views.log, result, {}, _AllIds(), None, what="view")
-    views: dict[bytes, View] = {}
-    for oid, data in texts.items():
+    chain = repo.oplog
+    views: list[View] = []
+    previous = None
+    for n in range(len(chain)):
         try:
-            views[oid] = View.parse(data, f"view {oid.hex()[:12]}")
-        except VcsError as e:
-            problems.append(Problem("view", oid.hex()[:12], e.message))
-    log = repo.oplog
-    previous = previous_op = None
-    for n in range(len(log)):
-        try:
-            info = log.info(n)
-            data = log.payload(info)
-            if content_id(data) != info.id:
-                raise CorruptError("it does not match its id")
-            op = oplog.parse(data, f"operation {n}")
-            if op.parent != (previous.id if previous else None):
+            record = chain.read(n)
+            op = oplog.parse(record, f"operation {n}")
+            if n and op.parent != previous:
                 raise CorruptError("its parent is not the operation before it")
-            if op.before != (previous_op.after if previous else op.before):
-                raise CorruptError("the view before it is not the one the operation before it left")
-            for vid in (op.before, op.after):
-                if vid is not None and vid not in views:
-                    raise CorruptError(f"it names a view {vid.hex()[:12]} that is not stored")
-            previous, previous_op = info, op
+            views.append(op.view)
+            previous = content_id(record)
         except VcsError as e:
             problems.append(Problem("operation", f"{n}", e.message))
             previous = None
     state = repo.state
-    last = log._entry_bytes(len(log) - 1)[:16] if len(log) else None
-    if len(log) and (state.op is None or state.op[0] != len(log) - 1 or state.op[1] != last):
-        problems.append(Problem("file", "state", "does not name the last operation"))
-    if state.view.id() not in views and len(log):
-        problems.append(Problem("file", "state", "its view is not in the views log"))
-    elif len(log) and previous is not None and previous_op.after != state.view.id():
-        problems.append(Problem("file", "state", "its view is not the one the last operation left"))
+    if len(chain):
+        if state.op is None or state.op[0] != len(chain) - 1 or state.op[1] != previous:
+            problems.append(Problem("file", "state", "does not name the last operation"))
+        elif views[-1] != state.view:
+            problems.append(Problem("file", "state", "its view is not the one the last operation left"))
+    elif state.op is not None:
+        problems.append(Problem("file", "state", "names an operation the log does not hold"))
     return views
-
-
-class _AllIds(dict):
-    """`snapshots` for _check_objects that keeps every record's text (views are small)."""
-
-    def __contains__(self, key) -> bool:
-        return True
 
 
 def _check_lengths(repo: Repository, problems: list[Problem]) -> None:
@@ -255,11 +235,12 @@ def _check_lengths(repo: Repository, problems: list[Problem]) -> None:
         problems.append(Problem("file", path, f"is {actual} bytes, the state says {want} are committed"))
 
 
-def _check_refs(repo: Repository, cids: dict[bytes, int], views: dict[bytes, View],
+def _check_refs(repo: Repository, cids: dict[bytes, int], views: list[View],
                 problems: list[Problem]) -> None:
     """Every ref of every view names a stored commit (an old view too: undo can restore it)."""
     current = repo.state.view
-    for vid, view in [(current.id(), current)] + [(k, v) for k, v in views.items() if k != current.id()]:
+    others = {v.id(): v for v in views if v != current}
+    for vid, view in [(current.id(), current)] + list(others.items()):
         where = "" if vid == current.id() else f"view {vid.hex()[:12]}"
         for what, oid in _named(view):
             if oid not in cids:

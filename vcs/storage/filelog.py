@@ -9,28 +9,29 @@ parent, so its earlier life is still its history) and, for a path a commit copie
 renamed, where from. So `log PATH`, annotate and rename following walk a path's own
 history and never scan every commit.
 
-Entries live in one append-only log (vcs.storage.log). An entry's id is the hash of
-its path and version, so "which entry gave this path this version" is a search of the
-index in C, however long the history. The same version made twice (on two lines of
-work, or undone and done again) has two entries; the one in a commit's ancestry is
-the one its history follows.
+Entries are fixed-size records in one append-only file (vcs.storage.appendfile.Table),
+36 bytes each: the path and version are not repeated there, they are the change the
+entry's commit lists at the entry's slot. An entry's key is the hash of its path and
+version, so "which entry gave this path this version" is a search of the file in C,
+however long the history. The same version made twice (on two lines of work, or
+undone and done again) has two entries; the one in a commit's ancestry is the one its
+history follows.
 
-    payload: linkrev, p1, p2 (u32; NONE if none), flags (u8), version (16 bytes, zeros
-             for a removal), then the path, then for a copy NUL and the source
+    key (16 bytes: xxh3-128 of path NUL version), linkrev (u32), slot (u16: which of the
+    commit's changes), p1, p2 (u32; NONE if none), flags (u8), a pad byte | xxh32
 """
 from __future__ import annotations
 
 import struct
 
 from vcs.errors import CorruptError
-from vcs.model.objects import ID_SIZE, ObjectId, content_id, path_problem
+from vcs.model.objects import ID_SIZE, ObjectId, content_id
 from vcs.records import record
-from vcs.storage.log import BaseLog
+from vcs.storage.appendfile import Table
 
 NONE = 0xFFFFFFFF
-REMOVED = 1
-COPIED = 2
-_HEAD = struct.Struct("<IIIB16s")
+_ENTRY = struct.Struct("<16sIHIIBx")
+RECORD_SIZE = _ENTRY.size
 _ZERO = bytes(ID_SIZE)
 
 # n: its number in the log; version: the content id, None for a removal; source: the
@@ -43,51 +44,73 @@ def entry_id(path: bytes, version: ObjectId | None) -> ObjectId:
 
 
 class Filelog:
-    def __init__(self, log: BaseLog):
-        self.log = log
+    """The file history over its table and the changelog its entries' commits are in."""
+
+    def __init__(self, table: Table, changelog):
+        self.table = table
+        self.changelog = changelog
         self._entries: dict[int, FileEntry] = {}
+        self._heads: dict[int, tuple] = {}  # n -> (key, linkrev, slot, p1, p2), read without the commit
+        self._commits: dict[int, tuple] = {}
 
     def __len__(self) -> int:
-        return len(self.log)
+        return len(self.table)
+
+    def _head(self, n: int) -> tuple:
+        head = self._heads.get(n)
+        if head is None:
+            key, linkrev, slot, p1, p2, flags = _ENTRY.unpack(self.table.record(n))
+            if flags or any(x != NONE and x >= n for x in (p1, p2)) or linkrev >= len(self.changelog):
+                raise CorruptError(f"file history entry {n} is malformed", hint="run `vcs verify`")
+            head = self._heads[n] = (key, linkrev, slot, _opt(p1), _opt(p2))
+        return head
+
+    def linkrev(self, n: int) -> int:
+        return self._head(n)[1]
 
     def entry(self, n: int) -> FileEntry:
+        """Entry n, its path and version read from its commit's changes and checked
+        against its key."""
         cached = self._entries.get(n)
         if cached is not None:
             return cached
-        info = self.log.info(n)
-        data = self.log.payload(info)
-        name = f"file history entry {n}"
-        if len(data) < _HEAD.size:
-            raise CorruptError(f"{name} is truncated", hint="run `vcs verify`")
-        linkrev, p1, p2, flags, version = _HEAD.unpack_from(data)
-        path, sep, source = data[_HEAD.size:].partition(b"\0")
-        problem = path_problem(path) or (path_problem(source) if flags & COPIED else None)
-        entry = FileEntry(n, path, None if flags & REMOVED else ObjectId(version), linkrev,
-                          _opt(p1), _opt(p2), source if flags & COPIED else None)
-        if problem or entry_id(path, entry.version) != info.id or bool(sep) != bool(flags & COPIED) \
-                or bool(flags & REMOVED) != (version == _ZERO) or flags & ~(REMOVED | COPIED) \
-                or any(x != NONE and x >= n for x in (p1, p2)):
-            raise CorruptError(f"{name} is malformed{': ' + problem if problem else ''}",
+        key, linkrev, slot, p1, p2 = self._head(n)
+        changes = self._changes(linkrev)
+        if slot >= len(changes):
+            raise CorruptError(f"file history entry {n} names change {slot} of revision {linkrev}, "
+                               f"which has {len(changes)}", hint="run `vcs verify`")
+        ch = changes[slot]
+        version = ch.entry.id if ch.entry is not None else None
+        if entry_id(ch.path, version) != key:
+            raise CorruptError(f"file history entry {n} does not match its change in revision {linkrev}",
                                hint="run `vcs verify`")
-        self._entries[n] = entry
+        entry = self._entries[n] = FileEntry(n, ch.path, version, linkrev, p1, p2, None)
         return entry
 
-    def add(self, path: bytes, version: ObjectId | None, linkrev: int, p1: int | None = None,
-            p2: int | None = None, source: bytes | None = None) -> int:
-        flags = (REMOVED if version is None else 0) | (COPIED if source is not None else 0)
-        payload = _HEAD.pack(linkrev, _num(p1), _num(p2), flags, version or _ZERO) + path
-        if source is not None:
-            payload += b"\0" + source
-        n = len(self.log)
-        self.log.append(entry_id(path, version), payload)
-        self._entries[n] = FileEntry(n, path, version, linkrev, p1, p2, source)
+    def _changes(self, rev: int) -> tuple:
+        """A commit's changes, the last few kept: a commit's entries are read together."""
+        cached = self._commits.get(rev)
+        if cached is None:
+            if len(self._commits) >= 64:
+                self._commits.clear()
+            cached = self._commits[rev] = self.changelog.read(rev).changes
+        return cached
+
+    def add(self, path: bytes, version: ObjectId | None, linkrev: int, slot: int, p1: int | None = None,
+            p2: int | None = None) -> int:
+        key = entry_id(path, version)
+        n = self.table.append(_ENTRY.pack(key, linkrev, slot, _num(p1), _num(p2), 0))
+        self._heads[n] = (key, linkrev, slot, p1, p2)
+        self._entries[n] = FileEntry(n, path, version, linkrev, p1, p2, None)
         return n
 
-    def record(self, path: bytes, version: ObjectId | None, linkrev: int, parents, is_ancestor) -> int:
-        """Add the entry for a commit's change of `path`; `parents` are (revision, tree)
-        for each of the commit's parents. Its history parents: the entries of the
-        path's versions in those parents (the second only where it differs from the
-        first), or for a path the first parent lacks, the removal that made it absent."""
+    def record(self, path: bytes, version: ObjectId | None, linkrev: int, slot: int, parents,
+               is_ancestor) -> int:
+        """Add the entry for a commit's change of `path` (the commit's change number
+        `slot`); `parents` are (revision, tree) for each of the commit's parents. Its
+        history parents: the entries of the path's versions in those parents (the second
+        only where it differs from the first), or for a path the first parent lacks, the
+        removal that made it absent."""
         found = []
         first = parents[0][1].get(path) if parents else None
         for i, (rev, tree) in enumerate(parents):
@@ -99,11 +122,11 @@ class Filelog:
             if gone is not None:
                 found.insert(0, gone)
         found = [n for n in dict.fromkeys(found) if n is not None] + [None, None]
-        return self.add(path, version, linkrev, found[0], found[1])
+        return self.add(path, version, linkrev, slot, found[0], found[1])
 
     def made(self, path: bytes, version: ObjectId | None) -> list[int]:
         """The entries that gave `path` this version (None: that removed it), newest first."""
-        return self.log.find_all(entry_id(path, version))
+        return self.table.find_all(entry_id(path, version))
 
     def entry_for(self, path: bytes, version: ObjectId | None, rev: int, is_ancestor) -> int | None:
         """The entry that gave `path` the `version` it has in revision `rev` (None: the
@@ -113,28 +136,31 @@ class Filelog:
         wrote an entry for it. When only one entry older than rev has it, it is that one,
         with no walk of the graph; otherwise ancestry tells them apart, newest first.
         """
-        candidates = [n for n in self.made(path, version) if self.entry(n).linkrev <= rev]
+        candidates = [n for n in self.made(path, version) if self.linkrev(n) <= rev]
         if len(candidates) == 1:
             return candidates[0]
         for n in candidates:
-            if is_ancestor(self.entry(n).linkrev, rev):
+            if is_ancestor(self.linkrev(n), rev):
                 return n
         return None
 
-    def history(self, start: int):
-        """The entry `start` and every entry it came from (its history parents, theirs...),
-        each once, newest first."""
+    def ancestry(self, start: int):
+        """The entry number `start` and every entry it came from (its history parents,
+        theirs...), each once, newest first; read without their commits."""
         seen = {start}
         waiting = [start]
         while waiting:
             waiting.sort()
             n = waiting.pop()
-            entry = self.entry(n)
-            yield entry
-            for p in (entry.p1, entry.p2):
+            yield n
+            for p in self._head(n)[3:]:
                 if p is not None and p not in seen:
                     seen.add(p)
                     waiting.append(p)
+
+    def history(self, start: int):
+        """The entries of `ancestry`, with their paths and versions."""
+        return (self.entry(n) for n in self.ancestry(start))
 
 
 def _num(x: int | None) -> int:
