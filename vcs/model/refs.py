@@ -19,7 +19,7 @@ are stored as small deltas:
     remote 3f2a... origin/main    a remote-tracking branch
 
 Names follow git's refname rules (`refname_problem`), checked when a view is read,
-so a forged state or views record cannot smuggle in a name that would be read as an
+so a forged state or operation record cannot smuggle in a name that would be read as an
 option, a revision expression or a path outside the repository.
 """
 from __future__ import annotations

@@ -80,7 +80,7 @@ def _check_commits(repo: Repository, result: VerifyResult):
 
 def _check_objects(log, result: VerifyResult, where: dict[bytes, str], snapshots: dict[bytes, int],
                    progress, what: str = "object") -> tuple[set[bytes], dict[bytes, bytes]]:
-    """Rebuild every record of a log of versions (the objects, or the views); return the
+    """Rebuild every record of a log of versions (the objects log); return the
     ids that rebuilt fine and the bytes of those named in `snapshots`."""
     problems = result.problems
     n_objects = len(log)
