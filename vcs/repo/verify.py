@@ -79,9 +79,9 @@ def _check_commits(repo: Repository, result: VerifyResult):
 
 
 def _check_objects(log, result: VerifyResult, where: dict[bytes, str], snapshots: dict[bytes, int],
-                   progress, what: str = "object") -> tuple[set[bytes], dict[bytes, bytes]]:
-    """Rebuild every record of a log of versions (the objects log); return the
-    ids that rebuilt fine and the bytes of those named in `snapshots`."""
+                   progress) -> tuple[set[bytes], dict[bytes, bytes]]:
+    """Rebuild every record of the objects log; return the ids that rebuilt fine and the
+    bytes of the tree listings named in `snapshots`."""
     problems = result.problems
     n_objects = len(log)
     infos = []
@@ -90,7 +90,7 @@ def _check_objects(log, result: VerifyResult, where: dict[bytes, str], snapshots
             infos.append(log.info(n))
         except CorruptError as e:
             infos.append(None)
-            problems.append(Problem(what, f"record {n}", e.message))
+            problems.append(Problem("object", f"record {n}", e.message))
     dependents = [0] * n_objects
     for info in infos:
         if info is not None and info.is_delta:
@@ -107,7 +107,7 @@ def _check_objects(log, result: VerifyResult, where: dict[bytes, str], snapshots
             continue
         name = info.id.hex()[:12]
         place = where.get(info.id) or (f"tree listing of revision {snapshots[info.id]}"
-                                       if what == "object" and info.id in snapshots else "")
+                                       if info.id in snapshots else "")
         try:
             if info.is_delta and info.base in bad:
                 raise CorruptError(f"its delta base (record {info.base}) is corrupt")
@@ -127,13 +127,12 @@ def _check_objects(log, result: VerifyResult, where: dict[bytes, str], snapshots
                 texts[n] = lines
         except VcsError as e:
             bad.add(n)
-            problems.append(Problem(what, name, e.message, place))
+            problems.append(Problem("object", name, e.message, place))
         if info.is_delta and info.base in texts:
             dependents[info.base] -= 1
             if dependents[info.base] == 0:
                 del texts[info.base]
-        if what == "object":
-            result.objects += 1
+        result.objects += 1
     return good, listings
 
 
