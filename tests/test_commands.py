@@ -350,23 +350,23 @@ def test_status_saving_its_cache_keeps_a_concurrent_add(repo, monkeypatch):
     meanwhile must survive that save."""
     import subprocess
 
-    from vcs.porcelain import api
+    from vcs.porcelain import status as porcelain
     from vcs.repo.repository import Repository
     repo.write("a", "a\n")
     repo.vcs("commit", "-A", "-m", "a")
     os.utime(repo.root / "a", ns=(1_000_000_000, 1_000_000_000))  # same bytes, new stat: a refresh
     repo.write("new", "n\n")
-    real_scan = api.scan
+    real_scan = porcelain.scan
 
     def scan_then_add(*args, **kwargs):
         result = real_scan(*args, **kwargs)
         subprocess.run([sys.executable, "-P", "-m", "vcs", "add", "new"], cwd=repo.root, check=True,
                        capture_output=True)
         return result
-    monkeypatch.setattr(api, "scan", scan_then_add)
-    refreshed = api.status(Repository.find(bytes(repo.root)))
+    monkeypatch.setattr(porcelain, "scan", scan_then_add)
+    refreshed = porcelain.status(Repository.find(bytes(repo.root)))
     assert refreshed.refreshed
-    monkeypatch.setattr(api, "scan", real_scan)
+    monkeypatch.setattr(porcelain, "scan", real_scan)
     assert repo.vcs("status").text == "A new\n"
 
 

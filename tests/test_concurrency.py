@@ -110,19 +110,21 @@ def test_a_reader_sees_tags_as_of_its_own_snapshot(tmp_path):
     """A tag's commit is committed before the tag is written, and states only grow: a
     reader that read the tags before its state never sees a tag naming a commit
     beyond it, however far writers have gone since."""
-    from vcs.porcelain import api
+    from vcs.porcelain.commit import commit
+    from vcs.porcelain.init import init
+    from vcs.porcelain.tags import tag
     from vcs.repo.repository import Repository
     from vcs.repo.verify import verify
     root = tmp_path / "w"
-    writer = api.init(str(root))
+    writer = init(str(root))
     (root / "f").write_text("0\n")
-    api.commit(writer, "zero", addremove=True)
-    api.tag(writer, "t0")
+    commit(writer, "zero", addremove=True)
+    tag(writer, "t0")
     reader = Repository(writer.root)
     (root / "f").write_text("1\n")
-    api.commit(writer, "one")
-    api.tag(writer, "t1")
-    api.tag(writer, "t0", "1", force=True)
+    commit(writer, "one")
+    tag(writer, "t1")
+    tag(writer, "t0", "1", force=True)
     ids = reader.commit_ids()
     assert all(oid in ids for oid in reader.tags().values())
     assert reader.tags() == {"t0": writer.commit_info(0).id}
@@ -133,7 +135,8 @@ def test_a_reader_sees_tags_as_of_its_own_snapshot(tmp_path):
 
 TAGGER = r"""
 import os, sys, time
-from vcs.porcelain import api
+from vcs.porcelain.commit import commit
+from vcs.porcelain.tags import tag
 from vcs.repo.repository import Repository
 root, me, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 os.environ["VCS_LOCK_TIMEOUT"] = "60"
@@ -141,8 +144,8 @@ repo = Repository.find(os.fsencode(root))
 for i in range(n):
     with open(os.path.join(root, f"t{me}.txt"), "w") as f:
         f.write(f"{i}\n")
-    api.commit(repo, f"t{me} {i}", addremove=True, paths=[os.path.join(root, f"t{me}.txt")])
-    api.tag(repo, f"t{me}-{i}")  # right after its commit: the tag a late reader would trip on
+    commit(repo, f"t{me} {i}", addremove=True, paths=[os.path.join(root, f"t{me}.txt")])
+    tag(repo, f"t{me}-{i}")  # right after its commit: the tag a late reader would trip on
     time.sleep(0.05)
 print("DONE", flush=True)
 """

@@ -138,7 +138,7 @@ TRIALS = int(os.environ.get("VCS_STRESS_CORRUPTIONS", "300"))
 def test_random_flips_and_truncations_are_always_caught(empty_dir):
     """Flip any bit or cut any stored file short: verify fails, and every read either
     gives the committed bytes or refuses; never wrong bytes."""
-    from vcs.porcelain import report
+    from vcs.porcelain.diff import cat
     from vcs.errors import VcsError
     from vcs.repo.repository import Repository
     from vcs.repo.verify import verify
@@ -149,7 +149,7 @@ def test_random_flips_and_truncations_are_always_caught(empty_dir):
     expected = {}
     for rev in range(len(r)):
         for path in r.manifest(rev):
-            expected[(rev, path)] = report.cat(r, str(rev), str(repo.root / os.fsdecode(path)))
+            expected[(rev, path)] = cat(r, str(rev), str(repo.root / os.fsdecode(path)))
     vcsdir = repo.root / ".vcs"
     files = [vcsdir / "store" / f"{log}.{ext}" for log in ("objects", "changelog") for ext in ("dat", "idx")]
     files += [vcsdir / "store" / name for name in ("filelog", "oplog")]
@@ -175,7 +175,7 @@ def test_random_flips_and_truncations_are_always_caught(empty_dir):
             caught += 1
             for (rev, p), want in rng.sample(sorted(expected.items()), 6):
                 try:
-                    got = report.cat(Repository.find(bytes(repo.root)), str(rev), str(repo.root / os.fsdecode(p)))
+                    got = cat(Repository.find(bytes(repo.root)), str(rev), str(repo.root / os.fsdecode(p)))
                 except VcsError:
                     continue
                 if got != want:

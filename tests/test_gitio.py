@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from vcs.interop.git import exporter, importer
 from vcs.interop.git import stream as gitio
 from vcs.model.objects import show
 from vcs.errors import UsageError
@@ -182,7 +183,7 @@ def check_import(repo, g: Git, stream: bytes, commits: list[str]) -> Repository:
         assert vcs_tree(repo, rev) == g.tree(sha), f"revision {rev} differs from git's {sha}"
         c = r.read_commit(rev)
         assert c.message.encode("utf-8", "surrogateescape") == g.message(sha)
-        assert gitio.ident(c.author, c.date, c.tz) == g.author(sha)
+        assert exporter.ident(c.author, c.date, c.tz) == g.author(sha)
     repo.vcs("verify")
     return r
 
@@ -302,7 +303,7 @@ def test_export_of_native_history_with_several_heads(repo, tmp_path):
         assert g.tree(sha) == vcs_tree(repo, rev)
         c = r.read_commit(rev)
         assert g.message(sha) == c.message.encode()
-        assert g.author(sha) == gitio.ident(c.author, c.date, c.tz)
+        assert g.author(sha) == exporter.ident(c.author, c.date, c.tz)
         parent = r.parent_rev(rev)
         parents = g("rev-list", "--parents", "-n", "1", sha).split()[1:]
         assert parents == ([by_mark[f":{parent + 1}"].encode()] if parent is not None else [])
@@ -368,8 +369,7 @@ def test_a_hostile_path_in_the_stream_is_refused(repo, path):
 
 
 def test_a_refused_import_rolls_back_what_it_had_written_out(repo, monkeypatch):
-    from vcs.porcelain import api
-    monkeypatch.setattr(api, "IMPORT_FLUSH_COMMITS", 1)  # write records out after every commit
+    monkeypatch.setattr(importer, "IMPORT_FLUSH_COMMITS", 1)  # write records out after every commit
     store = repo.root / ".vcs" / "store"
     sizes = {p.name: p.stat().st_size for p in store.iterdir()}
     good = [_commit(_inline(b"f%d.txt" % i, b"version %d\n" % i * 50)) for i in range(5)]
@@ -582,7 +582,7 @@ def test_a_time_zone_fast_import_refuses_keeps_its_commit_in_utc_with_one_warnin
     for rev, zone in enumerate(zones):
         c = r.read_commit(rev)
         assert c.date == 1700000000 + rev
-        assert gitio.ident(c.author, c.date, c.tz).endswith(b" " + (zone if zone in good else b"+0000"))
+        assert exporter.ident(c.author, c.date, c.tz).endswith(b" " + (zone if zone in good else b"+0000"))
     repo.vcs("verify")
     g = _git_import(tmp_path, repo.vcs("export").out)  # fast-import takes every one
     assert [g.author(sha) for sha in g.commits()] == \

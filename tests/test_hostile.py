@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from vcs.porcelain import api
+from vcs.porcelain.commit import commit
 from vcs.model.objects import Change, Commit, Entry, commit_id, content_id, serialize_commit, serialize_manifest
 from vcs.repo.repository import Repository
 
@@ -147,7 +147,7 @@ def test_file_changing_while_committed(repo, monkeypatch):
     monkeypatch.setattr(worktree, "read", growing)
     warnings = []
     r = Repository.find(bytes(repo.root), warn=warnings.append)
-    api.commit(r, "while growing")
+    commit(r, "while growing")
     monkeypatch.setattr(worktree, "read", real_read)
     assert any("live.log" in w and "changing" in w for w in warnings)
     repo.vcs("verify")  # what was stored hashes to its id

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from vcs.porcelain import api
+from vcs.repo.commits import commit_tree
 from vcs.model import oplog
 from vcs.errors import CorruptError
 from vcs.model.refs import View, refname_problem
@@ -28,7 +28,7 @@ def make(request, tmp_path):
 
 def commit(repo, parents, files, message="m", date=1_700_000_000):
     with repo.lock(), repo.transaction(f"commit {message}") as tx:
-        rev, cid, _, _ = api.commit_tree(repo, parents, files, author="A <a@example.com>", date=date, tz=60,
+        rev, cid, _, _ = commit_tree(repo, parents, files, author="A <a@example.com>", date=date, tz=60,
                                          message=message)
         tx.view.committed(cid, [repo.commit_info(p).id for p in ([] if parents is None else
                                                               [parents] if isinstance(parents, int) else parents)])
@@ -89,7 +89,7 @@ def test_a_transaction_commits_whole_or_not_at_all(make):
     before = repo.state.serialize()
     with pytest.raises(RuntimeError):
         with repo.lock(), repo.transaction("doomed") as tx:
-            api.commit_tree(repo, 0, {b"f": ("f", b"two\n")}, author="A <a@b>", date=1, tz=0, message="two")
+            commit_tree(repo, 0, {b"f": ("f", b"two\n")}, author="A <a@b>", date=1, tz=0, message="two")
             tx.view.tags["t"] = repo.commit_info(0).id
             raise RuntimeError("a crash")
     r = reopen()
@@ -133,7 +133,7 @@ def test_an_identical_commit_is_stored_once(make):
     repo, reopen = make
     commit(repo, None, {b"f": ("f", b"x\n")}, "same", date=5)
     with repo.lock(), repo.transaction("again"):
-        rev, _, _, _ = api.commit_tree(repo, None, {b"f": ("f", b"x\n")}, author="A <a@example.com>", date=5,
+        rev, _, _, _ = commit_tree(repo, None, {b"f": ("f", b"x\n")}, author="A <a@example.com>", date=5,
                                        tz=60, message="same")
     assert rev == 0 and len(reopen()) == 1 and len(reopen().filelog) == 1
 

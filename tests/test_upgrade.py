@@ -50,7 +50,7 @@ def fmt(root: Path) -> int:
 def check_facts(root: Path, facts: dict) -> None:
     """Every revision as vcs 0.1 described it, read by today's code (in this process: the
     commands themselves are run once each below)."""
-    from vcs.porcelain import api
+    from vcs.porcelain import status as porcelain
     from vcs.cli.render import _offset
     from vcs.repo.repository import Repository
     r = Repository(os.fsencode(root))
@@ -66,7 +66,7 @@ def check_facts(root: Path, facts: dict) -> None:
         files = {os.fsdecode(p): hashlib.sha256(r.objects.read(e.id, p)).hexdigest()
                  for p, e in r.manifest(rev).items()}
         assert files == want["files"], (root.name, rev)
-    s = api.status(r)
+    s = porcelain.status(r)
     status = [{"path": os.fsdecode(p), "status": name} for name in ("modified", "added", "removed", "missing",
                                                                     "untracked") for p in getattr(s, name)]
     assert status == facts["status"]

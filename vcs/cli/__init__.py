@@ -1,6 +1,6 @@
 """The command line: the `vcs` entry point and the body of every command.
 
-Each command is parse -> one api call -> one render call. Parsing, help and
+Each command is parse -> one porcelain call -> one render call. Parsing, help and
 usage errors are click's (vcs/clickapp.py, the only module that imports click).
 But importing click costs about 20 ms, more than vcs's own work for most
 commands, so `main` parses the plain forms of the everyday commands itself and
@@ -49,27 +49,27 @@ def _check_revs(values) -> None:
 
 
 def init(ui, directory: str, storage: str) -> None:
-    from vcs.porcelain import api
-    repo = api.init(directory, storage)
+    from vcs.porcelain import init as porcelain
+    repo = porcelain.init(directory, storage)
     ui.out().line(f"initialized an empty vcs repository in {os.fsdecode(repo.root)}/.vcs (storage: {storage})")
 
 
 def add(ui, paths) -> None:
-    from vcs.porcelain import api
+    from vcs.porcelain import track as porcelain
     from vcs.cli import render
     repo = _repo()
-    render.paths(ui.out(repo), "adding", api.add(repo, list(paths)))
+    render.paths(ui.out(repo), "adding", porcelain.add(repo, list(paths)))
 
 
 def rm(ui, paths, cached: bool, force: bool = False) -> None:
-    from vcs.porcelain import api
+    from vcs.porcelain import track as porcelain
     from vcs.cli import render
     repo = _repo()
-    render.paths(ui.out(repo), "removing", api.rm(repo, list(paths), cached, force))
+    render.paths(ui.out(repo), "removing", porcelain.rm(repo, list(paths), cached, force))
 
 
 def commit(ui, paths, messages: tuple[str, ...], addremove: bool, file: str | None = None) -> None:
-    from vcs.porcelain import api
+    from vcs.porcelain import commit as porcelain
     from vcs.cli import render
     if messages and file is not None:
         raise UsageError("-m and -F cannot be used together", hint="give the message one way")
@@ -77,7 +77,7 @@ def commit(ui, paths, messages: tuple[str, ...], addremove: bool, file: str | No
     message = _paragraphs(messages) if messages else _read_message(file) if file is not None else None
     editor = _MessageEditor(repo) if message is None else None
     try:
-        result = api.commit(repo, message if message is not None else editor.ask,
+        result = porcelain.commit(repo, message if message is not None else editor.ask,
                             addremove=addremove, paths=list(paths) or None)
     except VcsError as e:
         if editor is not None and editor.kept and not editor.failed:
@@ -173,50 +173,50 @@ class _MessageEditor:
 
 
 def status(ui, paths, ignored: bool = False, as_json: bool = False, untracked: str = "normal") -> None:
-    from vcs.porcelain import api
+    from vcs.porcelain import status as porcelain
     from vcs.cli import render
     repo = _repo()
-    render.status(ui.out(repo), api.status(repo, list(paths) or None, ignored=ignored, untracked=untracked),
+    render.status(ui.out(repo), porcelain.status(repo, list(paths) or None, ignored=ignored, untracked=untracked),
                   as_json)
 
 
 def log(ui, args, limit: int | None, oneline: bool, stat: bool, patch: bool, as_json: bool = False,
         revs=(), binary: bool = False) -> None:
     from vcs.cli import render
-    from vcs.porcelain import report
+    from vcs.porcelain import log as porcelain
     patch = patch or binary  # as git's: --binary asks for patches
     repo = _repo()
-    starts, paths = report.log_args(repo, list(args), list(revs))
-    entries = report.log(repo, limit, paths or None, with_diffs=stat or patch or as_json, starts=starts)
+    starts, paths = porcelain.log_args(repo, list(args), list(revs))
+    entries = porcelain.log(repo, limit, paths or None, with_diffs=stat or patch or as_json, starts=starts)
     render.log(ui.out(repo, page=not as_json), entries, oneline, stat, patch, as_json=as_json, binary=binary)
 
 
 def checkout(ui, rev: str, force: bool) -> None:
-    from vcs.porcelain import checkout as co
+    from vcs.porcelain import checkout as porcelain
     from vcs.cli import render
     _check_revs([rev])
     repo = _repo(note=False)
     with render.progress("checking out") as progress:
-        result = co.checkout(repo, rev, force, progress=progress)
+        result = porcelain.checkout(repo, rev, force, progress=progress)
     render.checked_out(ui.out(repo), result)
 
 
 def restore(ui, paths, rev: str | None) -> None:
-    from vcs.porcelain import checkout as co
+    from vcs.porcelain import checkout as porcelain
     from vcs.cli import render
     _check_revs(paths)
     repo = _repo(note=False)
-    restored = co.restore(repo, list(paths), rev)
+    restored = porcelain.restore(repo, list(paths), rev)
     ui.out(repo).line(f"restored {render.plural(len(restored), 'file')}")
 
 
 def diff(ui, args, stat: bool, context: int, name_only: bool, exit_code: bool, as_json: bool = False,
          binary: bool = False) -> int:
     from vcs.cli import render
-    from vcs.porcelain import report
+    from vcs.porcelain import diff as porcelain
     repo = _repo()
     revs, paths = _split_revs(repo, args)
-    changes = report.diff(repo, revs, paths or None, load=not name_only)
+    changes = porcelain.diff(repo, revs, paths or None, load=not name_only)
     out = ui.out(repo, page=not (as_json or exit_code and not (stat or name_only)))
     if as_json:
         render.diffstat_json(out, changes)
@@ -263,24 +263,24 @@ def _split_revs(repo, args) -> tuple[list[str], list[str]]:
 
 
 def cat(ui, rev: str, path: str) -> None:
-    from vcs.porcelain import report
+    from vcs.porcelain import diff as porcelain
     _check_revs([rev])
-    ui.plain().raw(report.cat(_repo(), rev, path))
+    ui.plain().raw(porcelain.cat(_repo(), rev, path))
 
 
 def show(ui, rev: str, stat: bool, context: int, as_json: bool = False, binary: bool = False) -> None:
     from vcs.cli import render
-    from vcs.porcelain import report
+    from vcs.porcelain import log as porcelain
     _check_revs([rev])
     repo = _repo()
-    entry = report.show_rev(repo, rev)
+    entry = porcelain.show_rev(repo, rev)
     render.log(ui.out(repo, page=not as_json), [entry], stat=stat, patch=not stat, context=context,
                as_json=as_json, binary=binary)
 
 
 def tag(ui, names, force: bool = False, delete: bool = False, as_json: bool = False) -> None:
     """`tag` lists, `tag NAME [REV]` names a revision, `tag -d NAME...` deletes, as git's."""
-    from vcs.porcelain import api
+    from vcs.porcelain import tags as porcelain
     from vcs.cli import render
     names = list(names)
     at = names.index("--") if "--" in names else len(names)
@@ -294,29 +294,29 @@ def tag(ui, names, force: bool = False, delete: bool = False, as_json: bool = Fa
         if not names:
             raise UsageError("tag -d needs the names of the tags to delete", hint="vcs tag -d NAME...")
         repo = _repo()
-        for name, n in api.tag_delete(repo, names):
+        for name, n in porcelain.tag_delete(repo, names):
             ui.out(repo).line(f"deleted tag {render.text(name)} (was revision {n})")
         return
     if len(names) > 2:
         raise UsageError(f"tag takes a name and at most one revision, not {len(names)} arguments",
                          hint="vcs tag NAME [REV]   (vcs tag -d NAME... deletes tags)")
     repo = _repo()
-    name, n = api.tag(repo, names[0], names[1] if len(names) > 1 else None, force)
+    name, n = porcelain.tag(repo, names[0], names[1] if len(names) > 1 else None, force)
     ui.out(repo).line(f"tagged revision {n} as {render.text(name)}")
 
 
 def tags(ui, as_json: bool = False) -> None:
     from vcs.cli import render
-    from vcs.porcelain import report
+    from vcs.porcelain import tags as porcelain
     repo = _repo()
-    render.tags(ui.out(repo), report.tags(repo), as_json)
+    render.tags(ui.out(repo), porcelain.tags(repo), as_json)
 
 
 def stats(ui, paths, as_json: bool) -> None:
     from vcs.cli import render
-    from vcs.porcelain import report
+    from vcs.porcelain import stats as porcelain
     repo = _repo()
-    render.stats(ui.out(repo), report.stats(repo, list(paths) or None), as_json)
+    render.stats(ui.out(repo), porcelain.stats(repo, list(paths) or None), as_json)
 
 
 def verify(ui) -> int:
@@ -330,17 +330,17 @@ def verify(ui) -> int:
 
 
 def upgrade(ui) -> None:
-    from vcs.porcelain import api
+    from vcs.porcelain import init as porcelain
     repo = _repo()
-    before = api.upgrade(repo)
+    before = porcelain.upgrade(repo)
     ui.out(repo).line(f"upgraded .vcs/ from format {before} to format {repo.format}" if before != repo.format
                       else f".vcs/ has format {repo.format} already: nothing to do")
 
 
 def config_get(ui, key: str, user: bool) -> int:
-    from vcs.porcelain import api
+    from vcs.porcelain import config as porcelain
     from vcs.cli import render
-    value = api.config_get(key, user)
+    value = porcelain.config_get(key, user)
     if value is None:
         return Exit.NOTHING  # as git: an unset key prints nothing and exits 1
     ui.out().line(render.config_value(value))
@@ -348,19 +348,19 @@ def config_get(ui, key: str, user: bool) -> int:
 
 
 def config_set(ui, key: str, value: str, user: bool) -> None:
-    from vcs.porcelain import api
-    api.config_set(key, value, user)
+    from vcs.porcelain import config as porcelain
+    porcelain.config_set(key, value, user)
 
 
 def config_unset(ui, key: str, user: bool) -> None:
-    from vcs.porcelain import api
-    api.config_set(key, None, user)
+    from vcs.porcelain import config as porcelain
+    porcelain.config_set(key, None, user)
 
 
 def config_list(ui, user: bool) -> None:
-    from vcs.porcelain import api
+    from vcs.porcelain import config as porcelain
     from vcs.cli import render
-    for key, value, _ in api.config_list(user):
+    for key, value, _ in porcelain.config_list(user):
         ui.out().line(f"{key} = {render.config_value(value)}")
 
 
@@ -371,27 +371,27 @@ def completion(ui, shell: str) -> None:
 
 def replay(ui, rev: str, path: str, as_json: bool = False) -> None:
     from vcs.cli import render
-    from vcs.porcelain import report
+    from vcs.porcelain import stats as porcelain
     _check_revs([rev])
     repo = _repo()
-    render.replay(ui.out(repo), report.replay(repo, rev, path), as_json)
+    render.replay(ui.out(repo), porcelain.replay(repo, rev, path), as_json)
 
 
 def export(ui, output: str | None) -> None:
-    from vcs.porcelain import api
+    from vcs.interop.git import exporter
     from vcs.cli import render
     repo = _repo()
     if output is None or output == "-":
         sys.stdout.flush()
         with render.progress("exporting") as progress:
-            api.export_git(repo, sys.stdout.buffer, progress)
+            exporter.export_git(repo, sys.stdout.buffer, progress)
         sys.stdout.buffer.flush()
         return
     # Written beside FILE and renamed into place: a failed export leaves no half stream.
     tmp = f"{output}.tmp{os.getpid()}"
     try:
         with open(tmp, "wb") as f, render.progress("exporting") as progress:
-            result = api.export_git(repo, f, progress)
+            result = exporter.export_git(repo, f, progress)
         os.replace(tmp, output)
     except OSError as e:
         raise UsageError(f"cannot write {output}: {e.strerror}") from None
@@ -404,7 +404,7 @@ def export(ui, output: str | None) -> None:
 
 
 def import_(ui, file: str | None) -> None:
-    from vcs.porcelain import api
+    from vcs.interop.git import importer
     from vcs.cli import render
     from vcs.errors import StateError
     repo = _repo(note=False)
@@ -420,7 +420,7 @@ def import_(ui, file: str | None) -> None:
             raise UsageError(f"cannot read {file}: {e.strerror}") from None
     try:
         with render.progress("importing commits") as progress:
-            result = api.import_git(repo, stream, progress)
+            result = importer.import_git(repo, stream, progress)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()

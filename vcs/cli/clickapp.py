@@ -338,8 +338,8 @@ def _complete_path(ctx, param, incomplete: str):
         repo = Repository.find()
         paths = list(repo.dirstate().files)
         if ctx.command.name == "add":
-            from vcs.porcelain import api
-            paths += api.status(repo, untracked="all").untracked  # every file: levels are cut below
+            from vcs.porcelain.status import status
+            paths += status(repo, untracked="all").untracked  # every file: levels are cut below
         here = os.path.relpath(os.getcwdb(), repo.root)
         words = _next_level(paths, b"" if here == b"." else here + b"/", os.fsencode(incomplete))
     except Exception:  # completion must never fail loudly

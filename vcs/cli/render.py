@@ -17,7 +17,9 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from vcs.porcelain.report import FileDiff, LogEntry, Stats
+    from vcs.porcelain.diff import FileDiff
+    from vcs.porcelain.log import LogEntry
+    from vcs.porcelain.stats import Stats
     from vcs.worktree.scan import Scan
 
 

@@ -1,17 +1,117 @@
-"""Importing a `git fast-export` stream: each commit's tree rebuilt with fast-import's
-rules, then stored as vcs history. The stream's format and its parser are in
-`vcs.interop.git.stream` (see its docstring for what is kept and what is lost).
+"""Importing a `git fast-export` stream into an empty repository: `vcs import`.
+
+`import_git` runs the whole import as one transaction (every commit or none), then
+checks out the default branch's tip. `Importer` applies the stream's commands in
+order, rebuilding each commit's tree with fast-import's rules, and stores each
+commit through `vcs.repo.commits.commit_tree`, as `vcs commit` stores one. The
+stream's format and its parser are in `vcs.interop.git.stream` (see its
+docstring for what is kept and what is lost).
 """
 from __future__ import annotations
 
+import os
 import re
 
-from vcs.errors import UsageError
+from vcs import faults
+from vcs.errors import NothingToDo, StateError, UsageError
 from vcs.interop.git.stream import (GITLINK, MODES, NOTHING_IMPORTED, AliasCmd, BlobCmd, CommitCmd, NewFile, Reader,
-                       ResetCmd, TagCmd, _clip, commands, mark_number)
+                                    ResetCmd, TagCmd, _clip, commands, mark_number)
 from vcs.model.objects import (SYMLINK, Entry, Manifest, ObjectId, content_id, file_on_path, format_tz, path_problem,
-                         show)
+                               show)
+from vcs.porcelain.checkout import checkout
+from vcs.porcelain.tags import valid_tag_name
 from vcs.records import record
+from vcs.repo.commits import commit_tree
+from vcs.repo.journal import check_no_interrupted_checkout, write_pending
+from vcs.repo.repository import Repository
+
+
+# -- the import: one transaction, then the checkout -----------------------------------
+
+# checkout: the CheckoutResult, or None with checkout_error saying why it was refused.
+ImportResult = record("ImportResult", "commits revisions merges tags skipped_tags branches head head_ref "
+                                      "gitlinks checkout checkout_error")
+
+# Pending records are written out (past the committed end, so still invisible and
+# rolled back on error) every so often, so a long import does not hold them all.
+IMPORT_FLUSH_BYTES = 64 << 20
+IMPORT_FLUSH_COMMITS = 2000
+
+
+def import_git(repo: Repository, stream, progress=None) -> ImportResult:
+    """Import a `git fast-export` stream (a binary file) into an empty repository.
+
+    All or nothing: the whole import is one transaction, so a bad stream (a hostile
+    path, a cut-short stream) leaves the repository empty. Then the working tree is
+    checked out at the default branch's tip (main, master, else the last commit's
+    branch); if untracked files are in the way, the import stands and checkout_error
+    says why the checkout did not happen.
+    """
+    with repo.lock():
+        repo.refresh()
+        check_no_interrupted_checkout(repo)
+        if len(repo):
+            raise StateError(f"this repository already has {len(repo)} revisions; `vcs import` needs an empty one",
+                             hint="run `vcs init NEWDIR` and import into NEWDIR")
+        if repo.dirstate().files:
+            raise StateError("files were added to this repository but not committed; `vcs import` needs an "
+                             "empty one", hint="`vcs rm --cached` them, or import into a new repository")
+        try:
+            with repo.transaction("import") as tx:
+                flushed = [0, 0]
+
+                def commit(parent, base, files, author, date, tz, message):
+                    rev, _, manifest, _ = commit_tree(repo, parent, files, author=author, date=date,
+                                                      tz=tz, message=message, base=base)
+                    size, count = repo.objects.log.data_size(), len(repo.changelog)
+                    if size - flushed[0] > IMPORT_FLUSH_BYTES or count - flushed[1] > IMPORT_FLUSH_COMMITS:
+                        for name in ("objects", "changelog", "filelog"):
+                            repo._log(name).flush()
+                        flushed[:] = [repo.objects.log.data_size(), len(repo.changelog)]
+                    return rev, manifest
+
+                summary = Importer(commit, repo.manifest, repo.warn, progress).run(Reader(stream))
+                if not summary.commits:
+                    raise NothingToDo("the stream has no commits; nothing was imported",
+                                      hint="export with `git fast-export --all`")
+                tags, skipped = {}, []
+                for raw, rev in sorted(summary.tags.items()):
+                    name = raw.decode("utf-8", "surrogateescape")
+                    if not valid_tag_name(name):
+                        repo.warn(f"tag {name!r} is not a valid vcs tag name; it is skipped")
+                        skipped.append(name)
+                        continue
+                    tags[name] = repo.commit_info(rev).id
+                tx.view.tags.update(tags)
+                tx.view.heads = {repo.commit_info(r).id for r in repo.changelog.heads()}
+                # HEAD names the default branch's tip; the working tree follows by checkout.
+                tx.view.branches[tx.view.head_branch] = repo.commit_info(summary.head).id
+                tx.description = f"import {summary.commits} commits"
+                # Before the commit point: if the process dies between it and the
+                # checkout, the next command says what happened and what to run.
+                write_pending(repo, repo.commit_info(summary.head).id, f"import {summary.commits}")
+        except BaseException as e:
+            _drop_stale_journal(repo)
+            if isinstance(e, OSError):
+                raise StateError(f"cannot write {e.filename or 'the repository'}: {e.strerror}; nothing was "
+                                 "imported", hint="free some space or fix the disk, then import again") from None
+            raise
+    faults.step("import:committed")
+    checked_out, error = None, None
+    try:
+        checked_out = checkout(repo, repo.state.view.head_branch)
+    except StateError as e:
+        error = e
+    return ImportResult(summary.commits, summary.revisions, summary.merges, sorted(tags), skipped,
+                        summary.branches, summary.head, summary.head_ref, summary.gitlinks, checked_out, error)
+
+
+def _drop_stale_journal(repo: Repository) -> None:
+    """An import that did not commit leaves no pending checkout behind."""
+    try:
+        os.unlink(repo.path("checkout"))
+    except OSError:
+        pass
 
 
 # -- applying a commit's file commands ----------------------------------------------------

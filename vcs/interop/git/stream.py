@@ -1,8 +1,8 @@
-"""Git interop: read a `git fast-export` stream into commits; write history as a
-`git fast-import` stream.
+"""git's fast-import stream format: its commands, a reader that parses them, and path quoting.
 
-Both directions speak git's fast-import format (git-fast-import(1)): a sequence of
-commands, each a line, some followed by a block of raw bytes.
+`vcs import` (vcs.interop.git.importer) reads such a stream and `vcs export`
+(vcs.interop.git.exporter) writes one. The format (git-fast-import(1)) is a
+sequence of commands, each a line, some followed by a block of raw bytes.
 
     feature done                      the stream ends with `done` (a cut stream is refused)
     blob                              a file's content, named by a mark
@@ -49,22 +49,13 @@ it too; a time zone fast-import refuses or `+HHMM` cannot say exactly (`+051800`
 `+0099`, `-0000`) keeps its commit, in +0000 (see `parse_ident`). Marks, branch
 tips and tags live only in memory; file contents are held from their `blob`
 command until the commit that first stores them.
-
-Writing (`export`): every revision is a commit on `refs/heads/main` whose mark is
-its revision number + 1 (so `git fast-import --export-marks=FILE` maps revisions to
-git commits), with `from :PARENT`; each distinct content is one `blob`, written
-before the first commit that uses it. main ends at the newest revision; any other
-head (a revision with no child: a line of work committed on an older revision, or a
-merged branch whose merge was linearised on import) gets a ref `refs/vcs/heads/REV`,
-so no revision is left unreachable in git, yet `git branch` is not flooded with them;
-tags become lightweight tags. The committer is the author.
 """
 from __future__ import annotations
 
 import re
 
 from vcs.errors import UsageError
-from vcs.model.objects import EXECUTABLE, GIT_MODES, REGULAR, SYMLINK, ObjectId, format_tz, parse_date, parse_tz
+from vcs.model.objects import EXECUTABLE, REGULAR, SYMLINK, parse_date, parse_tz
 from vcs.records import record
 
 # Modes fast-import accepts for files (the short forms are legacy), and their vcs kinds.
@@ -426,88 +417,3 @@ def quote(path: bytes) -> bytes:
 
 def _clip(text: bytes, n: int = 60) -> str:
     return repr(text[:n])[1:] + ("..." if len(text) > n else "")
-
-
-# -- the exporter ---------------------------------------------------------------------------
-
-ExportSummary = record("ExportSummary", "revisions blobs tags heads skipped_tags")
-
-_BAD_REF = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//|^/|/$|\.$|\.lock$|(^|/)\.")
-
-
-def ref_problem(name: str) -> str | None:
-    """Why git would refuse `name` as a ref's last part (git check-ref-format), or None."""
-    if not name or name == "@" or _BAD_REF.search(name):
-        return "git does not allow this ref name"
-    return None
-
-
-def ident(author: str, date: int, tz: int) -> bytes:
-    """`NAME <EMAIL> SECONDS +HHMM` from vcs's `Name <email>` (fast-import forbids <, > and
-    LF in either part, so they are dropped)."""
-    raw = author.encode("utf-8", "surrogateescape")
-    m = re.fullmatch(rb"(.*?)\s*<([^<>]*)>\s*", raw)
-    name, email = (m.group(1), m.group(2)) if m else (raw, b"")
-    name = re.sub(rb"[<>\n]", b"", name).strip()
-    email = re.sub(rb"[<>\n]", b"", email)
-    when = b"%d %s" % (date, format_tz(tz))
-    return (name + b" " if name else b"") + b"<" + email + b"> " + when
-
-
-def export(repo, out, warn=None, progress=None) -> ExportSummary:
-    """Write the whole history to `out` (a binary file) as a fast-import stream."""
-    warn = warn or (lambda msg: None)
-    w = out.write
-    n = len(repo)
-    parents = [repo.parents(rev) for rev in range(n)]
-    has_child = {p for ps in parents for p in ps}
-    blob_marks: dict[ObjectId, int] = {}
-    next_mark = n + 1  # commits have marks 1..n
-    w(b"feature done\n")
-    for rev in range(n):
-        c = repo.read_commit(rev)
-        for ch in c.changes:
-            if ch.entry is not None and ch.entry.id not in blob_marks:
-                data = repo.objects.read(ch.entry.id, ch.path)
-                blob_marks[ch.entry.id] = next_mark
-                w(b"blob\nmark :%d\ndata %d\n" % (next_mark, len(data)))
-                w(data)
-                w(b"\n")
-                next_mark += 1
-        if not parents[rev] and rev:
-            w(b"reset refs/heads/main\n\n")  # else fast-import would go on from main's tip
-        who = ident(c.author, c.date, c.tz)
-        committer = who if c.committer is None else ident(*c.committer)
-        message = c.message.encode("utf-8", "surrogateescape")
-        w(b"commit refs/heads/main\nmark :%d\nauthor %s\ncommitter %s\ndata %d\n" % (rev + 1, who, committer,
-                                                                                      len(message)))
-        w(message)
-        w(b"\n")
-        for word, p in zip([b"from"] + [b"merge"] * len(parents[rev]), parents[rev]):
-            w(b"%s :%d\n" % (word, p + 1))
-        # Deletions first: a commit may replace a file `a` by a folder `a/` or back.
-        for ch in c.changes:
-            if ch.entry is None:
-                w(b"D %s\n" % quote(ch.path))
-        for ch in c.changes:
-            if ch.entry is not None:
-                w(b"M %s :%d %s\n" % (GIT_MODES[ch.entry.kind].encode(), blob_marks[ch.entry.id], quote(ch.path)))
-        w(b"\n")
-        if progress:
-            progress(rev + 1, n)
-    heads = [rev for rev in range(n - 1) if rev not in has_child]
-    for rev in heads:
-        w(b"reset refs/vcs/heads/%d\nfrom :%d\n\n" % (rev, rev + 1))
-    tags, skipped = [], []
-    by_id = repo.commit_ids()
-    for name, oid in sorted(repo.tags().items()):
-        rev = by_id.get(oid)
-        if rev is None or ref_problem(name):
-            warn(f"tag {name!r} is not exported: " + ("its revision is missing" if rev is None else
-                                                      "git does not allow this name"))
-            skipped.append(name)
-            continue
-        w(b"reset refs/tags/%s\nfrom :%d\n\n" % (name.encode("utf-8", "surrogateescape"), rev + 1))
-        tags.append(name)
-    w(b"done\n")
-    return ExportSummary(n, len(blob_marks), tags, heads, skipped)

@@ -1,0 +1,109 @@
+"""`vcs diff` and `vcs cat`: the files that differ between two sides, and one version's bytes.
+
+A side is a revision or the working tree. A FileDiff's data is loaded only when
+asked (`--name-only` reads no file). Returns plain data for `vcs.cli.render`
+(which writes the patch text) and never prints.
+"""
+from __future__ import annotations
+
+from vcs.errors import UsageError
+from vcs.model.objects import Commit, Entry, Manifest, show
+from vcs.repo.repository import Repository
+from vcs.repo.revisions import resolve
+from vcs.worktree import files as worktree
+from vcs.worktree.dirstate import REMOVED
+from vcs.worktree.scan import in_scope, scan
+
+
+class FileDiff:
+    """A file that differs between two sides; its data is loaded on demand."""
+
+    __slots__ = ("path", "old", "new", "old_data", "new_data")
+
+    def __init__(self, path: bytes, old: Entry | None, new: Entry | None):
+        self.path, self.old, self.new = path, old, new
+        self.old_data: bytes | None = None
+        self.new_data: bytes | None = None
+
+
+def commit_diffs(repo: Repository, rev: int, commit: Commit | None = None,
+                 scope: list[bytes] | None = None, load: bool = True) -> list[FileDiff]:
+    """What revision `rev` changed against its parent."""
+    commit = commit or repo.read_commit(rev)
+    parent = repo.manifest(repo.parent_rev(rev)) if commit.changes else {}
+    diffs = [FileDiff(c.path, parent.get(c.path), c.entry) for c in commit.changes
+             if in_scope(c.path, scope)]
+    if load:
+        for d in diffs:
+            _load(repo, d, None)
+    return diffs
+
+
+def diff(repo: Repository, revs: list[str], paths: list[str] | None = None,
+         load: bool = True) -> list[FileDiff]:
+    """Working tree against HEAD (no rev), against REV (one), or REV against REV (two)."""
+    if len(revs) > 2:
+        raise UsageError("diff takes at most two revisions")
+    scope = [repo.relpath(p) for p in paths] if paths else None
+    seen: dict[bytes, bytes] = {}
+    if len(revs) == 2:
+        old = repo.manifest(resolve(repo, revs[0]))
+        new = repo.manifest(resolve(repo, revs[1]))
+    else:
+        old = repo.manifest(resolve(repo, revs[0]) if revs else repo.wc_rev())
+        new, seen = _working_manifest(repo, scope)
+    diffs = []
+    for path in sorted(old.keys() | new.keys()):
+        if in_scope(path, scope) and old.get(path) != new.get(path):
+            diffs.append(FileDiff(path, old.get(path), new.get(path)))
+    if load:
+        for d in diffs:
+            _load(repo, d, seen if len(revs) < 2 else None)
+    return diffs
+
+
+def _working_manifest(repo: Repository, scope: list[bytes] | None) -> tuple[Manifest, dict[bytes, bytes]]:
+    """The tracked files as they are on disk now, with the bytes already read."""
+    ds = repo.dirstate()
+    result = scan(repo.root, ds, scope, untracked=False, keep_data=True, warn=repo.warn)
+    files: Manifest = {}
+    data: dict[bytes, bytes] = {}
+    missing = set(result.missing)
+    for path, t in ds.files.items():
+        if t.state == REMOVED or path in missing or not in_scope(path, scope):
+            continue
+        seen = result.seen.get(path)
+        if seen is None:
+            files[path] = Entry(t.kind, t.id)
+        else:
+            files[path] = Entry(seen.kind, seen.id)
+            data[path] = seen.data or b""
+    return files, data
+
+
+def _load(repo: Repository, d: FileDiff, working: dict[bytes, bytes] | None) -> None:
+    if d.old is not None:
+        d.old_data = repo.objects.read(d.old.id, d.path)
+    if d.new is not None:
+        if working is not None and d.path in working:
+            d.new_data = working[d.path]
+        elif working is not None:
+            d.new_data = worktree.read(repo.root, d.path, d.new.kind)
+        else:
+            d.new_data = repo.objects.read(d.new.id, d.path)
+
+
+
+def cat(repo: Repository, rev_spec: str, path_arg: str) -> bytes:
+    """The exact bytes of a file at a revision (rebuilt and checked against its id)."""
+    rev = resolve(repo, rev_spec)
+    path = repo.relpath(path_arg)
+    manifest = repo.manifest(rev)
+    entry = manifest.get(path)
+    if entry is None:
+        import difflib
+        close = difflib.get_close_matches(path.decode("utf-8", "replace"),
+                                          [p.decode("utf-8", "replace") for p in manifest], n=1)
+        raise UsageError(f"{show(path)} is not in revision {rev}",
+                         hint=f"did you mean {close[0]!r}?" if close else None)
+    return repo.objects.read(entry.id, path)
