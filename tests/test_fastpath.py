@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from vcs.cli import fast_parse
+from vcs.cli.main import fast_parse
+from vcs.cli.spec import COMMANDS
 
 FORMS = [
     ["commit", "-m", "msg"], ["commit", "-A", "-m", "msg"], ["commit", "--message", "m", "-A"],
@@ -42,24 +43,28 @@ FORMS = [
 
 
 def click_parse(argv):
-    """What click makes of argv: (directory, command, params), or None if it refuses."""
+    """What click makes of argv: (global options, the command's words, params), or None
+    if it refuses."""
     import warnings
+
+    import click
 
     from vcs.cli import cli
     try:
         ctx = cli.make_context("vcs", list(argv), resilient_parsing=False)
-        with warnings.catch_warnings():  # click 8.2 moves the command name from protected_args to args
-            warnings.simplefilter("ignore", DeprecationWarning)
-            words = list(getattr(ctx, "protected_args", [])) + list(ctx.args)
-        name, rest = words[0], words[1:]
-        sub = cli.get_command(ctx, name)
-        subctx = sub.make_context(name, rest, parent=ctx)
+        options, command, path = dict(ctx.params), cli, []
+        while isinstance(command, click.Group):
+            with warnings.catch_warnings():  # click 8.2 moves the command name from protected_args to args
+                warnings.simplefilter("ignore", DeprecationWarning)
+                words = list(getattr(ctx, "protected_args", [])) + list(ctx.args)
+            name, rest = words[0], words[1:]
+            command = command.get_command(ctx, name)
+            ctx = command.make_context(name, rest, parent=ctx)
+            path.append(name)
     except BaseException:  # click's usage errors, --help and --version exit
         return None
-    params = {k: (tuple(v) if isinstance(v, (list, tuple)) else v) for k, v in subctx.params.items()}
-    options = {"directory": ctx.params.get("directory"), "color": ctx.params.get("color"),
-               "pager": not ctx.params.get("no_pager")}
-    return options, name, params
+    params = {k: (tuple(v) if isinstance(v, (list, tuple)) else v) for k, v in ctx.params.items()}
+    return options, path, params
 
 
 @pytest.mark.parametrize("argv", FORMS, ids=lambda a: " ".join(a) or "(none)")
@@ -77,8 +82,78 @@ def test_most_forms_are_compared():
 
 def test_the_everyday_forms_take_the_fast_path():
     for argv in (["commit", "-A", "-m", "x"], ["status"], ["status", "-uall"], ["cat", "-1", "f"], ["checkout", "-1"],
-                 ["diff", "0", "-1"], ["log", "--oneline"], ["add", "f"]):
+                 ["diff", "0", "-1"], ["log", "--oneline"], ["add", "f"], ["tag"], ["tag", "v1", "-1"], ["show"],
+                 ["config", "get", "user.name"], ["rm", "--cached", "f"], ["verify"]):
         assert fast_parse(argv) is not None, argv
+
+
+def _sample(argument) -> str:
+    return argument.choices[0] if argument.choices else "-1" if argument.complete == "revs" else "a"
+
+
+def _value(option) -> str:
+    return option.choices[-1] if option.choices else "2" if option.kind == "count" else "v"
+
+
+def spec_forms():
+    """Many forms of every command in the spec: each option in each of its spellings, in
+    each place, with good and bad values; too few and too many arguments; `--`; global
+    options before the command."""
+    commands = [([c.name], c) for c in COMMANDS if not c.subcommands]
+    commands += [([c.name, sub.name], sub) for c in COMMANDS for sub in c.subcommands]
+    for path, c in commands:
+        args = [_sample(a) for a in c.arguments]
+        yield path + args
+        yield path
+        yield path + args + ["extra"]
+        yield path + args[:1]
+        yield path + ["-"] + args[1:]
+        yield path + ["--bogus"] + args
+        yield path + ["-h"]
+        yield path + ["--"] + args
+        yield path + args + ["--", "-p"]
+        yield path + ["-x"] + args
+        yield path + ["-2"] + args[1:]
+        yield ["-C", "d"] + path + args
+        yield ["-Cd", "--no-pager", "--color", "never"] + path + args
+        yield ["--color=always"] + path + args
+        for o in c.options:
+            for name in o.names:
+                if o.kind == "flag":
+                    yield path + [name] + args
+                    yield path + args + [name, name]
+                    yield path + [name + "=1"] + args
+                    continue
+                value = _value(o)
+                yield path + [name, value] + args
+                yield path + args + [name, value]
+                yield path + args + [name]
+                yield path + [name + "=" + value if name.startswith("--") else name + value] + args
+                yield path + [name, "-1"] + args
+                if o.kind == "count":
+                    yield path + [name, "x"] + args
+                    yield path + [name, "9" * 30] + args
+                if o.kind == "choice":
+                    yield path + [name, "bogus"] + args
+                if o.kind == "multiple":
+                    yield path + [name, "a", name, ""] + args
+
+
+SPEC_FORMS = list(spec_forms())
+
+
+def test_every_command_in_the_spec_parses_alike():
+    """Where the fast path reads a form, it reads it as click does; and it reads the plain
+    form of every command it may parse."""
+    for argv in SPEC_FORMS:
+        fast = fast_parse(list(argv))
+        if fast is not None:
+            assert fast == click_parse(argv), argv
+    for c in COMMANDS:
+        for path, command in ([[c.name, s.name], s] for s in c.subcommands) if c.subcommands else [([c.name], c)]:
+            plain = path + [_sample(a) for a in command.arguments]
+            assert (fast_parse(plain) is not None) == command.fast, plain
+    assert sum(fast_parse(list(a)) is not None for a in SPEC_FORMS) > len(SPEC_FORMS) // 3
 
 
 PROBE = """
@@ -95,7 +170,7 @@ print("\\nMODULES", "click" in sys.modules, "rich" in sys.modules, file=sys.stde
 
 
 @pytest.mark.parametrize("argv", [["status"], ["log", "--oneline"], ["cat", "0", "a"], ["diff"],
-                                  ["commit", "-m", "x"]])
+                                  ["commit", "-m", "x"], ["tag"], ["show"], ["config", "get", "user.name"]])
 def test_hot_commands_import_neither_click_nor_rich(repo, argv):
     repo.write("a", "a\n")
     repo.vcs("commit", "-A", "-m", "a")

@@ -312,6 +312,26 @@ def test_usage_errors_have_one_style_naming_the_command(repo, args, command):
     assert "did you mean '--stat'" in repo.run("log", "--stats", ok=2).err
 
 
+@pytest.mark.parametrize("args", [("-C", "nowhere", "status"), ("-C", "nowhere", "tag"), ("-C", "nowhere", "log")])
+def test_errors_before_a_command_read_alike_on_both_paths(repo, args):
+    """One reporter (vcs/cli/errors.py): a failure before the command runs gives the same
+    lines and exit code whichever parser read the command line (the fast path in a
+    process, click in the runner), and a usage error ends with a hint there too."""
+    fast, slow = repo.run(*args, ok=2), repo.vcs(*args, ok=2)
+    assert fast.err == slow.err and fast.err.splitlines()[-1] == "hint: see `vcs --help`", fast.err
+    repo.vcs("config", "set", "alias.bad", "nosuch x")
+    assert repo.run("bad", ok=2).err.splitlines()[-1] == "hint: see `vcs --help`"
+
+
+def test_each_kind_of_error_has_its_exit_code():
+    from vcs import errors
+    from vcs.cli.errors import exit_code_for
+    kinds = [errors.VcsError, errors.UsageError, errors.StateError, errors.NothingToDo, errors.BusyError,
+             errors.CorruptError, errors.DeltaError]
+    assert [exit_code_for(kind("x")) for kind in kinds] == [3, 2, 3, 1, 5, 4, 4]
+    assert [exit_code_for(e) for e in (KeyboardInterrupt(), BrokenPipeError(), OSError(28, "full"))] == [130, 0, 3]
+
+
 def test_did_you_mean_only_close_names_and_say_which_git_commands_vcs_lacks(repo):
     for typo, meant in [("comit", "commit"), ("statsu", "status"), ("chekout", "checkout"), ("tgas", "tags")]:
         r = repo.vcs(typo, ok=2)

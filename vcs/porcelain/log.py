@@ -10,7 +10,6 @@ import os
 
 from vcs.errors import UsageError
 from vcs.model.objects import Commit, ObjectId
-from vcs.porcelain.diff import commit_diffs
 from vcs.records import record
 from vcs.repo.repository import Repository
 from vcs.repo.revisions import resolve
@@ -43,6 +42,8 @@ def log(repo: Repository, limit: int | None = None, paths: list[str] | None = No
             touched = _revs_touching(repo, scope, starts)
             if touched is not None:
                 order = [r for r in order if r in touched]
+    if with_diffs:
+        from vcs.porcelain.diff import commit_diffs  # only then: `log --oneline` starts without it
     for rev in order:
         if limit is not None and len(entries) >= limit:
             break

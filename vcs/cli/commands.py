@@ -1,0 +1,427 @@
+"""The command bodies: parsed arguments in, an exit code out.
+
+Each is parse -> one porcelain call -> one render call, as hatch's and ugit's
+commands are. Both parsers call them with the same arguments: the fast path
+(vcs/cli/main.py) and the click app (vcs/cli/clickapp.py), each from the spec
+(vcs/cli/spec.py) that names the body of every command. A body raises VcsErrors
+and never decides an exit code for them (vcs/cli/errors.py does); porcelain and
+render are imported inside each body, so a command imports only what it uses.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+from vcs.cli.errors import Exit
+from vcs.errors import UsageError, VcsError
+
+
+def _repo(note: bool = True):
+    """The repository; with `note`, a warning first if a checkout (or an import's) was
+    interrupted, saying what to run: commands that refuse or finish it pass False."""
+    from vcs.cli import render
+    from vcs.repo.repository import Repository
+    repo = Repository.find(warn=render.warn)
+    if note and os.path.exists(repo.path("checkout")):
+        from vcs.repo.journal import interrupted
+        try:
+            told = interrupted(repo)
+        except VcsError as e:
+            told = (e.message, e.hint)
+        if told is not None:
+            render.warn(f"{told[0]}; {told[1]}" if told[1] else told[0])
+    return repo
+
+
+def _check_revs(values) -> None:
+    """Revision arguments may be negative numbers; any other dash-word is a mistyped option."""
+    for v in values:
+        if v.startswith("-") and v != "-" and not v[1:].isdigit():
+            raise UsageError(f"no such option {v!r}")  # the reporter's hint names the command's help
+
+
+def init(ui, directory: str, storage: str) -> None:
+    from vcs.porcelain import init as porcelain
+    repo = porcelain.init(directory, storage)
+    ui.out().line(f"initialized an empty vcs repository in {os.fsdecode(repo.root)}/.vcs (storage: {storage})")
+
+
+def add(ui, paths) -> None:
+    from vcs.porcelain import track as porcelain
+    from vcs.cli import render
+    repo = _repo()
+    render.paths(ui.out(repo), "adding", porcelain.add(repo, list(paths)))
+
+
+def rm(ui, paths, cached: bool, force: bool = False) -> None:
+    from vcs.porcelain import track as porcelain
+    from vcs.cli import render
+    repo = _repo()
+    render.paths(ui.out(repo), "removing", porcelain.rm(repo, list(paths), cached, force))
+
+
+def commit(ui, paths, messages: tuple[str, ...], addremove: bool, file: str | None = None) -> None:
+    from vcs.porcelain import commit as porcelain
+    from vcs.cli import render
+    if messages and file is not None:
+        raise UsageError("-m and -F cannot be used together", hint="give the message one way")
+    repo = _repo(note=False)
+    message = _paragraphs(messages) if messages else _read_message(file) if file is not None else None
+    editor = _MessageEditor(repo) if message is None else None
+    try:
+        result = porcelain.commit(repo, message if message is not None else editor.ask,
+                            addremove=addremove, paths=list(paths) or None)
+    except VcsError as e:
+        if editor is not None and editor.kept and not editor.failed:
+            e.hint = "; ".join(filter(None, [e.hint, editor.reuse()]))
+        raise
+    render.committed(ui.out(repo), result.rev, result.id, result.message, len(result.changed),
+                     len(result.removed))
+
+
+def _paragraphs(messages: tuple[str, ...]) -> str:
+    """Several -m are paragraphs, as git joins them: a blank line between, empty ones
+    dropped. One -m is kept as typed."""
+    if len(messages) == 1:
+        return messages[0]
+    return "\n\n".join(m.rstrip("\n") for m in messages if m.strip())
+
+
+def _read_message(file: str) -> str:
+    """-F FILE: the message as the file holds it (`-` reads stdin), as git's -F."""
+    try:
+        if file == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            with open(file, "rb") as f:
+                data = f.read()
+    except OSError as e:
+        raise UsageError(f"cannot read {file}: {e.strerror}") from None
+    return data.decode("utf-8", "surrogateescape")
+
+
+class _MessageEditor:
+    """The message from $VISUAL or $EDITOR, edited in .vcs/COMMIT_EDITMSG as git's.
+
+    What the editor saved, comment lines dropped, stays in that file (`kept`), so a
+    failing editor or a commit that fails after it loses nothing: `reuse` says how
+    to commit it with -F.
+    """
+
+    def __init__(self, repo):
+        self.path = repo.path("COMMIT_EDITMSG")
+        self.kept = self.failed = False
+
+    def reuse(self) -> str:
+        shown = os.path.relpath(self.path)
+        return f"your message is kept in {shown}: `vcs commit -F {shown}` commits it"
+
+    def ask(self, scan) -> str:
+        import click
+
+        from vcs.cli import render
+        from vcs.errors import StateError
+        from vcs.storage.log import atomic_write
+        lines = ["", "# Write the commit message. Lines starting with '#' are ignored;",
+                 "# an empty message aborts the commit.", "#"]
+        for code, paths in (("modified", scan.modified), ("added", scan.added), ("removed", scan.removed)):
+            lines += [f"#   {code}: {render.show(p)}" for p in paths]
+        try:
+            atomic_write(self.path, ("\n".join(lines) + "\n").encode(), durable=False)
+        except OSError as e:
+            raise StateError(f"cannot write {self.path}: {e.strerror}; nothing was committed") from None
+        try:
+            click.edit(filename=self.path)
+        except click.ClickException as e:
+            self.failed = True
+            self._keep()
+            if self.kept:
+                shown = os.path.relpath(self.path)
+                raise StateError(f"the editor failed: {e.message}; your message is kept in {shown}",
+                                 hint=f"commit it with `vcs commit -F {shown}`, or set $VISUAL or $EDITOR "
+                                      "to an editor that works") from None
+            raise StateError(f"the editor failed: {e.message}",
+                             hint="set $VISUAL or $EDITOR to an editor that works, or give the message "
+                                  "with -m") from None
+        return self._keep()
+
+    def _keep(self) -> str:
+        """The message the file holds, comment lines dropped; written back without them."""
+        from vcs.storage.log import atomic_write
+        try:
+            with open(self.path, "rb") as f:
+                edited = f.read().decode("utf-8", "surrogateescape")
+        except OSError:
+            return ""
+        message = "\n".join(line for line in edited.splitlines() if not line.startswith("#")).strip()
+        if not message:
+            return ""
+        try:
+            atomic_write(self.path, (message + "\n").encode("utf-8", "surrogateescape"), durable=False)
+            self.kept = True
+        except OSError:
+            pass  # the file still holds the message, with the template's comments
+        return message + "\n"
+
+
+def status(ui, paths, ignored: bool = False, as_json: bool = False, untracked: str = "normal") -> None:
+    from vcs.porcelain import status as porcelain
+    from vcs.cli import render
+    repo = _repo()
+    render.status(ui.out(repo), porcelain.status(repo, list(paths) or None, ignored=ignored, untracked=untracked),
+                  as_json)
+
+
+def log(ui, args, limit: int | None, oneline: bool, stat: bool, patch: bool, as_json: bool = False,
+        revs=(), binary: bool = False) -> None:
+    from vcs.cli import render
+    from vcs.porcelain import log as porcelain
+    patch = patch or binary  # as git's: --binary asks for patches
+    repo = _repo()
+    starts, paths = porcelain.log_args(repo, list(args), list(revs))
+    entries = porcelain.log(repo, limit, paths or None, with_diffs=stat or patch or as_json, starts=starts)
+    render.log(ui.out(repo, page=not as_json), entries, oneline, stat, patch, as_json=as_json, binary=binary)
+
+
+def checkout(ui, rev: str, force: bool) -> None:
+    from vcs.porcelain import checkout as porcelain
+    from vcs.cli import render
+    _check_revs([rev])
+    repo = _repo(note=False)
+    with render.progress("checking out") as progress:
+        result = porcelain.checkout(repo, rev, force, progress=progress)
+    render.checked_out(ui.out(repo), result)
+
+
+def restore(ui, paths, rev: str | None) -> None:
+    from vcs.porcelain import checkout as porcelain
+    from vcs.cli import render
+    _check_revs(paths)
+    repo = _repo(note=False)
+    restored = porcelain.restore(repo, list(paths), rev)
+    ui.out(repo).line(f"restored {render.plural(len(restored), 'file')}")
+
+
+def diff(ui, args, stat: bool, context: int, name_only: bool, exit_code: bool, as_json: bool = False,
+         binary: bool = False) -> int:
+    from vcs.cli import render
+    from vcs.porcelain import diff as porcelain
+    repo = _repo()
+    revs, paths = _split_revs(repo, args)
+    changes = porcelain.diff(repo, revs, paths or None, load=not name_only)
+    out = ui.out(repo, page=not (as_json or exit_code and not (stat or name_only)))
+    if as_json:
+        render.diffstat_json(out, changes)
+    elif name_only:
+        render.name_only(out, changes)
+    elif stat:
+        render.diffstat(out, changes)
+    else:
+        render.diffs(out, changes, context, binary)
+    return Exit.NOTHING if exit_code and changes else Exit.OK
+
+
+def _split_revs(repo, args) -> tuple[list[str], list[str]]:
+    """Leading arguments that name revisions (at most two), then paths.
+
+    An argument that names an existing file is a path unless it is a negative
+    number; after `--` everything is a path.
+    """
+    args = list(args)
+    if "--" in args:
+        i = args.index("--")
+        _check_revs(args[:i])
+        return args[:i], args[i + 1:]
+    _check_revs(args)
+    from vcs.repo.revisions import resolve
+    revs: list[str] = []
+    for a in args[:2]:
+        is_number = a[1:].isdigit() and a[:1] == "-"
+        if os.path.lexists(a) and not is_number:
+            break
+        try:
+            resolve(repo, a)
+        except VcsError:
+            if os.path.lexists(a):
+                break
+            raise
+        revs.append(a)
+    paths = args[len(revs):]
+    for a in paths:
+        if not os.path.lexists(a) and (a[1:] if a.startswith("-") else a).isdigit():
+            raise UsageError(f"diff takes at most two revisions, and {a!r} is not a path",
+                             hint="put -- before paths that look like revisions")
+    return revs, paths
+
+
+def cat(ui, rev: str, path: str) -> None:
+    from vcs.porcelain import diff as porcelain
+    _check_revs([rev])
+    ui.plain().raw(porcelain.cat(_repo(), rev, path))
+
+
+def show(ui, rev: str, stat: bool, context: int, as_json: bool = False, binary: bool = False) -> None:
+    from vcs.cli import render
+    from vcs.porcelain import log as porcelain
+    _check_revs([rev])
+    repo = _repo()
+    entry = porcelain.show_rev(repo, rev)
+    render.log(ui.out(repo, page=not as_json), [entry], stat=stat, patch=not stat, context=context,
+               as_json=as_json, binary=binary)
+
+
+def tag(ui, names, force: bool = False, delete: bool = False, as_json: bool = False) -> None:
+    """`tag` lists, `tag NAME [REV]` names a revision, `tag -d NAME...` deletes, as git's."""
+    from vcs.porcelain import tags as porcelain
+    from vcs.cli import render
+    names = list(names)
+    at = names.index("--") if "--" in names else len(names)
+    _check_revs(names[:at])  # `tag -x`: a mistyped option, never a tag named -x
+    del names[at:at + 1]
+    if not names and not delete:
+        return tags(ui, as_json)
+    if as_json:
+        raise UsageError("--json goes with the list form: `vcs tag --json`")
+    if delete:
+        if not names:
+            raise UsageError("tag -d needs the names of the tags to delete", hint="vcs tag -d NAME...")
+        repo = _repo()
+        for name, n in porcelain.tag_delete(repo, names):
+            ui.out(repo).line(f"deleted tag {render.text(name)} (was revision {n})")
+        return
+    if len(names) > 2:
+        raise UsageError(f"tag takes a name and at most one revision, not {len(names)} arguments",
+                         hint="vcs tag NAME [REV]   (vcs tag -d NAME... deletes tags)")
+    repo = _repo()
+    name, n = porcelain.tag(repo, names[0], names[1] if len(names) > 1 else None, force)
+    ui.out(repo).line(f"tagged revision {n} as {render.text(name)}")
+
+
+def tags(ui, as_json: bool = False) -> None:
+    from vcs.cli import render
+    from vcs.porcelain import tags as porcelain
+    repo = _repo()
+    render.tags(ui.out(repo), porcelain.tags(repo), as_json)
+
+
+def stats(ui, paths, as_json: bool) -> None:
+    from vcs.cli import render
+    from vcs.porcelain import stats as porcelain
+    repo = _repo()
+    render.stats(ui.out(repo), porcelain.stats(repo, list(paths) or None), as_json)
+
+
+def verify(ui) -> int:
+    from vcs.cli import render
+    from vcs.repo.verify import verify as run_verify
+    repo = _repo(note=False)
+    with render.progress("verifying") as progress:
+        result = run_verify(repo, progress)
+    render.verify(ui.out(repo), result)
+    return Exit.OK if result.ok else Exit.CORRUPT
+
+
+def upgrade(ui) -> None:
+    from vcs.porcelain import init as porcelain
+    repo = _repo()
+    before = porcelain.upgrade(repo)
+    ui.out(repo).line(f"upgraded .vcs/ from format {before} to format {repo.format}" if before != repo.format
+                      else f".vcs/ has format {repo.format} already: nothing to do")
+
+
+def config_get(ui, key: str, user: bool) -> int:
+    from vcs.porcelain import config as porcelain
+    from vcs.cli import render
+    value = porcelain.config_get(key, user)
+    if value is None:
+        return Exit.NOTHING  # as git: an unset key prints nothing and exits 1
+    ui.out().line(render.config_value(value))
+    return Exit.OK
+
+
+def config_set(ui, key: str, value: str, user: bool) -> None:
+    from vcs.porcelain import config as porcelain
+    porcelain.config_set(key, value, user)
+
+
+def config_unset(ui, key: str, user: bool) -> None:
+    from vcs.porcelain import config as porcelain
+    porcelain.config_set(key, None, user)
+
+
+def config_list(ui, user: bool) -> None:
+    from vcs.porcelain import config as porcelain
+    from vcs.cli import render
+    for key, value, _ in porcelain.config_list(user):
+        ui.out().line(f"{key} = {render.config_value(value)}")
+
+
+def replay(ui, rev: str, path: str, as_json: bool = False) -> None:
+    from vcs.cli import render
+    from vcs.porcelain import stats as porcelain
+    _check_revs([rev])
+    repo = _repo()
+    render.replay(ui.out(repo), porcelain.replay(repo, rev, path), as_json)
+
+
+def export(ui, output: str | None) -> None:
+    from vcs.interop.git import exporter
+    from vcs.cli import render
+    repo = _repo()
+    if output is None or output == "-":
+        sys.stdout.flush()
+        with render.progress("exporting") as progress:
+            exporter.export_git(repo, sys.stdout.buffer, progress)
+        sys.stdout.buffer.flush()
+        return
+    # Written beside FILE and renamed into place: a failed export leaves no half stream.
+    tmp = f"{output}.tmp{os.getpid()}"
+    try:
+        with open(tmp, "wb") as f, render.progress("exporting") as progress:
+            result = exporter.export_git(repo, f, progress)
+        os.replace(tmp, output)
+    except OSError as e:
+        raise UsageError(f"cannot write {output}: {e.strerror}") from None
+    finally:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+    heads = f" ({render.plural(len(result.heads), 'other head')} under refs/vcs/heads/)" if result.heads else ""
+    ui.out(repo).line(f"exported {render.plural(result.revisions, 'revision')} and "
+                      f"{render.plural(len(result.tags), 'tag')} to {output}{heads}")
+
+
+def import_(ui, file: str | None) -> None:
+    from vcs.interop.git import importer
+    from vcs.cli import render
+    from vcs.errors import StateError
+    repo = _repo(note=False)
+    if file is None or file == "-":
+        if sys.stdin.isatty():
+            raise UsageError("vcs import reads a git fast-export stream, and stdin is a terminal",
+                             hint="git fast-export --all | vcs import   (or: vcs import FILE)")
+        stream = sys.stdin.buffer
+    else:
+        try:
+            stream = open(file, "rb")
+        except OSError as e:
+            raise UsageError(f"cannot read {file}: {e.strerror}") from None
+    try:
+        with render.progress("importing commits") as progress:
+            result = importer.import_git(repo, stream, progress)
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    render.imported(ui.out(repo), result)
+    if result.checkout_error is not None:
+        raise StateError(f"imported, but revision {result.head} was not checked out: "
+                         f"{result.checkout_error.message}",
+                         hint=f"move the files in the way, then run `vcs checkout {result.head}`")
+    render.checked_out(ui.out(repo), result.checkout)
+
+
+def change_dir(ui, directory: str) -> None:
+    """-C DIR: run as if vcs was started in DIR."""
+    try:
+        os.chdir(directory)
+    except OSError as e:
+        raise UsageError(f"cannot change to {directory}: {e.strerror}") from None

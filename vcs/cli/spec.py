@@ -1,0 +1,208 @@
+"""Every command's options and arguments, declared once.
+
+The fast path (vcs/cli/main.py, which parses plain command lines without importing
+click), the click app (vcs/cli/clickapp.py, which builds each click command from
+this), help and shell completion all read this one description, so the two
+parsers cannot drift (tests/test_fastpath.py checks they read every form alike).
+Plain records only: no click and no typing here, since every command imports it.
+
+An option's kind says what it takes:
+    flag      no value: True when given
+    str       a value
+    count     a number of 0 or more (see `count`)
+    choice    one of `choices`
+    multiple  a value that may repeat: a tuple of them all
+An argument takes one word (nargs 1) or any number (-1: a tuple); `complete`
+names what shell completion offers for it: "revs" (tags, HEAD, the newest
+revision numbers), "tracked" (tracked paths) or "paths" (untracked ones too).
+A command's settings: `revs` (its revision arguments may be negative numbers,
+`-1`: a dash-word is no option to it), `dashdash` (it tells revisions from paths,
+or a name from an option, itself and must see `--`), `fast` (the fast path may
+parse it: its body needs nothing from click).
+"""
+from __future__ import annotations
+
+import sys
+
+from vcs.records import record
+
+Option = record("Option", "names dest kind help default choices metavar show_default",
+                defaults=(None, (), None, False))
+Argument = record("Argument", "name nargs required default metavar complete choices",
+                  defaults=(1, None, None, None, None, ()))
+# body: the name of its function in vcs/cli/commands.py ("": the command's name; None:
+# the click app's own, for help and completion, and a group's); subcommands: a group's
+# commands (`vcs config get`).
+Command = record("Command", "name help example options arguments body revs dashdash fast subcommands",
+                 defaults=((), (), "", False, False, True, ()))
+
+
+def required(a: Argument) -> bool:
+    """click's rule where the spec does not say: an argument with one word and no
+    default is required."""
+    return a.required if a.required is not None else a.default is None and a.nargs == 1
+
+
+def help_text(c: Command) -> str:
+    """The help click shows: the text, then the example (`\\b` keeps click from
+    rewrapping it); an example joins a help that ends in such a block."""
+    last = c.help.rsplit("\n\n", 1)[-1]
+    joint = "\n" if last.startswith("\b\n") else "\n\n\b\n"
+    return f"{c.help}{joint}Example:\n  {c.example}"
+
+
+def count(text: str) -> int:
+    """A count from the command line (-n, -U), for the fast path and click alike.
+
+    A number of more than 18 digits exceeds any history and any file: it means "all",
+    as a huge `git log -n` shows everything, and becomes the largest count without
+    reaching int(), which refuses numbers of more than 4,300 digits.
+    """
+    body = text.strip()
+    sign = body[:1] if body[:1] in ("+", "-") else ""
+    digits = body[len(sign):]
+    if len(digits) > 18 and digits.isascii() and digits.isdigit():
+        return -sys.maxsize if sign == "-" else sys.maxsize
+    return int(text)
+
+
+_JSON = Option(("--json",), "as_json", "flag", "One JSON object per line (schema: README).")
+_BINARY_HELP = "Write binary changes as git's binary patches, which git apply applies."
+_USER = Option(("--user",), "user", "flag", "Your config file, not the repository's.")
+_FORCE = "Discard uncommitted changes that are in the way."
+
+# `vcs` itself: the options before the command. --version and --help are click's.
+ROOT = Command(
+    "vcs", "vcs: version control on a log of deltas.",
+    'vcs init && vcs commit -A -m "first" && vcs log',
+    options=(
+        Option(("--version",), "version", "version", "Show the version and exit."),
+        Option(("-C",), "directory", "str", "Run as if vcs was started in DIR.", metavar="DIR"),
+        Option(("--color",), "color", "choice", "Colour the output: auto (on a terminal), always or never.",
+               choices=("auto", "always", "never")),
+        Option(("--no-pager",), "no_pager", "flag", "Never page log, diff and show."),
+    ))
+
+COMMANDS = (
+    Command("init", "Create a repository (.vcs/) in DIRECTORY.", "vcs init myproject --storage auto",
+            (Option(("--storage",), "storage", "choice", "How file versions are stored.", default="auto",
+                    choices=("auto", "delta", "full"), show_default=True),),
+            (Argument("directory", default="."),)),
+    Command("add", "Track files; a folder adds the files under it.", "vcs add README.md src/", (),
+            (Argument("paths", -1, required=True, complete="paths"),)),
+    Command("rm", "Stop tracking files (and delete them, unless --cached).", "vcs rm --cached build.log",
+            (Option(("--cached",), "cached", "flag", "Stop tracking but keep the files on disk."),
+             Option(("-f", "--force"), "force", "flag", "Delete files even if their changes are not committed.")),
+            (Argument("paths", -1, required=True, complete="tracked"),)),
+    Command("commit", "Record the tracked files (or PATHS) as a new revision.", 'vcs commit -A -m "Add the parser"',
+            (Option(("-m", "--message"), "messages", "multiple",
+                    "The commit message (otherwise $VISUAL or $EDITOR opens); several -m are paragraphs."),
+             Option(("-F", "--file"), "file", "str", "Read the message from FILE (- for stdin).", metavar="FILE"),
+             Option(("-A", "--addremove"), "addremove", "flag",
+                    "Also add untracked files and record missing ones as removed.")),
+            (Argument("paths", -1, complete="tracked"),)),
+    Command("status", "Show modified (M), added (A), removed (R), missing (!) and untracked (?) files.",
+            "vcs status src/",
+            (Option(("--ignored",), "ignored", "flag", "Also list ignored files (I)."),
+             Option(("-u", "--untracked-files"), "untracked", "choice",
+                    "normal: a folder holding no tracked file as one line (dir/); all: every file; no: none.",
+                    default="normal", choices=("no", "normal", "all"), show_default=True),
+             _JSON),
+            (Argument("paths", -1, complete="tracked"),)),
+    Command("log", "Show the history, newest first: REV and its ancestors if given, else every revision; only "
+            "those that change PATHs if given.\n\nRevisions come first, then paths; put -- before paths that look "
+            "like revisions.", "vcs log -n 5 --stat HEAD~1 src/",
+            (Option(("-r", "--rev"), "revs", "multiple", "Start from REV (and its ancestors)."),
+             Option(("-n", "--limit"), "limit", "count", "Show at most N revisions."),
+             Option(("--oneline",), "oneline", "flag", "One line per revision."),
+             Option(("--stat",), "stat", "flag", "Show which files changed and how much."),
+             Option(("-p", "--patch"), "patch", "flag", "Show each revision's diff."),
+             _JSON,
+             Option(("--binary",), "binary", "flag", _BINARY_HELP + " Implies -p.")),
+            (Argument("args", -1, metavar="[REV...] [[--] PATH...]", complete="tracked"),), dashdash=True),
+    Command("checkout", "Make the working tree equal to revision REV.", "vcs checkout -1",
+            (Option(("-f", "--force"), "force", "flag", _FORCE),),
+            (Argument("rev", complete="revs"),), revs=True),
+    Command("restore", "Put files back as they are in a revision.", "vcs restore -r 3 README.md",
+            (Option(("-r", "--rev"), "rev", "str", "The revision to restore from (default: the checked-out one)."),),
+            (Argument("paths", -1, required=True, complete="tracked"),), revs=True),
+    Command("diff", "Show changes: the working tree against HEAD, or against REV, or REV against REV.\n\n"
+            "Revisions come first, then paths; put -- before paths that look like revisions.",
+            "vcs diff 0 -1 --stat",
+            (Option(("--stat",), "stat", "flag", "Show a summary of the changes."),
+             Option(("-U", "--unified"), "context", "count", "Lines of context.", default=3, show_default=True),
+             Option(("--name-only",), "name_only", "flag", "Only the names of the changed files."),
+             Option(("--exit-code",), "exit_code", "flag", "Exit with 1 if there are differences."),
+             Option(("--json",), "as_json", "flag", "The --stat figures as JSON, one file per line."),
+             Option(("--binary",), "binary", "flag", _BINARY_HELP)),
+            (Argument("args", -1, complete="tracked"),), revs=True, dashdash=True),
+    Command("cat", "Print the exact bytes of PATH at revision REV.", "vcs cat -1 README.md > old-readme.md", (),
+            (Argument("rev", complete="revs"), Argument("path", complete="tracked")), revs=True),
+    Command("replay", "Show how PATH at REV is rebuilt: the whole version its chain starts from, "
+            "each delta replayed, the hash check, and the time each took.", "vcs replay -1 src/core.py",
+            (Option(("--json",), "as_json", "flag", "The steps as JSON, one per line."),),
+            (Argument("rev", complete="revs"), Argument("path", complete="tracked")), revs=True),
+    Command("show", "Show a revision's metadata and its diff against its parent.", "vcs show HEAD~1",
+            (Option(("--stat",), "stat", "flag", "A summary instead of the diff."),
+             Option(("-U", "--unified"), "context", "count", "Lines of context.", default=3),
+             _JSON,
+             Option(("--binary",), "binary", "flag", _BINARY_HELP)),
+            (Argument("rev", default="HEAD", complete="revs"),), revs=True),
+    Command("tag", "Name revision REV (default: the checked-out one): vcs tag NAME [REV].\n\n"
+            "Without a name, list the tags; with -d, delete the tags named.", "vcs tag v1.0 -1",
+            (Option(("-f", "--force"), "force", "flag", "Move the tag if it exists."),
+             Option(("-d", "--delete"), "delete", "flag", "Delete the tags named."),
+             _JSON),
+            (Argument("names", -1, metavar="[NAME [REV]]", complete="revs"),), revs=True, dashdash=True),
+    Command("tags", "List tags, newest revision first (as `vcs tag`).", "vcs tags", (_JSON,)),
+    Command("stats", "Show how each file's versions are stored: whole, deltas, chains, bytes.", "vcs stats --json",
+            (Option(("--json",), "as_json", "flag", "Machine-readable output."),),
+            (Argument("paths", -1, complete="tracked"),)),
+    Command("verify", "Rebuild every stored version and check every record, commit and ref.", "vcs verify"),
+    Command("upgrade", "Upgrade .vcs/ to this vcs's format, in place (the first command that writes does it too).",
+            "vcs upgrade"),
+    Command("help", "Show the help of vcs, or of COMMAND (as `vcs COMMAND --help`).", "vcs help config set", (),
+            (Argument("words", -1, metavar="[COMMAND]..."),), body=None, fast=False),
+    Command("config", "Read and write settings: the repository's .vcs/config.toml, or with --user yours.\n\n"
+            "\b\nKeys: user.name, user.email, ui.color (auto|always|never), ui.pager,\n"
+            "storage.policy (auto|delta|full), storage.rules.GLOB (a policy for\n"
+            "matching files, e.g. storage.rules.*.png = full), alias.NAME (a command).",
+            'vcs config set user.name "Ada Lovelace" --user', body=None, subcommands=(
+                Command("get", "Print a key's value (exit 1 if it is not set).", "vcs config get user.email",
+                        (_USER,), (Argument("key"),), body="config_get"),
+                Command("set", "Set a key.", "vcs config set storage.rules.*.png full",
+                        (_USER,), (Argument("key"), Argument("value")), body="config_set"),
+                Command("unset", "Remove a key.", "vcs config unset ui.pager", (_USER,), (Argument("key"),),
+                        body="config_unset"),
+                Command("list", "List every key set, the repository's over yours.", "vcs config list", (_USER,),
+                        body="config_list"),
+            )),
+    Command("completion", "Print a shell completion script (revisions and tags complete too).",
+            'eval "$(vcs completion bash)"   # in ~/.bashrc; zsh and fish alike', (),
+            (Argument("shell", choices=("bash", "zsh", "fish")),), body=None, fast=False),
+    Command("export", "Write the whole history as a git fast-import stream (to stdout, or to FILE with -o).",
+            "vcs export | (cd ../mirror && git init -q && git fast-import && git checkout main)",
+            (Option(("-o", "--output"), "output", "str", "Write the stream to FILE instead of stdout.",
+                    metavar="FILE"),)),
+    Command("import", "Read a git fast-export stream (stdin, or FILE) into this empty repository, then check "
+            "out its main branch.", "git -C ../project fast-export --all | vcs import", (),
+            (Argument("file", required=False),), body="import_"),
+)
+
+NAMES = frozenset(c.name for c in COMMANDS)
+
+
+def find(words: list[str]) -> tuple[Command | None, list[str]]:
+    """The command the first words name (a group's subcommand too), and the words after
+    it; (None, words) when they name none."""
+    command = None
+    group = COMMANDS
+    while words:
+        found = next((c for c in group if c.name == words[0]), None)
+        if found is None:
+            break
+        command, words = found, words[1:]
+        if not found.subcommands:
+            break
+        group = found.subcommands
+    return command, words
