@@ -17,22 +17,22 @@ def record(name: str, fields: str, defaults: tuple = ()):
     n = len(names)
     index = {f: i for i, f in enumerate(names)}
     first_default = n - len(defaults)
+    fill = [_MISSING] * first_default + list(defaults)  # what a field not given holds
 
     def __new__(cls, *args, **kwargs):
         if len(args) == n and not kwargs:
             return tuple.__new__(cls, args)
         if len(args) > n:
             raise TypeError(f"{name} takes {n} fields, got {len(args)}")
-        values = list(args) + [_MISSING] * (n - len(args))
+        values = list(args) + fill[len(args):]
         for key, value in kwargs.items():
-            if key not in index:
+            i = index.get(key)
+            if i is None:
                 raise TypeError(f"{name} has no field {key!r}")
-            values[index[key]] = value
-        for i in range(n):
+            values[i] = value
+        for i in range(len(args), first_default):
             if values[i] is _MISSING:
-                if i < first_default:
-                    raise TypeError(f"{name} needs its field {names[i]!r}")
-                values[i] = defaults[i - first_default]
+                raise TypeError(f"{name} needs its field {names[i]!r}")
         return tuple.__new__(cls, values)
 
     def _replace(self, **changes):

@@ -13,7 +13,6 @@ from vcs import faults
 from vcs.errors import NothingToDo, StateError, UsageError
 from vcs.model.objects import check_path, content_id, local_tz
 from vcs.repo.journal import check_no_interrupted_checkout
-from vcs.porcelain.status import scope_of
 from vcs.records import record
 from vcs.repo.commits import commit_tree
 from vcs.repo.repository import Repository
@@ -32,7 +31,7 @@ def commit(repo: Repository, message, *, addremove: bool = False,
         faults.step("commit:locked")
         check_no_interrupted_checkout(repo)
         ds = repo.dirstate()
-        scope = scope_of(repo, paths)
+        scope = [repo.relpath(p) for p in paths] if paths else None
         if scope is not None and not addremove:
             _check_known(ds, scope, paths or [], repo.root)
         result = scan(repo.root, ds, scope, untracked=addremove, keep_data=True, warn=repo.warn,

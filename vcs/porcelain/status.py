@@ -22,7 +22,7 @@ def status(repo: Repository, paths: list[str] | None = None, ignored: bool = Fal
     """
     ds = repo.dirstate()
     without_own_writes(repo, ds)
-    scope = scope_of(repo, paths)
+    scope = [repo.relpath(p) for p in paths] if paths else None
     result = scan(repo.root, ds, scope, untracked=untracked != "no", warn=repo.warn, ignore=repo.ignore(),
                   list_ignored=ignored)
     if untracked == "normal":
@@ -53,9 +53,3 @@ def _save_cache_if_free(repo: Repository, ds: Dirstate) -> None:
     finally:
         lock.release()
 
-
-def scope_of(repo: Repository, paths: list[str] | None) -> list[bytes] | None:
-    """The paths a command was given, relative to the root; None (everything) for none."""
-    if not paths:
-        return None
-    return [repo.relpath(p) for p in paths]
