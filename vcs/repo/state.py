@@ -19,7 +19,7 @@ every operation, so history, refs and the operation log change together or not a
     check 0123456789abcdef       the seal
 
 A store is where the logs and the state live: `DiskStore` is `.vcs/`, `MemoryStore`
-its twin in memory (tests/test_store.py runs one contract suite on both, and a
+its twin in memory (tests/test_repository.py runs one contract suite on both, and a
 format-1 repository that cannot be written is read through one).
 """
 from __future__ import annotations
