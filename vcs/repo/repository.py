@@ -6,8 +6,8 @@ transactions, config and the dirstate.
                              and the view: HEAD, branches, tags... (vcs.repo.state; sealed)
     .vcs/store/objects.*     file versions and whole tree listings (vcs.storage.objects)
     .vcs/store/changelog.*   commits; a commit's number is its place in this log
-    .vcs/store/filelog.*     every path's history (vcs.storage.filelog)
-    .vcs/store/oplog.*       every operation and the refs it left (vcs.model.oplog)
+    .vcs/store/filelog       every path's history: a table (vcs.storage.filelog)
+    .vcs/store/oplog         every operation and the refs it left: a chain (vcs.model.oplog)
     .vcs/dirstate            tracked files and the stat cache (sealed)
     .vcs/config.toml         repository config
     .vcs/lock                the writers' lock
