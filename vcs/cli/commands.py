@@ -16,12 +16,15 @@ from vcs.cli.errors import Exit
 from vcs.errors import UsageError, VcsError
 
 
-def _repo(note: bool = True):
+def _repo(note: bool = True, at_op: str | None = None):
     """The repository; with `note`, a warning first if a checkout (or an import's) was
-    interrupted, saying what to run: commands that refuse or finish it pass False."""
+    interrupted, saying what to run: commands that refuse or finish it pass False.
+    With `at_op`, read-only, as it was after that operation (--at-op)."""
     from vcs.cli import render
     from vcs.repo.repository import Repository
     repo = Repository.find(warn=render.warn)
+    if at_op is not None:
+        return repo.at_op(at_op)
     if note and os.path.exists(repo.path("checkout")):
         from vcs.repo.journal import interrupted
         try:
@@ -164,22 +167,30 @@ class _MessageEditor:
         return message + "\n"
 
 
-def status(ui, paths, ignored: bool = False, as_json: bool = False, untracked: str = "normal") -> None:
+def status(ui, paths, ignored: bool = False, as_json: bool = False, untracked: str = "normal",
+           at_op: str | None = None) -> None:
     from vcs.porcelain import status as porcelain
     from vcs.cli import render
+    if at_op is not None:  # the files are today's: only the refs of that operation
+        from vcs.cli import render_ops
+        repo = _repo(at_op=at_op)
+        return render_ops.refs(ui.out(repo), repo, as_json)
     repo = _repo()
     render.status(ui.out(repo), porcelain.status(repo, list(paths) or None, ignored=ignored, untracked=untracked),
                   as_json)
 
 
 def log(ui, args, limit: int | None, oneline: bool, stat: bool, patch: bool, as_json: bool = False,
-        revs=(), binary: bool = False) -> None:
+        revs=(), binary: bool = False, hidden: bool = False, at_op: str | None = None) -> None:
     from vcs.cli import render
     from vcs.porcelain import log as porcelain
     patch = patch or binary  # as git's: --binary asks for patches
-    repo = _repo()
-    starts, paths = porcelain.log_args(repo, list(args), list(revs))
-    entries = porcelain.log(repo, limit, paths or None, with_diffs=stat or patch or as_json, starts=starts)
+    repo = _repo(at_op=at_op)
+    if hidden:
+        entries = porcelain.hidden(repo, limit, list(args) or None, with_diffs=stat or patch or as_json)
+    else:
+        starts, paths = porcelain.log_args(repo, list(args), list(revs))
+        entries = porcelain.log(repo, limit, paths or None, with_diffs=stat or patch or as_json, starts=starts)
     render.log(ui.out(repo, page=not as_json), entries, oneline, stat, patch, as_json=as_json, binary=binary)
 
 
@@ -254,23 +265,25 @@ def _split_revs(repo, args) -> tuple[list[str], list[str]]:
     return revs, paths
 
 
-def cat(ui, rev: str, path: str) -> None:
+def cat(ui, rev: str, path: str, at_op: str | None = None) -> None:
     from vcs.porcelain import diff as porcelain
     _check_revs([rev])
-    ui.plain().raw(porcelain.cat(_repo(), rev, path))
+    ui.plain().raw(porcelain.cat(_repo(at_op=at_op), rev, path))
 
 
-def show(ui, rev: str, stat: bool, context: int, as_json: bool = False, binary: bool = False) -> None:
+def show(ui, rev: str, stat: bool, context: int, as_json: bool = False, binary: bool = False,
+         at_op: str | None = None) -> None:
     from vcs.cli import render
     from vcs.porcelain import log as porcelain
     _check_revs([rev])
-    repo = _repo()
+    repo = _repo(at_op=at_op)
     entry = porcelain.show_rev(repo, rev)
     render.log(ui.out(repo, page=not as_json), [entry], stat=stat, patch=not stat, context=context,
                as_json=as_json, binary=binary)
 
 
-def tag(ui, names, force: bool = False, delete: bool = False, as_json: bool = False) -> None:
+def tag(ui, names, force: bool = False, delete: bool = False, as_json: bool = False,
+        at_op: str | None = None) -> None:
     """`tag` lists, `tag NAME [REV]` names a revision, `tag -d NAME...` deletes, as git's."""
     from vcs.porcelain import tags as porcelain
     from vcs.cli import render
@@ -279,7 +292,9 @@ def tag(ui, names, force: bool = False, delete: bool = False, as_json: bool = Fa
     _check_revs(names[:at])  # `tag -x`: a mistyped option, never a tag named -x
     del names[at:at + 1]
     if not names and not delete:
-        return tags(ui, as_json)
+        return tags(ui, as_json, at_op)
+    if at_op is not None:
+        raise UsageError("--at-op goes with the list form: `vcs tag --at-op OP`")
     if as_json:
         raise UsageError("--json goes with the list form: `vcs tag --json`")
     if delete:
@@ -297,10 +312,10 @@ def tag(ui, names, force: bool = False, delete: bool = False, as_json: bool = Fa
     ui.out(repo).line(f"tagged revision {n} as {render.text(name)}")
 
 
-def tags(ui, as_json: bool = False) -> None:
+def tags(ui, as_json: bool = False, at_op: str | None = None) -> None:
     from vcs.cli import render
     from vcs.porcelain import tags as porcelain
-    repo = _repo()
+    repo = _repo(at_op=at_op)
     render.tags(ui.out(repo), porcelain.tags(repo), as_json)
 
 
@@ -417,6 +432,34 @@ def import_(ui, file: str | None) -> None:
                          f"{result.checkout_error.message}",
                          hint=f"move the files in the way, then run `vcs checkout {result.head}`")
     render.checked_out(ui.out(repo), result.checkout)
+
+
+def undo(ui, force: bool = False) -> None:
+    from vcs.cli import render_ops
+    from vcs.porcelain import undo as porcelain
+    repo = _repo(note=False)
+    render_ops.undone(ui.out(repo), repo, porcelain.undo(repo, force))
+
+
+def redo(ui, force: bool = False) -> None:
+    from vcs.cli import render_ops
+    from vcs.porcelain import undo as porcelain
+    repo = _repo(note=False)
+    render_ops.undone(ui.out(repo), repo, porcelain.redo(repo, force))
+
+
+def op_restore(ui, op: str, force: bool = False) -> None:
+    from vcs.cli import render_ops
+    from vcs.porcelain import undo as porcelain
+    repo = _repo(note=False)
+    render_ops.undone(ui.out(repo), repo, porcelain.restore(repo, op, force))
+
+
+def op_log(ui, limit: int | None = None, as_json: bool = False) -> None:
+    from vcs.cli import render_ops
+    from vcs.porcelain import undo as porcelain
+    repo = _repo()
+    render_ops.op_log(ui.out(repo, page=not as_json), repo, porcelain.op_log(repo, limit), as_json)
 
 
 def change_dir(ui, directory: str) -> None:

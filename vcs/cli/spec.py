@@ -70,6 +70,9 @@ _JSON = Option(("--json",), "as_json", "flag", "One JSON object per line (schema
 _BINARY_HELP = "Write binary changes as git's binary patches, which git apply applies."
 _USER = Option(("--user",), "user", "flag", "Your config file, not the repository's.")
 _FORCE = "Discard uncommitted changes that are in the way."
+# Read commands look at the repository as an earlier operation left it (vcs op log).
+_AT_OP = Option(("--at-op",), "at_op", "str", "As the repository was after operation OP (`vcs op log`).",
+                metavar="OP")
 
 # `vcs` itself: the options before the command. --version and --help are click's.
 ROOT = Command(
@@ -107,7 +110,7 @@ COMMANDS = (
              Option(("-u", "--untracked-files"), "untracked", "choice",
                     "normal: a folder holding no tracked file as one line (dir/); all: every file; no: none.",
                     default="normal", choices=("no", "normal", "all"), show_default=True),
-             _JSON),
+             _JSON, _AT_OP),
             (Argument("paths", -1, complete="tracked"),)),
     Command("log", "Show the history, newest first: REV and its ancestors if given, else every revision; only "
             "those that change PATHs if given.\n\nRevisions come first, then paths; put -- before paths that look "
@@ -118,7 +121,9 @@ COMMANDS = (
              Option(("--stat",), "stat", "flag", "Show which files changed and how much."),
              Option(("-p", "--patch"), "patch", "flag", "Show each revision's diff."),
              _JSON,
-             Option(("--binary",), "binary", "flag", _BINARY_HELP + " Implies -p.")),
+             Option(("--binary",), "binary", "flag", _BINARY_HELP + " Implies -p."),
+             Option(("--hidden",), "hidden", "flag", "Only the commits no ref or head reaches (left by undo, "
+                    "amend): nothing is deleted."), _AT_OP),
             (Argument("args", -1, metavar="[REV...] [[--] PATH...]", complete="tracked"),), dashdash=True),
     Command("checkout", "Make the working tree equal to revision REV.", "vcs checkout -1",
             (Option(("-f", "--force"), "force", "flag", _FORCE),),
@@ -136,7 +141,7 @@ COMMANDS = (
              Option(("--json",), "as_json", "flag", "The --stat figures as JSON, one file per line."),
              Option(("--binary",), "binary", "flag", _BINARY_HELP)),
             (Argument("args", -1, complete="tracked"),), revs=True, dashdash=True),
-    Command("cat", "Print the exact bytes of PATH at revision REV.", "vcs cat -1 README.md > old-readme.md", (),
+    Command("cat", "Print the exact bytes of PATH at revision REV.", "vcs cat -1 README.md > old-readme.md", (_AT_OP,),
             (Argument("rev", complete="revs"), Argument("path", complete="tracked")), revs=True),
     Command("replay", "Show how PATH at REV is rebuilt: the whole version its chain starts from, "
             "each delta replayed, the hash check, and the time each took.", "vcs replay -1 src/core.py",
@@ -146,21 +151,35 @@ COMMANDS = (
             (Option(("--stat",), "stat", "flag", "A summary instead of the diff."),
              Option(("-U", "--unified"), "context", "count", "Lines of context.", default=3),
              _JSON,
-             Option(("--binary",), "binary", "flag", _BINARY_HELP)),
+             Option(("--binary",), "binary", "flag", _BINARY_HELP), _AT_OP),
             (Argument("rev", default="HEAD", complete="revs"),), revs=True),
     Command("tag", "Name revision REV (default: the checked-out one): vcs tag NAME [REV].\n\n"
             "Without a name, list the tags; with -d, delete the tags named.", "vcs tag v1.0 -1",
             (Option(("-f", "--force"), "force", "flag", "Move the tag if it exists."),
              Option(("-d", "--delete"), "delete", "flag", "Delete the tags named."),
-             _JSON),
+             _JSON, _AT_OP),
             (Argument("names", -1, metavar="[NAME [REV]]", complete="revs"),), revs=True, dashdash=True),
-    Command("tags", "List tags, newest revision first (as `vcs tag`).", "vcs tags", (_JSON,)),
+    Command("tags", "List tags, newest revision first (as `vcs tag`).", "vcs tags", (_JSON, _AT_OP)),
     Command("stats", "Show how each file's versions are stored: whole, deltas, chains, bytes.", "vcs stats --json",
             (Option(("--json",), "as_json", "flag", "Machine-readable output."),),
             (Argument("paths", -1, complete="tracked"),)),
     Command("verify", "Rebuild every stored version and check every record, commit and ref.", "vcs verify"),
     Command("upgrade", "Upgrade .vcs/ to this vcs's format, in place (the first command that writes does it too).",
             "vcs upgrade"),
+    Command("undo", "Undo the last operation (a commit, checkout, tag, stash...): its view comes back as a new "
+            "operation; again goes further back.", "vcs undo",
+            (Option(("-f", "--force"), "force", "flag", _FORCE),)),
+    Command("redo", "Redo what the last undo undid.", "vcs redo", (Option(("-f", "--force"), "force", "flag", _FORCE),)),
+    Command("op", "The operation log: every change of the repository's refs, and going back to any.",
+            "vcs op log -n 5", body=None, subcommands=(
+                Command("log", "Every operation, newest first: id, time, user, command, what it changed.",
+                        "vcs op log --json -n 3",
+                        (Option(("-n", "--limit"), "limit", "count", "Show at most N operations."), _JSON),
+                        body="op_log"),
+                Command("restore", "Make the repository's refs what operation OP left (a new operation).",
+                        "vcs op restore 5d1c2a", (Option(("-f", "--force"), "force", "flag", _FORCE),),
+                        (Argument("op"),), body="op_restore"),
+            )),
     Command("help", "Show the help of vcs, or of COMMAND (as `vcs COMMAND --help`).", "vcs help config set", (),
             (Argument("words", -1, metavar="[COMMAND]..."),), body=None, fast=False),
     Command("config", "Read and write settings: the repository's .vcs/config.toml, or with --user yours.\n\n"

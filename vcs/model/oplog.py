@@ -18,9 +18,18 @@ lines that change from one operation to the next stand together).
     time SECONDS +HHMM
     command vcs commit -m fix%20it   (each word escaped: any argument survives)
     description commit 14 'fix parser'
+    undo HEXID              only on an undo, redo or op restore: the operation it undid,
+                            redid or restored (`redo HEXID`, `restore HEXID`)
+    tree FROM TO            only where it rewrote working files: the commit whose tree the
+                            working tree held before and the one it holds after (none: empty)
 
     HEAD branch main        the view it left (vcs.model.refs)
     ...
+
+The two optional lines say what the view alone cannot: which operation an undo undid
+(so the next undo walks further back, and redo forward), and which operations moved
+the working tree, from what to what (a commit records the working tree and leaves it
+as it is; a checkout or a stash rewrites it), so an undo knows whether the tree follows.
 """
 from __future__ import annotations
 
@@ -31,8 +40,11 @@ from vcs.model.objects import ID_SIZE, ObjectId, _parse_when, format_tz
 from vcs.model.refs import View
 from vcs.records import record
 
-# view: the View it left.
-Operation = record("Operation", "parent time tz user host command description view")
+# view: the View it left; target: (kind, op id) on an undo, redo or restore (kind one of
+# TARGETS); tree: (from, to) commit ids (None: the empty tree) where it rewrote the working tree.
+Operation = record("Operation", "parent time tz user host command description view target tree",
+                   defaults=(None, None))
+TARGETS = ("undo", "redo", "restore")
 
 
 def serialize(op: Operation) -> bytes:
@@ -40,7 +52,15 @@ def serialize(op: Operation) -> bytes:
     head = b"vcs-op 1\nuser %s\nhost %s\nparent %s\ntime %d %s\ncommand %s\ndescription %s\n\n" % (
         _line(op.user), _line(op.host), parent, op.time, format_tz(op.tz),
         b" ".join(_word(w) for w in op.command), _line(op.description))
+    if op.target is not None:
+        head = head[:-1] + b"%s %s\n\n" % (op.target[0].encode(), op.target[1].hex().encode())
+    if op.tree is not None:
+        head = head[:-1] + b"tree %s %s\n\n" % (_hex(op.tree[0]), _hex(op.tree[1]))
     return head + op.view.serialize()
+
+
+def _hex(oid: ObjectId | None) -> bytes:
+    return b"none" if oid is None else oid.hex().encode()
 
 
 def _line(text: str) -> bytes:
@@ -54,8 +74,22 @@ def parse(data: bytes, name: str = "operation") -> Operation:
     try:
         head, sep, view = data.partition(b"\n\n")
         lines = head.split(b"\n")
-        if not sep or len(lines) != len(_KEYS) + 1 or lines[0] != b"vcs-op 1":
+        if not sep or not len(_KEYS) + 1 <= len(lines) <= len(_KEYS) + 3 or lines[0] != b"vcs-op 1":
             raise ValueError("not an operation record")
+        target = tree = None
+        for line in lines[len(_KEYS) + 1:]:
+            k, _, value = line.partition(b" ")
+            if k.decode("ascii", "replace") in TARGETS and target is None and tree is None:
+                target = (k.decode("ascii"), _id(value))
+                if target[1] is None:
+                    raise ValueError(f"malformed {k.decode()} line")
+            elif k == b"tree" and tree is None:
+                ends = value.split(b" ")
+                if len(ends) != 2:
+                    raise ValueError(f"malformed tree line {line[:60]!r}")
+                tree = (_id(ends[0]), _id(ends[1]))
+            else:
+                raise ValueError(f"unexpected line {line[:40]!r}")
         fields = {}
         for key, line in zip(_KEYS, lines[1:]):
             k, sp, value = line.partition(b" ")
@@ -68,7 +102,7 @@ def parse(data: bytes, name: str = "operation") -> Operation:
         return Operation(_id(fields[b"parent"]), when, tz, fields[b"user"].decode("utf-8", "surrogateescape"),
                          fields[b"host"].decode("utf-8", "surrogateescape"), command,
                          fields[b"description"].decode("utf-8", "surrogateescape"),
-                         View.parse(view, f"the view of {name}"))
+                         View.parse(view, f"the view of {name}"), target, tree)
     except (ValueError, UnicodeDecodeError) as e:
         raise CorruptError(f"{name} is malformed: {e}", hint="run `vcs verify`") from None
     except VcsError as e:

@@ -40,68 +40,8 @@ def checkout(repo: Repository, rev_spec: str, force: bool = False, progress=None
         rev = resolve(repo, rev_spec)
         target_id = repo.commit_info(rev).id
         new = repo.manifest(rev)
-        old = repo.manifest(repo.wc_rev())
-        ds = repo.dirstate()
-        try:
-            journal = read_journal(repo)
-        except CorruptError:
-            if not force:
-                raise
-            journal = None
-        if journal is not None:
-            old = half_way(repo, journal, old, ds)
-        result = scan(repo.root, ds, warn=repo.warn)
-        writes, deletes, clear, conflicts, kept = _plan(repo, old, new, ds, result, force)
-        if conflicts:
-            raise _refusal(repo, conflicts, set(result.untracked), new)
-
-        # Rebuild and check every version before touching the working tree.
-        staged = _stage(repo, [(p, new[p]) for p in writes], progress)
-        # What a checkout killed before may have left stays vcs's until one finishes.
-        states = {p: list(v) for p, v in journal.states.items()} if journal is not None else {}
-        for path in writes + deletes:
-            state = new.get(path)
-            if state not in states.setdefault(path, []):
-                states[path].append(state)
-        stats = {}
-        path = b""
-        try:
-            write_journal(repo, Journal(repo.state.head, target_id, journal.note if journal else None, states))
-            try:
-                for path in deletes:
-                    worktree.remove(repo.root, path)
-                for path in clear:
-                    worktree.remove_empty_folders(repo.root, path)
-                for i, (path, tmp) in enumerate(staged):
-                    stats[path] = worktree.move_into_place(repo.root, path, tmp)
-                    faults.step(f"checkout:file:{i}")
-                    if progress:
-                        progress(len(staged) + i + 1, 2 * len(staged))
-            except OSError as e:
-                raise StateError(f"cannot write {show(path)}: {e.strerror}; the checkout of revision {rev} "
-                                 "stopped half-way (each file is wholly old or wholly new)",
-                                 hint=f"fix that, then run `vcs checkout {rev}` to finish it") from None
-        except OSError as e:  # the journal could not be written: nothing was touched
-            raise StateError(f"cannot write {e.filename or 'the checkout journal'}: {e.strerror}; nothing in "
-                             "the working tree was changed",
-                             hint="free some space or fix that, then check out again") from None
-        finally:
-            _unstage(staged)
-
-        newds = Dirstate(target_id, {})
-        for path, e in new.items():
-            t = Tracked(NORMAL, e.kind, e.id)
-            prev = ds.files.get(path)
-            if path in stats:
-                t.cache(stats[path])
-            elif path in kept and prev is not None:
-                t = prev
-            elif prev is not None and prev.state == NORMAL and (prev.kind, prev.id) == (e.kind, e.id):
-                t = prev
-            newds.files[path] = t
-        for path in kept:
-            if path not in new and path in ds.files:
-                newds.files[path] = ds.files[path]
+        wc = repo.state.view.wc
+        moved = move_files(repo, repo.manifest(repo.wc_rev()), new, target_id, force, progress)
         try:
             with repo.transaction(f"checkout {rev}") as tx:
                 branch = rev_spec if rev_spec in tx.view.branches else None
@@ -110,18 +50,104 @@ def checkout(repo: Repository, rev_spec: str, force: bool = False, progress=None
                 elif tx.view.head is None or tx.view.head != target_id:
                     tx.view.head_branch, tx.view.detached = None, target_id
                 tx.view.wc = target_id
+                tx.tree = (wc, target_id)
             faults.step("checkout:head")
             repo.remember_tree(rev, new)
-            repo.save_dirstate(newds)
-            os.unlink(repo.path("checkout"))
+            finish_move(repo, moved.ds)
         except OSError as e:
             raise StateError(f"cannot write {e.filename or 'the repository'}: {e.strerror}; every file of "
                              f"revision {rev} is in place, but the checkout is not recorded as finished",
                              hint=f"fix that, then run `vcs checkout {rev}` to finish it") from None
-        return CheckoutResult(rev, target_id, [p for p, _ in staged], deletes, kept)
+        return CheckoutResult(rev, target_id, moved.written, moved.deleted, moved.kept)
 
 
-def _refusal(repo: Repository, conflicts: list[bytes], untracked: set[bytes], new: Manifest) -> StateError:
+# What move_files did: the files written and deleted, the local changes carried over,
+# and the dirstate of the tree it left (every file of the target tracked, as in it).
+Moved = record("Moved", "written deleted kept ds")
+
+
+def move_files(repo: Repository, old: Manifest, new: Manifest, target_id, force: bool = False,
+               progress=None, note: str | None = None, command: str = "checkout") -> Moved:
+    """Make the working files that hold `old`'s versions hold `new`'s, as a checkout does
+    (the lock held): refuse to overwrite or delete local changes unless `force`, rebuild
+    and check every version into .vcs/tmp, write the journal (naming `target_id`, a
+    stored commit whose tree is `new`, and `note`), then move each file into place.
+    The caller records the move (a transaction) and then calls `finish_move`."""
+    ds = repo.dirstate()
+    try:
+        journal = read_journal(repo)
+    except CorruptError:
+        if not force:
+            raise
+        journal = None
+    if journal is not None:
+        old = half_way(repo, journal, old, ds)
+    result = scan(repo.root, ds, warn=repo.warn)
+    writes, deletes, clear, conflicts, kept = _plan(repo, old, new, ds, result, force)
+    if conflicts:
+        raise _refusal(repo, conflicts, set(result.untracked), new, command)
+
+    # Rebuild and check every version before touching the working tree.
+    staged = _stage(repo, [(p, new[p]) for p in writes], progress)
+    # What a checkout killed before may have left stays vcs's until one finishes.
+    states = {p: list(v) for p, v in journal.states.items()} if journal is not None else {}
+    for path in writes + deletes:
+        state = new.get(path)
+        if state not in states.setdefault(path, []):
+            states[path].append(state)
+    stats = {}
+    path = b""
+    what = f"revision {repo.rev_of(target_id)}"
+    try:
+        write_journal(repo, Journal(repo.state.head, target_id, note or (journal.note if journal else None),
+                                    states))
+        try:
+            for path in deletes:
+                worktree.remove(repo.root, path)
+            for path in clear:
+                worktree.remove_empty_folders(repo.root, path)
+            for i, (path, tmp) in enumerate(staged):
+                stats[path] = worktree.move_into_place(repo.root, path, tmp)
+                faults.step(f"checkout:file:{i}")
+                if progress:
+                    progress(len(staged) + i + 1, 2 * len(staged))
+        except OSError as e:
+            raise StateError(f"cannot write {show(path)}: {e.strerror}; the checkout of {what} "
+                             "stopped half-way (each file is wholly old or wholly new)",
+                             hint=f"fix that, then run `vcs checkout {repo.rev_of(target_id)}` to finish it"
+                             if note is None else "fix that, then run the command again") from None
+    except OSError as e:  # the journal could not be written: nothing was touched
+        raise StateError(f"cannot write {e.filename or 'the checkout journal'}: {e.strerror}; nothing in "
+                         "the working tree was changed",
+                         hint="free some space or fix that, then check out again") from None
+    finally:
+        _unstage(staged)
+
+    newds = Dirstate(target_id, {})
+    for path, e in new.items():
+        t = Tracked(NORMAL, e.kind, e.id)
+        prev = ds.files.get(path)
+        if path in stats:
+            t.cache(stats[path])
+        elif path in kept and prev is not None:
+            t = prev
+        elif prev is not None and prev.state == NORMAL and (prev.kind, prev.id) == (e.kind, e.id):
+            t = prev
+        newds.files[path] = t
+    for path in kept:
+        if path not in new and path in ds.files:
+            newds.files[path] = ds.files[path]
+    return Moved([p for p, _ in staged], deletes, kept, newds)
+
+
+def finish_move(repo: Repository, ds: Dirstate) -> None:
+    """After the move is recorded: the dirstate follows, and the journal goes."""
+    repo.save_dirstate(ds)
+    os.unlink(repo.path("checkout"))
+
+
+def _refusal(repo: Repository, conflicts: list[bytes], untracked: set[bytes], new: Manifest,
+             command: str = "checkout") -> StateError:
     """The files a checkout will not touch, in two lists with a hint each: uncommitted
     changes to tracked files (`vcs restore` helps), and untracked files or folders in the
     way (it does not; `--force` overwrites an untracked file, but moves no folder away)."""
@@ -133,14 +159,14 @@ def _refusal(repo: Repository, conflicts: list[bytes], untracked: set[bytes], ne
     changes = [p for p in conflicts if p not in in_the_way]
     parts, hints = [], []
     if changes:
-        parts.append(f"checkout would overwrite or delete uncommitted changes in:{listing(changes)}")
-        hints.append("commit them, `vcs restore` them, or use `vcs checkout --force` to discard them")
+        parts.append(f"{command} would overwrite or delete uncommitted changes in:{listing(changes)}")
+        hints.append(f"commit them, `vcs restore` them, or use `vcs {command} --force` to discard them")
     if in_the_way:
-        parts.append(f"{'and ' if changes else 'checkout would overwrite '}untracked files or folders "
+        parts.append(f"{'and ' if changes else command + ' would overwrite '}untracked files or folders "
                      f"in its way:{listing(in_the_way)}")
         force = all(p in untracked and p in new for p in in_the_way)
         hints.append("move or remove them, or `vcs add` and commit them, then check out again"
-                     + (", or use `vcs checkout --force` to overwrite them" if force else ""))
+                     + (f", or use `vcs {command} --force` to overwrite them" if force else ""))
     return StateError("\n".join(parts), hint="\n".join(hints))
 
 

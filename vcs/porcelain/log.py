@@ -141,6 +141,15 @@ def _chain_starts(repo: Repository, rev: int, commit: Commit) -> tuple[bytes, ..
 
 
 
+def hidden(repo: Repository, limit: int | None = None, paths: list[str] | None = None,
+           with_diffs: bool = False) -> list[LogEntry]:
+    """`log --hidden`: the commits no ref, head or working tree of the view reaches
+    (what undo and amend leave behind), newest first."""
+    from vcs.repo.operations import hidden as hidden_revs
+    revs = hidden_revs(repo, repo.state.view)
+    return log(repo, limit, paths, with_diffs, revs=[str(r) for r in revs]) if revs else []
+
+
 def show_rev(repo: Repository, rev_spec: str) -> LogEntry:
     """One revision with its diffs against its parent: what `vcs show` prints."""
     rev = resolve(repo, rev_spec)

@@ -7,6 +7,10 @@ edits (`half_way`), so the next checkout finishes or reverses them exactly and n
 reports them as the user's changes; commands that would build on a half-way tree
 refuse, and every other command says what to run. An import records its pending
 checkout here before its commit point, so a kill between the two is reported too.
+An undo, redo or op restore moves files before its commit point (note `undo OPID`:
+the operation it started from; once the state names another, the move was recorded
+and the journal is stale); a stash moves them after it (note `stash OPID`: the
+operation that recorded it), so its changes are stored before a file changes.
 
     vcs-checkout 2
     source HEXID | -          the commit the working tree was at
@@ -52,6 +56,9 @@ def interrupted(repo: Repository) -> tuple[str, str] | None:
     if journal is None:
         return None
     rev = repo.rev_of(journal.target)
+    what = (journal.note or "").split(" ")[0]
+    if what in _MOVES:
+        return (f"{_MOVES[what][0]} was interrupted; the working tree is half-way", _MOVES[what][1])
     if journal.note and journal.note.startswith("import "):
         return (f"an import of {journal.note[7:]} commits finished but its checkout did not",
                 f"run `vcs checkout {rev}`")
@@ -61,9 +68,17 @@ def interrupted(repo: Repository) -> tuple[str, str] | None:
             (f" (or `vcs checkout {back}` to go back)" if back is not None and back != rev else ""))
 
 
+_MOVES = {"undo": ("an undo", "run `vcs undo` again to finish it"),
+          "redo": ("a redo", "run `vcs redo` again to finish it"),
+          "restore": ("an op restore", "run the same `vcs op restore` again to finish it"),
+          "stash": ("a stash command (recorded: its changes are stored)",
+                    "run `vcs undo` to put the working tree back as it was before it")}
+
+
 def read_journal(repo: Repository) -> Journal | None:
     """The journal of an interrupted checkout, or None. A journal whose target is not
-    committed is stale (an import killed before its commit point wrote it) and ignored."""
+    committed is stale (an import killed before its commit point wrote it) and ignored,
+    and so is a move's whose operation is no longer the current one (see above)."""
     path = repo.path("checkout")
     try:
         with open(path, "rb") as f:
@@ -72,6 +87,9 @@ def read_journal(repo: Repository) -> Journal | None:
         return None
     journal = _parse_journal(repo, body, path)
     if journal is None or journal.target not in repo.commit_ids():
+        return None
+    what, _, op = (journal.note or "").partition(" ")
+    if what in _MOVES and (repo.state.op is None or repo.state.op[1].hex() != op):
         return None
     return journal
 

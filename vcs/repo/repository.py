@@ -70,11 +70,14 @@ class _cached:
 class Transaction:
     """`with repo.transaction("commit") as tx:` append records and change `tx.view`;
     on success the view and an operation recording it are appended, everything is
-    flushed and the state switched; on any error the logs are rolled back."""
+    flushed and the state switched; on any error the logs are rolled back. An undo,
+    redo or restore sets `target`, an operation that rewrites working files `tree`
+    (vcs.model.oplog says what they hold)."""
 
     def __init__(self, repo: Repository, description: str):
         self.repo = repo
         self.description = description
+        self.target = self.tree = None
 
     def __enter__(self) -> Transaction:
         repo = self.repo
@@ -113,11 +116,11 @@ class Transaction:
     def _commit(self) -> State:
         repo, start = self.repo, self.start
         op = start.op
-        if self.view != start.view or any(name in repo.__dict__ and len(repo._log(name)) != start.logs[name][0]
+        if self.view != start.view or self.target or self.tree or any(name in repo.__dict__ and len(repo._log(name)) != start.logs[name][0]
                                           for name in LOGS[:3]):
             parent = start.op[1] if start.op else None
             record = serialize_op(Operation(parent, *_now(), _login_name(), os.uname().nodename, repo.command,
-                                            self.description, self.view))
+                                            self.description, self.view, self.target, self.tree))
             op = (repo.oplog.append(record), content_id(record))
         logs = {name: repo._log(name).flush() if name in repo.__dict__ else start.logs[name] for name in LOGS}
         return State(logs, op, self.view)
@@ -189,6 +192,7 @@ class Repository:
         self.command = ("vcs", *sys.argv[1:])  # what the operation log records
         self._lock: Lock | None = None
         self._writing = False
+        self.at_operation = None  # the OpEntry whose view this repository shows (at_op)
         self._manifests: dict[int, Manifest] = {}
         if store is None:
             store = DiskStore(self.dir)
@@ -326,7 +330,21 @@ class Repository:
             if part is not None:
                 _container(part).close()
 
+    def at_op(self, spec: str) -> Repository:
+        """This repository as it was after operation `spec` (a prefix of its id, or @,
+        @-...): that operation's view (refs, HEAD, heads, the working tree's parent) over
+        the same store, where every commit stays. Read-only: a write is refused."""
+        from vcs.repo import operations
+        entries = operations.history(self)
+        other = Repository(self.root, self.warn)
+        other.at_operation = entries[operations.find(entries, spec)]
+        other.state = other.state.replace(view=other.at_operation.op.view)
+        return other
+
     def lock(self) -> Lock:
+        if self.at_operation is not None:
+            raise StateError(f"the repository as at operation {self.at_operation.id.hex()[:12]} (--at-op) "
+                             "is read-only", hint="run the command without --at-op")
         if self._lock is None:
             self._lock = self.store.lock(self.warn, self._remove_leftovers, self._upgrade)
         return self._lock
@@ -361,6 +379,8 @@ class Repository:
     def refresh(self) -> None:
         """Re-read the state (after taking the lock): refs, log lengths, all at once."""
         self.state = self._read_state()
+        if self.at_operation is not None:
+            self.state = self.state.replace(view=self.at_operation.op.view)
         self._close_logs()
         self._manifests.clear()
 

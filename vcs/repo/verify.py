@@ -207,14 +207,23 @@ def _check_oplog(repo: Repository, result: VerifyResult) -> list[View]:
     chain = repo.oplog
     views: list[View] = []
     previous = None
+    earlier: set[bytes] = set()
     for n in range(len(chain)):
         try:
             record = chain.read(n)
             op = oplog.parse(record, f"operation {n}")
             if n and op.parent != previous:
                 raise CorruptError("its parent is not the operation before it")
+            if op.target is not None and op.target[1] not in earlier:
+                raise CorruptError(f"it names {op.target[1].hex()[:12]} as the operation it {op.target[0]}s, "
+                                   "which is not an earlier one")
+            for oid in op.tree or ():
+                if oid is not None and repo.changelog.find(oid) is None:
+                    raise CorruptError(f"it names commit {oid.hex()[:12]} for the working tree, "
+                                       "which is not in the store")
             views.append(op.view)
             previous = content_id(record)
+            earlier.add(previous)
         except VcsError as e:
             problems.append(Problem("operation", f"{n}", e.message))
             previous = None

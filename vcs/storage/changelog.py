@@ -172,6 +172,39 @@ class Changelog:
                     ready.append(p)
         return out
 
+    def only(self, heads, common) -> list[int]:
+        """The revisions reachable from `heads` and not from `common`, highest first
+        (what an operation added to the visible history, or hid). A walk down by
+        revision number, which is topological: once a revision is taken from the queue
+        no child can still mark it, and the walk stops when only common ones are left."""
+        import heapq
+        WANTED, COMMON = 1, 2
+        state: dict[int, int] = {}
+        for rev in heads:
+            state.setdefault(rev, WANTED)
+        for rev in common:
+            state[rev] = COMMON
+        queue = [-r for r in state]
+        heapq.heapify(queue)
+        pending = sum(1 for s in state.values() if s == WANTED)
+        out = []
+        while queue and pending:
+            rev = -heapq.heappop(queue)
+            mark = state[rev]
+            if mark == WANTED:
+                pending -= 1
+                out.append(rev)
+            for p in self.parents(rev):
+                old = state.get(p)
+                if old is None:
+                    state[p] = mark
+                    heapq.heappush(queue, -p)
+                    pending += mark == WANTED
+                elif old == WANTED and mark == COMMON:
+                    state[p] = COMMON
+                    pending -= 1
+        return out
+
     def heads(self, revs=None) -> list[int]:
         """The revisions among `revs` (default: all) that are no other's parent."""
         revs = range(len(self)) if revs is None else revs

@@ -63,6 +63,29 @@ class Dirstate:
     def from_manifest(cls, parent: ObjectId | None, manifest: Manifest) -> Dirstate:
         return cls(parent, {p: Tracked(NORMAL, e.kind, e.id) for p, e in manifest.items()})
 
+    def reparent(self, parent: ObjectId | None, manifest: Manifest) -> None:
+        """Make `parent` (whose tree is `manifest`) the working tree's parent without
+        touching a file, as `git reset --soft` does: the files tracked stay tracked,
+        each against its version in the new parent, so whatever differs shows as a
+        change (a file the parent lacks as added, one it has and the working tree no
+        longer tracks as removed)."""
+        files: dict[bytes, Tracked] = {}
+        for path, t in self.files.items():
+            e = manifest.get(path)
+            if t.state == REMOVED:
+                if e is not None:
+                    files[path] = Tracked(REMOVED, e.kind, e.id)
+            elif e is None:
+                files[path] = Tracked(ADDED, t.kind, NO_ID)
+            elif t.state == NORMAL and (t.kind, t.id) == (e.kind, e.id):
+                files[path] = t
+            else:
+                files[path] = Tracked(NORMAL, e.kind, e.id)  # no stat cache: status reads it
+        for path, e in manifest.items():
+            if path not in files:
+                files[path] = Tracked(REMOVED, e.kind, e.id)
+        self.parent, self.files = parent, files
+
 
 def load(path: str) -> Dirstate | None:
     """The dirstate, or None if there is none yet."""
