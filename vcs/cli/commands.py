@@ -63,23 +63,36 @@ def rm(ui, paths, cached: bool, force: bool = False) -> None:
     render.paths(ui.out(repo), "removing", porcelain.rm(repo, list(paths), cached, force))
 
 
-def commit(ui, paths, messages: tuple[str, ...], addremove: bool, file: str | None = None) -> None:
+def commit(ui, paths, messages: tuple[str, ...], addremove: bool, file: str | None = None,
+           amend: bool = False, no_edit: bool = False, interactive: bool = False) -> None:
     from vcs.porcelain import commit as porcelain
     from vcs.cli import render
     if messages and file is not None:
         raise UsageError("-m and -F cannot be used together", hint="give the message one way")
+    if no_edit and (not amend or messages or file is not None):
+        raise UsageError("--no-edit goes with --amend, without -m or -F", hint="vcs commit --amend --no-edit")
     repo = _repo(note=False)
     message = _paragraphs(messages) if messages else _read_message(file) if file is not None else None
+    if no_edit:
+        message = _old_message
     editor = _MessageEditor(repo) if message is None else None
+    choose = None
+    if interactive:
+        from vcs.cli.hunkprompt import choose_hunks as choose
     try:
         result = porcelain.commit(repo, message if message is not None else editor.ask,
-                            addremove=addremove, paths=list(paths) or None)
+                                  addremove=addremove, paths=list(paths) or None, amend=amend, choose=choose)
     except VcsError as e:
         if editor is not None and editor.kept and not editor.failed:
             e.hint = "; ".join(filter(None, [e.hint, editor.reuse()]))
         raise
     render.committed(ui.out(repo), result.rev, result.id, result.message, len(result.changed),
                      len(result.removed))
+
+
+def _old_message(scan, old: str) -> str:
+    """--amend --no-edit: the message stays."""
+    return old
 
 
 def _paragraphs(messages: tuple[str, ...]) -> str:
@@ -119,13 +132,13 @@ class _MessageEditor:
         shown = os.path.relpath(self.path)
         return f"your message is kept in {shown}: `vcs commit -F {shown}` commits it"
 
-    def ask(self, scan) -> str:
+    def ask(self, scan, old: str | None = None) -> str:
         import click
 
         from vcs.cli import render
         from vcs.errors import StateError
         from vcs.storage.log import atomic_write
-        lines = ["", "# Write the commit message. Lines starting with '#' are ignored;",
+        lines = [old.rstrip("\n") if old else "", "# Write the commit message. Lines starting with '#' are ignored;",
                  "# an empty message aborts the commit.", "#"]
         for code, paths in (("modified", scan.modified), ("added", scan.added), ("removed", scan.removed)):
             lines += [f"#   {code}: {render.show(p)}" for p in paths]

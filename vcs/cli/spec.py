@@ -102,7 +102,12 @@ COMMANDS = (
                     "The commit message (otherwise $VISUAL or $EDITOR opens); several -m are paragraphs."),
              Option(("-F", "--file"), "file", "str", "Read the message from FILE (- for stdin).", metavar="FILE"),
              Option(("-A", "--addremove"), "addremove", "flag",
-                    "Also add untracked files and record missing ones as removed.")),
+                    "Also add untracked files and record missing ones as removed."),
+             Option(("--amend",), "amend", "flag", "Replace the last commit (its message, and its files with "
+                    "your changes added); the old one stays, hidden."),
+             Option(("--no-edit",), "no_edit", "flag", "With --amend: keep the message, open no editor."),
+             Option(("-p", "--interactive"), "interactive", "flag",
+                    "Choose the hunks to commit, file by file (y, n, s to split, q, a, d, ?).")),
             (Argument("paths", -1, complete="tracked"),)),
     Command("status", "Show modified (M), added (A), removed (R), missing (!) and untracked (?) files.",
             "vcs status src/",

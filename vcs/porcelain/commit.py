@@ -24,8 +24,16 @@ CommitResult = record("CommitResult", "rev id message changed removed new_record
 
 
 def commit(repo: Repository, message, *, addremove: bool = False,
-           paths: list[str] | None = None, date: int | None = None) -> CommitResult:
-    """Record the tracked files (or `paths`) as a new revision on top of HEAD."""
+           paths: list[str] | None = None, date: int | None = None, amend: bool = False,
+           choose=None) -> CommitResult:
+    """Record the tracked files (or `paths`) as a new revision on top of HEAD.
+
+    With `amend`, replace HEAD's commit instead, as git's --amend: same parents, its
+    tree with the working tree's changes added, its author and author date, this
+    committer; the old commit stays in the store, hidden. `message` may be a function
+    of the scan (and, amending, of the old message). `choose` (commit -p) is given the
+    changes (vcs.diff.select.FileChange) and returns which to commit, as a
+    vcs.diff.select.Chooser's `chosen`: the rest stays in the working tree."""
     with repo.lock():
         repo.refresh()
         faults.step("commit:locked")
@@ -60,10 +68,17 @@ def commit(repo: Repository, message, *, addremove: bool = False,
                 repo.warn(f"{repo.show(path)} was added but is missing; it is not committed")
         changed = sorted(result.modified + result.added)
         removed = sorted(result.removed)
-        if not changed and not removed:
+        old = _amended(repo, head) if amend else None
+        if not changed and not removed and old is None:
             raise NothingToDo("nothing to commit",
                               hint="`vcs add` new files, or use `vcs commit -A` to add them all")
-        text = message(result) if callable(message) else message
+        partial: dict[bytes, bytes] = {}
+        if choose is not None:
+            changed, removed, partial = _chosen(repo, choose, result, changed, removed, parent_manifest)
+            if not changed and not removed and old is None:
+                raise NothingToDo("no change was chosen, so nothing was committed")
+        text = (message(result, old.message) if old is not None else message(result)) if callable(message) \
+            else message
         if not text.strip():
             raise UsageError("aborting commit: the message is empty")
 
@@ -71,15 +86,20 @@ def commit(repo: Repository, message, *, addremove: bool = False,
         try:
             with repo.transaction("commit") as tx:
                 before = len(repo.objects.log)
-                files: dict = {path: (result.seen[path].kind, result.seen[path].data or b"") for path in changed}
+                files: dict = {path: (result.seen[path].kind, partial.get(path, result.seen[path].data or b""))
+                               for path in changed}
                 files.update({path: None for path in removed})
                 now = int(time.time()) if date is None else date
-                rev, cid, manifest, displaced = commit_tree(repo, head, files, author=author, date=now,
-                                                            tz=local_tz(now), message=text,
-                                                            base=parent_manifest)
+                if old is None:
+                    rev, cid, manifest, displaced = commit_tree(repo, head, files, author=author, date=now,
+                                                                tz=local_tz(now), message=text,
+                                                                base=parent_manifest)
+                else:
+                    rev, cid, manifest, displaced = _amend(repo, head, old, files, text, (author, now, local_tz(now)))
                 new_records = len(repo.objects.log) - before
                 tx.view.committed(cid, [repo.commit_info(head).id] if head is not None else [])
-                tx.description = f"commit {rev} {_summary(text)!r}"
+                tx.description = f"commit {rev} {_summary(text)!r}" if old is None else \
+                    f"amend {head} as {rev} {_summary(text)!r}"
         except OSError as e:
             raise StateError(f"cannot write {e.filename or 'the repository'}: {e.strerror}; nothing was committed",
                              hint="free some space or fix the disk, then commit again") from None
@@ -90,7 +110,7 @@ def commit(repo: Repository, message, *, addremove: bool = False,
         for path in changed:
             seen = result.seen[path]
             t = Tracked(NORMAL, seen.kind, manifest[path].id)
-            t.cache(seen.st)
+            t.cache(None if path in partial else seen.st)
             ds.files[path] = t
         # A file whose place a new one took (`a` became a folder `a/`, or a folder a
         # file) is gone from disk and from the commit: removed, as git does.
@@ -105,6 +125,65 @@ def commit(repo: Repository, message, *, addremove: bool = False,
             repo.warn(f"committed, but could not save the stat cache ({e.strerror}); "
                       "the next command rebuilds it")
         return CommitResult(rev, cid, text, changed, removed, new_records)
+
+
+def _chosen(repo: Repository, choose, result, changed: list[bytes], removed: list[bytes], parent: dict):
+    """commit -p: ask `choose` which changes to commit; (the paths changed, the paths
+    removed, the content to commit of each file committed in part)."""
+    from vcs.diff import delta, select
+    from vcs.diff.patch import is_binary
+    files = []
+    for path in changed:
+        seen, was = result.seen[path], parent.get(path)
+        if was is None:
+            files.append(select.FileChange(path, "added"))
+            continue
+        a, b = repo.objects.read(was.id, path), seen.data or b""
+        if was.kind != seen.kind or is_binary(a) or is_binary(b):
+            files.append(select.FileChange(path, "binary" if a != b else "mode"))
+            continue
+        a, b = delta.split_lines(a), delta.split_lines(b)
+        files.append(select.FileChange(path, "modified", a, b, delta.diff(a, b)))
+    files += [select.FileChange(path, "removed") for path in removed]
+    chosen = choose(files)
+    keep, gone, partial = [], [], {}
+    for i, f in enumerate(files):
+        pick = chosen.get(i)
+        if not pick:
+            continue
+        if f.kind == "removed":
+            gone.append(f.path)
+            continue
+        keep.append(f.path)
+        if f.kind == "modified" and len(pick) < len(f.regions):
+            partial[f.path] = b"".join(select.apply(f.a, f.b, f.regions, pick))
+    return keep, gone, partial
+
+
+def _amended(repo: Repository, head: int | None):
+    """The commit --amend replaces: the working tree's parent, which HEAD must name."""
+    if head is None:
+        raise StateError("there is no commit to amend", hint="make one with `vcs commit`")
+    if repo.state.head != repo.state.view.wc:
+        raise StateError("HEAD has moved away from the working tree's parent, so --amend would replace "
+                         "another commit than the one the working tree is on",
+                         hint="check out HEAD first, or commit without --amend")
+    return repo.read_commit(head)
+
+
+def _amend(repo: Repository, head: int, old, files: dict, message: str, committer):
+    """Append the commit that replaces `head`: its parents, its tree with `files` changed,
+    its author and date (git keeps the author date), `committer` where that differs."""
+    parents = repo.parents(head)
+    base = repo.manifest(parents[0]) if parents else {}
+    tree = repo.manifest(head)
+    changes: dict = {p: e for p, e in tree.items() if base.get(p) != e}
+    changes.update({p: None for p in base if p not in tree})
+    changes.update(files)
+    if (committer[0], committer[1], committer[2]) == (old.author, old.date, old.tz):
+        committer = None
+    return commit_tree(repo, parents, changes, author=old.author, date=old.date, tz=old.tz, message=message,
+                       base=base, committer=committer)
 
 
 def _guessed_author(author: str, guessed: list[str]) -> str:
