@@ -181,3 +181,119 @@ def test_operation_records_round_trip_their_new_lines():
     assert b"tree" not in oplog.serialize(plain) and oplog.parse(oplog.serialize(plain)) == plain
     with pytest.raises(Exception, match="malformed"):
         oplog.parse(oplog.serialize(op).replace(b"redo 02", b"redo zz"))
+
+
+# -- commit --amend --------------------------------------------------------------------
+
+def test_amend_replaces_the_last_commit_and_keeps_the_old_one_hidden(repo, monkeypatch):
+    two_commits(repo)
+    before = json.loads(repo.vcs("show", "--json").text)
+    repo.write("a.txt", "one\ntwo\nthree\n")
+    monkeypatch.setenv("VCS_AUTHOR_NAME", "Someone Else")
+    out = repo.vcs("commit", "--amend", "-m", "fix parser, really").text
+    assert out.startswith("[2 ")
+    after = json.loads(repo.vcs("show", "--json").text)
+    assert after["parents"] == before["parents"] and after["message"] == "fix parser, really"
+    assert after["author"] == before["author"] and after["date"] == before["date"]  # as git: the author date
+    assert repo.vcs("cat", "HEAD", "a.txt").out == b"one\ntwo\nthree\n"
+    assert repo.vcs("cat", "HEAD", "b.txt").out == b"new\n"  # the old commit's files stay
+    assert oneline(repo) == ["2", "0"] and oneline(repo, "--hidden") == ["1"]
+    assert repo.vcs("status").text == ""
+    assert "amend 1 as 2" in ops(repo)[0]["description"]
+    out = repo.vcs("undo").text
+    assert out.startswith("undid amend 1 as 2 'fix parser, really': main is at 1 again")
+    assert repo.vcs("status").text == "M a.txt\n" and repo.read("a.txt") == b"one\ntwo\nthree\n"
+    repo.vcs("verify")
+
+
+def test_amend_without_changes_or_a_message(repo):
+    repo.vcs("commit", "--amend", "-m", "x", ok=3)  # nothing to amend yet
+    two_commits(repo)
+    repo.vcs("commit", "--amend", "--no-edit")
+    assert json.loads(repo.vcs("show", "--json").text)["message"] == "fix parser"
+    repo.vcs("commit", "--no-edit", "-m", "x", ok=2)
+    editor = repo.root.parent / "editor.sh"
+    editor.write_text("#!/bin/sh\nsed -i 's/fix parser/edited/' \"$1\"\n")
+    editor.chmod(0o755)
+    repo.run("commit", "--amend", env={"EDITOR": str(editor)})  # the old message is offered
+    assert json.loads(repo.vcs("show", "--json").text)["message"] == "edited\n"
+    assert oneline(repo) == ["2", "0"]  # the --no-edit amend in the same second made the same commit
+
+
+def test_amend_of_a_detached_head_moves_it_and_no_branch(repo):
+    two_commits(repo)
+    repo.vcs("checkout", "0")
+    repo.vcs("commit", "--amend", "-m", "root again")
+    assert oneline(repo) == ["2"]
+    assert oneline(repo, "main") == ["1", "0"]
+
+
+# -- commit -p ---------------------------------------------------------------------------
+
+def test_hunk_selection_is_pure_and_exact():
+    from vcs.diff import delta, select
+    a = [b"%d\n" % i for i in range(40)]
+    b = list(a)
+    b[2], b[5], b[30] = b"two\n", b"five\n", b"thirty\n"
+    b.insert(35, b"new\n")
+    regions = delta.diff(a, b)
+    assert select.groups(regions) == [[0, 1], [2, 3]]
+    assert select.groups(regions, context=0) == [[0], [1], [2], [3]]
+    assert select.apply(a, b, regions, set()) == a
+    assert select.apply(a, b, regions, {0, 1, 2, 3}) == b
+    picked = select.apply(a, b, regions, {1, 3})
+    assert picked[2] == b"2\n" and picked[5] == b"five\n" and picked[30] == b"30\n" and b"new\n" in picked
+    files = [select.FileChange("m", "modified", a, b, regions), select.FileChange("n", "added"),
+             select.FileChange("r", "removed")]
+    c = select.Chooser(files)
+    assert c.question()[0] == 0 and c.keys() == "y,n,s,q,a,d,?"
+    assert "split" in c.answer("?")
+    assert c.answer("x").startswith("x is not one of the answers")
+    c.answer("s")
+    assert c.question()[1] == [regions[0]] and c.keys() == "y,n,q,a,d,?"
+    c.answer("n")
+    c.answer("y")  # region 1
+    c.answer("d")  # none of the rest of the file
+    assert c.question() == (1, None)
+    c.answer("y")
+    c.answer("q")
+    assert c.question() is None and c.chosen == {0: {1}, 1: True, 2: False}
+    c = select.Chooser(files)
+    c.answer("a")
+    assert c.chosen[0] == {0, 1, 2, 3}
+
+
+def test_commit_p_in_a_real_terminal(repo):
+    from test_ui import in_pty
+    repo.write("a.txt", "".join(f"{i}\n" for i in range(40)))
+    repo.write("gone.txt", "x\n")
+    repo.vcs("commit", "-A", "-m", "base")
+    repo.write("a.txt", "".join(f"{'two' if i == 2 else 'thirty' if i == 30 else i}\n" for i in range(40)))
+    repo.write("n.txt", "new\n")
+    repo.vcs("add", "n.txt")
+    repo.vcs("rm", "gone.txt")
+
+    def interact(fd):
+        import os
+        import time
+        seen = b""
+        for answer in (b"?", b"y", b"n", b"n", b"y"):
+            deadline = time.time() + 20
+            while not seen.rstrip().endswith(b"]?") and time.time() < deadline:
+                seen += os.read(fd, 4096)
+            os.write(fd, answer + b"\n")
+            seen += b"<answered>"
+        return seen
+
+    code, shown = in_pty(repo.root, "commit", "-p", "-m", "some of it", interact=interact)
+    text = shown.decode()
+    assert code == 0, text
+    assert "Commit this hunk [y,n,q,a,d,?]?" in text and "s - split the current hunk" in text
+    assert "Commit this new file" in text and "Commit this deletion" in text
+    assert repo.vcs("cat", "HEAD", "a.txt").out.splitlines()[2:3] == [b"two"]
+    assert repo.vcs("cat", "HEAD", "a.txt").out.splitlines()[30:31] == [b"30"]
+    assert repo.vcs("cat", "HEAD", "n.txt", ok=2)
+    assert repo.vcs("status").text.splitlines() == ["M a.txt", "A n.txt"]  # the rest stays uncommitted
+    assert repo.read("a.txt").splitlines()[30] == b"thirty"
+    assert not (repo.root / "gone.txt").exists()
+    repo.vcs("verify")
