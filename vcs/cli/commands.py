@@ -475,6 +475,32 @@ def op_log(ui, limit: int | None = None, as_json: bool = False) -> None:
     render_ops.op_log(ui.out(repo, page=not as_json), repo, porcelain.op_log(repo, limit), as_json)
 
 
+def stash(ui, action: str | None = None, n: str | None = None, message: str | None = None) -> int:
+    from vcs.cli import render, render_ops
+    from vcs.porcelain import stash as porcelain
+    action = action or "push"
+    if n is not None and action in ("push", "list"):
+        raise UsageError(f"stash {action} takes no N", hint="vcs stash pop|apply|show|drop [N]")
+    if message is not None and action != "push":
+        raise UsageError("-m goes with `vcs stash push`")
+    repo = _repo(note=action in ("list", "show"))
+    if action == "list":
+        render_ops.stash_list(ui.out(repo), porcelain.entries(repo))
+    elif action == "show":
+        from vcs.porcelain import diff
+        entry = porcelain._entry(repo, n)
+        parent = repo.parent_rev(entry.rev)
+        revs = [str(entry.rev)] if parent is None else [str(parent), str(entry.rev)]
+        render.diffs(ui.out(repo, page=True), diff.diff(repo, revs, None))
+    elif action == "drop":
+        render_ops.stash_dropped(ui.out(repo), porcelain.drop(repo, n))
+    else:
+        result = porcelain.push(repo, message) if action == "push" else porcelain.apply(repo, n, pop=action == "pop")
+        render_ops.stashed(ui.out(repo), action, result)
+        return Exit.NOTHING if result.conflicts else Exit.OK
+    return Exit.OK
+
+
 def change_dir(ui, directory: str) -> None:
     """-C DIR: run as if vcs was started in DIR."""
     try:

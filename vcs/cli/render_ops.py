@@ -4,7 +4,7 @@ text through render.text, as every other command prints it.
 """
 from __future__ import annotations
 
-from vcs.cli.render import _json_line, date, plural, text
+from vcs.cli.render import _json_line, date, plural, text, where
 from vcs.cli.terminal import Out
 from vcs.model.objects import ObjectId
 
@@ -84,8 +84,8 @@ def undone(out: Out, repo, r) -> None:
         else:
             parts.append(f"{text(_short(what))} is at {_rev(repo, new)} again")
     if r.tree == "moved":
-        parts.append(f"the working tree is back as it was ({plural(len(r.written), 'file')} written, "
-                     f"{len(r.deleted)} deleted)")
+        how = {"undo": "is back as it was", "redo": "is as it left it", "restore": "is as it was then"}[r.kind]
+        parts.append(f"the working tree {how} ({plural(len(r.written), 'file')} written, {len(r.deleted)} deleted)")
     elif r.tree == "kept":
         parts.append("its changes are in your working tree" if r.kind == "undo" else
                      f"the working tree is on {_rev(repo, r.after.wc)} again, its files untouched")
@@ -123,3 +123,30 @@ def refs(out: Out, repo, as_json: bool = False) -> None:
 
 def _num(s: str):
     return (0, int(s)) if s.isdigit() else (1, s)
+
+
+def _first(message: str) -> str:
+    return text(message.strip().split("\n")[0])
+
+
+def stash_list(out: Out, entries) -> None:
+    for e in entries:
+        out.line(f"stash {e.n}: {_first(e.message)} (revision {e.rev})")
+
+
+def stash_dropped(out: Out, e) -> None:
+    out.line(f"dropped stash {e.n}: {_first(e.message)} (revision {e.rev}; `vcs undo` brings it back)")
+
+
+def stashed(out: Out, action: str, r) -> None:
+    files = f"{plural(len(r.written), 'file')} written, {len(r.deleted)} deleted"
+    if action == "push":
+        out.line(f"saved your changes as stash 0: {_first(r.entry.message)} ({files}; the working tree is clean)")
+        return
+    out.line(f"applied stash {r.entry.n}: {_first(r.entry.message)} ({files})")
+    if r.conflicts:
+        out.line("conflicts in: " + ", ".join(text(where(out, p)) for p in r.conflicts))
+        out.line(f"the stash is kept; resolve the conflicts, then `vcs stash drop {r.entry.n}`"
+                 if action == "pop" else "resolve the conflicts (the markers are in the files)")
+    elif r.dropped:
+        out.line(f"dropped stash {r.entry.n}")

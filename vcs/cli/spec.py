@@ -175,6 +175,17 @@ COMMANDS = (
             "operation; again goes further back.", "vcs undo",
             (Option(("-f", "--force"), "force", "flag", _FORCE),)),
     Command("redo", "Redo what the last undo undid.", "vcs redo", (Option(("-f", "--force"), "force", "flag", _FORCE),)),
+    Command("stash", "Put uncommitted changes to tracked files (and added files) aside, and bring them back.\n\n"
+            "\b\nvcs stash [push] [-m MSG]   save them and make the working tree clean\n"
+            "vcs stash list             the stash, newest first (0)\n"
+            "vcs stash show [N]         a stash's changes, as a diff\n"
+            "vcs stash pop [N]          bring them back and drop the stash (kept on a conflict)\n"
+            "vcs stash apply [N]        bring them back, keep the stash\n"
+            "vcs stash drop [N]         forget a stash (`vcs undo` brings it back)",
+            'vcs stash -m "half-done parser" && vcs stash pop',
+            (Option(("-m", "--message"), "message", "str", "What the stash holds (push)."),),
+            (Argument("action", required=False, choices=("push", "list", "show", "pop", "apply", "drop")),
+             Argument("n", required=False, metavar="[N]"))),
     Command("op", "The operation log: every change of the repository's refs, and going back to any.",
             "vcs op log -n 5", body=None, subcommands=(
                 Command("log", "Every operation, newest first: id, time, user, command, what it changed.",

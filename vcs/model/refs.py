@@ -17,6 +17,8 @@ are stored as small deltas:
     branch 3f2a... main       a branch
     tag 3f2a... v1.0          a tag
     remote 3f2a... origin/main    a remote-tracking branch
+    stash 3f2a... 7           a stash entry and its number (ascending; `vcs stash list`
+                              counts from the newest, as git's stash@{0})
 
 Names follow git's refname rules (`refname_problem`), checked when a view is read,
 so a forged state or operation record cannot smuggle in a name that would be read as an
@@ -69,10 +71,10 @@ class View:
     shared by everything that read it.
     """
 
-    __slots__ = ("head_branch", "detached", "wc", "heads", "branches", "tags", "remotes")
+    __slots__ = ("head_branch", "detached", "wc", "heads", "branches", "tags", "remotes", "stashes")
 
     def __init__(self, head_branch: str | None = "main", detached: ObjectId | None = None,
-                 wc: ObjectId | None = None, heads=(), branches=None, tags=None, remotes=None):
+                 wc: ObjectId | None = None, heads=(), branches=None, tags=None, remotes=None, stashes=None):
         self.head_branch = head_branch
         self.detached = detached
         self.wc = wc
@@ -80,9 +82,11 @@ class View:
         self.branches: dict[str, ObjectId] = dict(branches or {})
         self.tags: dict[str, ObjectId] = dict(tags or {})
         self.remotes: dict[str, ObjectId] = dict(remotes or {})
+        self.stashes: dict[int, ObjectId] = dict(stashes or {})  # number -> the stash's commit
 
     def copy(self) -> View:
-        return View(self.head_branch, self.detached, self.wc, self.heads, self.branches, self.tags, self.remotes)
+        return View(self.head_branch, self.detached, self.wc, self.heads, self.branches, self.tags, self.remotes,
+                    self.stashes)
 
     @property
     def head(self) -> ObjectId | None:
@@ -116,6 +120,7 @@ class View:
     def targets(self) -> set[ObjectId]:
         """Every commit the view names: heads, ref targets, HEAD and the working tree's parent."""
         out = set(self.heads) | set(self.branches.values()) | set(self.tags.values()) | set(self.remotes.values())
+        out.update(self.stashes.values())
         for oid in (self.detached, self.wc):
             if oid is not None:
                 out.add(oid)
@@ -129,6 +134,7 @@ class View:
         lines += sorted(b"head " + h.hex().encode() for h in self.heads)
         for kind, refs in ((b"branch", self.branches), (b"tag", self.tags), (b"remote", self.remotes)):
             lines += [b"%s %s %s" % (kind, refs[n].hex().encode(), _name(n)) for n in sorted(refs)]
+        lines += [b"stash %s %d" % (self.stashes[n].hex().encode(), n) for n in sorted(self.stashes)]
         return b"".join(line + b"\n" for line in lines)
 
     def id(self) -> ObjectId:
@@ -163,6 +169,11 @@ class View:
                     if not sp or ref in tables[kind]:
                         raise ValueError(f"malformed or repeated {kind} line {line[:60]!r}")
                     tables[kind][_checked(ref)] = _oid(oid)
+                elif kind == "stash":
+                    oid, sp, n = rest.partition(" ")
+                    if not sp or not n.isdigit() or len(n) > 18 or int(n) in view.stashes:
+                        raise ValueError(f"malformed or repeated stash line {line[:60]!r}")
+                    view.stashes[int(n)] = _oid(oid)
                 else:
                     raise ValueError(f"unknown line {line[:60]!r}")
         except (ValueError, UnicodeDecodeError) as e:

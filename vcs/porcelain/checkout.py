@@ -215,8 +215,8 @@ def _plan(repo: Repository, old: Manifest, new: Manifest, ds: Dirstate, result: 
             continue
         if n is None and not (tracked and ds.files[path].state != REMOVED):
             continue  # not tracked here and gone in the target: leave it alone
-        if tracked and ds.files[path].state == REMOVED and not force:
-            conflicts.append(path)  # a pending `vcs rm` the target would undo
+        if tracked and ds.files[path].state == REMOVED and o is not None and not force:
+            conflicts.append(path)  # a pending `vcs rm` the target would undo (not one `old` records)
             continue
         safe = current is None or (o is not None and current == (o.kind, o.id) and tracked)
         if not (safe or force):

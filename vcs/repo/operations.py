@@ -143,7 +143,7 @@ def changes(repo: Repository, before: View, after: View) -> Changes:
     if before.wc != after.wc:
         refs.append(("working tree", before.wc, after.wc))
     for kind, a, b in (("branch", before.branches, after.branches), ("tag", before.tags, after.tags),
-                       ("remote", before.remotes, after.remotes)) + _more_refs(before, after):
+                       ("remote", before.remotes, after.remotes), ("stash", before.stashes, after.stashes)):
         for name in sorted(a.keys() | b.keys(), key=str):
             if a.get(name) != b.get(name):
                 refs.append((f"{kind} {name}", a.get(name), b.get(name)))
@@ -155,13 +155,6 @@ def changes(repo: Repository, before: View, after: View) -> Changes:
     new, old = numbers(after), numbers(before)
     cl = repo.changelog
     return Changes(refs, cl.only(new - old, old), cl.only(old - new, new))
-
-
-def _more_refs(before: View, after: View) -> tuple:
-    """Refs kept in the view beyond branches, tags and remotes (the stash)."""
-    if not hasattr(before, "stashes"):
-        return ()
-    return (("stash", before.stashes, after.stashes),)
 
 
 def hidden(repo: Repository, view: View) -> list[int]:

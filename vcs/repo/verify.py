@@ -290,6 +290,7 @@ def _named(view: View):
         yield "the working tree's parent", view.wc
     for h in sorted(view.heads):
         yield f"head {h.hex()[:12]}", h
-    for kind, refs in (("branch", view.branches), ("tag", view.tags), ("remote branch", view.remotes)):
+    for kind, refs in (("branch", view.branches), ("tag", view.tags), ("remote branch", view.remotes),
+                       ("stash", view.stashes)):
         for name, oid in sorted(refs.items()):
             yield f"{kind} {name}", oid
