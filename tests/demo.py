@@ -67,7 +67,7 @@ def main() -> None:
         run("checkout", "0", cwd=work)
         print(f"   (history.py now has {len((work / 'history.py').read_bytes().splitlines())} lines; "
               f"notes.txt exists: {(work / 'notes.txt').exists()})")
-        run("checkout", "-1", cwd=work)
+        run("checkout", "main", cwd=work)
         run("diff", "0", "-1", "--stat", cwd=work)
         run("diff", "1", "v1", cwd=work, limit=30)
         run("cat", "-1", "notes.txt", cwd=work)
@@ -76,10 +76,32 @@ def main() -> None:
         run("show", "-1", cwd=work)
         run("stats", cwd=work)
         run("replay", "-1", "history.py", cwd=work)
+        undoing(work)
         run("verify", cwd=work)
         print("\nThat was vcs. `vcs --help` lists every command.")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def undoing(work: Path) -> None:
+    """README's "Undoing things": commit, amend, undo, undo, redo, stash."""
+    print("\nUndoing things: every operation is recorded, and each can be undone.")
+    (work / "notes.txt").write_bytes(b"no final newline here\nand a second line\n")
+    run("commit", "-m", "Fix the notse", cwd=work)
+    run("commit", "--amend", "-m", "Fix the notes", cwd=work)
+    run("undo", cwd=work)
+    run("undo", cwd=work)
+    run("status", cwd=work)
+    run("redo", cwd=work)
+    run("log", "--oneline", "-n", "2", cwd=work)
+    run("log", "--hidden", "--oneline", cwd=work)
+    run("op", "log", "-n", "3", cwd=work)
+    (work / "notes.txt").write_bytes(b"half-done work\n")
+    run("stash", "-m", "half-done", cwd=work)
+    run("status", cwd=work)
+    run("stash", "list", cwd=work)
+    run("stash", "pop", cwd=work)
+    run("status", cwd=work)
 
 
 if __name__ == "__main__":

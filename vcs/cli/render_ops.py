@@ -78,7 +78,8 @@ def undone(out: Out, repo, r) -> None:
         if what == "working tree":
             continue
         if what == "HEAD":
-            parts.append(f"HEAD is on {_head(repo, new)} again")
+            parts.append(f"HEAD is on branch {text(new)} again" if isinstance(new, str) else
+                         f"HEAD is at {_rev(repo, new)} again (detached)")
         elif new is None:
             parts.append(f"{text(_short(what))} is gone")
         else:
