@@ -22,16 +22,17 @@ from vcs.errors import UsageError, VcsError
 # something. A command vcs gains leaves this list.
 GIT_ONLY = {
     "mv": "move the file, then `vcs commit -A` records the old path removed and the new one added",
-    "stash": None, "merge": None, "rebase": None, "cherry-pick": None, "revert": None,
+    "merge": None, "rebase": None, "cherry-pick": None, "revert": None,
     "branch": "vcs has no branch names: commit on an older revision (`vcs checkout REV`) to start "
               "another line of work, and `vcs tag NAME` to name a revision",
     "switch": "`vcs checkout REV`",
-    "reset": "`vcs restore PATH` puts files back; `vcs checkout REV` moves to another revision",
+    "reset": "`vcs restore PATH` puts files back; `vcs checkout REV` moves to another revision; "
+             "`vcs undo` takes back the last commit, keeping its changes",
     "push": "`vcs export | git fast-import` moves the history into git",
     "pull": "`git fast-export --all | vcs import` reads a git history into an empty repository",
     "clone": "`git fast-export --all | vcs import` reads a git history into an empty repository",
     "fetch": None, "remote": None, "blame": None, "annotate": None, "bisect": None, "clean": None,
-    "grep": None, "reflog": None, "fsck": "`vcs verify`", "shortlog": "`vcs log --oneline`",
+    "grep": None, "reflog": "`vcs op log`", "fsck": "`vcs verify`", "shortlog": "`vcs log --oneline`",
 }
 
 

@@ -20,6 +20,7 @@ from vcs import faults
 from vcs.errors import NothingToDo
 from vcs.records import record
 from vcs.repo import operations
+from vcs.repo.journal import check_no_interrupted_checkout
 from vcs.repo.repository import Repository
 from vcs.porcelain.checkout import finish_move, move_files
 
@@ -41,26 +42,30 @@ def op_log(repo: Repository, limit: int | None = None) -> list[OpLine]:
 
 def undo(repo: Repository, force: bool = False) -> UndoResult:
     """Go back to the view before the operation at the current position."""
-    with repo.lock():
-        repo.refresh()
-        entries = operations.history(repo)
-        i = operations.to_undo(entries)
-        if i is None:
-            raise NothingToDo("nothing to undo: the repository is as `vcs init` made it",
-                              hint="`vcs op log` lists the operations")
-        return _go_to(repo, entries, i + 1 if i + 1 < len(entries) else None, "undo", entries[i], force)
+    return _step(repo, "undo", force)
 
 
 def redo(repo: Repository, force: bool = False) -> UndoResult:
     """Redo the operation the last undo undid."""
+    return _step(repo, "redo", force)
+
+
+_NOTHING = {"undo": ("nothing to undo: the repository is as `vcs init` made it",
+                     "`vcs op log` lists the operations"),
+            "redo": ("nothing to redo: redo follows `vcs undo`, and an operation since ends it",
+                     "`vcs op log` lists the operations; `vcs op restore OP` goes to any of them")}
+
+
+def _step(repo: Repository, kind: str, force: bool) -> UndoResult:
     with repo.lock():
         repo.refresh()
         entries = operations.history(repo)
-        i = operations.to_redo(entries)
+        i = operations.to_undo(entries) if kind == "undo" else operations.to_redo(entries)
         if i is None:
-            raise NothingToDo("nothing to redo: redo follows `vcs undo`, and an operation since ends it",
-                              hint="`vcs op log` lists the operations; `vcs op restore OP` goes to any of them")
-        return _go_to(repo, entries, i, "redo", entries[i], force)
+            raise NothingToDo(*_NOTHING[kind])
+        # An undo goes to the view before operation i (its parent's); a redo to its own.
+        target = i if kind == "redo" else i + 1 if i + 1 < len(entries) else None
+        return _go_to(repo, entries, target, kind, entries[i], force)
 
 
 def restore(repo: Repository, spec: str, force: bool = False) -> UndoResult:
@@ -92,6 +97,8 @@ def _go_to(repo: Repository, entries, target: int | None, kind: str, op, force: 
         moved = move_files(repo, old_tree, new_tree, goal, force, note=f"{kind} {repo.state.op[1].hex()}",
                            command="undo" if kind == "undo" else "redo" if kind == "redo" else "op restore")
         faults.step(f"{kind}:moved")
+    else:
+        check_no_interrupted_checkout(repo)  # moving no file, it cannot finish a half-way tree
     ds = moved.ds if moved is not None else repo.dirstate()
     ds.reparent(view.wc, repo.manifest(None if view.wc is None else repo.rev_of(view.wc)))
     with repo.transaction(f"{kind} {op.id.hex()[:12]}: {op.op.description}") as tx:
