@@ -147,3 +147,30 @@ def test_concurrent_operations_each_get_their_own_entry(tmp_path):
     assert sorted(o["description"].split(" ")[0] for o in ops[:7]) == ["tag"] * 6 + ["undo"]
     for i, o in enumerate(ops[:-1]):
         assert o["parent"] == ops[i + 1]["id"]
+
+
+def test_an_io_error_at_every_write_of_stash_and_undo_loses_nothing(tmp_path):
+    def edit(r):
+        (r / "f2.txt").write_text("stashed\n")
+    probe = tmp_path / "probe"
+    setup(probe)
+    edit(probe)
+    ios = [line for line in trace(probe, tmp_path, "stash") if line.startswith("io ")]
+    assert any(" rename " in o for o in ios) and any(" fsync " in o for o in ios)
+    root = tmp_path / "w"
+    setup(root)
+    for n in range(1, len(ios) + 1):
+        edit(root)
+        dirty = snapshot(root)
+        r = run(root, "stash", env={"VCS_FAIL_AT": f"{n}:ENOSPC"})
+        err = r.stderr.decode()
+        assert "Traceback" not in err and r.returncode in (0, 3), (n, err)
+        sound(root)
+        if ok(root, "stash", "list"):  # recorded: the changes are stored, and undo brings them back
+            r = run(root, "undo", env={"VCS_FAIL_AT": f"{n}:EIO"})  # an undo that fails too
+            assert "Traceback" not in r.stderr.decode() and r.returncode in (0, 3), (n, r.stderr.decode())
+            sound(root)
+            if ok(root, "stash", "list"):
+                ok(root, "undo")
+        assert snapshot(root) == dirty, n
+        ok(root, "restore", "f2.txt")
