@@ -45,9 +45,12 @@ def history(repo: Repository) -> list[OpEntry]:
     chain = repo.oplog
     if n != len(chain) - 1:
         raise CorruptError(f"the state names operation {n}, but the log holds {len(chain)}", hint="run `vcs verify`")
+    # Read oldest first: each record is then one delta on the one before (newest first,
+    # each would replay its chain from the last whole record again).
+    records = [chain.read(k) for k in range(n + 1)]
     out: list[OpEntry] = []
     while True:
-        data = chain.read(n)
+        data = records[n]
         oid = content_id(data)
         if oid != expect:
             raise CorruptError(f"operation {n} does not match the id {expect.hex()[:12]} that names it",
