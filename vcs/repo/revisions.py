@@ -1,11 +1,16 @@
-"""Revision syntax: numbers, id prefixes, HEAD/@, REV~N and tags.
+"""Revision syntax: numbers, id prefixes, HEAD/@, names, and parent steps, as git's.
 
     0, 1, 2 ...     revisions in the order they were committed
     -1, -2 ...      counted back from the newest (-1 is the newest)
     a1b2c3          a unique prefix (4+ hex digits) of a commit id
     HEAD, @         the checked-out revision
-    REV~N           the Nth first parent of REV
     NAME            a branch, a tag or a remote-tracking branch (in that order)
+    REV~N           the Nth first-parent ancestor of REV (REV~ is REV~1)
+    REV^N           the Nth parent of REV (REV^ is REV^1, REV^0 REV itself)
+                    steps combine left to right: HEAD~2^2~1
+
+Ranges (`A..B`, `^A`) are sets of revisions, not one: `vcs log` reads them
+(vcs.porcelain.log).
 """
 from __future__ import annotations
 
@@ -39,27 +44,33 @@ def _clip(spec: str, n: int = 40) -> str:
     return spec if len(spec) <= n else spec[:n] + "..."
 
 
+def _suffixes(spec: str) -> tuple[str, list[tuple[str, str]]] | None:
+    """(the base, its `~N` and `^N` steps in order) for `HEAD~2^2~1`, or None when the
+    spec has none or they do not parse (then it is a name, which cannot hold ~ or ^)."""
+    at = min((i for i in (spec.find("~"), spec.find("^")) if i >= 0), default=-1)
+    if at <= 0:
+        return None
+    steps, i = [], at
+    while i < len(spec):
+        kind = spec[i]
+        if kind not in "~^":
+            return None
+        j = i + 1
+        while j < len(spec) and spec[j].isascii() and spec[j].isdigit():
+            j += 1
+        steps.append((kind, spec[i + 1:j]))
+        i = j
+    return spec[:at], steps
+
+
 def resolve(repo: Repository, spec: str) -> int:
     """The revision number `spec` names, or a UsageError that says why not."""
     spec = spec.strip()
-    # REV~N~M...: peel the ~ suffixes off (a loop, not recursion: HEAD~~~~... may be long).
-    back = 0
-    base = spec
+    parsed = _suffixes(spec)
+    if parsed is not None:
+        base, steps = parsed
+        return _walk(repo, spec, resolve(repo, base), steps)
     count = len(repo)
-    while True:
-        head, tilde, steps = base.rpartition("~")
-        if not (tilde and head and (not steps or steps.isascii() and steps.isdigit())):
-            break
-        back += _number(steps or "1", count + 1)
-        base = head
-    if back:
-        rev = resolve(repo, base)
-        for i in range(back):
-            parent = repo.parent_rev(rev)
-            if parent is None:
-                raise UsageError(f"revision {_clip(spec)!r} does not exist: {_clip(base)} has only {i} ancestors")
-            rev = parent
-        return rev
     if spec in ("HEAD", "@"):
         head = repo.head_rev()
         if head is None:
@@ -91,5 +102,26 @@ def resolve(repo: Repository, spec: str) -> int:
     names = [*view.branches, *tags, *view.remotes, "HEAD"]
     close = difflib.get_close_matches(spec, names, n=1, cutoff=0.5)
     hint = f"did you mean {close[0]!r}?" if close else \
-        "a revision is a number, an id prefix (4+ hex digits), HEAD, @, REV~N or a tag"
+        "a revision is a number, an id prefix (4+ hex digits), HEAD, @, REV~N, REV^N, a branch or a tag"
     raise UsageError(f"unknown revision {spec!r}", hint=hint)
+
+
+def _walk(repo: Repository, spec: str, rev: int, steps: list[tuple[str, str]]) -> int:
+    """Follow `~N` (N first parents) and `^N` (the Nth parent; `^0` is the commit itself),
+    as git does, from `rev`."""
+    too_many = len(repo) + 1
+    for kind, digits in steps:
+        n = _number(digits or "1", too_many)
+        if kind == "~":
+            for _ in range(n):
+                parent = repo.parent_rev(rev)
+                if parent is None:
+                    raise UsageError(f"revision {_clip(spec)!r} does not exist: revision {rev} has no parent")
+                rev = parent
+        elif n:
+            parents = repo.parents(rev)
+            if n > len(parents):
+                have = "no parent" if not parents else "1 parent" if len(parents) == 1 else f"{len(parents)} parents"
+                raise UsageError(f"revision {_clip(spec)!r} does not exist: revision {rev} has {have}")
+            rev = parents[n - 1]
+    return rev
