@@ -39,6 +39,10 @@ FORMS = [
     ["log", "--json", "-n", "2"], ["diff", "--json", "0", "-1"],
     ["diff", "--binary", "0", "-1"], ["log", "-p", "--binary"], ["log", "--binary", "-n", "1", "a"],
     ["--version"], ["--help"], ["verify"], ["tags"], [],
+    ["branch"], ["branch", "-v"], ["branch", "x", "-1"], ["branch", "-d", "a", "b"], ["branch", "-D", "x"],
+    ["branch", "-m", "a", "b"], ["branch", "-vd"], ["branch", "-f", "x", "HEAD^2"], ["branch", "--json"], ["heads"],
+    ["checkout", "-b", "x"], ["checkout", "-b", "x", "-1"], ["checkout", "-bx", "HEAD~1"], ["checkout", "-b"],
+    ["init", "-b", "trunk", "d"], ["init", "--initial-branch=t"],
 ]
 
 
@@ -83,7 +87,8 @@ def test_most_forms_are_compared():
 def test_the_everyday_forms_take_the_fast_path():
     for argv in (["commit", "-A", "-m", "x"], ["status"], ["status", "-uall"], ["cat", "-1", "f"], ["checkout", "-1"],
                  ["diff", "0", "-1"], ["log", "--oneline"], ["add", "f"], ["tag"], ["tag", "v1", "-1"], ["show"],
-                 ["config", "get", "user.name"], ["rm", "--cached", "f"], ["verify"]):
+                 ["config", "get", "user.name"], ["rm", "--cached", "f"], ["verify"], ["branch"], ["heads"],
+                 ["checkout", "-b", "x"], ["branch", "-d", "x"]):
         assert fast_parse(argv) is not None, argv
 
 

@@ -23,9 +23,7 @@ from vcs.errors import UsageError, VcsError
 GIT_ONLY = {
     "mv": "move the file, then `vcs commit -A` records the old path removed and the new one added",
     "merge": None, "rebase": None, "cherry-pick": None, "revert": None,
-    "branch": "vcs has no branch names: commit on an older revision (`vcs checkout REV`) to start "
-              "another line of work, and `vcs tag NAME` to name a revision",
-    "switch": "`vcs checkout REV`",
+    "switch": "`vcs checkout BRANCH`, or `vcs checkout -b NAME` to create one",
     "reset": "`vcs restore PATH` puts files back; `vcs checkout REV` moves to another revision; "
              "`vcs undo` takes back the last commit, keeping its changes",
     "push": "`vcs export | git fast-import` moves the history into git",

@@ -43,10 +43,11 @@ def _check_revs(values) -> None:
             raise UsageError(f"no such option {v!r}")  # the reporter's hint names the command's help
 
 
-def init(ui, directory: str, storage: str) -> None:
+def init(ui, directory: str, storage: str, branch: str | None = None) -> None:
     from vcs.porcelain import init as porcelain
-    repo = porcelain.init(directory, storage)
-    ui.out().line(f"initialized an empty vcs repository in {os.fsdecode(repo.root)}/.vcs (storage: {storage})")
+    repo = porcelain.init(directory, storage, branch)
+    ui.out().line(f"initialized an empty vcs repository in {os.fsdecode(repo.root)}/.vcs (storage: {storage}; "
+                  f"branch: {repo.state.view.head_branch})")
 
 
 def add(ui, paths) -> None:
@@ -87,7 +88,7 @@ def commit(ui, paths, messages: tuple[str, ...], addremove: bool, file: str | No
             e.hint = "; ".join(filter(None, [e.hint, editor.reuse()]))
         raise
     render.committed(ui.out(repo), result.rev, result.id, result.message, len(result.changed),
-                     len(result.removed))
+                     len(result.removed), result.detached)
 
 
 def _old_message(scan, old: str) -> str:
@@ -207,13 +208,15 @@ def log(ui, args, limit: int | None, oneline: bool, stat: bool, patch: bool, as_
     render.log(ui.out(repo, page=not as_json), entries, oneline, stat, patch, as_json=as_json, binary=binary)
 
 
-def checkout(ui, rev: str, force: bool) -> None:
+def checkout(ui, rev: str | None, force: bool, new_branch: str | None = None) -> None:
     from vcs.porcelain import checkout as porcelain
     from vcs.cli import render
-    _check_revs([rev])
+    if rev is None and new_branch is None:
+        raise UsageError("checkout needs a revision or a branch", hint="vcs checkout REV, or vcs checkout -b NAME [REV]")
+    _check_revs([rev] if rev is not None else [])
     repo = _repo(note=False)
     with render.progress("checking out") as progress:
-        result = porcelain.checkout(repo, rev, force, progress=progress)
+        result = porcelain.checkout(repo, rev, force, progress=progress, new_branch=new_branch)
     render.checked_out(ui.out(repo), result)
 
 
@@ -323,6 +326,55 @@ def tag(ui, names, force: bool = False, delete: bool = False, as_json: bool = Fa
     repo = _repo()
     name, n = porcelain.tag(repo, names[0], names[1] if len(names) > 1 else None, force)
     ui.out(repo).line(f"tagged revision {n} as {render.text(name)}")
+
+
+def branch(ui, names, verbose: bool = False, delete: bool = False, force_delete: bool = False, move: bool = False,
+           force: bool = False, as_json: bool = False, at_op: str | None = None) -> None:
+    """`branch` lists, `branch NAME [REV]` creates, `-d`/`-D NAME...` delete, `-m [OLD] NEW`
+    renames, as git's."""
+    from vcs.porcelain import branch as porcelain
+    from vcs.cli import render
+    names = list(names)
+    at = names.index("--") if "--" in names else len(names)
+    _check_revs(names[:at])  # `branch -x`: a mistyped option, never a branch named -x
+    del names[at:at + 1]
+    if (delete or force_delete) + move > 1:
+        raise UsageError("-d (or -D) and -m cannot be used together")
+    if not names and not (delete or force_delete or move):
+        repo = _repo(at_op=at_op)
+        return render.branches(ui.out(repo), porcelain.branches(repo, summaries=verbose), verbose, as_json)
+    if at_op is not None:
+        raise UsageError("--at-op goes with the list form: `vcs branch --at-op OP`")
+    if as_json or verbose:
+        raise UsageError(f"{'--json' if as_json else '-v'} goes with the list form: `vcs branch {'--json' if as_json else '-v'}`")
+    repo = _repo()
+    out = ui.out(repo)
+    if delete or force_delete:
+        if not names:
+            raise UsageError("branch -d needs the names of the branches to delete", hint="vcs branch -d NAME...")
+        for name, n in porcelain.delete(repo, names, force=force_delete or force):
+            out.line(f"deleted branch {render.text(name)} (was revision {n})")
+    elif move:
+        if len(names) > 2:
+            raise UsageError(f"branch -m takes at most two names, not {len(names)}", hint="vcs branch -m [OLD] NEW")
+        if not names:
+            raise UsageError("branch -m needs the new name", hint="vcs branch -m [OLD] NEW")
+        old = porcelain.rename(repo, names[0] if len(names) == 2 else None, names[-1], force)
+        out.line(f"renamed branch {render.text(old)} to {render.text(names[-1])}")
+    else:
+        if len(names) > 2:
+            raise UsageError(f"branch takes a name and at most one revision, not {len(names)} arguments",
+                             hint="vcs branch NAME [REV]   (vcs branch -d NAME... deletes branches)")
+        rev, was = porcelain.create(repo, names[0], names[1] if len(names) > 1 else None, force)
+        moved = "" if was is None else f" (was revision {was})"
+        out.line(f"branch {render.text(names[0])} at revision {rev}{moved}")
+
+
+def heads(ui, as_json: bool = False, at_op: str | None = None) -> None:
+    from vcs.cli import render
+    from vcs.porcelain import branch as porcelain
+    repo = _repo(at_op=at_op)
+    render.heads(ui.out(repo), porcelain.heads(repo), as_json)
 
 
 def tags(ui, as_json: bool = False, at_op: str | None = None) -> None:

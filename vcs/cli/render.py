@@ -142,18 +142,30 @@ def paths(out: Out, verb: str, items: list[bytes]) -> None:
 
 
 def checked_out(out: Out, result) -> None:
-    out.line(f"at revision {result.rev} ({result.id.hex()[:12]}): {plural(len(result.written), 'file')} "
-             f"written, {len(result.deleted)} deleted")
+    if result.rev is not None:
+        out.line(f"at revision {result.rev} ({result.id.hex()[:12]}): {plural(len(result.written), 'file')} "
+                 f"written, {len(result.deleted)} deleted")
     if result.kept:
         out.line(f"kept uncommitted changes in {plural(len(result.kept), 'file')}")
+    if result.created:
+        out.line(f"switched to a new branch {text(result.branch)!r}")
+    elif result.branch is not None and result.branch != result.before:
+        out.line(f"switched to branch {text(result.branch)!r}")
+    elif result.branch is None and result.rev is not None:
+        # git's "You are in 'detached HEAD' state", shorter.
+        out.line(f"HEAD is detached at revision {result.rev}: a commit made here is on no branch")
+        if result.before is not None:
+            out.line("  `vcs branch NAME` names this line of work; "
+                     f"`vcs checkout {text(result.before)}` goes back")
 
 
-def committed(out: Out, rev: int, oid: bytes, message: str, changed: int, removed: int) -> None:
+def committed(out: Out, rev: int, oid: bytes, message: str, changed: int, removed: int,
+              detached: bool = False) -> None:
     first = message.strip().splitlines()[0] if message.strip() else ""
     parts = [f"{changed} file{'s' * (changed != 1)} changed"]
     if removed:
         parts.append(f"{removed} removed")
-    out.line(f"[{rev} {oid.hex()[:12]}] {text(first)}")
+    out.line(f"[{rev} {oid.hex()[:12]}{' (no branch)' if detached else ''}] {text(first)}")
     out.line(" " + ", ".join(parts))
 
 
@@ -391,6 +403,43 @@ def tags(out: Out, rows, as_json: bool = False) -> None:
             _json_line(out, {"name": name, "rev": rev, "id": oid.hex()})
         else:
             out.line(f"{text(name):<20} {rev:>6} {oid.hex()[:12]}")
+
+
+def branches(out: Out, rows, verbose: bool = False, as_json: bool = False) -> None:
+    """`vcs branch`: `* ` marks the current branch (or a detached HEAD), as git's."""
+    if as_json:
+        for b in rows:
+            if b.name is not None:
+                _json_line(out, {"name": b.name, "rev": b.rev, "id": b.id.hex(), "current": b.current})
+        return
+    names = [text(b.name) if b.name is not None else f"(HEAD detached at {b.rev})" for b in rows]
+    width = max(map(len, names), default=0)
+    digits = max((len(str(b.rev)) for b in rows), default=0)
+    for b, name in zip(rows, names):
+        mark = "* " if b.current else "  "
+        if not verbose:
+            out.line(mark + (out.paint(name, "add") if b.current else name))
+            continue
+        shown = out.paint(name.ljust(width), "add") if b.current else name.ljust(width)
+        out.line(f"{mark}{shown} {out.paint(str(b.rev).rjust(digits), 'rev')} {b.id.hex()[:12]} {text(b.summary)}")
+
+
+def heads(out: Out, rows, as_json: bool = False) -> None:
+    """`vcs heads`: one line per tip, as `log --oneline` shows a revision."""
+    for h in rows:
+        if as_json:
+            _json_line(out, {"rev": h.rev, "id": h.id.hex(), "branches": h.branches, "tags": h.tags,
+                             "head": h.current})
+            continue
+        out.line(f"{out.paint(str(h.rev), 'rev')} {h.id.hex()[:12]}"
+                 f"{decoration(h.current, h.branches, h.tags, h.head_branch)} {text(h.summary)}")
+
+
+def decoration(head: bool, branch_names, tag_names, head_branch: str | None = None) -> str:
+    """` (HEAD -> main, feature, tag: v1)`, as git's log decorates a revision."""
+    marks = [f"HEAD -> {head_branch}" if head and head_branch in branch_names else "HEAD"] if head else []
+    marks += [b for b in branch_names if not (head and b == head_branch)] + [f"tag: {t}" for t in tag_names]
+    return f" ({', '.join(text(m) for m in marks)})" if marks else ""
 
 
 def imported(out: Out, result) -> None:

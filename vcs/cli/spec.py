@@ -89,7 +89,9 @@ ROOT = Command(
 COMMANDS = (
     Command("init", "Create a repository (.vcs/) in DIRECTORY.", "vcs init myproject --storage auto",
             (Option(("--storage",), "storage", "choice", "How file versions are stored.", default="auto",
-                    choices=("auto", "delta", "full"), show_default=True),),
+                    choices=("auto", "delta", "full"), show_default=True),
+             Option(("-b", "--initial-branch"), "branch", "str",
+                    "The first branch's name (default: init.defaultBranch, else main).", metavar="NAME")),
             (Argument("directory", default="."),)),
     Command("add", "Track files; a folder adds the files under it.", "vcs add README.md src/", (),
             (Argument("paths", -1, required=True, complete="paths"),)),
@@ -130,9 +132,12 @@ COMMANDS = (
              Option(("--hidden",), "hidden", "flag", "Only the commits no ref or head reaches (left by undo, "
                     "amend): nothing is deleted."), _AT_OP),
             (Argument("args", -1, metavar="[REV...] [[--] PATH...]", complete="tracked"),), dashdash=True),
-    Command("checkout", "Make the working tree equal to revision REV.", "vcs checkout -1",
-            (Option(("-f", "--force"), "force", "flag", _FORCE),),
-            (Argument("rev", complete="revs"),), revs=True),
+    Command("checkout", "Make the working tree equal to revision REV: a branch keeps HEAD on it, any other "
+            "revision detaches HEAD.", "vcs checkout -b feature main",
+            (Option(("-f", "--force"), "force", "flag", _FORCE),
+             Option(("-b",), "new_branch", "str", "Create the branch NAME at REV (default: HEAD) and switch to it.",
+                    metavar="NAME")),
+            (Argument("rev", required=False, complete="revs"),), revs=True),
     Command("restore", "Put files back as they are in a revision.", "vcs restore -r 3 README.md",
             (Option(("-r", "--rev"), "rev", "str", "The revision to restore from (default: the checked-out one)."),),
             (Argument("paths", -1, required=True, complete="tracked"),), revs=True),
@@ -165,6 +170,18 @@ COMMANDS = (
              _JSON, _AT_OP),
             (Argument("names", -1, metavar="[NAME [REV]]", complete="revs"),), revs=True, dashdash=True),
     Command("tags", "List tags, newest revision first (as `vcs tag`).", "vcs tags", (_JSON, _AT_OP)),
+    Command("branch", "Create the branch NAME at REV (default: HEAD): vcs branch NAME [REV].\n\n"
+            "Without a name, list the branches (* marks the current one); -d deletes branches merged into "
+            "HEAD, -D any; -m renames one (HEAD follows).", "vcs branch feature HEAD~2",
+            (Option(("-v", "--verbose"), "verbose", "flag", "Show each branch's revision, id and subject."),
+             Option(("-d", "--delete"), "delete", "flag", "Delete the branches named (merged into HEAD)."),
+             Option(("-D",), "force_delete", "flag", "Delete the branches named, merged or not."),
+             Option(("-m", "--move"), "move", "flag", "Rename: vcs branch -m [OLD] NEW."),
+             Option(("-f", "--force"), "force", "flag", "Move (or, with -m, replace) a branch that exists."),
+             _JSON, _AT_OP),
+            (Argument("names", -1, metavar="[NAME [REV]]", complete="revs"),), revs=True, dashdash=True),
+    Command("heads", "List the tips of every line of work (commits with no child), newest first, with "
+            "their branches and tags.", "vcs heads", (_JSON, _AT_OP)),
     Command("stats", "Show how each file's versions are stored: whole, deltas, chains, bytes.", "vcs stats --json",
             (Option(("--json",), "as_json", "flag", "Machine-readable output."),),
             (Argument("paths", -1, complete="tracked"),)),
@@ -201,7 +218,8 @@ COMMANDS = (
     Command("config", "Read and write settings: the repository's .vcs/config.toml, or with --user yours.\n\n"
             "\b\nKeys: user.name, user.email, ui.color (auto|always|never), ui.pager,\n"
             "storage.policy (auto|delta|full), storage.rules.GLOB (a policy for\n"
-            "matching files, e.g. storage.rules.*.png = full), alias.NAME (a command).",
+            "matching files, e.g. storage.rules.*.png = full), alias.NAME (a command),\n"
+            "init.defaultBranch (the first branch of a new repository).",
             'vcs config set user.name "Ada Lovelace" --user', body=None, subcommands=(
                 Command("get", "Print a key's value (exit 1 if it is not set).", "vcs config get user.email",
                         (_USER,), (Argument("key"),), body="config_get"),

@@ -63,6 +63,12 @@ def refname_problem(name: str) -> str | None:
     return None
 
 
+def branch_name_problem(name: str) -> str | None:
+    """Why `name` cannot be a branch a person makes, or None: the refname rules, and not
+    a number (a number names a revision)."""
+    return refname_problem(name) or ("it is a number, which names a revision" if name.isdigit() else None)
+
+
 class View:
     """HEAD, the working tree's parent, heads, branches, tags and remote-tracking branches.
 

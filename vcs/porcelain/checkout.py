@@ -24,27 +24,44 @@ from vcs.repo.revisions import resolve
 from vcs.worktree.scan import Scan, in_scope, scan
 from vcs.storage.log import make_folder
 
-# kept: files whose local changes the checkout carried over
-CheckoutResult = record("CheckoutResult", "rev id written deleted kept")
+# kept: files whose local changes the checkout carried over; branch and before: the
+# branch HEAD is on after and before it (None: detached); created: it made the branch (-b).
+CheckoutResult = record("CheckoutResult", "rev id written deleted kept branch before created",
+                        defaults=(None, None, False))
 
-def checkout(repo: Repository, rev_spec: str, force: bool = False, progress=None) -> CheckoutResult:
-    """Make the working tree equal to a revision, keeping untracked files.
+def checkout(repo: Repository, rev_spec: str | None, force: bool = False, progress=None,
+             new_branch: str | None = None) -> CheckoutResult:
+    """Make the working tree equal to a revision, keeping untracked files; with
+    `new_branch`, create that branch there (default: HEAD) and put HEAD on it.
 
     Refuses (naming the files) when it would overwrite or delete uncommitted
     changes, unless `force`. Every version is rebuilt and checked against its
     hash before the first file is touched. After an interrupted checkout, the
     files it wrote or deleted are vcs's (its journal says which), not local changes.
     """
+    if new_branch is not None:
+        from vcs.porcelain.branch import check_name
+        check_name(new_branch)
     with repo.lock():
         repo.refresh()
-        rev = resolve(repo, rev_spec)
+        if new_branch is not None:
+            if new_branch in repo.state.view.branches:
+                raise StateError(f"a branch named {new_branch!r} already exists (at revision "
+                                 f"{repo.rev_of(repo.state.view.branches[new_branch])})",
+                                 hint=f"`vcs checkout {new_branch}` switches to it")
+            if rev_spec is None and repo.head_rev() is None:
+                return _rename_unborn(repo, new_branch)
+        rev = resolve(repo, rev_spec or "HEAD")
         target_id = repo.commit_info(rev).id
         new = repo.manifest(rev)
         wc = repo.state.view.wc
         moved = move_files(repo, repo.manifest(repo.wc_rev()), new, target_id, force, progress)
         try:
-            with repo.transaction(f"checkout {rev}") as tx:
-                branch = rev_spec if rev_spec in tx.view.branches else None
+            with repo.transaction(f"checkout {rev}" if new_branch is None else f"checkout -b {new_branch} {rev}") as tx:
+                before = tx.view.head_branch
+                if new_branch is not None:
+                    tx.view.branches[new_branch] = target_id
+                branch = new_branch or (rev_spec if rev_spec in tx.view.branches else None)
                 if branch is not None:
                     tx.view.head_branch = branch
                 elif tx.view.head is None or tx.view.head != target_id:
@@ -58,7 +75,15 @@ def checkout(repo: Repository, rev_spec: str, force: bool = False, progress=None
             raise StateError(f"cannot write {e.filename or 'the repository'}: {e.strerror}; every file of "
                              f"revision {rev} is in place, but the checkout is not recorded as finished",
                              hint=f"fix that, then run `vcs checkout {rev}` to finish it") from None
-        return CheckoutResult(rev, target_id, moved.written, moved.deleted, moved.kept)
+        return CheckoutResult(rev, target_id, moved.written, moved.deleted, moved.kept, repo.state.view.head_branch,
+                              before, new_branch is not None)
+
+
+def _rename_unborn(repo: Repository, name: str) -> CheckoutResult:
+    """`checkout -b NAME` before the first commit: HEAD names NAME instead (as git's)."""
+    with repo.transaction(f"checkout -b {name}") as tx:
+        before, tx.view.head_branch = tx.view.head_branch, name
+    return CheckoutResult(None, None, [], [], [], name, before, True)
 
 
 # What move_files did: the files written and deleted, the local changes carried over,

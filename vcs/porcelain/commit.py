@@ -20,7 +20,8 @@ from vcs.worktree import files as worktree
 from vcs.worktree.dirstate import ADDED, NO_ID, NORMAL, REMOVED, Dirstate, Tracked
 from vcs.worktree.scan import in_scope, scan
 
-CommitResult = record("CommitResult", "rev id message changed removed new_records")
+# detached: HEAD names no branch, so the commit advanced none.
+CommitResult = record("CommitResult", "rev id message changed removed new_records detached", defaults=(False,))
 
 
 def commit(repo: Repository, message, *, addremove: bool = False,
@@ -124,7 +125,7 @@ def commit(repo: Repository, message, *, addremove: bool = False,
         except OSError as e:
             repo.warn(f"committed, but could not save the stat cache ({e.strerror}); "
                       "the next command rebuilds it")
-        return CommitResult(rev, cid, text, changed, removed, new_records)
+        return CommitResult(rev, cid, text, changed, removed, new_records, repo.state.view.head_branch is None)
 
 
 def _chosen(repo: Repository, choose, result, changed: list[bytes], removed: list[bytes], parent: dict):

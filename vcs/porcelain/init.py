@@ -6,11 +6,28 @@ from __future__ import annotations
 
 import os
 
+from vcs.errors import StateError
 from vcs.repo.repository import Repository
 
 
-def init(directory: str, policy: str = "auto") -> Repository:
-    return Repository.init(os.fsencode(os.path.abspath(directory)), policy)
+def init(directory: str, policy: str = "auto", branch: str | None = None) -> Repository:
+    """A new repository whose HEAD names `branch`, else init.defaultBranch from your
+    config, else main (the branch exists from its first commit)."""
+    if branch is None:
+        from vcs.repo import config
+        path = config.user_config_path()
+        branch = config.get([config.load(path)], "init.defaultBranch")
+        if branch is not None:
+            problem = None if isinstance(branch, str) else "it is not a string"
+            from vcs.model.refs import branch_name_problem
+            problem = problem or branch_name_problem(branch)
+            if problem:
+                raise StateError(f"init.defaultBranch in {path} is not a valid branch name: {problem}",
+                                 hint="fix it: vcs config set --user init.defaultBranch main")
+    else:
+        from vcs.porcelain.branch import check_name
+        check_name(branch)
+    return Repository.init(os.fsencode(os.path.abspath(directory)), policy, branch or "main")
 
 
 

@@ -131,6 +131,7 @@ KNOWN = {
     "user.name": None, "user.email": None,
     "ui.color": ("auto", "always", "never"), "ui.pager": None,
     "storage.policy": ("auto", "delta", "full"),
+    "init.defaultBranch": None,
 }
 
 
@@ -160,6 +161,11 @@ def check(key: str, value: str) -> None:
                          + "known: " + ", ".join([*KNOWN, "storage.rules.GLOB", "alias.NAME"]))
     if allowed is not None and value not in allowed:
         raise UsageError(f"{key} must be one of {', '.join(allowed)}, not {value!r}")
+    if key == "init.defaultBranch":
+        from vcs.model.refs import branch_name_problem
+        problem = branch_name_problem(value)
+        if problem:
+            raise UsageError(f"{key} must be a valid branch name, and {value!r} is not: {problem}")
 
 
 def lookup(cfg: Config, key: str):

@@ -229,7 +229,7 @@ class Repository:
         return cls(root, warn)
 
     @classmethod
-    def init(cls, root: bytes, policy: str = "auto") -> Repository:
+    def init(cls, root: bytes, policy: str = "auto", branch: str = "main") -> Repository:
         if policy not in POLICIES:
             raise UsageError(f"unknown storage policy {policy!r}", hint=f"use one of {', '.join(POLICIES)}")
         d = os.path.join(os.fsdecode(root), VCS_DIR)
@@ -250,7 +250,7 @@ class Repository:
                 finally:
                     os.close(fd)
         atomic_write(os.path.join(tmp, "format"), format_file(FORMAT))
-        atomic_write(os.path.join(tmp, "state"), State.empty().serialize())
+        atomic_write(os.path.join(tmp, "state"), State.empty(branch).serialize())
         configmod.save(os.path.join(tmp, "config.toml"), {"storage": {"policy": policy}})
         os.rename(tmp, d)
         return cls(root)
