@@ -93,7 +93,7 @@ def test_status_missing_and_commit_paths(repo):
     assert repo.vcs("status").text == "! a\n"
     repo.vcs("commit", "-A", "-m", "a removed")
     assert repo.vcs("status").text == ""
-    assert repo.vcs("log", "--oneline", "-n", "1").text.split()[2:] == ["(HEAD)", "a", "removed"]
+    assert repo.vcs("log", "--oneline", "-n", "1").text.split()[2:] == ["(HEAD", "->", "main)", "a", "removed"]
 
 
 def test_nothing_to_commit_exits_1(repo):

@@ -184,39 +184,86 @@ def _offset(tz: int) -> str:
 
 
 def log(out: Out, entries: Iterable[LogEntry], oneline: bool = False, stat: bool = False,
-        patch: bool = False, context: int = 3, as_json: bool = False, binary: bool = False) -> None:
+        patch: bool = False, context: int = 3, as_json: bool = False, binary: bool = False,
+        graph: bool = False) -> None:
+    """Revisions as `vcs log` shows them; with `graph`, the lines of history beside them
+    (vcs.cli.graph), every line of a revision's text and diff after its graph row."""
+    lines_of = None
+    if graph and not as_json:
+        from vcs.cli.graph import Graph
+        lines_of = Graph()
     first = True
     for e in entries:
         if as_json:
             _json_line(out, log_dict(e))
             continue
-        marks = (["HEAD"] if e.head else []) + [f"tag: {t}" for t in e.tags]
-        decoration = f" ({', '.join(text(m) for m in marks)})" if marks else ""
-        if oneline:
-            summary = e.commit.message.strip().splitlines()[0] if e.commit.message.strip() else ""
-            new_chain = out.paint(" *", "dim") if e.chain_starts else ""
-            out.line(f"{out.paint(str(e.rev), 'rev')} {e.id.hex()[:12]}{decoration}{new_chain} {text(summary)}")
-        else:
-            if not first:
+        text_lines = _log_lines(out, e, oneline)
+        if lines_of is None:
+            if not first and not oneline:
                 out.line()
-            out.line(out.paint(f"revision {e.rev} {e.id.hex()[:12]}", "rev") + decoration)
-            out.line(f"Author: {text(e.commit.author)}")
-            out.line(f"Date:   {date(e.commit.date, e.commit.tz)}")
-            if e.chain_starts:
-                names = ", ".join(where(out, p) for p in e.chain_starts[:4])
-                more = f" and {len(e.chain_starts) - 4} more" if len(e.chain_starts) > 4 else ""
-                out.line(out.paint(f"Whole:  {names}{more} (a chain starts here)", "dim"))
-            out.line()
-            for line in e.commit.message.rstrip("\n").split("\n"):
-                out.line(f"    {text(line)}")
+            for line in text_lines:
+                out.line(line)
+            shown = out
+        else:
+            if not first and not oneline:
+                out.line(lines_of.padding_line())
+            lines_of.update(e.rev, e.graph_parents or ())
+            row, is_commit = lines_of.next_line()
+            while not is_commit:  # an octopus merge widens the gap it needs first
+                out.line(row)
+                row, is_commit = lines_of.next_line()
+            out.line(row + text_lines[0])
+            for line in text_lines[1:]:
+                out.line(lines_of.next_line()[0] + line)
+            while not lines_of.finished:
+                out.line(lines_of.next_line()[0])
+            shown = _Beside(out, lines_of)
         if e.diffs is not None and (stat or patch):
             if not oneline:
-                out.line()
+                shown.line()
             if stat:
-                diffstat(out, e.diffs)
+                diffstat(shown, e.diffs)
             if patch:
-                diffs(out, e.diffs, context, binary)
+                diffs(shown, e.diffs, context, binary)
         first = False
+
+
+def _log_lines(out: Out, e: LogEntry, oneline: bool) -> list[str]:
+    """One revision's lines of text in `log` (one with --oneline)."""
+    marks = decoration(e.head, e.branches, e.tags, e.head_branch)
+    if oneline:
+        summary = e.commit.message.strip().splitlines()[0] if e.commit.message.strip() else ""
+        new_chain = out.paint(" *", "dim") if e.chain_starts else ""
+        return [f"{out.paint(str(e.rev), 'rev')} {e.id.hex()[:12]}{marks}{new_chain} {text(summary)}"]
+    lines = [out.paint(f"revision {e.rev} {e.id.hex()[:12]}", "rev") + marks]
+    if len(e.commit.parents) > 1:  # as git's: a merge's parents, short
+        lines.append("Merge: " + " ".join(p.hex()[:12] for p in e.commit.parents))
+    lines += [f"Author: {text(e.commit.author)}", f"Date:   {date(e.commit.date, e.commit.tz)}"]
+    if e.chain_starts:
+        names = ", ".join(where(out, p) for p in e.chain_starts[:4])
+        more = f" and {len(e.chain_starts) - 4} more" if len(e.chain_starts) > 4 else ""
+        lines.append(out.paint(f"Whole:  {names}{more} (a chain starts here)", "dim"))
+    lines.append("")
+    lines += [f"    {text(line)}" for line in e.commit.message.rstrip("\n").split("\n")]
+    return lines
+
+
+class _Beside:
+    """Out for a revision's diff under `log --graph`: each line after the graph's row."""
+
+    def __init__(self, out: Out, lines_of):
+        self.out, self.lines_of = out, lines_of
+        self.color, self.base, self.stdout = out.color, out.base, out.stdout
+
+    def paint(self, text: str, what: str) -> str:
+        return self.out.paint(text, what)
+
+    def line(self, text: str = "") -> None:
+        self.out.line(self.lines_of.padding_line() + text)
+
+    def raw(self, data: bytes) -> None:
+        self.out.raw(b"".join(self.lines_of.padding_line().encode() + line
+                              for line in data.splitlines(keepends=True)))
 
 
 def log_dict(e: LogEntry) -> dict:
@@ -224,7 +271,7 @@ def log_dict(e: LogEntry) -> dict:
     d = {"rev": e.rev, "id": e.id.hex(), "parent": e.parents[0] if e.parents else None,
          "parents": [p.hex() for p in e.commit.parents], "author": e.commit.author,
          "date": e.commit.date, "tz": _offset(e.commit.tz), "message": e.commit.message, "tags": e.tags, "head": e.head,
-         "chain_starts": [_path(p) for p in e.chain_starts]}
+         "chain_starts": [_path(p) for p in e.chain_starts], "branches": list(e.branches)}
     if e.diffs is not None:
         d["files"] = [diffstat_dict(x) for x in e.diffs]
     return d

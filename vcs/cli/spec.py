@@ -119,9 +119,10 @@ COMMANDS = (
                     default="normal", choices=("no", "normal", "all"), show_default=True),
              _JSON, _AT_OP),
             (Argument("paths", -1, complete="tracked"),)),
-    Command("log", "Show the history, newest first: REV and its ancestors if given, else every revision; only "
+    Command("log", "Show the history, newest first: REV and its ancestors if given, else HEAD's; only "
             "those that change PATHs if given.\n\nRevisions come first, then paths; put -- before paths that look "
-            "like revisions.", "vcs log -n 5 --stat HEAD~1 src/",
+            "like revisions. A..B: B and its ancestors less A's; A...B: what only one of them reaches; ^A: "
+            "leave A's ancestry out.", "vcs log --graph --oneline main..feature src/",
             (Option(("-r", "--rev"), "revs", "multiple", "Start from REV (and its ancestors)."),
              Option(("-n", "--limit"), "limit", "count", "Show at most N revisions."),
              Option(("--oneline",), "oneline", "flag", "One line per revision."),
@@ -130,7 +131,16 @@ COMMANDS = (
              _JSON,
              Option(("--binary",), "binary", "flag", _BINARY_HELP + " Implies -p."),
              Option(("--hidden",), "hidden", "flag", "Only the commits no ref or head reaches (left by undo, "
-                    "amend): nothing is deleted."), _AT_OP),
+                    "amend): nothing is deleted."), _AT_OP,
+             Option(("--graph",), "graph", "flag", "Draw the lines of history beside the revisions."),
+             Option(("--first-parent",), "first_parent", "flag", "Follow only the first parent of merges."),
+             Option(("--author",), "authors", "multiple", "Only revisions whose author matches PATTERN "
+                    "(a regular expression; any of several).", metavar="PATTERN"),
+             Option(("--grep",), "greps", "multiple", "Only revisions whose message matches PATTERN "
+                    "(a regular expression; any of several).", metavar="PATTERN"),
+             Option(("--since", "--after"), "since", "str", "Only revisions from DATE on (2024-01-31, "
+                    "'3 days ago', 2.weeks, yesterday).", metavar="DATE"),
+             Option(("--until", "--before"), "until", "str", "Only revisions up to DATE.", metavar="DATE")),
             (Argument("args", -1, metavar="[REV...] [[--] PATH...]", complete="tracked"),), dashdash=True),
     Command("checkout", "Make the working tree equal to revision REV: a branch keeps HEAD on it, any other "
             "revision detaches HEAD.", "vcs checkout -b feature main",

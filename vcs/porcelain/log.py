@@ -17,45 +17,120 @@ from vcs.worktree.scan import in_scope
 
 
 # One revision for `log`: diffs is a list of FileDiff with --stat or -p, else None;
-# chain_starts the paths whose version this revision stored whole (a chain starts).
-LogEntry = record("LogEntry", "rev id parents commit tags head diffs chain_starts", defaults=(None, ()))
+# chain_starts the paths whose version this revision stored whole (a chain starts);
+# branches the branches at it (head_branch: the one HEAD names); graph_parents, with
+# --graph, its parents as the graph draws them (the nearest shown ancestors).
+LogEntry = record("LogEntry", "rev id parents commit tags head diffs chain_starts branches head_branch graph_parents",
+                  defaults=(None, (), (), None, None))
+
+# What `log --author`, `--grep`, `--since` and `--until` keep: compiled patterns, and
+# seconds since 1970 (None: no bound).
+LogFilter = record("LogFilter", "authors greps since until", defaults=((), (), None, None))
+
+
+def log_filter(authors=(), greps=(), since: str | None = None, until: str | None = None) -> LogFilter | None:
+    """The filter for these options (None if none is given). Patterns are Python regular
+    expressions searched anywhere (git's default is POSIX basic ones: `a|b`, `+`, `?`
+    and `()` mean here what they mean in git's -E)."""
+    if not (authors or greps or since or until):
+        return None
+    import re
+
+    from vcs.porcelain import dates
+
+    def compiled(option: str, patterns) -> tuple:
+        try:
+            return tuple(re.compile(p) for p in patterns)
+        except re.error as e:
+            raise UsageError(f"{option}: cannot read the pattern {e.pattern!r}: {e}") from None
+    return LogFilter(compiled("--author", authors), compiled("--grep", greps),
+                     dates.parse(since) if since else None, dates.parse(until, end_of_day=True) if until else None)
+
+
+def _keeps(f: LogFilter, commit: Commit) -> bool:
+    """Whether a commit passes the filter: any --author pattern, and any --grep pattern,
+    and its date in range (the committer's date, as git's)."""
+    if f.authors and not any(p.search(commit.author) for p in f.authors):
+        return False
+    if f.greps and not any(p.search(commit.message) for p in f.greps):
+        return False
+    when = commit.committer[1] if commit.committer is not None else commit.date
+    return (f.since is None or when >= f.since) and (f.until is None or when <= f.until)
 
 
 def log(repo: Repository, limit: int | None = None, paths: list[str] | None = None,
         with_diffs: bool = False, revs: list[str] | None = None,
-        starts: list[int] | None = None) -> list[LogEntry]:
+        starts: list[int] | None = None, excludes=(), first_parent: bool = False,
+        match: LogFilter | None = None, graph: bool = False) -> list[LogEntry]:
     """Revisions, newest first in topological order: `revs` alone, else `starts` and
-    their ancestors, else HEAD and its ancestors; only those touching `paths` if given."""
+    their ancestors (first parents only with `first_parent`) that are not `excludes`
+    or their ancestors, else HEAD and its ancestors; only those touching `paths` and
+    passing `match` if given. With `graph`, each entry has its graph parents."""
     scope = [repo.relpath(p) for p in paths] if paths else None
     tags_by_id: dict[bytes, list[str]] = {}
     for name, oid in repo.tags().items():
         tags_by_id.setdefault(oid, []).append(name)
+    view = repo.state.view
+    branches_by_id: dict[bytes, list[str]] = {}
+    for name in sorted(view.branches):
+        branches_by_id.setdefault(view.branches[name], []).append(name)
     head = repo.state.head
-    entries = []
     if revs:
         order = [resolve(repo, r) for r in revs]
     else:
-        if not starts:
+        if not starts and not excludes:
             starts = [] if repo.head_rev() is None else [repo.head_rev()]
-        order = repo.changelog.topo_order(starts)
+        order = repo.changelog.topo_order(starts, first_parent)
+        if excludes:
+            hidden = set(repo.changelog.ancestors(excludes))
+            order = [r for r in order if r not in hidden]
         if scope is not None:
             touched = _revs_touching(repo, scope, starts)
             if touched is not None:
                 order = [r for r in order if r in touched]
-    if with_diffs:
-        from vcs.porcelain.diff import commit_diffs  # only then: `log --oneline` starts without it
+    shown: list[tuple[int, Commit]] = []
     for rev in order:
-        if limit is not None and len(entries) >= limit:
+        if limit is not None and len(shown) >= limit and not graph:
             break
         commit = repo.read_commit(rev)
         if scope is not None and not any(in_scope(c.path, scope) for c in commit.changes):
             continue
+        if match is not None and not _keeps(match, commit):
+            continue
+        shown.append((rev, commit))
+    lines = _graph_parents(repo, order, {rev for rev, _ in shown}, first_parent) if graph else {}
+    if with_diffs:
+        from vcs.porcelain.diff import commit_diffs  # only then: `log --oneline` starts without it
+    entries = []
+    for rev, commit in shown[:limit]:
         info = repo.commit_info(rev)
         diffs = commit_diffs(repo, rev, commit, scope) if with_diffs else None
         entries.append(LogEntry(rev, ObjectId(info.id), repo.parents(rev), commit,
                                 sorted(tags_by_id.get(info.id, [])), info.id == head, diffs,
-                                _chain_starts(repo, rev, commit)))
+                                _chain_starts(repo, rev, commit), branches_by_id.get(info.id, []),
+                                view.head_branch, lines.get(rev)))
     return entries
+
+
+def _graph_parents(repo: Repository, order: list[int], shown: set[int], first_parent: bool) -> dict[int, tuple]:
+    """Each shown revision's parents as `log --graph` draws them: a parent the log does
+    not show (another path changed, another author) is replaced by its nearest shown
+    ancestors, as git rewrites parents for a path-limited graph; a parent outside the
+    walk (excluded by a range) is left out, so its line ends."""
+    walked = set(order)
+    nearest: dict[int, tuple] = {}  # the shown revisions a line from here reaches first
+    drawn: dict[int, tuple] = {}
+    for rev in reversed(order):  # parents before children
+        found: dict[int, None] = {}
+        for p in repo.parents(rev)[:1] if first_parent else repo.parents(rev):
+            if p in walked:
+                found.update(dict.fromkeys(nearest[p]))
+        if rev in shown:
+            drawn[rev] = tuple(found)
+            nearest[rev] = (rev,)
+        else:
+            nearest[rev] = tuple(found)
+    return drawn
 
 
 def _revs_touching(repo: Repository, scope: list[bytes], starts: list[int]) -> set[int] | None:
@@ -76,37 +151,67 @@ def _revs_touching(repo: Repository, scope: list[bytes], starts: list[int]) -> s
     return revs
 
 
-def log_args(repo: Repository, words: list[str], revs: list[str]) -> tuple[list[int], list[str]]:
-    """(the revisions `vcs log` starts from, the paths it follows), from its words, by
-    git's rule.
+def log_args(repo: Repository, words: list[str], revs: list[str]) -> tuple[list[int], list[str], list[int]]:
+    """(the revisions `vcs log` starts from, the paths it follows, the revisions whose
+    ancestry it leaves out), from its words, by git's rule.
 
     -r REVs are revisions. With `--`, the words before it are revisions and those
     after it paths. Without, the leading words that name revisions are revisions and
     the rest paths; a word that is also a file on disk is ambiguous, and a path must
     exist on disk or in some revision's changes, so a mistyped revision is an error
-    that names it (with resolve's did-you-mean), never an empty log.
+    that names it (with resolve's did-you-mean), never an empty log. A revision word
+    may be a range: `A..B` (B's ancestry less A's; a side left out is HEAD), `A...B`
+    (what only one of them reaches) or `^A` (leave A's ancestry out).
     """
-    starts = [resolve(repo, r) for r in revs]
+    starts: list[int] = []
+    excludes: list[int] = []
+
+    def take(word: str) -> None:
+        more, less = _range(repo, word)
+        starts.extend(more)
+        excludes.extend(less)
+
+    for r in revs:
+        take(r)
     if "--" in words:
         at = words.index("--")
-        return starts + [resolve(repo, w) for w in words[:at]], list(words[at + 1:])
+        for w in words[:at]:
+            take(w)
+        return starts, list(words[at + 1:]), excludes
     first_path = 0
     for word in words:
         try:
-            rev = resolve(repo, word)
+            more, less = _range(repo, word)
         except UsageError:
             break
         if os.path.lexists(word):
             raise UsageError(f"ambiguous argument {word!r}: both a revision and a path",
                              hint=f"put -- between revisions and paths: `vcs log {word} --` for the revision, "
                                   f"`vcs log -- {word}` for the path")
-        starts.append(rev)
+        starts.extend(more)
+        excludes.extend(less)
         first_path += 1
     paths = list(words[first_path:])
     for word in paths:
         if not os.path.lexists(word) and not _existed(repo, repo.relpath(word)):
             raise _neither(repo, word)
-    return starts, paths
+    return starts, paths, excludes
+
+
+def _range(repo: Repository, word: str) -> tuple[list[int], list[int]]:
+    """(revisions to show with their ancestors, revisions whose ancestors are left out)
+    for one revision word."""
+    for dots in ("...", ".."):
+        if dots in word:
+            a, _, b = word.partition(dots)
+            left, right = resolve(repo, a or "HEAD"), resolve(repo, b or "HEAD")
+            if dots == "..":
+                return [right], [left]
+            common = set(repo.changelog.ancestors([left])) & set(repo.changelog.ancestors([right]))
+            return [left, right], repo.changelog.heads(sorted(common))
+    if word.startswith("^") and len(word) > 1:
+        return [], [resolve(repo, word[1:])]
+    return [resolve(repo, word)], []
 
 
 def _existed(repo: Repository, path: bytes) -> bool:

@@ -152,21 +152,23 @@ class Changelog:
                 return False
         return False
 
-    def topo_order(self, heads) -> list[int]:
+    def topo_order(self, heads, first_parent: bool = False) -> list[int]:
         """The heads and their ancestors, every commit before its parents, and the lines
         of history not intermixed: as git's --topo-order, a merge is followed by the line
-        it merged in, then by its first parent's line."""
-        revs = list(self.ancestors(heads))
+        it merged in, then by its first parent's line. `first_parent`: only first
+        parents are followed (git's --first-parent)."""
+        revs = list(self.ancestors(heads, first_parent))
+        parents = (lambda r: self.parents(r)[:1]) if first_parent else self.parents
         waiting = dict.fromkeys(revs, 0)  # children not yet shown
         for rev in revs:
-            for p in self.parents(rev):
+            for p in parents(rev):
                 waiting[p] += 1
         ready = sorted(h for h in set(heads) if not waiting[h])
         out = []
         while ready:
             rev = ready.pop()
             out.append(rev)
-            for p in self.parents(rev):
+            for p in parents(rev):
                 waiting[p] -= 1
                 if not waiting[p]:
                     ready.append(p)
