@@ -471,7 +471,8 @@ def export(ui, output: str | None) -> None:
         if os.path.lexists(tmp):
             os.unlink(tmp)
     heads = f" ({render.plural(len(result.heads), 'other head')} under refs/vcs/heads/)" if result.heads else ""
-    ui.out(repo).line(f"exported {render.plural(result.revisions, 'revision')} and "
+    ui.out(repo).line(f"exported {render.plural(result.revisions, 'revision')}, "
+                      f"{len(result.branches)} branch{'es' * (len(result.branches) != 1)} and "
                       f"{render.plural(len(result.tags), 'tag')} to {output}{heads}")
 
 

@@ -495,12 +495,12 @@ def imported(out: Out, result) -> None:
         f" (as {plural(result.revisions, 'revision')}: identical commits are stored once)"
     out.line(f"imported {plural(result.commits, 'commit')}{as_revs} and {plural(len(result.tags), 'tag')}")
     if result.merges:
-        out.line(f"linearised {plural(result.merges, 'merge')} to {'its' if result.merges == 1 else 'their'}"
-                 " first parent (each revision's files are exactly git's)")
+        out.line(f"kept {plural(result.merges, 'merge')} as {'a merge' if result.merges == 1 else 'merges'} "
+                 "(every parent, in git's order)")
     if result.gitlinks:
         out.line(f"skipped {plural(result.gitlinks, 'submodule')}")
     if result.branches:
-        out.line("branches: " + ", ".join(f"{show(name)} at revision {rev}"
+        out.line("branches: " + ", ".join(f"{text(name)} at revision {rev}"
                                           for name, rev in sorted(result.branches.items())))
 
 

@@ -1,14 +1,18 @@
 """Writing the history as a `git fast-import` stream: `vcs export`.
 
-Every revision is a commit on `refs/heads/main` whose mark is its revision number
-+ 1 (so `git fast-import --export-marks=FILE` maps revisions to git commits), with
-`from :PARENT` (and `merge :PARENT` for a second parent); each distinct content is
-one `blob`, written before the first commit that uses it. main ends at the newest
-revision; any other head (a revision with no child: a line of work committed on an
-older revision, or a merged branch whose merge was linearised on import) gets a ref
-`refs/vcs/heads/REV`, so no revision is left unreachable in git, yet `git branch` is
-not flooded with them; tags become lightweight tags (a name git refuses is skipped
-with a warning). The committer is the author, unless the commit records its own.
+Every revision is a commit whose mark is its revision number + 1 (so `git
+fast-import --export-marks=FILE` maps revisions to git commits), with `from :PARENT`
+and `merge :PARENT` for each further parent, in order (a merge stays a merge, an
+octopus an octopus); each distinct content is one `blob`, written before the first
+commit that uses it. Each branch becomes `refs/heads/NAME` at its tip; any other
+head (a revision with no child and no branch: work committed on a detached HEAD, a
+deleted branch's tip) gets a ref `refs/vcs/heads/REV`, so no revision is left
+unreachable in git, yet `git branch` is not flooded with them; tags become
+lightweight tags. A name git refuses is skipped with a warning. A commit's own
+`commit REF` line names a ref it ends up in (the current branch's first, then the
+other branches', then the heads'), so fast-import makes no ref beyond these. The
+committer is the author, unless the commit records its own (an import keeps git's):
+then a git commit comes back with its very id.
 
 The stream's format (and its path quoting) is `vcs.interop.git.stream`'s.
 """
@@ -21,7 +25,7 @@ from vcs.model.objects import GIT_MODES, ObjectId, format_tz
 from vcs.records import record
 from vcs.repo.repository import Repository
 
-ExportSummary = record("ExportSummary", "revisions blobs tags heads skipped_tags")
+ExportSummary = record("ExportSummary", "revisions blobs tags heads skipped_tags branches", defaults=((),))
 
 _BAD_REF = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//|^/|/$|\.$|\.lock$|(^|/)\.")
 
@@ -53,8 +57,17 @@ def export_git(repo: Repository, out, progress=None) -> ExportSummary:
     warn = repo.warn
     w = out.write
     n = len(repo)
+    view = repo.state.view
     parents = [repo.parents(rev) for rev in range(n)]
     has_child = {p for ps in parents for p in ps}
+    by_id = repo.commit_ids()
+    branches = _refs(view.branches, by_id, "branch", warn)
+    tags = _refs(view.tags, by_id, "tag", warn)
+    tips = set(branches.values())
+    heads = [rev for rev in range(n) if rev not in has_child and rev not in tips]
+    order = sorted(branches, key=lambda name: (name != view.head_branch, name))
+    label = _labels(parents, [(b"refs/heads/" + _bytes(name), branches[name]) for name in order] +
+                    [(b"refs/vcs/heads/%d" % rev, rev) for rev in heads])
     blob_marks: dict[ObjectId, int] = {}
     next_mark = n + 1  # commits have marks 1..n
     w(b"feature done\n")
@@ -68,13 +81,13 @@ def export_git(repo: Repository, out, progress=None) -> ExportSummary:
                 w(data)
                 w(b"\n")
                 next_mark += 1
-        if not parents[rev] and rev:
-            w(b"reset refs/heads/main\n\n")  # else fast-import would go on from main's tip
+        if not parents[rev]:
+            w(b"reset %s\n\n" % label[rev])  # else fast-import would go on from the ref's tip
         who = ident(c.author, c.date, c.tz)
         committer = who if c.committer is None else ident(*c.committer)
         message = c.message.encode("utf-8", "surrogateescape")
-        w(b"commit refs/heads/main\nmark :%d\nauthor %s\ncommitter %s\ndata %d\n" % (rev + 1, who, committer,
-                                                                                      len(message)))
+        w(b"commit %s\nmark :%d\nauthor %s\ncommitter %s\ndata %d\n" % (label[rev], rev + 1, who, committer,
+                                                                         len(message)))
         w(message)
         w(b"\n")
         for word, p in zip([b"from"] + [b"merge"] * len(parents[rev]), parents[rev]):
@@ -89,19 +102,44 @@ def export_git(repo: Repository, out, progress=None) -> ExportSummary:
         w(b"\n")
         if progress:
             progress(rev + 1, n)
-    heads = [rev for rev in range(n - 1) if rev not in has_child]
+    for name in order:
+        w(b"reset refs/heads/%s\nfrom :%d\n\n" % (_bytes(name), branches[name] + 1))
     for rev in heads:
         w(b"reset refs/vcs/heads/%d\nfrom :%d\n\n" % (rev, rev + 1))
-    tags, skipped = [], []
-    by_id = repo.commit_ids()
-    for name, oid in sorted(repo.tags().items()):
+    for name in sorted(tags):
+        w(b"reset refs/tags/%s\nfrom :%d\n\n" % (_bytes(name), tags[name] + 1))
+    w(b"done\n")
+    skipped = sorted(set(view.tags) - set(tags))
+    return ExportSummary(n, len(blob_marks), sorted(tags), heads, skipped, order)
+
+
+def _bytes(name: str) -> bytes:
+    return name.encode("utf-8", "surrogateescape")
+
+
+def _refs(refs: dict, by_id: dict, kind: str, warn) -> dict[str, int]:
+    """name -> revision for the refs git takes; the others are skipped with a warning."""
+    out = {}
+    for name, oid in sorted(refs.items()):
         rev = by_id.get(oid)
         if rev is None or ref_problem(name):
-            warn(f"tag {name!r} is not exported: " + ("its revision is missing" if rev is None else
-                                                      "git does not allow this name"))
-            skipped.append(name)
+            warn(f"{kind} {name!r} is not exported: " + ("its revision is missing" if rev is None else
+                                                         "git does not allow this name"))
             continue
-        w(b"reset refs/tags/%s\nfrom :%d\n\n" % (name.encode("utf-8", "surrogateescape"), rev + 1))
-        tags.append(name)
-    w(b"done\n")
-    return ExportSummary(n, len(blob_marks), tags, heads, skipped)
+        out[name] = rev
+    return out
+
+
+def _labels(parents: list[tuple[int, ...]], refs: list[tuple[bytes, int]]) -> dict[int, bytes]:
+    """The ref each revision's `commit` line names: the first of `refs` (in order) whose
+    tip it is or is an ancestor of. Every revision is some ref's: each head has one."""
+    label: dict[int, bytes] = {}
+    for ref, tip in refs:
+        stack = [tip]
+        while stack:
+            rev = stack.pop()
+            if rev in label:
+                continue
+            label[rev] = ref
+            stack.extend(p for p in parents[rev] if p not in label)
+    return label

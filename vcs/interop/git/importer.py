@@ -18,6 +18,7 @@ from vcs.interop.git.stream import (GITLINK, MODES, NOTHING_IMPORTED, AliasCmd, 
                                     ResetCmd, TagCmd, _clip, commands, mark_number)
 from vcs.model.objects import (SYMLINK, Entry, Manifest, ObjectId, content_id, file_on_path, format_tz, path_problem,
                                show)
+from vcs.model.refs import branch_name_problem
 from vcs.porcelain.checkout import checkout
 from vcs.porcelain.tags import valid_tag_name
 from vcs.records import record
@@ -60,9 +61,9 @@ def import_git(repo: Repository, stream, progress=None) -> ImportResult:
             with repo.transaction("import") as tx:
                 flushed = [0, 0]
 
-                def commit(parent, base, files, author, date, tz, message):
-                    rev, _, manifest, _ = commit_tree(repo, parent, files, author=author, date=date,
-                                                      tz=tz, message=message, base=base)
+                def commit(parents, base, files, author, date, tz, message, committer):
+                    rev, _, manifest, _ = commit_tree(repo, parents, files, author=author, date=date,
+                                                      tz=tz, message=message, base=base, committer=committer)
                     size, count = repo.objects.log.data_size(), len(repo.changelog)
                     if size - flushed[0] > IMPORT_FLUSH_BYTES or count - flushed[1] > IMPORT_FLUSH_COMMITS:
                         for name in ("objects", "changelog", "filelog"):
@@ -84,12 +85,28 @@ def import_git(repo: Repository, stream, progress=None) -> ImportResult:
                     tags[name] = repo.commit_info(rev).id
                 tx.view.tags.update(tags)
                 tx.view.heads = {repo.commit_info(r).id for r in repo.changelog.heads()}
-                # HEAD names the default branch's tip; the working tree follows by checkout.
-                tx.view.branches[tx.view.head_branch] = repo.commit_info(summary.head).id
+                branches = {}
+                for raw, rev in sorted(summary.branches.items()):
+                    name = raw.decode("utf-8", "surrogateescape")
+                    problem = branch_name_problem(name)
+                    if problem:
+                        repo.warn(f"branch {name!r} is not a valid vcs branch name ({problem}); it is skipped "
+                                  f"(its commits stay visible as heads)")
+                        continue
+                    branches[name] = rev
+                    tx.view.branches[name] = ObjectId(repo.commit_info(rev).id)
+                # HEAD: init.defaultBranch (the branch a new repository names), else main or
+                # master, else the last commit's branch; with none of them, detached at that
+                # commit. The working tree follows by checkout.
+                head_ref = next((b for b in (tx.view.head_branch, "main", "master",
+                                             _branch_name(summary.last_ref)) if b in branches), None)
+                head = branches[head_ref] if head_ref is not None else summary.head
+                tx.view.head_branch = head_ref
+                tx.view.detached = None if head_ref is not None else ObjectId(repo.commit_info(head).id)
                 tx.description = f"import {summary.commits} commits"
                 # Before the commit point: if the process dies between it and the
                 # checkout, the next command says what happened and what to run.
-                write_pending(repo, repo.commit_info(summary.head).id, f"import {summary.commits}")
+                write_pending(repo, repo.commit_info(head).id, f"import {summary.commits}")
         except BaseException as e:
             _drop_stale_journal(repo)
             if isinstance(e, OSError):
@@ -99,11 +116,15 @@ def import_git(repo: Repository, stream, progress=None) -> ImportResult:
     faults.step("import:committed")
     checked_out, error = None, None
     try:
-        checked_out = checkout(repo, repo.state.view.head_branch)
+        checked_out = checkout(repo, head_ref if head_ref is not None else str(head))
     except StateError as e:
         error = e
     return ImportResult(summary.commits, summary.revisions, summary.merges, sorted(tags), skipped,
-                        summary.branches, summary.head, summary.head_ref, summary.gitlinks, checked_out, error)
+                        branches, head, head_ref, summary.gitlinks, checked_out, error)
+
+
+def _branch_name(ref: bytes | None) -> str | None:
+    return ref[11:].decode("utf-8", "surrogateescape") if ref and ref.startswith(b"refs/heads/") else None
 
 
 def _drop_stale_journal(repo: Repository) -> None:
@@ -210,16 +231,16 @@ class Tree:
 
 # -- the importer ---------------------------------------------------------------------------
 
-# tags and branches: name -> revision; head: the revision to check out, on head_ref;
-# gitlinks: how many submodule paths were skipped.
-ImportSummary = record("ImportSummary", "commits revisions merges tags branches head head_ref gitlinks")
+# tags and branches: name -> revision; head: the last commit's revision and last_ref the
+# ref it was on; gitlinks: how many submodule paths were skipped.
+ImportSummary = record("ImportSummary", "commits revisions merges tags branches head last_ref gitlinks")
 
 
 class Importer:
     """Applies a stream's commands, in order, through `commit`.
 
-    commit(parent rev or None, parent's Manifest, {path: Entry | NewFile | None},
-           author, date, tz, message) -> (rev, the new Manifest)
+    commit(parent revs, the first parent's Manifest, {path: Entry | NewFile | None},
+           author, date, tz, message, committer (ident, date, tz) or None) -> (rev, the new Manifest)
     load_manifest(rev) -> Manifest, for a parent whose tree is no longer at hand.
     """
 
@@ -316,10 +337,11 @@ class Importer:
             parent = self._rev_of(r, c.parent, c.line)
         else:
             parent = self.refs.get(c.ref)  # a branch goes on from its tip; a new one starts a history
-        for m in c.merges:
-            self._rev_of(r, m, c.line)  # check it; only the first parent is kept
-        if c.merges:
+        # Every parent is kept, in git's order (an octopus merge's too).
+        parents = ([] if parent is None else [parent]) + [self._rev_of(r, m, c.line) for m in c.merges]
+        if len(parents) > 1:
             self.merges += 1
+        parent = parents[0] if parents else None
         base = self._manifest(parent)
         tree = Tree(dict(base), base)
         new_blobs: dict[int, bytes] = {}
@@ -332,9 +354,14 @@ class Importer:
                 continue
             files[path] = value
         who = c.author or c.committer
-        author = b"%s <%s>" % (who.name, who.email) if who.name else b"<%s>" % who.email
-        rev, manifest = self.commit(parent, base, files, author.decode("utf-8", "surrogateescape"),
-                                    who.date, who.tz, _message(c.message, c.encoding))
+        author = _ident(who)
+        # The committer is kept where it is not the author at the same moment, so `vcs
+        # export` writes the commit back as git had it.
+        by = c.committer
+        committer = None if c.author is None or (_ident(by), by.date, by.tz) == (author, who.date, who.tz) \
+            else (_ident(by), by.date, by.tz)
+        rev, manifest = self.commit(tuple(parents), base, files, author, who.date, who.tz,
+                                    _message(c.message, c.encoding), committer)
         # Contents this commit stored (under the paths it changed) are now found by id:
         # their bytes can go. A blob it did not use waits for the commit that does.
         stored = {manifest[p].id for p in files if p in manifest} if new_blobs else ()
@@ -343,8 +370,9 @@ class Importer:
             if oid in stored and self.blob_data.get(mark) is data:
                 del self.blob_data[mark]
                 self.blob_ids[mark] = oid
-        if format_tz(who.tz) != who.zone:
-            self.zones.append((rev, c.line, who.zone))
+        for ident in dict.fromkeys((who, by)):
+            if format_tz(ident.tz) != ident.zone:
+                self.zones.append((rev, c.line, ident.zone))
         self.commits += 1
         self.revisions.add(rev)
         self._define(c.mark)
@@ -421,17 +449,9 @@ class Importer:
     def _summary(self) -> ImportSummary:
         tags = {_tag_name(ref): rev for ref, rev in self.refs.items() if ref.startswith(b"refs/tags/")}
         branches = {ref[11:]: rev for ref, rev in self.refs.items() if ref.startswith(b"refs/heads/")}
-        # HEAD: main or master, else the branch (or ref) of the last commit, else that commit.
-        head_ref = next((b for b in (b"main", b"master") if b in branches), None)
-        if head_ref is not None:
-            head = branches[head_ref]
-        elif self.last_ref in self.refs:
-            head_ref = self.last_ref[11:] if self.last_ref.startswith(b"refs/heads/") else self.last_ref
-            head = self.refs[self.last_ref]
-        else:
-            head = self.last_rev
-        return ImportSummary(self.commits, len(self.revisions), self.merges, tags, branches, head,
-                             head_ref, len(self.gitlinks))
+        last = self.refs.get(self.last_ref, self.last_rev)
+        return ImportSummary(self.commits, len(self.revisions), self.merges, tags, branches, last,
+                             self.last_ref if self.last_ref in self.refs else None, len(self.gitlinks))
 
 
 def _check(path: bytes, line: int) -> None:
@@ -455,6 +475,12 @@ def _mark_of(ref: bytes, line: int) -> int:
     if mark is None:
         raise UsageError(f"line {line} of the stream: malformed mark {_clip(ref)}", hint=NOTHING_IMPORTED)
     return mark
+
+
+def _ident(who) -> str:
+    """`Name <email>` as vcs keeps an author (`<email>` when git's name is empty)."""
+    raw = b"%s <%s>" % (who.name, who.email) if who.name else b"<%s>" % who.email
+    return raw.decode("utf-8", "surrogateescape")
 
 
 def _tag_name(ref: bytes) -> bytes:

@@ -40,7 +40,7 @@ Reading (`Importer`): commands are applied in stream order. Each commit's tree i
 its first parent's tree with the file commands applied in order, with fast-import's
 rules (setting `a/b` where a file `a` is replaces it, setting `a` where a folder `a`
 is replaces the folder), so each commit's tree is exactly what git had, merges
-included: vcs keeps a merge's first parent only (its tree stays exact). Modes
+included (vcs keeps every parent, in git's order). Modes
 100644, 100755 and 120000 become vcs's file, executable and symlink; 160000
 (a submodule) is skipped with a warning, and the path left without a file. A
 path that could escape the working tree (see `objects.path_problem`) stops the
