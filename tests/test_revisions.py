@@ -48,9 +48,10 @@ def test_parent_steps(repo, spec, rev):
 
 
 @pytest.mark.parametrize("spec,says", [
-    ("4^2", "revision 4 has 1 parent"), ("6^4", "revision 6 has 3 parents"), ("0^", "revision 0 has no parent"),
-    ("0~1", "revision 0 has no parent"), ("HEAD~9", "has no parent"), ("5^2~3", "revision 0 has no parent"),
-    ("HEAD~" + "9" * 40, "has no parent"), ("HEAD^" + "9" * 40, "revision 6 has 3 parents"),
+    ("4^2", "revision 4 has 1 parent"), ("6^4", "revision 6 has 3 parents"), ("HEAD^4", "HEAD has 3 parents"), ("0^", "revision 0 has no parent"),
+    ("0~1", "revision 0 has only 0 ancestors"), ("HEAD~9", "HEAD has only 4 ancestors"),
+    ("5^2~3", "revision 4 has only 2 ancestors"), ("v1^3", "v1 has 2 parents"),
+    ("HEAD~" + "9" * 40, "HEAD has only 4 ancestors"), ("HEAD^" + "9" * 40, "HEAD has 3 parents"),
 ])
 def test_steps_past_the_history_say_where_they_stop(repo, spec, says):
     with pytest.raises(UsageError) as e:

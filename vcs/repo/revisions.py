@@ -69,7 +69,7 @@ def resolve(repo: Repository, spec: str) -> int:
     parsed = _suffixes(spec)
     if parsed is not None:
         base, steps = parsed
-        return _walk(repo, spec, resolve(repo, base), steps)
+        return _walk(repo, spec, base, resolve(repo, base), steps)
     count = len(repo)
     if spec in ("HEAD", "@"):
         head = repo.head_rev()
@@ -106,22 +106,24 @@ def resolve(repo: Repository, spec: str) -> int:
     raise UsageError(f"unknown revision {spec!r}", hint=hint)
 
 
-def _walk(repo: Repository, spec: str, rev: int, steps: list[tuple[str, str]]) -> int:
+def _walk(repo: Repository, spec: str, base: str, rev: int, steps: list[tuple[str, str]]) -> int:
     """Follow `~N` (N first parents) and `^N` (the Nth parent; `^0` is the commit itself),
-    as git does, from `rev`."""
+    as git does, from `rev`, which `base` names."""
     too_many = len(repo) + 1
+    where = f"revision {rev}" if _is_number(base) else _clip(base)
     for kind, digits in steps:
         n = _number(digits or "1", too_many)
         if kind == "~":
-            for _ in range(n):
+            for i in range(n):
                 parent = repo.parent_rev(rev)
                 if parent is None:
-                    raise UsageError(f"revision {_clip(spec)!r} does not exist: revision {rev} has no parent")
+                    raise UsageError(f"revision {_clip(spec)!r} does not exist: {where} has only {i} ancestors")
                 rev = parent
         elif n:
             parents = repo.parents(rev)
             if n > len(parents):
                 have = "no parent" if not parents else "1 parent" if len(parents) == 1 else f"{len(parents)} parents"
-                raise UsageError(f"revision {_clip(spec)!r} does not exist: revision {rev} has {have}")
+                raise UsageError(f"revision {_clip(spec)!r} does not exist: {where} has {have}")
             rev = parents[n - 1]
+        where = f"revision {rev}"
     return rev
