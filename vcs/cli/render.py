@@ -197,7 +197,7 @@ def log(out: Out, entries: Iterable[LogEntry], oneline: bool = False, stat: bool
         if as_json:
             _json_line(out, log_dict(e))
             continue
-        text_lines = _log_lines(out, e, oneline)
+        text_lines = _log_lines(out, e, oneline, chain_marks=lines_of is None)
         if lines_of is None:
             if not first and not oneline:
                 out.line()
@@ -205,9 +205,9 @@ def log(out: Out, entries: Iterable[LogEntry], oneline: bool = False, stat: bool
                 out.line(line)
             shown = out
         else:
-            if not first and not oneline:
-                out.line(lines_of.padding_line())
             lines_of.update(e.rev, e.graph_parents or ())
+            if not first and not oneline:  # the blank line between revisions, as git draws it
+                out.line(lines_of.padding_line())
             row, is_commit = lines_of.next_line()
             while not is_commit:  # an octopus merge widens the gap it needs first
                 out.line(row)
@@ -228,12 +228,13 @@ def log(out: Out, entries: Iterable[LogEntry], oneline: bool = False, stat: bool
         first = False
 
 
-def _log_lines(out: Out, e: LogEntry, oneline: bool) -> list[str]:
-    """One revision's lines of text in `log` (one with --oneline)."""
+def _log_lines(out: Out, e: LogEntry, oneline: bool, chain_marks: bool = True) -> list[str]:
+    """One revision's lines of text in `log` (one with --oneline, where `*` marks a chain
+    start, unless the graph draws its own `*`)."""
     marks = decoration(e.head, e.branches, e.tags, e.head_branch)
     if oneline:
         summary = e.commit.message.strip().splitlines()[0] if e.commit.message.strip() else ""
-        new_chain = out.paint(" *", "dim") if e.chain_starts else ""
+        new_chain = out.paint(" *", "dim") if e.chain_starts and chain_marks else ""
         return [f"{out.paint(str(e.rev), 'rev')} {e.id.hex()[:12]}{marks}{new_chain} {text(summary)}"]
     lines = [out.paint(f"revision {e.rev} {e.id.hex()[:12]}", "rev") + marks]
     if len(e.commit.parents) > 1:  # as git's: a merge's parents, short
