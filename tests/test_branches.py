@@ -295,3 +295,61 @@ def test_kill_and_io_errors_at_every_step_of_a_branch_write(tmp_path, args):
             assert run(root, *args).returncode == 0, fault
         assert _refs(root) == after, fault
         shutil.rmtree(root)
+
+
+# -- log on forked lines of work --------------------------------------------------------------
+
+def _forked(repo):
+    """0 - 1 (main: a.txt, b.txt)  and  0 - 2 - 3 (side: a.txt twice), HEAD on main."""
+    commit(repo, "a.txt", "a\n", "zero")
+    commit(repo, "b.txt", "b\n", "one on main")
+    repo.vcs("checkout", "-b", "side", "0")
+    commit(repo, "a.txt", "a side\n", "two on side")
+    commit(repo, "a.txt", "a side again\n", "three on side")
+    repo.vcs("checkout", "main")
+
+
+def test_log_path_shows_only_the_current_lines_changes(repo):
+    _forked(repo)
+
+    def revs(*args, run=repo.vcs):
+        return [int(line.split()[0]) for line in run("log", "--oneline", *args).text.splitlines()]
+    assert revs("a.txt") == revs("a.txt", run=repo.run) == [0]  # side's changes are not in main's line
+    assert revs("side", "--", "a.txt") == [3, 2, 0]
+    assert revs("main", "side", "--", "a.txt") == [3, 2, 0]
+    assert revs("--", "b.txt") == [1] and revs("side", "--", "b.txt") == []
+
+
+def test_log_ranges_graph_and_json_as_a_process(repo):
+    _forked(repo)
+
+    def revs(*args):
+        return [int(line.split()[0]) for line in repo.run("log", "--oneline", *args).text.splitlines()]
+    assert revs("main..side") == [3, 2] and revs("side..main") == [1] and revs("side..") == [1]
+    assert revs("..side") == [3, 2] and revs("main...side") == [3, 2, 1] and revs("^main", "side") == [3, 2]
+    assert revs("^main") == [] and revs("-r", "main..side") == [3, 2]
+    assert revs("--author", "Test", "--grep", "side$") == [] and revs("side", "--grep", "side$") == [3, 2]
+    assert revs("side", "--since", "@0", "--until", "now") == [3, 2, 0]
+    assert revs("side", "--first-parent", "-n", "2") == [3, 2]
+    out = repo.run("log", "--graph", "--oneline", "main", "side").text.splitlines()
+    assert [line[:4] for line in out] == ["* 3 ", "* 2 ", "| * ", "|/  ", "* 0 "]
+    assert out[2].startswith("| * 1 ") and "(HEAD -> main)" in out[2]
+    # -n cuts the log: the last revision's rows are drawn, and the lines end there
+    assert repo.vcs("log", "--graph", "--oneline", "-n", "3", "main", "side").text.splitlines()[-2:] == [out[2], "|/  "]
+    line = json.loads(repo.run("log", "--json", "-n", "1", "side").text)
+    assert line["branches"] == ["side"] and line["rev"] == 3
+    assert "Merge:" not in repo.vcs("log", "side").text
+
+
+def test_shell_completion_offers_branches(repo):
+    commit(repo, "a", "a\n", "one")
+    repo.vcs("branch", "feature")
+    from vcs.cli.clickapp import _complete_rev
+    import os as _os
+    here = _os.getcwd()
+    _os.chdir(repo.root)
+    try:
+        words = [c.value for c in _complete_rev(None, None, "f")]
+    finally:
+        _os.chdir(here)
+    assert words == ["feature"]

@@ -43,6 +43,8 @@ FORMS = [
     ["branch", "-m", "a", "b"], ["branch", "-vd"], ["branch", "-f", "x", "HEAD^2"], ["branch", "--json"], ["heads"],
     ["checkout", "-b", "x"], ["checkout", "-b", "x", "-1"], ["checkout", "-bx", "HEAD~1"], ["checkout", "-b"],
     ["init", "-b", "trunk", "d"], ["init", "--initial-branch=t"],
+    ["log", "--graph", "--first-parent", "--author", "a", "--grep=b", "--since", "2.weeks", "--until=now"],
+    ["log", "--after=x", "--before", "y", "main..side"], ["log", "--grep"], ["log", "^a", "b", "--", "p"],
 ]
 
 
@@ -175,7 +177,8 @@ print("\\nMODULES", "click" in sys.modules, "rich" in sys.modules, file=sys.stde
 
 
 @pytest.mark.parametrize("argv", [["status"], ["log", "--oneline"], ["cat", "0", "a"], ["diff"],
-                                  ["commit", "-m", "x"], ["tag"], ["show"], ["config", "get", "user.name"]])
+                                  ["commit", "-m", "x"], ["tag"], ["show"], ["config", "get", "user.name"],
+                                  ["branch", "-v"], ["heads"], ["log", "--graph", "--oneline"]])
 def test_hot_commands_import_neither_click_nor_rich(repo, argv):
     repo.write("a", "a\n")
     repo.vcs("commit", "-A", "-m", "a")

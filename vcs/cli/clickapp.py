@@ -224,12 +224,13 @@ def completion(ui, shell: str) -> None:
 # -- shell completion -----------------------------------------------------------------------
 
 def _complete_rev(ctx, param, incomplete: str):
-    """Revisions for shell completion: tags, HEAD, and the newest revision numbers."""
+    """Revisions for shell completion: branches, tags, HEAD, and the newest revision numbers."""
     from click.shell_completion import CompletionItem
     try:
         from vcs.repo.repository import Repository
         repo = Repository.find()
-        words = ["HEAD", *sorted(repo.tags()), *[str(n) for n in range(len(repo) - 1, max(-1, len(repo) - 20), -1)]]
+        words = ["HEAD", *sorted(repo.state.view.branches), *sorted(repo.tags()),
+                 *[str(n) for n in range(len(repo) - 1, max(-1, len(repo) - 20), -1)]]
     except Exception:  # completion must never fail loudly
         words = ["HEAD"]
     return [CompletionItem(w) for w in words if w.startswith(incomplete)]
