@@ -12,19 +12,23 @@ import pytest
 from vcs.cli.graph import Graph
 
 
-def draw(history: list[tuple[str, tuple[str, ...]]]) -> str:
+def rows(history: list[tuple[str, tuple[str, ...]]]) -> list[str]:
     """The rows for commits in log order, each commit's row followed by its name."""
-    g, rows = Graph(), []
+    g, out = Graph(), []
     for name, parents in history:
         g.update(name, parents)
         row, is_commit = g.next_line()
         while not is_commit:
-            rows.append(row)
+            out.append(row)
             row, is_commit = g.next_line()
-        rows.append(row + name)
+        out.append(row + name)
         while not g.finished:
-            rows.append(g.next_line()[0])
-    return "\n".join(r.rstrip() for r in rows) + "\n"
+            out.append(g.next_line()[0])
+    return out
+
+
+def draw(history: list[tuple[str, tuple[str, ...]]]) -> str:
+    return "\n".join(r.rstrip() for r in rows(history)) + "\n"
 
 
 SHAPES = {
@@ -179,14 +183,4 @@ def test_random_histories_look_as_in_git(tmp_path):
     rnd = random.Random(11)
     for n in range(40):
         picture, history = git_graph(tmp_path / f"g{n}", random_history(rnd))
-        g, rows = Graph(), []
-        for name, parents in history:  # exact: trailing spaces and all
-            g.update(name, parents)
-            row, is_commit = g.next_line()
-            while not is_commit:
-                rows.append(row)
-                row, is_commit = g.next_line()
-            rows.append(row + name)
-            while not g.finished:
-                rows.append(g.next_line()[0])
-        assert "\n".join(rows) + "\n" == picture, n
+        assert "\n".join(rows(history)) + "\n" == picture, n  # exact: trailing spaces and all
