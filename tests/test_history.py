@@ -299,8 +299,12 @@ def test_click_goes_round_with_every_tree_parent_and_branch(tmp_path, capsys):
     assert sorted(back("rev-list", "--all").split()) == sorted(gits("rev-list", "--all").split())
     same = len(set(back("rev-list", "--all").decode().split()) & set(commits))
     assert back("rev-parse", "main") == gits("rev-parse", "main")
+    # The whole history's graph is git's, row for row.
+    ours = repo.run("log", "--graph", "--oneline").text.splitlines()
+    theirs = g("log", "--graph", "--format=@%s", "main").decode().splitlines()
+    assert [_split(line, "0-9")[0] for line in ours] == [_split(line, "@")[0] for line in theirs]
     with capsys.disabled():
         print(f"\nclick round trip: {len(commits)} commits, {merges} merges kept, every tree and parent list "
               f"identical, {same} with their very git ids (the rest follow a signed commit: git's own round trip "
-              f"gives the same ids); fast-export {exported:.1f} s, vcs import {importing:.1f} s, vcs export "
-              f"{exporting:.1f} s")
+              f"gives the same ids), log --graph git's in all {len(ours)} rows; fast-export {exported:.1f} s, "
+              f"vcs import {importing:.1f} s, vcs export {exporting:.1f} s")

@@ -89,8 +89,11 @@ def log(repo: Repository, limit: int | None = None, paths: list[str] | None = No
             if touched is not None:
                 order = [r for r in order if r in touched]
     shown: list[tuple[int, Commit]] = []
+    # The graph needs every revision the log would show, past the limit, to draw the
+    # lines through those it leaves out; without filters that is the walk itself.
+    filtered = scope is not None or match is not None
     for rev in order:
-        if limit is not None and len(shown) >= limit and not graph:
+        if limit is not None and len(shown) >= limit and not (graph and filtered):
             break
         commit = repo.read_commit(rev)
         if scope is not None and not any(in_scope(c.path, scope) for c in commit.changes):
@@ -98,7 +101,8 @@ def log(repo: Repository, limit: int | None = None, paths: list[str] | None = No
         if match is not None and not _keeps(match, commit):
             continue
         shown.append((rev, commit))
-    lines = _graph_parents(repo, order, {rev for rev, _ in shown}, first_parent) if graph else {}
+    lines = _graph_parents(repo, order, {rev for rev, _ in shown} if filtered else set(order),
+                           first_parent) if graph else {}
     if with_diffs:
         from vcs.porcelain.diff import commit_diffs  # only then: `log --oneline` starts without it
     entries = []
