@@ -353,3 +353,10 @@ def test_shell_completion_offers_branches(repo):
     finally:
         _os.chdir(here)
     assert words == ["feature"]
+
+
+def test_a_stash_is_no_head(repo):
+    commit(repo, "a", "a\n", "one")
+    repo.write("a", "work in progress\n")
+    repo.vcs("stash")
+    assert [line.split()[0] for line in repo.vcs("heads").text.splitlines()] == ["0"]

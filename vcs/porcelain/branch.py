@@ -139,10 +139,10 @@ def rename(repo: Repository, old: str | None, new: str, force: bool = False) -> 
 
 def heads(repo: Repository) -> list[Head]:
     """The tips of every visible line of work, newest revision first: the commits the view
-    names (its heads, branches, tags, HEAD) that no other visible commit has as a parent,
-    each with the branches and tags on it."""
+    names (its heads, branches, tags, HEAD; not its stashes, which are no line of work)
+    that no other visible commit has as a parent, each with the branches and tags on it."""
     view = repo.state.view
-    candidates = {repo.rev_of(oid) for oid in view.targets()}
+    candidates = {repo.rev_of(oid) for oid in view.targets() - set(view.stashes.values())}
     has_child: set[int] = set()
     for rev in repo.changelog.ancestors(candidates):
         has_child.update(repo.parents(rev))
