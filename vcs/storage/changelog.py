@@ -152,6 +152,48 @@ class Changelog:
                 return False
         return False
 
+    # Merge bases: each revision met on the way down from both sides carries a bit per
+    # side; the first revisions met with both bits are common ancestors, and everything
+    # below one is painted stale, as git's paint_down_to_common does. Here the queue is
+    # ordered by revision number instead of date: numbers only decrease along parents,
+    # so a revision comes off the queue after all its descendants that were met, its
+    # bits complete, and the answer is exact (git needs remove_redundant after its walk,
+    # because dates can lie). The walk stops when only stale revisions are queued.
+    _OURS, _THEIRS, _STALE = 1, 2, 4
+
+    def merge_bases(self, a, b) -> list[int]:
+        """The lowest common ancestors of a and b (each a revision, or several), highest
+        first: the common ancestors that are no other common ancestor's ancestors.
+        Empty when the two histories share nothing; [a] when a is an ancestor of b."""
+        import heapq
+        flags: dict[int, int] = {}
+        for side, revs in ((self._OURS, a), (self._THEIRS, b)):
+            for rev in ([revs] if isinstance(revs, int) else revs):
+                flags[rev] = flags.get(rev, 0) | side
+        queue = [-rev for rev in flags]
+        heapq.heapify(queue)
+        active = len(queue)  # queued revisions that are not stale
+        both, stale = self._OURS | self._THEIRS, self._STALE
+        bases = []
+        while queue and active:
+            rev = -heapq.heappop(queue)
+            f = flags[rev]
+            if not f & stale:
+                active -= 1
+                if f & both == both:
+                    bases.append(rev)
+                    f |= stale
+            for p in self.parents(rev):
+                old = flags.get(p)
+                if old is None:
+                    flags[p] = f
+                    heapq.heappush(queue, -p)
+                    active += not f & stale
+                elif old | f != old:
+                    flags[p] = old | f
+                    active -= bool(f & stale and not old & stale)
+        return bases
+
     def topo_order(self, heads, first_parent: bool = False) -> list[int]:
         """The heads and their ancestors, every commit before its parents, and the lines
         of history not intermixed: as git's --topo-order, a merge is followed by the line
