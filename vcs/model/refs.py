@@ -19,6 +19,7 @@ are stored as small deltas:
     remote 3f2a... origin/main    a remote-tracking branch
     stash 3f2a... 7           a stash entry and its number (ascending; `vcs stash list`
                               counts from the newest, as git's stash@{0})
+    merge ... / conflict ...      a merge in progress and its conflicts (vcs.model.mergestate)
 
 Names follow git's refname rules (`refname_problem`), checked when a view is read,
 so a forged state or operation record cannot smuggle in a name that would be read as an
@@ -29,6 +30,7 @@ from __future__ import annotations
 from binascii import unhexlify
 
 from vcs.errors import CorruptError
+from vcs.model.mergestate import MergeState
 from vcs.model.objects import ID_SIZE, ObjectId, content_id
 
 _FORBIDDEN = set(" ~^:?*[\\\x7f") | {chr(c) for c in range(0x20)}
@@ -74,13 +76,14 @@ class View:
 
     `head_branch` is the branch HEAD names (None when detached); `detached` is the commit
     HEAD names when detached. Change a view only through `copy()`: the current one is
-    shared by everything that read it.
+    shared by everything that read it. `merge` is the merge in progress, or None.
     """
 
-    __slots__ = ("head_branch", "detached", "wc", "heads", "branches", "tags", "remotes", "stashes")
+    __slots__ = ("head_branch", "detached", "wc", "heads", "branches", "tags", "remotes", "stashes", "merge")
 
     def __init__(self, head_branch: str | None = "main", detached: ObjectId | None = None,
-                 wc: ObjectId | None = None, heads=(), branches=None, tags=None, remotes=None, stashes=None):
+                 wc: ObjectId | None = None, heads=(), branches=None, tags=None, remotes=None, stashes=None,
+                 merge: MergeState | None = None):
         self.head_branch = head_branch
         self.detached = detached
         self.wc = wc
@@ -89,10 +92,11 @@ class View:
         self.tags: dict[str, ObjectId] = dict(tags or {})
         self.remotes: dict[str, ObjectId] = dict(remotes or {})
         self.stashes: dict[int, ObjectId] = dict(stashes or {})  # number -> the stash's commit
+        self.merge = merge
 
     def copy(self) -> View:
         return View(self.head_branch, self.detached, self.wc, self.heads, self.branches, self.tags, self.remotes,
-                    self.stashes)
+                    self.stashes, self.merge)
 
     @property
     def head(self) -> ObjectId | None:
@@ -127,7 +131,7 @@ class View:
         """Every commit the view names: heads, ref targets, HEAD and the working tree's parent."""
         out = set(self.heads) | set(self.branches.values()) | set(self.tags.values()) | set(self.remotes.values())
         out.update(self.stashes.values())
-        for oid in (self.detached, self.wc):
+        for oid in (self.detached, self.wc, self.merge.other if self.merge else None):
             if oid is not None:
                 out.add(oid)
         return out
@@ -141,6 +145,8 @@ class View:
         for kind, refs in ((b"branch", self.branches), (b"tag", self.tags), (b"remote", self.remotes)):
             lines += [b"%s %s %s" % (kind, refs[n].hex().encode(), _name(n)) for n in sorted(refs)]
         lines += [b"stash %s %d" % (self.stashes[n].hex().encode(), n) for n in sorted(self.stashes)]
+        if self.merge is not None:
+            lines += self.merge.lines()
         return b"".join(line + b"\n" for line in lines)
 
     def id(self) -> ObjectId:
@@ -164,6 +170,7 @@ class View:
             elif first[1] != "none":
                 view.detached = _oid(first[1])
             tables = {"branch": view.branches, "tag": view.tags, "remote": view.remotes}
+            merge, conflicts = None, []
             for line in lines[1:]:
                 kind, _, rest = line.partition(" ")
                 if kind == "wc" and view.wc is None:
@@ -180,8 +187,14 @@ class View:
                     if not sp or not n.isdigit() or len(n) > 18 or int(n) in view.stashes:
                         raise ValueError(f"malformed or repeated stash line {line[:60]!r}")
                     view.stashes[int(n)] = _oid(oid)
+                elif kind == "merge" and merge is None:
+                    merge = rest
+                elif kind == "conflict" and merge is not None:
+                    conflicts.append(rest)
                 else:
                     raise ValueError(f"unknown line {line[:60]!r}")
+            if merge is not None:
+                view.merge = MergeState.parse(merge, conflicts)
         except (ValueError, UnicodeDecodeError) as e:
             raise CorruptError(f"{name} is malformed: {e}", hint="run `vcs verify`") from None
         if view.serialize() != data:
