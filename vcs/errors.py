@@ -30,6 +30,10 @@ class NothingToDo(VcsError):
     """Nothing changed (for example nothing to commit)."""
 
 
+class ConflictError(VcsError):
+    """A merge (cherry-pick, revert) stopped with conflicts to resolve, or a commit waits for them."""
+
+
 class BusyError(VcsError):
     """Another process holds the repository lock."""
 

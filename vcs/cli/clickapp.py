@@ -22,7 +22,7 @@ from vcs.errors import UsageError, VcsError
 # something. A command vcs gains leaves this list.
 GIT_ONLY = {
     "mv": "move the file, then `vcs commit -A` records the old path removed and the new one added",
-    "merge": None, "rebase": None, "cherry-pick": None, "revert": None,
+    "rebase": None,
     "switch": "`vcs checkout BRANCH`, or `vcs checkout -b NAME` to create one",
     "reset": "`vcs restore PATH` puts files back; `vcs checkout REV` moves to another revision; "
              "`vcs undo` takes back the last commit, keeping its changes",
@@ -108,6 +108,18 @@ class _KeepDoubleDash(click.Command):
         return super().parse_args(ctx, args)
 
 
+class _OptionalValues(click.Command):
+    """An option that takes a value only after `=` (`--conflict`, `--conflict=diff3`):
+    alone, it is given the empty value before click parses, as the fast path reads it."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        names = {n for p in self.params if isinstance(p, click.Option) and getattr(p, "optional_value", False)
+                 for n in p.opts}
+        end = args.index("--") if "--" in args else len(args)
+        args = [a + "=" if i < end and a in names else a for i, a in enumerate(args)]
+        return super().parse_args(ctx, args)
+
+
 class Count(click.IntRange):
     """A count (-n, -U) of 0 or more, read by `spec.count`: a number too long for
     int() is the largest count, as on the fast path."""
@@ -132,13 +144,17 @@ def _option(o: spec.Option) -> click.Option:
         attrs["type"] = Count()
     elif o.kind == "choice":
         attrs["type"] = click.Choice(list(o.choices))
+    elif o.kind == "optional":  # `--conflict` becomes `--conflict=` before click parses (_OptionalValues)
+        attrs["type"] = click.Choice(["", *o.choices])
     if o.default is not None:
         attrs["default"] = o.default
     if o.metavar:
         attrs["metavar"] = o.metavar
     if o.show_default:
         attrs["show_default"] = True
-    return click.Option([*o.names, o.dest], **attrs)
+    option = click.Option([*o.names, o.dest], **attrs)
+    option.optional_value = o.kind == "optional"
+    return option
 
 
 def _argument(a: spec.Argument) -> click.Argument:
@@ -176,7 +192,8 @@ def _command(c: spec.Command, callback=None) -> click.Command:
         for sub in c.subcommands:
             group.add_command(_command(sub))
         return group
-    cls = _KeepDoubleDash if c.dashdash else click.Command
+    cls = _KeepDoubleDash if c.dashdash else _OptionalValues if any(o.kind == "optional" for o in c.options) \
+        else click.Command
     callback = callback or _body(getattr(commands, c.body or c.name))
     return cls(c.name, callback=callback, params=params, help=spec.help_text(c), **settings)
 

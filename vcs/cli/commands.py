@@ -192,6 +192,8 @@ def status(ui, paths, ignored: bool = False, as_json: bool = False, untracked: s
     repo = _repo()
     render.status(ui.out(repo), porcelain.status(repo, list(paths) or None, ignored=ignored, untracked=untracked),
                   as_json)
+    if repo.state.view.merge is not None:
+        render.merging(repo.state.view.merge)
 
 
 def log(ui, args, limit: int | None, oneline: bool, stat: bool, patch: bool, as_json: bool = False,
@@ -213,9 +215,17 @@ def log(ui, args, limit: int | None, oneline: bool, stat: bool, patch: bool, as_
                graph=graph and not hidden)
 
 
-def checkout(ui, rev: str | None, force: bool, new_branch: str | None = None) -> None:
+def checkout(ui, rev: str | None, force: bool, new_branch: str | None = None, conflict: str | None = None,
+             paths=()) -> None:
     from vcs.porcelain import checkout as porcelain
     from vcs.cli import render
+    if conflict is not None:
+        if rev is None:
+            raise UsageError("checkout --conflict needs the paths of conflicts", hint="vcs checkout --conflict PATH")
+        return _recreate_conflicts(ui, [rev, *paths], conflict or None)
+    if paths:
+        raise UsageError("checkout takes one revision", hint="`vcs restore -r REV PATH...` puts files back as they "
+                         "are in REV")
     if rev is None and new_branch is None:
         raise UsageError("checkout needs a revision or a branch", hint="vcs checkout REV, or vcs checkout -b NAME [REV]")
     _check_revs([rev] if rev is not None else [])
@@ -223,6 +233,97 @@ def checkout(ui, rev: str | None, force: bool, new_branch: str | None = None) ->
     with render.progress("checking out") as progress:
         result = porcelain.checkout(repo, rev, force, progress=progress, new_branch=new_branch)
     render.checked_out(ui.out(repo), result)
+
+
+def _recreate_conflicts(ui, paths: list[str], style: str | None) -> None:
+    from vcs.cli import render
+    from vcs.porcelain import resolve as porcelain
+    repo = _repo(note=False)
+    done = porcelain.recreate(repo, paths, style)
+    out = ui.out(repo)
+    for path in done:
+        out.line(f"conflict drawn again in {render.where(out, path)}")
+
+
+def merge(ui, rev: str | None = None, no_ff: bool = False, ff_only: bool = False, no_commit: bool = False,
+          message: str | None = None, abort: bool = False) -> None:
+    from vcs.porcelain import merge as porcelain
+    if abort:
+        return _abort(ui, rev, "merge")
+    if rev is None:
+        raise UsageError("merge needs the revision to merge", hint="vcs merge BRANCH   (or vcs merge --abort)")
+    if no_ff and ff_only:
+        raise UsageError("--no-ff and --ff-only cannot be used together")
+    _check_revs([rev])
+    repo = _repo(note=False)
+    _merged(ui, repo, porcelain.merge(repo, rev, ff="no" if no_ff else "only" if ff_only else "auto",
+                                      commit=not no_commit, message=message))
+
+
+def cherry_pick(ui, rev: str | None = None, record_origin: bool = False, no_commit: bool = False,
+                abort: bool = False) -> None:
+    from vcs.porcelain import merge as porcelain
+    if abort:
+        return _abort(ui, rev, "cherry-pick")
+    if rev is None:
+        raise UsageError("cherry-pick needs the revision to pick", hint="vcs cherry-pick REV")
+    _check_revs([rev])
+    repo = _repo(note=False)
+    _merged(ui, repo, porcelain.cherry_pick(repo, rev, record_origin=record_origin, commit=not no_commit))
+
+
+def revert(ui, rev: str | None = None, no_commit: bool = False, abort: bool = False) -> None:
+    from vcs.porcelain import merge as porcelain
+    if abort:
+        return _abort(ui, rev, "revert")
+    if rev is None:
+        raise UsageError("revert needs the revision to undo", hint="vcs revert REV")
+    _check_revs([rev])
+    repo = _repo(note=False)
+    _merged(ui, repo, porcelain.revert(repo, rev, commit=not no_commit))
+
+
+def _merged(ui, repo, result) -> None:
+    """Show what a merge, cherry-pick or revert did; conflicts end it with their error."""
+    from vcs.cli import render
+    from vcs.errors import ConflictError
+    render.merged(ui.out(repo), result)
+    if result.kind == "conflicts":
+        left = [p for p, _ in result.conflicts if p not in result.resolved_before]
+        if left:
+            raise ConflictError(f"the {result.op} stopped with {render.plural(len(left), 'conflict')}",
+                                hint="fix them, then `vcs resolve --mark PATH` and `vcs commit`; "
+                                     f"`vcs {result.op} --abort` gives it up")
+        raise ConflictError(f"the {result.op} stopped: its {render.plural(len(result.conflicts), 'conflict')} "
+                            "were resolved as before", hint="check them, then `vcs commit` (or `vcs resolve "
+                                                            "--unmark PATH` to do one again)")
+
+
+def _abort(ui, rev: str | None, command: str) -> None:
+    from vcs.porcelain import resolve as porcelain
+    if rev is not None:
+        raise UsageError(f"{command} --abort takes no revision")
+    repo = _repo(note=False)
+    result = porcelain.abort(repo)
+    ui.out(repo).line(f"{result.op} aborted: the working tree is back at revision {result.rev} "
+                      f"({len(result.written)} files written, {len(result.deleted)} deleted)")
+
+
+def resolve(ui, paths, list_: bool = False, mark: bool = False, unmark: bool = False, every: bool = False,
+            as_json: bool = False) -> None:
+    from vcs.cli import render
+    from vcs.porcelain import resolve as porcelain
+    if sum((list_, mark, unmark)) > 1:
+        raise UsageError("choose one of --list, --mark and --unmark")
+    if (paths or every) and not (mark or unmark):
+        raise UsageError("paths and --all go with --mark or --unmark", hint="vcs resolve --mark PATH...")
+    repo = _repo()
+    out = ui.out(repo)
+    if mark or unmark:
+        for path in porcelain.mark(repo, list(paths), resolved=mark, every=every):
+            out.line(f"{'resolved' if mark else 'unresolved'} {render.where(out, path)}")
+        return
+    render.conflicts(out, *porcelain.conflicts(repo), as_json)
 
 
 def restore(ui, paths, rev: str | None) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 
-from vcs.errors import BusyError, CorruptError, NothingToDo, StateError, UsageError, VcsError
+from vcs.errors import BusyError, ConflictError, CorruptError, NothingToDo, StateError, UsageError, VcsError
 
 
 class Exit:
@@ -20,6 +20,7 @@ class Exit:
 
     OK = 0
     NOTHING = 1        # nothing to commit; differences found with --exit-code
+    CONFLICT = 1       # a merge stopped with conflicts (or a commit waits for them)
     USAGE = 2          # bad command line or argument
     ERROR = 3          # the repository's state refuses the operation
     CORRUPT = 4        # stored data failed a check
@@ -31,6 +32,7 @@ class Exit:
 # the kinds it derives from).
 EXIT_CODES = (
     (NothingToDo, Exit.NOTHING),
+    (ConflictError, Exit.CONFLICT),
     (UsageError, Exit.USAGE),
     (StateError, Exit.ERROR),
     (CorruptError, Exit.CORRUPT),

@@ -19,7 +19,7 @@ from vcs.cli.errors import CAUGHT, report, run
 from vcs.cli.spec import NAMES, ROOT, count, find, required
 from vcs.errors import UsageError
 
-_PARSED = ("flag", "str", "count", "choice", "multiple")  # the option kinds the fast path reads
+_PARSED = ("flag", "str", "count", "choice", "multiple", "optional")  # the option kinds the fast path reads
 _GLOBAL_WITH_VALUE = {n for o in ROOT.options if o.kind not in ("flag", "version") for n in o.names}
 
 
@@ -112,12 +112,15 @@ def _option(command, words: list[str], i: int, params: dict) -> int | None:
         if o.kind == "flag":
             params[o.dest] = True
             return i + 1
+        if o.kind == "optional":
+            params[o.dest] = ""
+            return i + 1
         if i + 1 >= len(words):
             return None
         value, after = words[i + 1], i + 2
     elif w.startswith("--") and w.split("=", 1)[0] in by_name and "=" in w:
         o, value, after = by_name[w.split("=", 1)[0]], w.split("=", 1)[1], i + 1
-    elif not w.startswith("--") and w[:2] in by_name and len(w) > 2:
+    elif not w.startswith("--") and w[:2] in by_name and len(w) > 2 and by_name[w[:2]].kind != "optional":
         o, value, after = by_name[w[:2]], w[2:], i + 1
     else:
         return None
@@ -129,7 +132,7 @@ def _option(command, words: list[str], i: int, params: dict) -> int | None:
         params[o.dest] = count(value)
     elif o.kind == "multiple":
         params[o.dest] += (value,)
-    elif o.kind == "choice" and value not in o.choices:
+    elif o.kind in ("choice", "optional") and value not in o.choices:
         return None
     else:
         params[o.dest] = value

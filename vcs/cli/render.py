@@ -47,7 +47,7 @@ def error(msg: str, hint: str | None) -> None:
 
 # -- commands --------------------------------------------------------------------------
 
-STATUS = (("M", "modified"), ("A", "added"), ("R", "removed"), ("!", "missing"), ("?", "untracked"),
+STATUS = (("U", "unresolved"), ("M", "modified"), ("A", "added"), ("R", "removed"), ("!", "missing"), ("?", "untracked"),
           ("I", "ignored"))
 
 
@@ -167,6 +167,49 @@ def committed(out: Out, rev: int, oid: bytes, message: str, changed: int, remove
         parts.append(f"{removed} removed")
     out.line(f"[{rev} {oid.hex()[:12]}{' (no branch)' if detached else ''}] {text(first)}")
     out.line(" " + ", ".join(parts))
+
+
+def merged(out: Out, r) -> None:
+    """What a merge (cherry-pick, revert) did: vcs.porcelain.merge.MergeResult."""
+    if r.kind == "up to date":
+        out.line("already up to date")
+        return
+    if r.kind == "fast-forward":
+        out.line(f"fast-forward to revision {r.rev} ({r.id.hex()[:12]}): {plural(len(r.written), 'file')} "
+                 f"written, {len(r.deleted)} deleted")
+    conflicting = {p for p, _ in r.conflicts}
+    for path in r.merged:
+        if path not in conflicting:
+            out.line(f"merged {where(out, path)}")
+    for path, kind in r.conflicts:
+        out.line(f"resolved {where(out, path)} as before ({kind})" if path in r.resolved_before
+                 else f"conflict ({kind}) in {where(out, path)}")
+    if r.kind == "committed":
+        first = r.message.strip().splitlines()[0] if r.message.strip() else ""
+        out.line(f"[{r.rev} {r.id.hex()[:12]}] {text(first)}")
+        out.line(f" {plural(len(r.written), 'file')} written, {len(r.deleted)} deleted")
+    elif r.kind == "staged":
+        out.line(f"the {r.op} is in the working tree, not committed: `vcs commit` makes the commit")
+    if r.kept:
+        out.line(f"kept uncommitted changes in {plural(len(r.kept), 'file')}")
+
+
+def merging(state) -> None:
+    """A note on stderr while a merge is in progress (after `vcs status`)."""
+    left = len(state.unresolved)
+    todo = (f"{plural(left, 'conflict')} unresolved (`vcs resolve --mark PATH` when fixed)" if left
+            else "every conflict resolved: `vcs commit` concludes it")
+    sys.stderr.write(f"note: a {state.op} of {text(state.theirs_label)} is in progress: {todo}; "
+                     f"`vcs {state.op} --abort` gives it up\n")
+
+
+def conflicts(out: Out, state, rows, as_json: bool = False) -> None:
+    for row in rows:
+        if as_json:
+            _json_line(out, {"path": _path(row.path), "status": "resolved" if row.resolved else "unresolved",
+                             "kind": row.kind})
+        else:
+            out.line(f"{'R' if row.resolved else 'U'} {where(out, row.path)}")
 
 
 def date(ts: int, tz: int) -> str:

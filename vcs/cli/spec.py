@@ -11,6 +11,7 @@ An option's kind says what it takes:
     str       a value
     count     a number of 0 or more (see `count`)
     choice    one of `choices`
+    optional  alone, a flag ("" as its value); with `=VALUE`, one of `choices` (`--conflict=diff3`)
     multiple  a value that may repeat: a tuple of them all
 An argument takes one word (nargs 1) or any number (-1: a tuple); `complete`
 names what shell completion offers for it: "revs" (tags, HEAD, the newest
@@ -73,6 +74,10 @@ _FORCE = "Discard uncommitted changes that are in the way."
 # Read commands look at the repository as an earlier operation left it (vcs op log).
 _AT_OP = Option(("--at-op",), "at_op", "str", "As the repository was after operation OP (`vcs op log`).",
                 metavar="OP")
+_STYLES = ("merge", "diff3", "zdiff3")
+_NO_COMMIT = Option(("--no-commit",), "no_commit", "flag", "Leave a clean result in the working tree for `vcs commit`.")
+_ABORT = Option(("--abort",), "abort", "flag", "Give up the merge, cherry-pick or revert in progress: the files it "
+                "wrote go back as they were.")
 
 # `vcs` itself: the options before the command. --version and --help are click's.
 ROOT = Command(
@@ -143,11 +148,14 @@ COMMANDS = (
              Option(("--until", "--before"), "until", "str", "Only revisions up to DATE.", metavar="DATE")),
             (Argument("args", -1, metavar="[REV...] [[--] PATH...]", complete="tracked"),), dashdash=True),
     Command("checkout", "Make the working tree equal to revision REV: a branch keeps HEAD on it, any other "
-            "revision detaches HEAD.", "vcs checkout -b feature main",
+            "revision detaches HEAD.\n\nWith --conflict, REV and PATHS are files of the merge in progress whose "
+            "conflicts are drawn again.", "vcs checkout -b feature main",
             (Option(("-f", "--force"), "force", "flag", _FORCE),
              Option(("-b",), "new_branch", "str", "Create the branch NAME at REV (default: HEAD) and switch to it.",
-                    metavar="NAME")),
-            (Argument("rev", required=False, complete="revs"),), revs=True),
+                    metavar="NAME"),
+             Option(("--conflict",), "conflict", "optional", "Draw the conflicts of these files again, in STYLE "
+                    "(merge, diff3 or zdiff3; default: merge.conflictStyle).", choices=_STYLES, metavar="[=STYLE]")),
+            (Argument("rev", required=False, complete="revs"), Argument("paths", -1, complete="tracked")), revs=True),
     Command("restore", "Put files back as they are in a revision.", "vcs restore -r 3 README.md",
             (Option(("-r", "--rev"), "rev", "str", "The revision to restore from (default: the checked-out one)."),),
             (Argument("paths", -1, required=True, complete="tracked"),), revs=True),
@@ -192,6 +200,32 @@ COMMANDS = (
             (Argument("names", -1, metavar="[NAME [REV]]", complete="revs"),), revs=True, dashdash=True),
     Command("heads", "List the tips of every line of work (commits with no child), newest first, with "
             "their branches and tags.", "vcs heads", (_JSON, _AT_OP)),
+    Command("merge", "Join revision REV (a branch, a tag, any revision) into HEAD: a fast-forward when HEAD is one "
+            "of its ancestors, else a three-way merge, committed at once when it is clean.\n\nConflicts stop it "
+            "(exit 1): fix them, `vcs resolve --mark PATH`, then `vcs commit`; `vcs merge --abort` gives it up.",
+            "vcs merge topic",
+            (Option(("--no-ff",), "no_ff", "flag", "Make a merge commit even where a fast-forward would do."),
+             Option(("--ff-only",), "ff_only", "flag", "Refuse anything but a fast-forward."),
+             _NO_COMMIT,
+             Option(("-m", "--message"), "message", "str", "The merge commit's message."),
+             _ABORT),
+            (Argument("rev", required=False, complete="revs"),), revs=True),
+    Command("cherry-pick", "Apply the changes revision REV made, as a new commit on HEAD with REV's author and "
+            "message.\n\nConflicts stop it as a merge's do.", "vcs cherry-pick -x 1a2b3c",
+            (Option(("-x",), "record_origin", "flag", "Add `(cherry picked from commit ID)` to the message."),
+             _NO_COMMIT, _ABORT),
+            (Argument("rev", required=False, complete="revs"),), body="cherry_pick", revs=True),
+    Command("revert", "Undo the changes revision REV made, in a new commit on HEAD.\n\nConflicts stop it as a "
+            "merge's do.", "vcs revert HEAD~2", (_NO_COMMIT, _ABORT),
+            (Argument("rev", required=False, complete="revs"),), revs=True),
+    Command("resolve", "List the conflicts of the merge in progress (U unresolved, R resolved), or mark them.",
+            "vcs resolve --mark src/core.py",
+            (Option(("-l", "--list"), "list_", "flag", "List the conflicts (what resolve does without options)."),
+             Option(("-m", "--mark"), "mark", "flag", "Mark PATHS resolved."),
+             Option(("-u", "--unmark"), "unmark", "flag", "Mark PATHS unresolved again."),
+             Option(("-a", "--all"), "every", "flag", "Every conflict, with --mark or --unmark."),
+             _JSON),
+            (Argument("paths", -1, complete="tracked"),)),
     Command("stats", "Show how each file's versions are stored: whole, deltas, chains, bytes.", "vcs stats --json",
             (Option(("--json",), "as_json", "flag", "Machine-readable output."),),
             (Argument("paths", -1, complete="tracked"),)),

@@ -44,6 +44,10 @@ def checkout(repo: Repository, rev_spec: str | None, force: bool = False, progre
         check_name(new_branch)
     with repo.lock():
         repo.refresh()
+        merging = repo.state.view.merge
+        if merging is not None and not force:
+            raise StateError(f"a {merging.op} is in progress", hint="commit it, or `vcs merge --abort`; "
+                             "`vcs checkout --force` discards it")
         if new_branch is not None:
             if new_branch in repo.state.view.branches:
                 raise StateError(f"a branch named {new_branch!r} already exists (at revision "
@@ -68,6 +72,7 @@ def checkout(repo: Repository, rev_spec: str | None, force: bool = False, progre
                     tx.view.head_branch, tx.view.detached = None, target_id
                 tx.view.wc = target_id
                 tx.tree = (wc, target_id)
+                tx.view.merge = None  # (--force: the merge in progress is given up)
             faults.step("checkout:head")
             repo.remember_tree(rev, new)
             finish_move(repo, moved.ds)
@@ -148,6 +153,12 @@ def move_files(repo: Repository, old: Manifest, new: Manifest, target_id, force:
     finally:
         _unstage(staged)
 
+    return Moved([p for p, _ in staged], deletes, kept, _dirstate_after(ds, target_id, new, stats, kept))
+
+
+def _dirstate_after(ds: Dirstate, target_id: bytes, new: Manifest, stats: dict, kept: list[bytes]) -> Dirstate:
+    """The dirstate once the working tree is `new`: the files written cached with their
+    new stat, the local changes kept as they were."""
     newds = Dirstate(target_id, {})
     for path, e in new.items():
         t = Tracked(NORMAL, e.kind, e.id)
@@ -162,13 +173,16 @@ def move_files(repo: Repository, old: Manifest, new: Manifest, target_id, force:
     for path in kept:
         if path not in new and path in ds.files:
             newds.files[path] = ds.files[path]
-    return Moved([p for p, _ in staged], deletes, kept, newds)
+    return newds
 
 
 def finish_move(repo: Repository, ds: Dirstate) -> None:
     """After the move is recorded: the dirstate follows, and the journal goes."""
     repo.save_dirstate(ds)
     os.unlink(repo.path("checkout"))
+
+
+_NO_FORCE = ("merge", "cherry-pick", "revert")  # commands that have no --force to offer
 
 
 def _refusal(repo: Repository, conflicts: list[bytes], untracked: set[bytes], new: Manifest,
@@ -185,11 +199,12 @@ def _refusal(repo: Repository, conflicts: list[bytes], untracked: set[bytes], ne
     parts, hints = [], []
     if changes:
         parts.append(f"{command} would overwrite or delete uncommitted changes in:{listing(changes)}")
-        hints.append(f"commit them, `vcs restore` them, or use `vcs {command} --force` to discard them")
+        hints.append(f"commit them, `vcs restore` them, or use `vcs {command} --force` to discard them"
+                     if command not in _NO_FORCE else f"commit them or `vcs restore` them, then {command} again")
     if in_the_way:
         parts.append(f"{'and ' if changes else command + ' would overwrite '}untracked files or folders "
                      f"in its way:{listing(in_the_way)}")
-        force = all(p in untracked and p in new for p in in_the_way)
+        force = command not in _NO_FORCE and all(p in untracked and p in new for p in in_the_way)
         hints.append("move or remove them, or `vcs add` and commit them, then check out again"
                      + (f", or use `vcs {command} --force` to overwrite them" if force else ""))
     return StateError("\n".join(parts), hint="\n".join(hints))
@@ -293,16 +308,19 @@ def _blocked_folders(repo: Repository, writes: list[bytes], deletes: list[bytes]
     return sorted(set(blocked))
 
 
-def _stage(repo: Repository, entries: list[tuple[bytes, Entry]], progress=None) -> list[tuple[bytes, bytes]]:
+def _stage(repo: Repository, entries: list[tuple[bytes, Entry]], progress=None,
+           contents: dict | None = None) -> list[tuple[bytes, bytes]]:
     """Rebuild each version (hash checked) into .vcs/tmp; return (path, temp file).
-    On any error every temp file written is removed, and the error names the file."""
+    `contents`: id -> bytes of versions not stored yet (a merge's). On any error every
+    temp file written is removed, and the error names the file."""
     staged: list[tuple[bytes, bytes]] = []
     path, tmp = b"", repo.tmpdir
     try:
         make_folder(repo.tmpdir)
         for i, (path, e) in enumerate(entries):
             tmp = os.path.join(repo.tmpdir, b"co%d-%d" % (os.getpid(), i))
-            worktree.stage(tmp, repo.objects.read(e.id, path), e.kind)
+            data = contents.get(e.id) if contents else None
+            worktree.stage(tmp, repo.objects.read(e.id, path) if data is None else data, e.kind)
             staged.append((path, tmp))
             if progress:
                 progress(i + 1, 2 * len(entries))

@@ -64,13 +64,17 @@ def commit(repo: Repository, message, *, addremove: bool = False,
             result.untracked, result.missing = [], []
         head = repo.wc_rev()
         parent_manifest = repo.manifest(head)
+        merging, pending = repo.state.view.merge, None
+        if merging is not None:  # the commit concludes a merge (cherry-pick, revert)
+            from vcs.porcelain.merge import pending_commit
+            pending = pending_commit(repo, bool(paths) or choose is not None, amend)
         for path in result.missing:
             if ds.files[path].state == ADDED:
                 repo.warn(f"{repo.show(path)} was added but is missing; it is not committed")
         changed = sorted(result.modified + result.added)
         removed = sorted(result.removed)
         old = _amended(repo, head) if amend else None
-        if not changed and not removed and old is None:
+        if not changed and not removed and old is None and pending is None:
             raise NothingToDo("nothing to commit",
                               hint="`vcs add` new files, or use `vcs commit -A` to add them all")
         partial: dict[bytes, bytes] = {}
@@ -78,12 +82,13 @@ def commit(repo: Repository, message, *, addremove: bool = False,
             changed, removed, partial = _chosen(repo, choose, result, changed, removed, parent_manifest)
             if not changed and not removed and old is None:
                 raise NothingToDo("no change was chosen, so nothing was committed")
-        text = (message(result, old.message) if old is not None else message(result)) if callable(message) \
+        text = pending.message if pending is not None and callable(message) else \
+            (message(result, old.message) if old is not None else message(result)) if callable(message) \
             else message
         if not text.strip():
             raise UsageError("aborting commit: the message is empty")
 
-        author, guessed = repo.author()
+        author, guessed = repo.author() if pending is None else (pending.author, pending.guessed)
         try:
             with repo.transaction("commit") as tx:
                 before = len(repo.objects.log)
@@ -92,19 +97,27 @@ def commit(repo: Repository, message, *, addremove: bool = False,
                 files.update({path: None for path in removed})
                 now = int(time.time()) if date is None else date
                 if old is None:
-                    rev, cid, manifest, displaced = commit_tree(repo, head, files, author=author, date=now,
-                                                                tz=local_tz(now), message=text,
-                                                                base=parent_manifest)
+                    parents = ((head,) if head is not None else ()) + (pending.parents if pending else ())
+                    when = (pending.date, pending.tz) if pending and pending.date is not None else \
+                        (now, local_tz(now))
+                    rev, cid, manifest, displaced = commit_tree(repo, parents, files, author=author, date=when[0],
+                                                                tz=when[1], message=text, base=parent_manifest,
+                                                                committer=pending.committer if pending else None)
                 else:
+                    parents = (head,)
                     rev, cid, manifest, displaced = _amend(repo, head, old, files, text, (author, now, local_tz(now)))
                 new_records = len(repo.objects.log) - before
-                tx.view.committed(cid, [repo.commit_info(head).id] if head is not None else [])
+                tx.view.committed(cid, [repo.commit_info(p).id for p in parents])
+                tx.view.merge = None
                 tx.description = f"commit {rev} {_summary(text)!r}" if old is None else \
                     f"amend {head} as {rev} {_summary(text)!r}"
         except OSError as e:
             raise StateError(f"cannot write {e.filename or 'the repository'}: {e.strerror}; nothing was committed",
                              hint="free some space or fix the disk, then commit again") from None
         faults.step("commit:done")
+        if merging is not None:
+            from vcs.porcelain.merge import remember_resolutions
+            remember_resolutions(repo, merging, manifest)
         if guessed:
             repo.warn(_guessed_author(author, guessed))
         # The commit is made; now the dirstate follows it.

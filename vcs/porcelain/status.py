@@ -9,7 +9,7 @@ from vcs.errors import VcsError
 from vcs.repo.journal import without_own_writes
 from vcs.repo.repository import Repository
 from vcs.worktree.dirstate import Dirstate
-from vcs.worktree.scan import Scan, fold_folders, scan
+from vcs.worktree.scan import Scan, fold_folders, in_scope, scan
 
 
 def status(repo: Repository, paths: list[str] | None = None, ignored: bool = False,
@@ -27,6 +27,12 @@ def status(repo: Repository, paths: list[str] | None = None, ignored: bool = Fal
                   list_ignored=ignored)
     if untracked == "normal":
         fold_folders(result, ds.files, scope)
+    merging = repo.state.view.merge
+    if merging is not None:  # a conflict shows as U only
+        result.unresolved = [p for p in merging.unresolved if in_scope(p, scope)]
+        shown = set(result.unresolved)
+        for name in ("modified", "added", "removed", "missing", "untracked"):
+            setattr(result, name, [p for p in getattr(result, name) if p not in shown])
     if result.refreshed:
         _save_cache_if_free(repo, ds)
     return result

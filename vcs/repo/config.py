@@ -132,6 +132,7 @@ KNOWN = {
     "ui.color": ("auto", "always", "never"), "ui.pager": None,
     "storage.policy": ("auto", "delta", "full"),
     "init.defaultBranch": None,
+    "merge.conflictStyle": ("merge", "diff3", "zdiff3"), "merge.rerere": ("true", "false"),
 }
 
 

@@ -15,7 +15,8 @@ operation that recorded it), so its changes are stored before a file changes.
     vcs-checkout 2
     source HEXID | -          the commit the working tree was at
     target HEXID              the commit it goes to
-    note TEXT | -             why ("import N": an import's checkout)
+    note TEXT | -             why ("import N": an import's checkout; "merge N", "abort N":
+                              a merge's, or its abort's, whose operation is number N)
     wKIND HEXID PATH          a file vcs may have written there (one line each)
     d PATH                    a file vcs may have deleted
 """
@@ -62,6 +63,16 @@ def interrupted(repo: Repository) -> tuple[str, str] | None:
     if journal.note and journal.note.startswith("import "):
         return (f"an import of {journal.note[7:]} commits finished but its checkout did not",
                 f"run `vcs checkout {rev}`")
+    if journal.note and journal.note.startswith(("merge ", "abort ")):
+        merging = repo.state.view.merge
+        view = repo.state.view
+        name = view.head_branch if view.head_branch and view.head == journal.target else rev
+        if merging is not None:
+            return (f"a {merging.op} stopped half-way writing the working tree",
+                    f"run `vcs merge --abort` to go back to revision {rev}, then start it again")
+        what = "aborting a merge" if journal.note.startswith("abort ") else "a merge"
+        return (f"{what} stopped half-way writing the working tree of revision {rev}",
+                f"run `vcs checkout {name}` to finish it")
     back = repo.commit_ids().get(journal.source) if journal.source is not None else None
     return (f"a checkout of revision {rev} was interrupted; the working tree is half-way",
             f"run `vcs checkout {rev}` to finish it" +
@@ -86,12 +97,21 @@ def read_journal(repo: Repository) -> Journal | None:
     except FileNotFoundError:
         return None
     journal = _parse_journal(repo, body, path)
-    if journal is None or journal.target not in repo.commit_ids():
+    if journal is None or journal.target not in repo.commit_ids() or not _committed(repo, journal.note):
         return None
     what, _, op = (journal.note or "").partition(" ")
     if what in _MOVES and (repo.state.op is None or repo.state.op[1].hex() != op):
         return None
     return journal
+
+
+def _committed(repo: Repository, note: str | None) -> bool:
+    """A merge's journal is written before its commit point: it stands once the
+    operation it names (by number) is in the operation log."""
+    if not note or not note.startswith(("merge ", "abort ")):
+        return True
+    op = note.split(" ")[1]
+    return op.isdigit() and len(op) < 19 and repo.state.op is not None and repo.state.op[0] >= int(op)
 
 
 def _parse_journal(repo: Repository, body: bytes, path: str) -> Journal | None:

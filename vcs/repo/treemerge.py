@@ -158,16 +158,19 @@ def _file_folder(m: _Merge, tree: Manifest, base: Manifest, ours: Manifest, thei
 
 # ----------------------------------------------------------------- revisions and their bases
 
-def merge_revisions(repo, ours: int | None, theirs: int, *, style: str = "zdiff3",
-                    labels: tuple[bytes, bytes] = (b"ours", b"theirs"), bases=None) -> tuple[TreeMerge, bytes]:
-    """Merge revision `theirs` into `ours` (None: nothing yet) against their merge base
-    (or `bases`, given: a cherry-pick's), a virtual one made of several. Returns the
-    merge and the base's label (a short id, "merged common ancestors" or "empty tree")."""
+def merge_revisions(repo, ours: int | None, theirs: int | None, *, style: str = "zdiff3",
+                    labels: tuple[bytes, bytes] = (b"ours", b"theirs"), bases=None,
+                    base_label: bytes | None = None) -> tuple[TreeMerge, bytes]:
+    """Merge revision `theirs` into `ours` (None: the empty tree) against their merge
+    base (or `bases`, given: a cherry-pick's), a virtual one made of several. Returns
+    the merge and the base's label (a short id, "merged common ancestors" or "empty
+    tree", unless `base_label` is given)."""
     if bases is None:
-        bases = repo.changelog.merge_bases(ours, theirs) if ours is not None else []
+        bases = repo.changelog.merge_bases(ours, theirs) if ours is not None and theirs is not None else []
     blobs: dict[bytes, bytes] = {}
     read = _reader(repo, blobs)
-    base_tree, base_label = virtual_base(repo, list(bases), read, blobs, style, depth=1)
+    base_tree, found_label = virtual_base(repo, list(bases), read, blobs, style, depth=1)
+    base_label = found_label if base_label is None else base_label
     result = merge_trees(base_tree, repo.manifest(ours), repo.manifest(theirs), read, style=style,
                          labels=(labels[0], base_label, labels[1]))
     blobs.update(result.blobs)

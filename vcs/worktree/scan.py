@@ -27,6 +27,7 @@ class Scan:
         self.untracked: list[bytes] = []
         self.clean: list[bytes] = []
         self.ignored: list[bytes] = []  # untracked files the ignore rules cover (when asked for)
+        self.unresolved: list[bytes] = []  # a merge's conflicts not marked resolved (set by status)
         self.seen: dict[bytes, Seen] = {}  # files read: modified and added
         self.refreshed = False  # the stat cache learned something worth saving
 
