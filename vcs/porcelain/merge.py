@@ -25,18 +25,18 @@ from __future__ import annotations
 import time
 
 from vcs.errors import ConflictError, NothingToDo, StateError, UsageError
-from vcs.model.mergestate import Conflict, MergeState, label_problem, parse_record, serialize_record
-from vcs.model.objects import Entry, Manifest, file_on_path, local_tz
+from vcs.model.mergestate import Conflict, MergeState, label_problem, serialize_record
+from vcs.model.objects import Manifest, file_on_path, local_tz
 from vcs.porcelain.checkout import _dirstate_after, _plan, _refusal
 from vcs.porcelain.update import finish, write_tree
 from vcs.records import record
 from vcs.repo import rerere
 from vcs.repo.commits import commit_tree
 from vcs.repo.journal import check_no_interrupted_checkout
+from vcs.repo.merging import mark_dirstate, read_record
 from vcs.repo.repository import Repository
 from vcs.repo.revisions import resolve
 from vcs.repo.treemerge import merge_revisions
-from vcs.worktree.dirstate import ADDED, NO_ID, NORMAL, REMOVED, Dirstate, Tracked
 from vcs.worktree.scan import scan
 
 UP_TO_DATE, FAST_FORWARD, COMMITTED, STAGED, CONFLICTS = "up to date", "fast-forward", "committed", "staged", \
@@ -233,7 +233,7 @@ def _three_way(repo: Repository, op: str, ours: int, theirs: int | None, bases, 
         repo.remember_tree(made["rev"], tree)
         repo.save_dirstate(_dirstate_after(ds, made["id"], tree, stats, kept))
     else:
-        _mark(ds, ours_tree, changes)
+        mark_dirstate(ds, ours_tree, changes)
         repo.save_dirstate(ds)
     finish(repo)
     kind = COMMITTED if committing else CONFLICTS if conflicts else STAGED
@@ -270,22 +270,6 @@ def _store(repo: Repository, blobs: dict, changes: dict, conflicts: list[Conflic
             repo.objects.put(blobs[e.id], ours[path].id if path in ours else None, path)
 
 
-def _mark(ds: Dirstate, ours: Manifest, changes: dict) -> None:
-    """The dirstate after an uncommitted merge: what it added is added, what it deleted
-    removed, what it changed modified (read again by status), all against ours."""
-    for path, e in changes.items():
-        o = ours.get(path)
-        if e is None:
-            if o is not None:
-                ds.files[path] = Tracked(REMOVED, o.kind, o.id)
-            else:
-                ds.files.pop(path, None)
-        elif o is None:
-            ds.files[path] = Tracked(ADDED, e.kind, NO_ID)
-        else:
-            ds.files[path] = Tracked(NORMAL, o.kind, o.id)
-
-
 def _pending(repo: Repository, op: str, other: int, message: str, merge_parent: int | None) -> PendingCommit:
     """The commit an operation makes: a merge's second parent; a cherry-pick's author
     (and date) are the picked commit's, the committer this user; else this user, now
@@ -317,11 +301,7 @@ def pending_commit(repo: Repository, partial: bool = False, amend: bool = False)
         raise ConflictError(f"cannot commit: {len(state.unresolved)} conflict{'s' * (len(state.unresolved) != 1)} "
                             f"unresolved ({shown})",
                             hint="fix them, then `vcs resolve --mark PATH`; `vcs resolve --list` lists them")
-    try:
-        _, message = parse_record(repo.objects.read(state.record), "the merge record")
-    except ValueError as e:
-        from vcs.errors import CorruptError
-        raise CorruptError(f"{e}", hint="run `vcs verify`; `vcs merge --abort` gives the merge up") from None
+    _, message = read_record(repo, state)
     other = repo.rev_of(state.other)
     return _pending(repo, state.op, other, message, other if state.op == "merge" else None)
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 from vcs.diff import merge3
 from vcs.diff.delta import split_lines
 from vcs.errors import CorruptError, StateError, UsageError
-from vcs.model.mergestate import MergeState, apply_record, parse_record
+from vcs.model.mergestate import MergeState, apply_record
 from vcs.model.objects import SYMLINK, Entry, content_id
 from vcs.porcelain.checkout import _stage, _unstage
 from vcs.porcelain.merge import marker_labels, style as configured_style
 from vcs.porcelain.update import finish, write_tree
 from vcs.records import record
 from vcs.repo.journal import check_no_interrupted_checkout, half_way, read_journal
+from vcs.repo.merging import read_record
 from vcs.repo.repository import Repository
 from vcs.repo.treemerge import TEXT_KINDS
 from vcs.worktree import files as worktree
@@ -156,9 +157,9 @@ def abort(repo: Repository) -> AbortResult:
         rev = repo.wc_rev()
         ours = repo.manifest(rev)
         try:
-            changes, _ = parse_record(repo.objects.read(state.record), "the merge record")
-        except (ValueError, CorruptError) as e:
-            repo.warn(f"the merge record cannot be read ({e}); only the conflicting files are put back")
+            changes, _ = read_record(repo, state)
+        except CorruptError as e:
+            repo.warn(f"{e.message}; only the conflicting files are put back")
             changes = {}
         ds = repo.dirstate()
         try:

@@ -584,7 +584,11 @@ class Repository:
             ds = None
         wc = self.state.view.wc
         if ds is None or ds.parent != wc:
-            ds = dirstatemod.Dirstate.from_manifest(wc, self.manifest(None if wc is None else self.rev_of(wc)))
+            ours = self.manifest(None if wc is None else self.rev_of(wc))
+            ds = dirstatemod.Dirstate.from_manifest(wc, ours)
+            if self.state.view.merge is not None:
+                from vcs.repo.merging import rebuilt_dirstate
+                rebuilt_dirstate(self, ds, ours)
         return ds
 
     def save_dirstate(self, ds: dirstatemod.Dirstate) -> None:

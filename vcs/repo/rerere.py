@@ -37,6 +37,17 @@ def key(kind: str, base: Entry | None, ours: Entry | None, theirs: Entry | None)
 
 def load(repo) -> dict[bytes, Entry | None]:
     """key -> resolution (None: the file was deleted), for the lines that pass the checks."""
+    return _read(repo, repo.warn)
+
+
+def problem(repo) -> str | None:
+    """What is wrong with .vcs/rerere, or None (for verify)."""
+    said: list[str] = []
+    _read(repo, said.append)
+    return "; ".join(said) or None
+
+
+def _read(repo, warn) -> dict[bytes, Entry | None]:
     path = repo.path("rerere")
     try:
         with open(path, "rb") as f:
@@ -44,16 +55,16 @@ def load(repo) -> dict[bytes, Entry | None]:
     except FileNotFoundError:
         return {}
     except OSError as e:
-        repo.warn(f"cannot read .vcs/rerere ({e.strerror}); remembered resolutions are not used")
+        warn(f"cannot read .vcs/rerere ({e.strerror}); remembered resolutions are not used")
         return {}
     try:
         body = unseal(data, path)
     except CorruptError as e:
-        repo.warn(f"ignored .vcs/rerere: {e.message}; remembered resolutions are not used")
+        warn(f"ignored .vcs/rerere: {e.message}; remembered resolutions are not used")
         return {}
     lines = body.split(b"\n")
     if lines[0] != _HEADER or lines[-1] != b"":
-        repo.warn("ignored .vcs/rerere: it is not a rerere file of this version")
+        warn("ignored .vcs/rerere: it is not a rerere file of this version")
         return {}
     out: dict[bytes, Entry | None] = {}
     bad = 0
@@ -73,7 +84,7 @@ def load(repo) -> dict[bytes, Entry | None]:
         except (ValueError, UnicodeDecodeError):
             bad += 1
     if bad:
-        repo.warn(f".vcs/rerere: {bad} remembered resolution{'s' * (bad != 1)} refused (malformed, or naming "
+        warn(f".vcs/rerere: {bad} remembered resolution{'s' * (bad != 1)} refused (malformed, or naming "
                   "content the store does not hold)")
     return out
 

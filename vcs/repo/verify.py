@@ -254,6 +254,8 @@ def _check_refs(repo: Repository, cids: dict[bytes, int], views: list[View],
             if oid not in cids:
                 problems.append(Problem("ref", what, f"names commit {oid.hex()[:12]}, which is not in the store",
                                         where))
+        if view.merge is not None:
+            _check_merge(repo, view.merge, where, problems)
     try:
         dirstatemod.load(repo.path("dirstate"))
     except VcsError as e:
@@ -270,6 +272,27 @@ def _check_refs(repo: Repository, cids: dict[bytes, int], views: list[View],
             problems.append(Problem("file", "checkout", *told))
 
 
+def _check_merge(repo: Repository, state, where: str, problems: list[Problem]) -> None:
+    """A merge in progress names only what the store holds: its record (which reads
+    back with legal paths), and every side of every conflict. (Its paths were checked
+    when the view was read.)"""
+    from vcs.repo.merging import read_record
+    names = [("its record", state.record)] + [(f"the conflict at {show(c.path)}", e.id) for c in state.conflicts
+                                               for e in (c.base, c.ours, c.theirs) if e is not None]
+    missing = [what for what, oid in names if repo.objects.find(oid) is None]
+    for what in missing:
+        problems.append(Problem("ref", f"the {state.op} in progress", f"{what} names content the store lacks",
+                                where))
+    if "its record" not in missing:
+        try:
+            changes, _ = read_record(repo, state)
+            for entry in changes.values():
+                if entry is not None and repo.objects.find(entry.id) is None:
+                    raise CorruptError("its record names content the store lacks")
+        except VcsError as e:
+            problems.append(Problem("ref", f"the {state.op} in progress", e.message, where))
+
+
 def _check_caches(repo: Repository, problems: list[Problem]) -> None:
     """Caches are derived data, but read back all the same: one that fails would be
     ignored with a warning, and is reported here."""
@@ -278,7 +301,9 @@ def _check_caches(repo: Repository, problems: list[Problem]) -> None:
         tree = repo.tree_cache_problem()
     except VcsError:
         tree = None  # the working tree's commit itself is bad: reported with the commits
-    for name, problem in (("tree-cache", tree), ("ignore-cache", ignore.cache_problem(repo.root, repo.dir))):
+    from vcs.repo import rerere
+    for name, problem in (("tree-cache", tree), ("ignore-cache", ignore.cache_problem(repo.root, repo.dir)),
+                          ("rerere", rerere.problem(repo))):
         if problem:
             problems.append(Problem("file", name, problem, f"delete .vcs/{name}; it is rebuilt when needed"))
 
@@ -288,6 +313,8 @@ def _named(view: View):
         yield "HEAD", view.detached
     if view.wc is not None:
         yield "the working tree's parent", view.wc
+    if view.merge is not None:
+        yield f"the {view.merge.op} in progress", view.merge.other
     for h in sorted(view.heads):
         yield f"head {h.hex()[:12]}", h
     for kind, refs in (("branch", view.branches), ("tag", view.tags), ("remote branch", view.remotes),
