@@ -31,6 +31,28 @@ def run(*args: str, cwd: Path, show_output: bool = True, limit: int = 40) -> Non
         sys.exit(f"demo failed: vcs {shlex.join(args)} exited {p.returncode}")
 
 
+def merging(work: Path) -> None:
+    """README's "Merging": feature joins main cleanly, then again through a conflict."""
+    print("\nMerging: feature joins main (a clean merge is committed at once).")
+    run("merge", "feature", cwd=work)
+    print("\nBoth lines change the same line of feature.txt:")
+    run("checkout", "feature", cwd=work)
+    (work / "feature.txt").write_bytes(b"a feature, started from v1\n- documented in English\n")
+    run("commit", "-m", "Feature: docs in English", cwd=work)
+    run("checkout", "main", cwd=work)
+    (work / "feature.txt").write_bytes(b"a feature, started from v1\n- documented, with examples\n")
+    run("commit", "-m", "Feature docs need examples", cwd=work)
+    run("merge", "feature", cwd=work)
+    print("   feature.txt now holds (zdiff3 markers, labelled with each side):")
+    print("   " + (work / "feature.txt").read_text().replace("\n", "\n   ").rstrip())
+    run("status", cwd=work)
+    (work / "feature.txt").write_bytes(b"a feature, started from v1\n- documented in English, with examples\n")
+    print("   (feature.txt edited by hand)")
+    run("resolve", "--mark", "feature.txt", cwd=work)
+    run("commit", cwd=work)
+    run("log", "--graph", "--oneline", "-n", "7", cwd=work)
+
+
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="vcs-demo-"))
     os.environ.setdefault("VCS_AUTHOR_NAME", "Demo User")
@@ -85,6 +107,7 @@ def main() -> None:
         run("branch", "-v", cwd=work)
         run("heads", cwd=work)
         run("log", "--graph", "--oneline", "main", "feature", cwd=work)
+        merging(work)
         run("stats", cwd=work)
         run("replay", "-1", "history.py", cwd=work)
         undoing(work)
