@@ -222,3 +222,33 @@ def test_concurrent_merges_and_commits_are_serialized(template, tmp_path):
     assert codes[0] in (0, 1) and codes[1] in (0, 1, 3), codes
     assert run(root, "verify").returncode == 0
     assert "Traceback" not in "".join(r.stderr.decode() for r in results.values() if not isinstance(r, list))
+
+
+@pytest.mark.parametrize("case", ["conflicted merge", "clean merge", "abort"])
+def test_an_io_error_at_every_write_fsync_and_rename(template, tmp_path, case):
+    """A full disk at each write, fsync, truncate and rename: refused or finished, never
+    half-recorded; what the next command says is run, and all is as before or after."""
+    setup, args = CASES[case]
+    start = _fresh(template, tmp_path / "start", setup)
+    probe = _fresh(start, tmp_path / "probe")
+    log = tmp_path / "trace.txt"
+    log.unlink(missing_ok=True)
+    run(probe, *args, env={"VCS_TRACE": str(log)})
+    after = snapshot(probe)
+    ops = [line for line in log.read_text().splitlines() if line.startswith("io ")]
+    before, known, pristine = snapshot(start), _revisions(start), snapshot(template)
+    chosen = range(1, len(ops) + 1) if STRESS else range(1, len(ops) + 1, 2)
+    print(f"\n{case}: ENOSPC at {len(chosen)} of its {len(ops)} writes, fsyncs, truncates and renames")
+    for n in chosen:
+        root = _fresh(start, tmp_path / "w")
+        r = run(root, *args, env={"VCS_FAIL_AT": f"{n}:ENOSPC"})
+        err = r.stderr.decode()
+        assert r.returncode in (0, 1, 3) and "Traceback" not in err, (n, ops[n - 1], r.returncode, err)
+        said = _recover(root)
+        now = snapshot(root)
+        assert now in (before, after), (n, ops[n - 1], err, said)
+        assert run(root, "verify").returncode == 0, (n, ops[n - 1])
+        assert known <= _revisions(root)
+        if Repository(os.fsencode(root)).state.view.merge is not None:
+            _ok(root, "merge", "--abort")
+            assert snapshot(root) == pristine

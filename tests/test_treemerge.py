@@ -227,3 +227,76 @@ def test_the_table_as_gits_merge_ort(tmp_path):
         entry = m.tree[path]
         assert git_tree.get(path.decode()) == (modes[entry.kind], m.blobs.get(entry.id) or BLOBS[entry.id]), path
     assert {p for p in git_tree if p not in conflicted} == {p.decode() for p in clean} | {"d/x"}
+
+
+# ------------------------------------------------------------------ properties
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PATHS = [b"a", b"b", b"d/c", b"d/e", b"f/g/h", b"x"]
+_CONTENTS = ["1\n2\n3\n", "1\nTWO\n3\n", "one\n2\n3\n", "1\n2\nthree\n", "\x00bin\n", "t"]
+
+
+@st.composite
+def trees(draw):
+    tree = {}
+    for path in draw(st.lists(st.sampled_from(_PATHS), unique=True)):
+        tree[path] = e(draw(st.sampled_from(_CONTENTS)), draw(st.sampled_from("fxl")))
+    return tree
+
+
+@st.composite
+def changed(draw, base):
+    """base with some paths changed, deleted or added (paths that leave no file under a file)."""
+    tree = dict(base)
+    for path in draw(st.lists(st.sampled_from(_PATHS), unique=True)):
+        if draw(st.booleans()) and path in tree:
+            del tree[path]
+        else:
+            tree[path] = e(draw(st.sampled_from(_CONTENTS)), draw(st.sampled_from("fx")))
+    return tree
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_merging_a_change_with_itself_gives_that_change(data):
+    base = data.draw(trees())
+    side = data.draw(changed(base))
+    m = merge_trees(base, side, side, read)
+    assert m.tree == side and not m.conflicts and not m.blobs
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_merging_with_no_change_gives_the_other_side(data):
+    base = data.draw(trees())
+    side = data.draw(changed(base))
+    for ours, theirs in ((base, side), (side, base)):
+        m = merge_trees(base, ours, theirs, read)
+        assert m.tree == side and not m.conflicts and not m.blobs
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_disjoint_changes_merge_cleanly_and_both_are_kept(data):
+    """Changes to different paths (and no file where the other side has a folder) merge
+    into the union of both."""
+    base = data.draw(trees())
+    ours = data.draw(changed(base))
+    mine = {p for p in ours.keys() | base.keys() if ours.get(p) != base.get(p)}
+    drawn = data.draw(changed(base))
+    theirs = {p: x for p, x in drawn.items() if p not in mine} | {p: base[p] for p in mine if p in base}
+    other = {p for p in theirs.keys() | base.keys() if theirs.get(p) != base.get(p)}
+    union = dict(base)
+    for side, paths in ((ours, mine), (theirs, other)):
+        for p in paths:
+            if p in side:
+                union[p] = side[p]
+            else:
+                union.pop(p, None)
+    from vcs.model.objects import file_on_path
+    if mine & other or any(file_on_path(p, union) for p in union):
+        return
+    m = merge_trees(base, ours, theirs, read)
+    assert m.tree == union and not m.conflicts

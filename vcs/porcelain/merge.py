@@ -161,8 +161,7 @@ def _fast_forward(repo: Repository, ours: int | None, theirs: int) -> MergeResul
     stats = write_tree(repo, old, new, writes, deletes, clear, blobs={}, what="merge",
                        description=f"merge {theirs} (fast-forward)", change_view=change)
     repo.remember_tree(theirs, new)
-    repo.save_dirstate(_dirstate_after(ds, target, new, stats, kept))
-    finish(repo)
+    finish(repo, _dirstate_after(ds, target, new, stats, kept))
     return MergeResult(FAST_FORWARD, "merge", theirs, target, "", list(stats), deletes, kept)
 
 
@@ -231,11 +230,10 @@ def _three_way(repo: Repository, op: str, ours: int, theirs: int | None, bases, 
             from vcs.porcelain.commit import _guessed_author
             repo.warn(_guessed_author(pending.author, pending.guessed))
         repo.remember_tree(made["rev"], tree)
-        repo.save_dirstate(_dirstate_after(ds, made["id"], tree, stats, kept))
+        ds = _dirstate_after(ds, made["id"], tree, stats, kept)
     else:
         mark_dirstate(ds, ours_tree, changes)
-        repo.save_dirstate(ds)
-    finish(repo)
+    finish(repo, ds)
     kind = COMMITTED if committing else CONFLICTS if conflicts else STAGED
     return MergeResult(kind, op, made.get("rev", ours), made.get("id", ours_id), message, list(stats), deletes,
                        kept, [(c.path, c.kind) for c in conflicts], before, tm.merged)

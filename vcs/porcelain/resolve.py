@@ -192,8 +192,7 @@ def abort(repo: Repository) -> AbortResult:
             if t is None or (t.state, t.kind, t.id) != (NORMAL, e.kind, e.id) or path in stats:
                 t = ds.files[path] = Tracked(NORMAL, e.kind, e.id)
                 t.cache(stats.get(path))
-        repo.save_dirstate(ds)
-        finish(repo)
+        finish(repo, ds)
         return AbortResult(state.op, rev, sorted(stats), deletes)
 
 

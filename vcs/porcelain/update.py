@@ -76,8 +76,23 @@ def write_tree(repo: Repository, old: Manifest, new: Manifest, writes: list[byte
     return stats
 
 
-def finish(repo: Repository) -> None:
-    """The files are in place and the dirstate saved: the journal goes."""
+def finish(repo: Repository, ds) -> None:
+    """The files are in place: the dirstate follows them, and the journal goes. A
+    dirstate that cannot be saved is removed instead: the next command rebuilds it from
+    the view (with a merge's marks: vcs.repo.merging); if even that fails, the journal
+    stays, and every command says what to run."""
+    try:
+        repo.save_dirstate(ds)
+    except OSError as e:
+        try:
+            os.unlink(repo.path("dirstate"))
+        except FileNotFoundError:
+            pass
+        except OSError:
+            raise StateError(f"cannot write {e.filename or 'the dirstate'}: {e.strerror}; the files are in place "
+                             "but not recorded as written", hint="fix that; then any command says what to run") \
+                from None
+        repo.warn(f"could not save the stat cache ({e.strerror}); the next command rebuilds it")
     faults.step("merge:dirstate")
     _remove_journal(repo)
 
