@@ -416,3 +416,23 @@ def test_as_real_processes(repo):
     repo.run("commit")
     assert repo.run("verify").code == 0
     assert "vcs has no" not in repo.run("help", "merge").err
+
+
+def test_a_lost_dirstate_keeps_the_merges_added_and_deleted_files(forked):
+    """The dirstate is a cache; with a merge in progress it is rebuilt with the merge's
+    marks, so theirs' new file and the file it deleted are still so in the merge commit."""
+    switch(forked, "topic")
+    forked.write("f", edit(BASE, l2="conflicting"))
+    os.unlink(forked.root / "g")
+    forked.vcs("commit", "-A", "-m", "topic: clash, drop g")
+    switch(forked, "main")
+    forked.vcs("merge", "topic", ok=1)
+    assert sorted(forked.tree()) == ["f", "t"]
+    os.unlink(forked.root / ".vcs" / "dirstate")
+    assert forked.vcs("status").text == "U f\nA t\nR g\n"
+    forked.write("f", BASE)
+    forked.vcs("resolve", "--mark", "f")
+    forked.vcs("commit")
+    changes = {f["path"]: f["status"] for f in log(forked)[0]["files"]}
+    assert changes["t"] == "added" and changes["g"] == "removed"
+    assert sorted(forked.tree()) == ["f", "t"] and forked.vcs("status").text == ""
