@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from gitblobs import Blobs
+
 SHARED = Path(os.environ.get("VCS_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 BUNDLE = SHARED / "corpus" / "click.bundle"
 REPLAY = SHARED / "tools" / "replay.py"
@@ -39,26 +41,6 @@ def tree(gd, rev) -> dict[str, tuple[str, str]]:
             if kind == "blob" and mode in ("100644", "100755", "120000"):
                 out[os.fsdecode(path)] = (mode, blob)
     return out
-
-
-class Blobs:
-    def __init__(self, gd):
-        self.p = subprocess.Popen(["git", "--git-dir", str(gd), "cat-file", "--batch"],
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        self.cache: dict[str, bytes] = {}
-
-    def get(self, blob: str) -> bytes:
-        if blob not in self.cache:
-            self.p.stdin.write(blob.encode() + b"\n")
-            self.p.stdin.flush()
-            size = int(self.p.stdout.readline().split()[2])
-            self.cache[blob] = self.p.stdout.read(size)
-            self.p.stdout.read(1)
-        return self.cache[blob]
-
-    def close(self):
-        self.p.stdin.close()
-        self.p.wait()
 
 
 def sync(root: Path, want: dict, have: dict, blobs: Blobs) -> None:

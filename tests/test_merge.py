@@ -307,13 +307,18 @@ def test_modify_delete_keeps_ours_in_the_tree(repo):
 
 # ------------------------------------------------------------------ remembered resolutions
 
-def test_a_resolution_is_remembered_and_reapplied(repo):
+def _resolved_once(repo) -> None:
+    """A conflict resolved and committed on main; `before` is main before the merge."""
     conflicting(repo)
     branch(repo, "before", "main")
     repo.vcs("merge", "topic", ok=1)
     repo.write("f", edit(BASE, l2="resolved once"))
     repo.vcs("resolve", "--mark", "f")
     repo.vcs("commit", "-m", "first merge")
+
+
+def test_a_resolution_is_remembered_and_reapplied(repo):
+    _resolved_once(repo)
     assert (repo.root / ".vcs" / "rerere").exists()
     # The same conflict again (from the same two revisions): resolved as before.
     switch(repo, "before")
@@ -327,12 +332,7 @@ def test_a_resolution_is_remembered_and_reapplied(repo):
 
 def test_rerere_can_be_turned_off(repo):
     repo.vcs("config", "set", "merge.rerere", "false")
-    conflicting(repo)
-    branch(repo, "before", "main")
-    repo.vcs("merge", "topic", ok=1)
-    repo.write("f", edit(BASE, l2="resolved once"))
-    repo.vcs("resolve", "--mark", "f")
-    repo.vcs("commit", "-m", "first merge")
+    _resolved_once(repo)
     assert not (repo.root / ".vcs" / "rerere").exists()
     switch(repo, "before")
     r = repo.vcs("merge", "topic", ok=1)

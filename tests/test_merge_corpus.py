@@ -10,7 +10,8 @@ import subprocess
 
 import pytest
 
-from benchmarks.bench_merge import BUNDLE, Blobs, build, clone, compare, tree
+from benchmarks.bench_merge import BUNDLE, build, clone, compare, tree
+from gitblobs import Blobs
 from vcs.repo.treemerge import merge_revisions
 
 QUICK = int(os.environ.get("VCS_MERGE_CORPUS", "40"))

@@ -32,6 +32,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve()
 sys.path.insert(0, str(HERE.parents[2]))
+sys.path.insert(0, str(HERE.parents[1]))
+
+from gitblobs import Blobs  # noqa: E402
 
 from vcs.model.objects import content_id  # noqa: E402
 from vcs.repo.commits import commit_tree  # noqa: E402
@@ -56,28 +59,6 @@ def clone(dest: Path) -> Path:
     if not gd.exists():
         subprocess.run(["git", "clone", "-q", "--bare", str(BUNDLE), str(gd)], check=True)
     return gd
-
-
-class Blobs:
-    """Blob contents through one `git cat-file --batch`."""
-
-    def __init__(self, gd):
-        self.p = subprocess.Popen(["git", "--git-dir", str(gd), "cat-file", "--batch"], stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE)
-        self.cache: dict[str, bytes] = {}
-
-    def get(self, blob: str) -> bytes:
-        if blob not in self.cache:
-            self.p.stdin.write(blob.encode() + b"\n")
-            self.p.stdin.flush()
-            size = int(self.p.stdout.readline().split()[2])
-            self.cache[blob] = self.p.stdout.read(size)
-            self.p.stdout.read(1)
-        return self.cache[blob]
-
-    def close(self):
-        self.p.stdin.close()
-        self.p.wait()
 
 
 def tree(gd, rev) -> dict[bytes, tuple[str, str]]:

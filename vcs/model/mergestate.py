@@ -80,7 +80,7 @@ class MergeState(record("MergeState", "op other record ours_label theirs_label c
             if sides[1] is None and sides[2] is None:
                 raise ValueError(f"a conflict at {path[:60]!r} without ours or theirs")
             conflicts.append(Conflict(path, words[0] == "R", words[1], *sides))
-        return cls(op, _oid(other), _oid(rec), _checked_label(ours), _checked_label(theirs), tuple(conflicts))
+        return cls(op, oid_from_hex(other), oid_from_hex(rec), _checked_label(ours), _checked_label(theirs), tuple(conflicts))
 
 
 def label_problem(label: str) -> str | None:
@@ -112,10 +112,11 @@ def _parse_entry(word: str) -> Entry | None:
         return None
     if word[:1] not in GIT_MODES:
         raise ValueError(f"malformed entry {word[:40]!r}")
-    return Entry(word[0], _oid(word[1:]))
+    return Entry(word[0], oid_from_hex(word[1:]))
 
 
-def _oid(text: str) -> ObjectId:
+def oid_from_hex(text: str) -> ObjectId:
+    """An id from its 32 hex digits; ValueError says why not (for the view's lines)."""
     if len(text) != 2 * ID_SIZE:
         raise ValueError(f"malformed id {text[:40]!r}")
     try:

@@ -27,11 +27,9 @@ option, a revision expression or a path outside the repository.
 """
 from __future__ import annotations
 
-from binascii import unhexlify
-
 from vcs.errors import CorruptError
-from vcs.model.mergestate import MergeState
-from vcs.model.objects import ID_SIZE, ObjectId, content_id
+from vcs.model.mergestate import MergeState, oid_from_hex as _oid
+from vcs.model.objects import ObjectId, content_id
 
 _FORBIDDEN = set(" ~^:?*[\\\x7f") | {chr(c) for c in range(0x20)}
 
@@ -211,12 +209,3 @@ def _checked(name: str) -> str:
     if problem:
         raise ValueError(f"the ref name {name[:60]!r} is not allowed: {problem}")
     return name
-
-
-def _oid(text: str) -> ObjectId:
-    if len(text) != 2 * ID_SIZE:
-        raise ValueError(f"malformed id {text[:40]!r}")
-    try:
-        return ObjectId(unhexlify(text))
-    except ValueError:
-        raise ValueError(f"malformed id {text[:40]!r}") from None

@@ -125,24 +125,15 @@ def move_files(repo: Repository, old: Manifest, new: Manifest, target_id, force:
         state = new.get(path)
         if state not in states.setdefault(path, []):
             states[path].append(state)
-    stats = {}
-    path = b""
+    stats: dict = {}
     what = f"revision {repo.rev_of(target_id)}"
     try:
         write_journal(repo, Journal(repo.state.head, target_id, note or (journal.note if journal else None),
                                     states))
         try:
-            for path in deletes:
-                worktree.remove(repo.root, path)
-            for path in clear:
-                worktree.remove_empty_folders(repo.root, path)
-            for i, (path, tmp) in enumerate(staged):
-                stats[path] = worktree.move_into_place(repo.root, path, tmp)
-                faults.step(f"checkout:file:{i}")
-                if progress:
-                    progress(len(staged) + i + 1, 2 * len(staged))
+            _place(repo, deletes, clear, staged, "checkout", stats, progress)
         except OSError as e:
-            raise StateError(f"cannot write {show(path)}: {e.strerror}; the checkout of {what} "
+            raise StateError(f"cannot write {show(e.vcs_path)}: {e.strerror}; the checkout of {what} "
                              "stopped half-way (each file is wholly old or wholly new)",
                              hint=f"fix that, then run `vcs checkout {repo.rev_of(target_id)}` to finish it"
                              if note is None else "fix that, then run the command again") from None
@@ -154,6 +145,27 @@ def move_files(repo: Repository, old: Manifest, new: Manifest, target_id, force:
         _unstage(staged)
 
     return Moved([p for p, _ in staged], deletes, kept, _dirstate_after(ds, target_id, new, stats, kept))
+
+
+def _place(repo: Repository, deletes: list[bytes], clear: list[bytes], staged: list[tuple[bytes, bytes]],
+           step: str, stats: dict, progress=None) -> None:
+    """Delete files, clear folders, and move the staged files into place (each wholly
+    old or wholly new), in that order; `stats` gets each written file's stat. An
+    OSError names the path it failed at in its `vcs_path`."""
+    path = b""
+    try:
+        for path in deletes:
+            worktree.remove(repo.root, path)
+        for path in clear:
+            worktree.remove_empty_folders(repo.root, path)
+        for i, (path, tmp) in enumerate(staged):
+            stats[path] = worktree.move_into_place(repo.root, path, tmp)
+            faults.step(f"{step}:file:{i}")
+            if progress:
+                progress(len(staged) + i + 1, 2 * len(staged))
+    except OSError as e:
+        e.vcs_path = path
+        raise
 
 
 def _dirstate_after(ds: Dirstate, target_id: bytes, new: Manifest, stats: dict, kept: list[bytes]) -> Dirstate:

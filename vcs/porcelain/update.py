@@ -18,10 +18,9 @@ import os
 from vcs import faults
 from vcs.errors import StateError
 from vcs.model.objects import Manifest, show
-from vcs.porcelain.checkout import _stage, _unstage
+from vcs.porcelain.checkout import _place, _stage, _unstage
 from vcs.repo.journal import Journal, write_journal
 from vcs.repo.repository import Repository
-from vcs.worktree import files as worktree
 
 
 def write_tree(repo: Repository, old: Manifest, new: Manifest, writes: list[bytes], deletes: list[bytes],
@@ -39,7 +38,6 @@ def write_tree(repo: Repository, old: Manifest, new: Manifest, writes: list[byte
             if entry not in states.setdefault(path, []):
                 states[path].append(entry)
     journal, op = False, -1
-    path = b""
     try:
         try:
             with repo.transaction(description) as tx:
@@ -55,17 +53,11 @@ def write_tree(repo: Repository, old: Manifest, new: Manifest, writes: list[byte
                 _remove_journal(repo)  # not committed (an interrupt after the commit point keeps it)
             raise
         faults.step(f"{step}:committed")
-        stats = {}
+        stats: dict = {}
         try:
-            for path in deletes:
-                worktree.remove(repo.root, path)
-            for path in clear:
-                worktree.remove_empty_folders(repo.root, path)
-            for i, (path, tmp) in enumerate(staged):
-                stats[path] = worktree.move_into_place(repo.root, path, tmp)
-                faults.step(f"{step}:file:{i}")
+            _place(repo, deletes, clear, staged, step, stats)
         except OSError as e:
-            raise StateError(f"cannot write {show(path)}: {e.strerror}; the {what} is recorded, but its files "
+            raise StateError(f"cannot write {show(e.vcs_path)}: {e.strerror}; the {what} is recorded, but its files "
                              "stopped half-way (each is wholly old or wholly new)",
                              hint="fix that; then any command says what to run") from None
     except OSError as e:
