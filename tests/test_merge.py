@@ -436,3 +436,28 @@ def test_a_lost_dirstate_keeps_the_merges_added_and_deleted_files(forked):
     changes = {f["path"]: f["status"] for f in log(forked)[0]["files"]}
     assert changes["t"] == "added" and changes["g"] == "removed"
     assert sorted(forked.tree()) == ["f", "t"] and forked.vcs("status").text == ""
+
+
+def test_undo_takes_a_merge_back(forked):
+    """A merge commit (and a fast-forward) records the working tree it moved between, so
+    `vcs undo` moves the files back; a merge stopped at conflicts is given up by undo,
+    its files kept (`merge --abort` puts them back), and redo brings the state again."""
+    before = forked.tree()
+    forked.vcs("merge", "topic")
+    forked.vcs("undo")
+    assert forked.tree() == before and forked.vcs("status").text == ""
+    forked.vcs("redo")
+    assert forked.read("t") == b"t\n" and len(log(forked)[0]["parents"]) == 2
+    forked.vcs("undo")
+    switch(forked, "topic")
+    forked.write("f", edit(BASE, l2="clash"))
+    forked.vcs("commit", "-m", "clash")
+    switch(forked, "main")
+    forked.vcs("merge", "topic", ok=1)
+    forked.vcs("undo")
+    assert Repository.find(os.fsencode(forked.root)).state.view.merge is None
+    assert "<<<<<<<" in forked.read("f").decode()
+    forked.vcs("redo")
+    assert forked.vcs("resolve").text == "U f\n"
+    forked.vcs("merge", "--abort")
+    assert forked.tree() == before

@@ -157,6 +157,7 @@ def _fast_forward(repo: Repository, ours: int | None, theirs: int) -> MergeResul
 
     def change(tx):
         tx.view.move_head(target)
+        tx.tree = (repo.commit_info(ours).id if ours is not None else None, target)  # undo moves it back
 
     stats = write_tree(repo, old, new, writes, deletes, clear, blobs={}, what="merge",
                        description=f"merge {theirs} (fast-forward)", change_view=change)
@@ -214,6 +215,7 @@ def _three_way(repo: Repository, op: str, ours: int, theirs: int | None, bases, 
                                                 tz=when[1], message=message, base=ours_tree,
                                                 committer=pending.committer)
             tx.view.committed(cid, [repo.commit_info(p).id for p in parents])
+            tx.tree = (ours_id, cid)  # the files moved from ours to the commit: undo moves them back
             tx.description = f"{op} {other}: commit {rev} {_summary(message)!r}"
             made.update(rev=rev, id=cid)
     else:
