@@ -151,7 +151,7 @@ def test_same_bases_as_git_on_clicks_merges(tmp_path):
     edges = {line.split()[0]: tuple(line.split()[1:]) for line in out.splitlines()}
     repo, revs = build(edges)
     merges = [(c, ps) for c, ps in edges.items() if len(ps) == 2]
-    sample = merges[::max(1, len(merges) // int(os.environ.get("VCS_MERGE_BASE_SAMPLE", "60")))]
+    sample = merges[::max(1, len(merges) // int(os.environ.get("VCS_MERGE_BASE_SAMPLE", "30")))]
     counts = {}
     for _, (p1, p2) in sample:
         git = subprocess.run(["git", "--git-dir", str(gd), "merge-base", "--all", p1, p2], capture_output=True,
