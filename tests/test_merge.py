@@ -268,6 +268,7 @@ def test_a_second_merge_is_refused_while_one_is_in_progress(repo):
     r = repo.vcs("merge", "topic", ok=3)
     assert "a merge is in progress already" in r.err
     assert repo.vcs("cherry-pick", "1", ok=3).code == 3
+    assert "stash waits until it is concluded" in repo.vcs("stash", ok=3).err
     r = repo.vcs("checkout", "0", ok=3)
     assert "a merge is in progress" in r.err
     r = repo.vcs("commit", "-m", "part", "f", ok=2)

@@ -78,10 +78,8 @@ def merge(repo: Repository, spec: str, *, ff: str = "auto", commit: bool = True,
         if ff == "only":
             raise StateError(f"cannot fast-forward to {spec}: HEAD is not one of its ancestors",
                              hint=f"`vcs merge {spec}` without --ff-only makes a merge commit")
-        label = spec.strip() if not label_problem(spec.strip()) else str(theirs)
-        ours_label = view.head_branch or "HEAD"
         text = message if message is not None else _merge_message(view, spec.strip(), theirs)
-        return _three_way(repo, "merge", ours, theirs, None, (ours_label, label), text, commit)
+        return _three_way(repo, "merge", ours, theirs, None, _labels(repo, spec, theirs), text, commit)
 
 
 def cherry_pick(repo: Repository, spec: str, *, record_origin: bool = False, commit: bool = True) -> MergeResult:
@@ -94,9 +92,8 @@ def cherry_pick(repo: Repository, spec: str, *, record_origin: bool = False, com
         text = c.message
         if record_origin:
             text = text.rstrip("\n") + f"\n\n(cherry picked from commit {repo.commit_info(rev).id.hex()})\n"
-        label = spec.strip() if not label_problem(spec.strip()) else str(rev)
         return _three_way(repo, "cherry-pick", ours, rev, [base] if base is not None else [],
-                          (repo.state.view.head_branch or "HEAD", label), text, commit)
+                          _labels(repo, spec, rev), text, commit)
 
 
 def revert(repo: Repository, spec: str, *, commit: bool = True) -> MergeResult:
@@ -107,9 +104,14 @@ def revert(repo: Repository, spec: str, *, commit: bool = True) -> MergeResult:
         c = repo.read_commit(rev)
         subject = c.message.strip().split("\n")[0]
         text = f'Revert "{subject}"\n\nThis reverts commit {repo.commit_info(rev).id.hex()}.\n'
-        label = spec.strip() if not label_problem(spec.strip()) else str(rev)
-        return _three_way(repo, "revert", ours, parent, [rev], (repo.state.view.head_branch or "HEAD", label),
-                          text, commit, other=rev)
+        return _three_way(repo, "revert", ours, parent, [rev], _labels(repo, spec, rev), text, commit, other=rev)
+
+
+def _labels(repo: Repository, spec: str, rev: int) -> tuple[str, str]:
+    """The sides' labels: HEAD's branch (or HEAD, detached), and REV as typed (its
+    number where what was typed cannot be a label)."""
+    theirs = spec.strip() if not label_problem(spec.strip()) else str(rev)
+    return repo.state.view.head_branch or "HEAD", theirs
 
 
 def _begin(repo: Repository) -> int | None:

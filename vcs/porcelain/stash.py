@@ -28,6 +28,7 @@ from vcs.porcelain.checkout import finish_move, move_files
 from vcs.records import record
 from vcs.repo.commits import commit_tree
 from vcs.repo.journal import check_no_interrupted_checkout
+from vcs.repo.merging import check_no_merge
 from vcs.repo.repository import Repository
 from vcs.worktree.scan import scan
 
@@ -64,6 +65,7 @@ def push(repo: Repository, message: str | None = None) -> StashResult:
     with repo.lock():
         repo.refresh()
         check_no_interrupted_checkout(repo)
+        check_no_merge(repo, "stash")
         view = repo.state.view
         if view.wc is None:
             raise StateError("there is no commit yet to stash changes against", hint="commit first")
@@ -109,6 +111,7 @@ def apply(repo: Repository, n: str | None = None, pop: bool = False) -> StashRes
     with repo.lock():
         repo.refresh()
         check_no_interrupted_checkout(repo)
+        check_no_merge(repo, "stash pop" if pop else "stash apply")
         entry = _entry(repo, n)
         view = repo.state.view
         parents = repo.parents(entry.rev)

@@ -10,10 +10,18 @@ merge commit or brings back the files it deleted.
 """
 from __future__ import annotations
 
-from vcs.errors import CorruptError
+from vcs.errors import CorruptError, StateError
 from vcs.model.mergestate import MergeState, parse_record
 from vcs.model.objects import Entry, Manifest
 from vcs.worktree.dirstate import ADDED, NO_ID, NORMAL, REMOVED, Dirstate, Tracked
+
+
+def check_no_merge(repo, command: str) -> None:
+    """Refuse `command` while a merge (cherry-pick, revert) is in progress."""
+    state = repo.state.view.merge
+    if state is not None:
+        raise StateError(f"a {state.op} is in progress: {command} waits until it is concluded",
+                         hint="commit it (`vcs commit`), or give it up (`vcs merge --abort`)")
 
 
 def read_record(repo, state: MergeState) -> tuple[dict[bytes, Entry | None], str]:
