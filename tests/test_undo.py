@@ -191,7 +191,7 @@ def test_amend_replaces_the_last_commit_and_keeps_the_old_one_hidden(repo, monke
     repo.write("a.txt", "one\ntwo\nthree\n")
     monkeypatch.setenv("VCS_AUTHOR_NAME", "Someone Else")
     out = repo.vcs("commit", "--amend", "-m", "fix parser, really").text
-    assert out.startswith("[2 ")
+    assert out.startswith("[2 ") and " 2 files changed" in out  # the new commit against its parent, as git
     after = json.loads(repo.vcs("show", "--json").text)
     assert after["parents"] == before["parents"] and after["message"] == "fix parser, really"
     assert after["author"] == before["author"] and after["date"] == before["date"]  # as git: the author date
@@ -209,7 +209,7 @@ def test_amend_replaces_the_last_commit_and_keeps_the_old_one_hidden(repo, monke
 def test_amend_without_changes_or_a_message(repo):
     repo.vcs("commit", "--amend", "-m", "x", ok=3)  # nothing to amend yet
     two_commits(repo)
-    repo.vcs("commit", "--amend", "--no-edit")
+    assert " 2 files changed" in repo.vcs("commit", "--amend", "--no-edit").text  # only the message: still 2
     assert json.loads(repo.vcs("show", "--json").text)["message"] == "fix parser"
     repo.vcs("commit", "--no-edit", "-m", "x", ok=2)
     editor = repo.root.parent / "editor.sh"

@@ -138,6 +138,11 @@ def commit(repo: Repository, message, *, addremove: bool = False,
         except OSError as e:
             repo.warn(f"committed, but could not save the stat cache ({e.strerror}); "
                       "the next command rebuilds it")
+        if old is not None:  # git's summary of an amend: the new commit against its parent
+            amended = repo.parents(rev)
+            base = repo.manifest(amended[0]) if amended else {}
+            changed = sorted(p for p, e in manifest.items() if base.get(p) != e)
+            removed = sorted(p for p in base if p not in manifest)
         return CommitResult(rev, cid, text, changed, removed, new_records, repo.state.view.head_branch is None)
 
 
