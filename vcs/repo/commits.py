@@ -86,6 +86,16 @@ def commit_tree(repo: Repository, parents, files: dict, *, author: str, date: in
     return rev, cid, manifest, displaced
 
 
+def append_record(repo: Repository, cid: ObjectId, record: bytes, listing: bytes, parents: tuple[int, ...],
+                  changes, trees: list[Manifest]) -> int:
+    """Append a commit record made elsewhere (a sync), as it is: its listing (already
+    rebuilt and checked against the record's tree id) stored whole when a chain starts,
+    and each changed path's history entry. `trees`: each parent's listing."""
+    rev = _append_commit(repo, cid, record, listing, parents)
+    _record_history(repo, rev, changes, parents, trees)
+    return rev
+
+
 def _append_commit(repo: Repository, cid: ObjectId, record: bytes, listing: bytes, parents: tuple[int, ...]) -> int:
     """Append the commit; store its tree listing whole when the policy says a new chain starts.
 

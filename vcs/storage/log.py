@@ -143,6 +143,14 @@ class BaseLog:
         as a chain's records usually do."""
         return [self.payload(i) for i in infos]
 
+    def stored(self, info: Info) -> bytes:
+        """The record's bytes as stored (deflated where FLAG_ZLIB says so), checked
+        against its checksum: what a sync sends without inflating and deflating again."""
+        stored = self._stored(info)
+        if len(stored) != info.stored or xxhash.xxh32_intdigest(stored) != info.payload_sum:
+            raise CorruptError(f"{self.name}: record {info.n} ({info.id.hex()[:12]}) fails its checksum")
+        return stored
+
     def ids(self) -> dict[bytes, int]:
         """id -> record number for every record (the last one wins)."""
         return {self._entry_bytes(n)[:16]: n for n in range(len(self))}

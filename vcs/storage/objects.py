@@ -222,6 +222,26 @@ class Objects:
             self._append(oid, best[1], len(data), best[0])
         return oid, True
 
+    def adopt(self, data: bytes, payload: bytes, base_id: bytes, path: bytes | None = None) -> ObjectId:
+        """Store a version that arrived as `payload`, a delta against `base_id` that the
+        caller applied and checked against the version's id (a sync): the delta is kept
+        if this repository's policy takes it against its own record of the base (its own
+        record numbers, chain depth and chain bytes), else the version is stored whole.
+        No line diff is made."""
+        oid = content_id(data)
+        if self.find(oid) is not None:
+            return oid
+        policy = self.policy_for(path)
+        base = self.info(base_id, path)
+        if policy != "full":
+            chain = self.chain(base)
+            if not store_whole(policy, len(data), base, len(payload), whole_stored=chain[0].stored, append=True):
+                self._append(oid, payload, len(data), base)
+                return oid
+        # A new chain starts here (the rules `put` applies refused this delta).
+        self._append(oid, data, len(data))
+        return oid
+
     def _delta(self, base: Info, data: bytes, path: bytes | None, policy: str) -> bytes | None:
         """The delta that turns `base` into `data`, or None when the policy stores the
         version whole rather than as a delta against this base."""
