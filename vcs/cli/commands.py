@@ -679,6 +679,7 @@ def clone(ui, source: str, directory: str | None, storage: str = "auto") -> None
     from vcs.cli import render_remote, remotes
     from vcs.porcelain import remote as porcelain
     dest = directory or render_remote.default_directory(source)
+    source = remotes.normalize(source)
     result = porcelain.clone(dest, source, lambda url, name: remotes.connect(url, name), storage)
     render_remote.cloned(ui.out(), result)
 
@@ -753,10 +754,14 @@ def push(ui, remote: str | None, branch: str | None, force: bool = False, delete
     render_remote.pushed(ui.out(repo), result)
 
 
-def serve(ui, path: str, stdio: bool = False) -> None:
+def serve(ui, path: str, stdio: bool = False) -> int | None:
     from vcs.cli import render
     from vcs.interop.vcs import server
     if not stdio:
         raise UsageError("vcs serve speaks only over stdin and stdout: `vcs serve --stdio PATH`")
+    from vcs.cli.errors import exit_code_for
     sys.stdout.flush()
-    server.serve(path, sys.stdin.buffer, sys.stdout.buffer, render.warn)
+    try:
+        server.serve(path, sys.stdin.buffer, sys.stdout.buffer, render.warn)
+    except VcsError as e:  # the client was told (an X frame) and shows it: not twice
+        return exit_code_for(e)

@@ -24,6 +24,15 @@ def is_git(url: str) -> bool:
     return False
 
 
+def normalize(url: str) -> str:
+    """The URL a clone records: a local path made absolute (the clone is elsewhere)."""
+    if is_git(url) and not os.path.isdir(url):
+        return url
+    from vcs.interop.vcs import transport
+    where = transport.parse(url)
+    return os.path.abspath(where.path) if where.kind == "local" and not url.startswith("file://") else url
+
+
 def connect(url: str, name: str | None, repo=None):
     """A connected Remote for `url` (`name`: the remote's name in the config, if any;
     `repo`: the repository whose config names the ssh and remote vcs commands)."""
