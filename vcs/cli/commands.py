@@ -762,6 +762,9 @@ def serve(ui, path: str, stdio: bool = False) -> int | None:
     from vcs.cli.errors import exit_code_for
     sys.stdout.flush()
     try:
-        server.serve(path, sys.stdin.buffer, sys.stdout.buffer, render.warn)
+        # Big buffers: a bundle is many small frames.
+        with open(sys.stdin.fileno(), "rb", buffering=1 << 20, closefd=False) as rfile, \
+                open(sys.stdout.fileno(), "wb", buffering=1 << 20, closefd=False) as wfile:
+            server.serve(path, rfile, wfile, render.warn)
     except VcsError as e:  # the client was told (an X frame) and shows it: not twice
         return exit_code_for(e)

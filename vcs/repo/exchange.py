@@ -115,10 +115,37 @@ class Receiver:
         self.texts: dict[bytes, bytes] = {}
         self.text_bytes = 0
         self.trees: dict[int, Manifest] = {}
+        self.lines: dict[int, dict[bytes, bytes]] = {}  # each tree's listing, line by line
         self.commits = 0   # commits appended
         self.received = 0  # commit records received (some may be here already)
         self.versions = 0
         self.flushed = repo.objects.log.data_size()
+        self.whole_stored: dict[bytes, int] = {}  # for objects.adopt
+        # Ancestry of the commits received, as bit sets over revision numbers from the
+        # first one received: the file history asks "is A an ancestor of B" for every
+        # changed path, and a walk down the graph each time would cost a clone seconds.
+        self.first = len(repo)
+        self.ancestry: dict[int, int] = {}
+
+    def is_ancestor(self, a: int, b: int) -> bool:
+        bits = self.ancestry.get(b)
+        if bits is None or a < self.first:
+            return self.repo.changelog.is_ancestor(a, b)
+        return bool(bits >> (a - self.first) & 1)
+
+    def _note_ancestry(self, rev: int, parents: list[int]) -> None:
+        if rev - self.first >= self.MAX_ANCESTRY:
+            return
+        bits = 1 << (rev - self.first)
+        for p in parents:
+            if p >= self.first:
+                pb = self.ancestry.get(p)
+                if pb is None:
+                    return  # past MAX_ANCESTRY: the walk answers
+                bits |= pb
+        self.ancestry[rev] = bits
+
+    MAX_ANCESTRY = 20_000  # commits: at most 50 MB of bits
 
     def refuse(self, what: str) -> CorruptError:
         return CorruptError(f"{self.source} sent {what}; nothing was received",
@@ -162,9 +189,10 @@ class Receiver:
         if len(data) != v.size or content_id(data) != v.oid:
             raise self.refuse(f"a version of {path!r} whose content does not match its id {v.oid.hex()[:12]}")
         if v.flags & FLAG_DELTA:
-            objects.adopt(data, payload, v.base, path)
+            objects.adopt(data, payload, v.base, path, self.whole_stored)
         else:
-            objects.put(data, None, path)
+            objects.put_whole(data, v.stored if v.flags & FLAG_ZLIB else None)
+            self.whole_stored[v.oid] = objects.info(v.oid).stored
         self._remember(v.oid, data)
 
     def _inflate(self, v: Version, path: bytes) -> bytes:
@@ -192,6 +220,25 @@ class Receiver:
         while self.text_bytes > self.TEXTS_BYTES and len(self.texts) > 1:
             old = next(iter(self.texts))
             self.text_bytes -= len(self.texts.pop(old))
+
+    def _listing(self, parent: int | None, files: Manifest, changes) -> tuple[bytes, dict]:
+        """The commit's tree listing (serialize_manifest's bytes), made from its first
+        parent's lines with its changes' lines replaced: a commit that changes one file
+        of many builds one line, not all of them."""
+        base = self.lines.get(parent) if parent is not None else {}
+        if base is None:
+            return serialize_manifest(files), {}
+        lines = dict(base)
+        for ch in changes:
+            if ch.entry is None:
+                lines.pop(ch.path, None)
+        for path in {ch.path for ch in changes if ch.entry is not None}:
+            e = files[path]
+            lines[path] = b"%s\0%s%s\n" % (path, e.id.hex().encode(), e.kind.encode())
+        if len(lines) != len(files):  # cannot be, as apply_changes checked: build it whole
+            return serialize_manifest(files), {}
+        ordered = sorted(lines)  # nearly sorted already: the parent's order, then new paths
+        return b"".join([lines[p] for p in ordered]), {p: lines[p] for p in ordered}
 
     def _tree(self, rev: int) -> Manifest:
         tree = self.trees.get(rev)
@@ -221,15 +268,19 @@ class Receiver:
             apply_changes(files, c.changes)
         except CorruptError as e:
             raise self.refuse(f"commit {cid.hex()[:12]}, which {e.message[2:]}") from None
-        listing = serialize_manifest(files)
+        listing, lines = self._listing(parents[0] if parents else None, files, c.changes)
         if content_id(listing) != c.tree:
             raise self.refuse(f"commit {cid.hex()[:12]}, whose files do not match its tree id")
         trees = [base] + [self._tree(p) for p in parents[1:]]
-        rev = append_record(repo, cid, data, listing, tuple(parents), c.changes, trees)
+        rev = len(repo)
+        self._note_ancestry(rev, parents)
+        append_record(repo, cid, data, listing, tuple(parents), c.changes, trees, self.is_ancestor)
         self.commits += 1
         self.trees[rev] = files
+        self.lines[rev] = lines
         if len(self.trees) > self.TREES:
             del self.trees[next(iter(self.trees))]
+            del self.lines[next(iter(self.lines))]
         if repo.objects.log.data_size() - self.flushed > FLUSH_BYTES:
             for name in ("objects", "changelog", "filelog"):
                 repo._log(name).flush()

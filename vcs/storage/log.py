@@ -167,13 +167,19 @@ class BaseLog:
     # -- writing ----------------------------------------------------------------
 
     def append(self, oid: bytes, payload: bytes, *, size: int | None = None, base: int = NO_BASE,
-               depth: int = 0, chain: int = 0, delta: bool = False, extra_flags: int = 0) -> Info:
+               depth: int = 0, chain: int = 0, delta: bool = False, extra_flags: int = 0,
+               deflated: bytes | None = None) -> Info:
         """Append a record for a text of `size` bytes (default: the payload's length).
 
-        `chain` is the stored bytes of the chain before this record.
+        `chain` is the stored bytes of the chain before this record. `deflated`: the
+        payload's raw deflate, made and checked by the caller (a sync received it so),
+        stored as it is instead of compressing the payload again.
         """
         # A delta compresses itself, against its base's lines (vcs.diff.delta).
-        stored, flags = (payload, FLAG_DELTA) if delta else compress(payload)
+        if deflated is not None and not delta and len(deflated) < len(payload):
+            stored, flags = deflated, FLAG_ZLIB
+        else:
+            stored, flags = (payload, FLAG_DELTA) if delta else compress(payload)
         flags |= extra_flags
         size = len(payload) if size is None else size
         if len(payload) > MAX_U32:

@@ -21,7 +21,7 @@ class VcsRemote:
     def __init__(self, argv: list[str], url: str, name: str | None = None):
         self.url, self.name = url, name
         try:
-            self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=1 << 20)
         except OSError as e:
             raise StateError(f"cannot run {argv[0]!r} to reach {url}: {e.strerror}",
                              hint="set VCS_SSH or ui.ssh to the ssh command" if argv[0] != "python" else None) \
