@@ -28,25 +28,25 @@ def ssh_env(monkeypatch):
 def make_source(tmp_path: Path) -> Repo:
     src = Repo(tmp_path / "src")
     src.root.mkdir()
-    src.run("init")
+    src.vcs("init")
     src.write("a.txt", "one\n")
     src.write("bin/data.bin", bytes(range(256)) * 40)
     src.write("run.sh", "#!/bin/sh\necho hi\n", mode=0o755)
     os.symlink("a.txt", src.root / "link")
-    src.run("commit", "-A", "-m", "first")
-    src.run("tag", "v1")
-    src.run("checkout", "-b", "feature")
+    src.vcs("commit", "-A", "-m", "first")
+    src.vcs("tag", "v1")
+    src.vcs("checkout", "-b", "feature")
     src.write("a.txt", "one\ntwo\n")
-    src.run("commit", "-m", "feature work")
-    src.run("checkout", "main")
+    src.vcs("commit", "-m", "feature work")
+    src.vcs("checkout", "main")
     src.write("b.txt", "bee\n")
-    src.run("commit", "-A", "-m", "second")
+    src.vcs("commit", "-A", "-m", "second")
     return src
 
 
 def clone(tmp_path: Path, url: str, name: str = "dst", **kw) -> Repo:
     dst = Repo(tmp_path / name)
-    Repo(tmp_path).run("clone", url, name, **kw)
+    Repo(tmp_path).vcs("clone", url, name, **kw)
     return dst
 
 
@@ -65,15 +65,15 @@ def test_clone_has_everything(tmp_path, how, ssh_env):
     assert v.head_branch == "main" and v.branches == {"main": s.branches["main"]}
     assert v.remotes == {f"origin/{b}": oid for b, oid in s.branches.items()}
     assert v.tags == s.tags
-    assert dst.run("log", "--oneline", "origin/feature").text.count("\n") == 2
-    assert dst.run("remote", "list", "-v").text == f"origin\t{url if how != 'path' else src.root}\n"
-    dst.run("verify")
+    assert dst.vcs("log", "--oneline", "origin/feature").text.count("\n") == 2
+    assert dst.vcs("remote", "list", "-v").text == f"origin\t{url if how != 'path' else src.root}\n"
+    dst.vcs("verify")
     # Every revision's id and files are the source's.
     import json
 
     def log(repo: Repo, rev: str):
         return [{k: v for k, v in json.loads(line).items() if k not in ("branches", "rev", "parent", "head")}
-                for line in repo.run("log", "--json", rev).text.splitlines()]
+                for line in repo.vcs("log", "--json", rev).text.splitlines()]
 
     for ours, theirs in (("main", "main"), ("origin/feature", "feature"), ("v1", "v1")):
         assert log(dst, ours) == log(src, theirs)
@@ -81,7 +81,7 @@ def test_clone_has_everything(tmp_path, how, ssh_env):
 
 def test_clone_checks_out_the_sources_branch(tmp_path):
     src = make_source(tmp_path)
-    src.run("checkout", "feature")
+    src.vcs("checkout", "feature")
     dst = clone(tmp_path, str(src.root))
     assert view(dst.root).head_branch == "feature" and dst.read("a.txt") == b"one\ntwo\n"
 
@@ -90,13 +90,13 @@ def test_clone_refusals_leave_nothing(tmp_path):
     src = make_source(tmp_path)
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "x").write_text("x")
-    r = Repo(tmp_path).run("clone", str(src.root), "full", ok=3)
+    r = Repo(tmp_path).vcs("clone", str(src.root), "full", ok=3)
     assert "not an empty folder" in r.err
-    r = Repo(tmp_path).run("clone", str(tmp_path / "nothing"), "d", ok=3)
+    r = Repo(tmp_path).vcs("clone", str(tmp_path / "nothing"), "d", ok=3)
     assert "not a vcs repository" in r.err and not (tmp_path / "d").exists()
     assert [p.name for p in tmp_path.iterdir() if "clone" in p.name] == []
     # An empty repository clones to an empty one, on its unborn branch.
-    Repo(tmp_path).run("init", "-b", "trunk", "empty")
+    Repo(tmp_path).vcs("init", "-b", "trunk", "empty")
     dst = clone(tmp_path, str(tmp_path / "empty"), "e")
     assert view(dst.root).head_branch == "trunk" and len(Repository(os.fsencode(dst.root))) == 0
 
@@ -106,34 +106,34 @@ def test_push_fetch_pull_round(tmp_path):
     a = clone(tmp_path, str(src.root), "a")
     b = clone(tmp_path, str(src.root), "b")
     a.write("a.txt", "one\nfrom a\n")
-    a.run("commit", "-m", "from a")
-    r = a.run("push")
+    a.vcs("commit", "-m", "from a")
+    r = a.vcs("push")
     assert "main:" in r.text and "->" in r.text
-    assert a.run("push").text.endswith("everything up to date\n")
+    assert a.vcs("push").text.endswith("everything up to date\n")
     # The receiver's working tree is untouched; its status says the branch moved.
     assert src.read("a.txt") == b"one\n"
-    st = src.run("status")
+    st = src.vcs("status")
     assert st.text == "" and "branch main was moved" in st.err and "vcs checkout main" in st.err
-    r = src.run("commit", "-A", "-m", "would drop", ok=3)
+    r = src.vcs("commit", "-A", "-m", "would drop", ok=3)
     assert "was moved" in r.err
-    src.run("checkout", "main")
-    assert src.read("a.txt") == b"one\nfrom a\n" and src.run("status").err == ""
+    src.vcs("checkout", "main")
+    assert src.read("a.txt") == b"one\nfrom a\n" and src.vcs("status").err == ""
     # b fetches: origin/main moves, main does not; merge origin/main fast-forwards.
-    r = b.run("fetch")
+    r = b.vcs("fetch")
     assert "1 new commit" in r.text and "origin/main" in r.text
     assert b.read("a.txt") == b"one\n"
-    b.run("merge", "origin/main")
+    b.vcs("merge", "origin/main")
     assert b.read("a.txt") == b"one\nfrom a\n"
-    assert b.run("fetch").text.endswith("already up to date\n")
+    assert b.vcs("fetch").text.endswith("already up to date\n")
     # Pull fast-forwards the branch and the working tree.
     a.write("c.txt", "sea\n")
-    a.run("commit", "-A", "-m", "c")
-    a.run("push", "origin", "main")
-    r = b.run("pull")
+    a.vcs("commit", "-A", "-m", "c")
+    a.vcs("push", "origin", "main")
+    r = b.vcs("pull")
     assert "fast-forward main" in r.text and b.read("c.txt") == b"sea\n"
-    assert b.run("pull").text.endswith("main is up to date with origin/main\n")
+    assert b.vcs("pull").text.endswith("main is up to date with origin/main\n")
     for repo in (src, a, b):
-        repo.run("verify")
+        repo.vcs("verify")
 
 
 def test_push_refuses_a_non_fast_forward(tmp_path):
@@ -141,75 +141,75 @@ def test_push_refuses_a_non_fast_forward(tmp_path):
     a = clone(tmp_path, str(src.root), "a")
     b = clone(tmp_path, str(src.root), "b")
     a.write("a.txt", "a\n")
-    a.run("commit", "-m", "a")
-    a.run("push")
+    a.vcs("commit", "-m", "a")
+    a.vcs("push")
     b.write("a.txt", "b\n")
-    b.run("commit", "-m", "b")
-    r = b.run("push", ok=3)
+    b.vcs("commit", "-m", "b")
+    r = b.vcs("push", ok=3)
     assert "rejected: not a fast-forward" in r.text and "vcs pull origin" in r.err
     assert view(src.root).branches["main"] == view(a.root).branches["main"]
     # pull says the lines diverged, and how to merge; the merge then pushes.
-    r = b.run("pull", ok=3)
+    r = b.vcs("pull", ok=3)
     assert "diverged" in r.err and "vcs merge origin/main" in r.err
-    b.run("merge", "origin/main", ok=1)
+    b.vcs("merge", "origin/main", ok=1)
     b.write("a.txt", "a and b\n")
-    b.run("resolve", "--mark", "a.txt")
-    b.run("commit", "-m", "merged")
-    b.run("push")
+    b.vcs("resolve", "--mark", "a.txt")
+    b.vcs("commit", "-m", "merged")
+    b.vcs("push")
     assert view(src.root).branches["main"] == view(b.root).branches["main"]
     # --force drops the remote's commits.
-    a.run("push", "--force", "origin", "main")
+    a.vcs("push", "--force", "origin", "main")
     assert view(src.root).branches["main"] == view(a.root).branches["main"]
-    src.run("verify")
+    src.vcs("verify")
 
 
 def test_pull_refuses_uncommitted_changes_it_touches(tmp_path):
     src = make_source(tmp_path)
     a = clone(tmp_path, str(src.root), "a")
     src.write("a.txt", "changed upstream\n")
-    src.run("commit", "-m", "upstream")
+    src.vcs("commit", "-m", "upstream")
     a.write("a.txt", "my edit\n")
     a.write("b.txt", "my other edit\n")
-    r = a.run("pull", ok=3)
+    r = a.vcs("pull", ok=3)
     assert "a.txt" in r.err and a.read("a.txt") == b"my edit\n"
     assert view(a.root).remotes["origin/main"] == view(src.root).branches["main"]  # fetched all the same
-    a.run("restore", "a.txt")
-    a.run("pull")
+    a.vcs("restore", "a.txt")
+    a.vcs("pull")
     assert a.read("a.txt") == b"changed upstream\n" and a.read("b.txt") == b"my other edit\n"
 
 
 def test_push_a_new_branch_and_delete_it(tmp_path):
     src = make_source(tmp_path)
     a = clone(tmp_path, str(src.root), "a")
-    a.run("checkout", "-b", "topic")
+    a.vcs("checkout", "-b", "topic")
     a.write("t.txt", "t\n")
-    a.run("commit", "-A", "-m", "topic")
-    a.run("push")
+    a.vcs("commit", "-A", "-m", "topic")
+    a.vcs("push")
     assert view(src.root).branches["topic"] == view(a.root).branches["topic"]
     assert view(a.root).remotes["origin/topic"] == view(a.root).branches["topic"]
-    r = a.run("push", "-d", "origin", "topic", ok=3)
+    r = a.vcs("push", "-d", "origin", "topic", ok=3)
     assert "needs --force" in r.text
-    a.run("push", "-d", "--force", "origin", "topic")
+    a.vcs("push", "-d", "--force", "origin", "topic")
     assert "topic" not in view(src.root).branches and "origin/topic" not in view(a.root).remotes
-    src.run("verify")
+    src.vcs("verify")
 
 
 def test_remote_commands(tmp_path):
     src = make_source(tmp_path)
     a = clone(tmp_path, str(src.root), "a")
-    a.run("remote", "add", "up", str(src.root))
-    assert a.run("remote", "list").text == "origin\nup\n"
-    a.run("fetch", "up")
+    a.vcs("remote", "add", "up", str(src.root))
+    assert a.vcs("remote", "list").text == "origin\nup\n"
+    a.vcs("fetch", "up")
     assert "up/main" in view(a.root).remotes
-    a.run("remote", "rename", "up", "upstream")
+    a.vcs("remote", "rename", "up", "upstream")
     assert "upstream/main" in view(a.root).remotes and "up/main" not in view(a.root).remotes
-    a.run("log", "-n", "1", "upstream/main")
-    a.run("remote", "remove", "upstream")
+    a.vcs("log", "-n", "1", "upstream/main")
+    a.vcs("remote", "remove", "upstream")
     assert not [r for r in view(a.root).remotes if r.startswith("upstream/")]
-    assert a.run("remote", "list").text == "origin\n"
-    assert "no remote named 'nope'" in a.run("fetch", "nope", ok=2).err
-    assert "cannot name a remote" in a.run("remote", "add", "a/b", "x", ok=2).err
-    assert "exists already" in a.run("remote", "add", "origin", "x", ok=2).err
+    assert a.vcs("remote", "list").text == "origin\n"
+    assert "no remote named 'nope'" in a.vcs("fetch", "nope", ok=2).err
+    assert "cannot name a remote" in a.vcs("remote", "add", "a/b", "x", ok=2).err
+    assert "exists already" in a.vcs("remote", "add", "origin", "x", ok=2).err
 
 
 def test_ssh_urls_become_argv_never_a_shell_line(tmp_path, ssh_env):
@@ -232,7 +232,7 @@ def test_ssh_urls_become_argv_never_a_shell_line(tmp_path, ssh_env):
     assert "me@localhost" in log.read_text()
     # The remote vcs command comes from remote.NAME.vcs.
     d = Repo(tmp_path / "d")
-    d.run("config", "set", "remote.origin.vcs", f"{sys.executable} -m vcs")
+    d.vcs("config", "set", "remote.origin.vcs", f"{sys.executable} -m vcs")
     d.run("fetch", env={"DUMMYSSH_LOG": str(log)})
     assert "-m vcs serve" in log.read_text().splitlines()[-1]
 
@@ -241,14 +241,14 @@ def test_push_over_ssh_and_serve_rules(tmp_path, ssh_env):
     src = make_source(tmp_path)
     a = clone(tmp_path, f"ssh://localhost{src.root}", "a")
     a.write("n.txt", "n\n")
-    a.run("commit", "-A", "-m", "n")
-    a.run("push")
+    a.vcs("commit", "-A", "-m", "n")
+    a.vcs("push")
     assert view(src.root).branches["main"] == view(a.root).branches["main"]
     # serve never searches upwards nor serves a folder without .vcs/.
     (src.root / "sub").mkdir()
-    r = Repo(tmp_path).run("clone", str(src.root / "sub"), "x", ok=3)
+    r = Repo(tmp_path).vcs("clone", str(src.root / "sub"), "x", ok=3)
     assert "not a vcs repository" in r.err
-    assert "--stdio" in Repo(tmp_path).run("serve", str(src.root), ok=2).err
+    assert "--stdio" in Repo(tmp_path).vcs("serve", str(src.root), ok=2).err
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
@@ -271,7 +271,7 @@ def test_pushing_again_sends_nothing_and_pull_sends_the_change(tmp_path):
     src = make_source(tmp_path)
     a = clone(tmp_path, str(src.root), "a")
     a.write("bin/data.bin", bytes(range(256)) * 40 + b"\nmore\n")
-    a.run("commit", "-m", "more")
+    a.vcs("commit", "-m", "more")
     repo = Repository(os.fsencode(a.root))
 
     def pushed() -> int:
@@ -288,10 +288,10 @@ def test_pushing_again_sends_nothing_and_pull_sends_the_change(tmp_path):
 def test_fetch_brings_new_tags_and_keeps_ours(tmp_path):
     src = make_source(tmp_path)
     a = clone(tmp_path, str(src.root), "a")
-    src.run("tag", "v2", "feature")
-    src.run("tag", "-d", "v1")
-    src.run("tag", "v1", "main")
-    r = a.run("fetch")
+    src.vcs("tag", "v2", "feature")
+    src.vcs("tag", "-d", "v1")
+    src.vcs("tag", "v1", "main")
+    r = a.vcs("fetch")
     assert "new tags: v2" in r.text and "kept our tags v1" in r.text
     assert view(a.root).tags["v2"] == view(src.root).tags["v2"]
     assert view(a.root).tags["v1"] != view(src.root).tags["v1"]

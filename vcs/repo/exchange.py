@@ -29,7 +29,7 @@ import zlib
 from vcs.diff import delta
 from vcs.errors import CorruptError, DeltaError
 from vcs.model.objects import (Manifest, ObjectId, apply_changes, commit_id, content_id, parse_commit,
-                               serialize_manifest)
+                               serialize_manifest, show)
 from vcs.records import record
 from vcs.repo.commits import append_record
 from vcs.repo.repository import Repository
@@ -161,7 +161,7 @@ class Receiver:
         try:
             c = parse_commit(data, name=f"commit {cid.hex()[:12]}")
         except CorruptError as e:
-            raise self.refuse(e.message) from None
+            raise self.refuse(f"a commit that fails its checks ({e.message})") from None
         paths = {ch.entry.id: ch.path for ch in c.changes if ch.entry is not None}
         self.pending = (ObjectId(cid), data, c, paths)
 
@@ -171,23 +171,23 @@ class Receiver:
         path = self.pending[3][v.oid]
         objects = self.repo.objects
         if v.size > MAX_VERSION or v.length > MAX_VERSION or len(v.stored) > MAX_VERSION:
-            raise self.refuse(f"a version of {path!r} of {max(v.size, v.length)} bytes (at most {MAX_VERSION})")
+            raise self.refuse(f"a version of {show(path)!r} of {max(v.size, v.length)} bytes (at most {MAX_VERSION})")
         self.versions += 1
         if objects.find(v.oid) is not None:
             return
         payload = self._inflate(v, path)
         if v.flags & FLAG_DELTA:
             if v.base is None or objects.find(v.base) is None:
-                raise self.refuse(f"a delta for {path!r} against a version it did not send")
+                raise self.refuse(f"a delta for {show(path)!r} against a version it did not send")
             base = self._text(v.base, path)
             try:
                 data = b"".join(delta.apply_checked(delta.split_lines(base), payload, len(base), inplace=True))
             except DeltaError as e:
-                raise self.refuse(f"a delta for {path!r} that does not apply: {e.message}") from None
+                raise self.refuse(f"a delta for {show(path)!r} that does not apply: {e.message}") from None
         else:
             data = payload
         if len(data) != v.size or content_id(data) != v.oid:
-            raise self.refuse(f"a version of {path!r} whose content does not match its id {v.oid.hex()[:12]}")
+            raise self.refuse(f"a version of {show(path)!r} whose content does not match its id {v.oid.hex()[:12]}")
         if v.flags & FLAG_DELTA:
             objects.adopt(data, payload, v.base, path, self.whole_stored)
         else:
@@ -203,11 +203,11 @@ class Receiver:
             try:
                 payload = d.decompress(v.stored, v.length + 1)
             except zlib.error:
-                raise self.refuse(f"a version of {path!r} that does not inflate") from None
+                raise self.refuse(f"a version of {show(path)!r} that does not inflate") from None
             if not d.eof or d.unused_data:
-                raise self.refuse(f"a version of {path!r} whose deflated bytes do not end where they should")
+                raise self.refuse(f"a version of {show(path)!r} whose deflated bytes do not end where they should")
         if len(payload) != v.length:
-            raise self.refuse(f"a version of {path!r} of {len(payload)} bytes that said {v.length}")
+            raise self.refuse(f"a version of {show(path)!r} of {len(payload)} bytes that said {v.length}")
         return payload
 
     def _text(self, oid: bytes, path: bytes) -> bytes:
@@ -261,7 +261,7 @@ class Receiver:
             parents.append(rev)
         for oid, path in paths.items():
             if repo.objects.find(oid) is None:
-                raise self.refuse(f"commit {cid.hex()[:12]} without its version {oid.hex()[:12]} of {path!r}")
+                raise self.refuse(f"commit {cid.hex()[:12]} without its version {oid.hex()[:12]} of {show(path)!r}")
         base = self._tree(parents[0]) if parents else {}
         files = dict(base)
         try:
