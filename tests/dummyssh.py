@@ -5,7 +5,8 @@ login shell, in DUMMYSSH_HOME (default: the current folder), and relays stdin an
 
 DUMMYSSH_CUT=N cuts the connection after N bytes from the remote (DUMMYSSH_CUT_UP=N: after
 N bytes to it): the bytes up to N are relayed, then the remote command is killed and the
-connection closed, as a dropped network would. DUMMYSSH_LOG=FILE appends the argv received.
+connection closed, as a dropped network would. DUMMYSSH_LOG=FILE appends the argv received;
+DUMMYSSH_COUNT=FILE appends `UP DOWN`, the bytes relayed each way (for the benchmarks).
 """
 import os
 import signal
@@ -31,7 +32,9 @@ def main() -> int:
                             cwd=os.environ.get("DUMMYSSH_HOME") or None, env=env)
     done = threading.Event()
 
-    def relay(src, dst, limit):
+    counts = {}
+
+    def relay(src, dst, limit, key):
         sent = 0
         try:
             while True:
@@ -46,6 +49,7 @@ def main() -> int:
                 dst.write(chunk)
                 dst.flush()
                 sent += len(chunk)
+                counts[key] = sent
         except (OSError, ValueError):
             pass
         try:
@@ -53,8 +57,8 @@ def main() -> int:
         except OSError:
             pass
 
-    up = threading.Thread(target=relay, args=(sys.stdin.buffer, proc.stdin, cut_up), daemon=True)
-    down = threading.Thread(target=relay, args=(proc.stdout, sys.stdout.buffer, cut_down), daemon=True)
+    up = threading.Thread(target=relay, args=(sys.stdin.buffer, proc.stdin, cut_up, "up"), daemon=True)
+    down = threading.Thread(target=relay, args=(proc.stdout, sys.stdout.buffer, cut_down, "down"), daemon=True)
     up.start()
     down.start()
     while down.is_alive() and not done.is_set():
@@ -63,7 +67,12 @@ def main() -> int:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         os._exit(255)
-    return proc.wait()
+    code = proc.wait()
+    up.join(1)
+    if os.environ.get("DUMMYSSH_COUNT"):
+        with open(os.environ["DUMMYSSH_COUNT"], "a") as f:
+            f.write(f"{counts.get('up', 0)} {counts.get('down', 0)}\n")
+    return code
 
 
 if __name__ == "__main__":

@@ -295,3 +295,24 @@ def test_fetch_brings_new_tags_and_keeps_ours(tmp_path):
     assert "new tags: v2" in r.text and "kept our tags v1" in r.text
     assert view(a.root).tags["v2"] == view(src.root).tags["v2"]
     assert view(a.root).tags["v1"] != view(src.root).tags["v1"]
+
+
+def test_push_sends_a_version_only_an_unpushed_branch_had(tmp_path):
+    """A file going back to an old version, or to one made on a branch never pushed: the
+    receiver lacks it, and gets it."""
+    src = make_source(tmp_path)
+    a = clone(tmp_path, str(src.root), "a")
+    a.vcs("checkout", "-b", "local-only")
+    a.write("a.txt", "made on an unpushed branch\n")
+    a.vcs("commit", "-m", "local")
+    a.vcs("checkout", "main")
+    a.write("a.txt", "made on an unpushed branch\n")
+    a.write("b.txt", "one\n")  # a.txt's first version, on another path
+    a.vcs("commit", "-m", "same contents on main")
+    a.write("a.txt", "one\n")  # back to an old version
+    a.vcs("commit", "-m", "back")
+    a.vcs("push")
+    src.vcs("checkout", "main")
+    assert src.read("a.txt") == b"one\n" and src.read("b.txt") == b"one\n"
+    assert src.vcs("cat", "main~1", "a.txt").out == b"made on an unpushed branch\n"
+    src.vcs("verify")

@@ -68,21 +68,39 @@ def outgoing(repo: Repository, wanted: list[int], common: list[int]) -> list[int
 def items(repo: Repository, revs: list[int], common: list[int]):
     """("commit", id, record) for each revision, each followed by ("version", Version)
     for every file version it introduces that the receiver lacks."""
-    have = set(repo.changelog.ancestors(common)) if common else set()
     filelog, objects = repo.filelog, repo.objects
+    outgoing_set = set(revs)
     sent: set[bytes] = set()
+    have: list[set[int]] = []  # the receiver's whole ancestry, computed only if a rare case needs it
 
-    def receiver_has(path: bytes, oid: bytes) -> bool:
-        return oid in sent or any(filelog.linkrev(n) in have for n in filelog.made(path, oid))
+    def receiver_has(path: bytes, oid: bytes, trees) -> bool:
+        if oid in sent:
+            return True
+        if not common:
+            return False
+        # A version in a parent's tree: the receiver has it, or was sent it with that parent.
+        if any(t.get(path) is not None and t[path].id == oid for t in trees):
+            return True
+        # Anything else (a file going back to an old version): a commit the receiver has
+        # must have recorded it.
+        for n in filelog.made(path, oid):
+            linkrev = filelog.linkrev(n)
+            if linkrev not in outgoing_set:
+                if not have:
+                    have.append(set(repo.changelog.ancestors(common)))
+                if linkrev in have[0]:
+                    return True
+        return False
 
     for rev in revs:
         info = repo.changelog.info(rev)
         data = repo.changelog.record(rev)
         yield "commit", info.id, data
+        trees = [repo.manifest(p) for p in repo.parents(rev)] if common else []
         for ch in parse_commit(data, name=f"commit {rev}").changes:
-            if ch.entry is None or ch.entry.id in sent or (have and receiver_has(ch.path, ch.entry.id)):
+            if ch.entry is None or receiver_has(ch.path, ch.entry.id, trees):
                 continue
-            yield "version", _version(repo, objects, ch.entry.id, ch.path, receiver_has)
+            yield "version", _version(repo, objects, ch.entry.id, ch.path, lambda p, o: receiver_has(p, o, trees))
             sent.add(ch.entry.id)
 
 
