@@ -6,10 +6,14 @@ import struct
 import sys
 
 from vcs.interop.vcs.wire import PROTOCOL, Wire
-from vcs.model.objects import Change, Commit, Entry, ObjectId, commit_id, content_id, serialize_commit, \
-    serialize_manifest
+from vcs.model.objects import Change, Commit, Entry, commit_id, content_id, serialize_commit, serialize_manifest
 
 _VERSION = struct.Struct(">16s16sQQB")
+_COMMIT = struct.Struct(">16s?I")
+
+
+def commit_frame(cid: bytes, record: bytes) -> bytes:
+    return _COMMIT.pack(cid, False, len(record)) + record
 
 
 def commit(files: dict[bytes, bytes], paths=None) -> tuple[bytes, bytes, dict]:
@@ -47,11 +51,11 @@ def main() -> None:
         branch = b"-rf"
     ref = cid if mode != "unsent" else bytes(range(16))
     w.send_lines(b"R", [b"HEAD branch main", b"branch %s %s" % (ref.hex().encode(), branch)])
-    frames = [(b"C", cid + record)]
+    frames = [(b"C", commit_frame(cid, record))]
     data = next(iter(files.values()))
     oid = manifest[next(iter(files))].id
     if mode == "badhash":
-        frames = [(b"C", cid + record.replace(b"evil", b"good"))]
+        frames = [(b"C", commit_frame(cid, record.replace(b"evil", b"good")))]
         frames.append((b"V", version(oid, data)))
     elif mode == "badversion":
         frames.append((b"V", version(oid, b"not what the id says\n")))
