@@ -32,6 +32,11 @@ The contract a transport implements (`Remote`):
 
 Ids are local vcs commit ids everywhere in this interface; the git transport maps
 them to git ids on its side.
+
+The cli (vcs/cli/remotes.py, `connect`) picks the implementation: vcs.interop.vcs for a
+vcs repository (in process for a local path, `vcs serve --stdio` over ssh), and for a
+git URL `vcs.interop.git.remote.connect(url, name)`, which returns a connected Remote
+(`name`: the remote's name in the config, None during a clone).
 """
 from __future__ import annotations
 
