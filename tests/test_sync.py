@@ -319,3 +319,32 @@ def test_push_sends_a_version_only_an_unpushed_branch_had(tmp_path):
     assert src.read("a.txt") == b"one\n" and src.read("b.txt") == b"one\n"
     assert src.vcs("cat", "main~1", "a.txt").out == b"made on an unpushed branch\n"
     src.vcs("verify")
+
+
+def test_push_to_a_branch_with_a_merge_in_progress_is_refused(tmp_path):
+    src = make_source(tmp_path)
+    a = clone(tmp_path, str(src.root), "a")
+    src.write("a.txt", "main side\n")
+    src.vcs("commit", "-m", "main side")
+    src.vcs("checkout", "feature")
+    src.write("a.txt", "feature side\n")
+    src.vcs("commit", "-m", "feature side")
+    src.vcs("checkout", "main")
+    src.vcs("merge", "feature", ok=1)
+    a.vcs("fetch")
+    a.vcs("merge", "origin/main")
+    a.write("z.txt", "z\n")
+    a.vcs("commit", "-A", "-m", "z")
+    r = a.vcs("push", ok=3)
+    assert "a merge is in progress" in r.text
+    src.vcs("merge", "--abort")
+    a.vcs("push")
+
+
+def test_a_server_of_another_protocol_version_is_refused(tmp_path, monkeypatch):
+    fake = tmp_path / "fake.py"
+    fake.write_text("import sys, struct\nsys.stdout.buffer.write(struct.pack('>cI', b'H', 10) + b'vcs-sync 9')\n"
+                    "sys.stdout.flush()\nsys.stdin.buffer.read()\n")
+    monkeypatch.setenv("VCS_SSH", f"{sys.executable} {fake}")
+    r = Repo(tmp_path).vcs("clone", "host:repo", "d", ok=3)
+    assert "speaks b'vcs-sync 9'" in r.err and "upgrade vcs" in r.err and not (tmp_path / "d").exists()

@@ -162,6 +162,8 @@ def _update(repo: Repository, view, branch: str, new: bytes | None, force: bool)
         return "rejected: the push did not bring its commit"
     if current == new:
         return "up to date"
+    if branch == view.head_branch and view.merge is not None:
+        return f"rejected: a {view.merge.op} is in progress on that branch there"
     rev = repo.rev_of(new)
     if current is not None and not force and not repo.changelog.is_ancestor(repo.rev_of(current), rev):
         return "rejected: not a fast-forward"
