@@ -44,9 +44,9 @@ def make_source(tmp_path: Path) -> Repo:
     return src
 
 
-def clone(tmp_path: Path, url: str, name: str = "dst", **kw) -> Repo:
+def clone(tmp_path: Path, url: str, name: str = "dst", storage: str | None = None) -> Repo:
     dst = Repo(tmp_path / name)
-    Repo(tmp_path).vcs("clone", url, name, **kw)
+    Repo(tmp_path).vcs("clone", url, name, *(["--storage", storage] if storage else []))
     return dst
 
 
@@ -348,3 +348,17 @@ def test_a_server_of_another_protocol_version_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("VCS_SSH", f"{sys.executable} {fake}")
     r = Repo(tmp_path).vcs("clone", "host:repo", "d", ok=3)
     assert "speaks b'vcs-sync 9'" in r.err and "upgrade vcs" in r.err and not (tmp_path / "d").exists()
+
+
+@pytest.mark.parametrize("policy", ["delta", "full"])
+def test_a_clone_stores_by_its_own_policy(tmp_path, policy):
+    src = make_source(tmp_path)
+    for i in range(30):
+        src.write("a.txt", "".join(f"line {j}\n" for j in range(i + 1)))
+        src.vcs("commit", "-m", f"grow {i}")
+    dst = clone(tmp_path, str(src.root), storage=policy)
+    import json
+    stats = json.loads(Repo(tmp_path / "dst").vcs("stats", "--json").text)
+    a = next(f for f in stats["files"] if f["path"] == "a.txt")
+    assert (a["whole"], a["deltas"] > 0) == ((1, True) if policy == "delta" else (a["versions"], False))
+    dst.vcs("verify")

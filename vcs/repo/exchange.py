@@ -5,12 +5,13 @@ this module knows only repositories.
 What is sent. Commit ids are global (hashes of the records), revision numbers and
 record numbers are not: they never leave a repository. The sender walks the commits
 its refs reach that no commit the receiver has reaches (`outgoing`), oldest first,
-and for each sends its record as it is, then each file version it introduces that
-the receiver cannot have: a version is known to the receiver when a commit it has
-recorded that path with that version (the file history says which commits did). A
-version goes as it is stored: whole (deflated as stored), or as its stored delta
-when the delta's base is a version the receiver has or was sent before it; a delta
-whose base the receiver cannot have goes whole.
+and for each sends its record as it is stored, then each file version it sets that
+the receiver cannot have. The receiver has every version in the trees of the commit's
+parents (each parent is one it has, or was sent before, with its versions); any other
+version (a file going back to an old one) it has if a commit it has recorded that path
+with that version (the file history says which commits did). A version goes as it is
+stored: whole (deflated as stored), or as its stored delta when the delta's base is a
+version the receiver has; a delta whose base the receiver cannot have goes whole.
 
 What is received is checked before it is kept, and kept as this repository would
 keep it (`Receiver`): a commit's record must hash to its id, parse (the path rules of
@@ -67,8 +68,8 @@ def outgoing(repo: Repository, wanted: list[int], common: list[int]) -> list[int
 
 
 def items(repo: Repository, revs: list[int], common: list[int]):
-    """("commit", id, record) for each revision, each followed by ("version", Version)
-    for every file version it introduces that the receiver lacks."""
+    """("commit", id, record, its raw deflate or None) for each revision, each followed
+    by ("version", Version) for every file version it sets that the receiver lacks."""
     filelog, objects = repo.filelog, repo.objects
     outgoing_set = set(revs)
     sent: set[bytes] = set()
@@ -130,8 +131,8 @@ class Receiver:
     def __init__(self, repo: Repository, source: str = "the remote"):
         self.repo = repo
         self.source = source
-        self.pending = None  # (id, record, Commit, {version id: path})
-        self.texts: dict[bytes, bytes] = {}
+        self.pending = None  # (id, record, Commit, {version id: path}, the record's deflate)
+        self.texts: dict[bytes, tuple[bytes, list[bytes] | None]] = {}
         self.text_bytes = 0
         self.trees: dict[int, Manifest] = {}
         self.lines: dict[int, dict[bytes, bytes]] = {}  # each tree's listing, line by line
@@ -214,10 +215,20 @@ class Receiver:
             raise self.refuse(f"a version of {show(path)!r} whose content does not match its id {v.oid.hex()[:12]}")
         if v.flags & FLAG_DELTA:
             objects.adopt(data, payload, v.base, path, self.whole_stored)
+        elif objects.policy_for(path) == "delta" and self._previous(path) is not None:
+            # The literal model here: only a file's first version is whole.
+            objects.put(data, self._previous(path), path)
         else:
             objects.put_whole(data, v.stored if v.flags & FLAG_ZLIB else None)
             self.whole_stored[v.oid] = objects.info(v.oid).stored
         self._remember(v.oid, data, lines)
+
+    def _previous(self, path: bytes) -> bytes | None:
+        """The path's version in the pending commit's first parent, if it has one."""
+        parents = self.pending[2].parents
+        rev = self.repo.changelog.find(parents[0]) if parents else None
+        entry = self._tree(rev).get(path) if rev is not None else None
+        return entry.id if entry is not None else None
 
     def _inflate(self, v: Version, path: bytes) -> bytes:
         if not v.flags & FLAG_ZLIB:
