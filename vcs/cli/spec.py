@@ -282,7 +282,7 @@ COMMANDS = (
             (Option(("-o", "--output"), "output", "str", "Write the stream to FILE instead of stdout.",
                     metavar="FILE"),)),
     # -- working with others (vcs.porcelain.remote; transports in vcs.interop) --
-    Command("clone", "Copy the repository at SOURCE (a path, file://, ssh://host/path or host:path) into DIR: "
+    Command("clone", "Copy the repository at SOURCE (a path, file://, ssh://host/path or host:path) into DIRECTORY: "
             "its whole history, branches and tags; SOURCE becomes the remote `origin` and its checked-out "
             "branch is checked out.", "vcs clone ssh://ada@example.com/srv/project project",
             (Option(("--storage",), "storage", "choice", "The new repository's storage policy.", "auto",
