@@ -146,6 +146,7 @@ class Receiver:
         # changed path, and a walk down the graph each time would cost a clone seconds.
         self.first = len(repo)
         self.ancestry: dict[int, int] = {}
+        repo.changelog.ids()  # one map of every commit id, kept up to date as commits are appended
 
     def is_ancestor(self, a: int, b: int) -> bool:
         bits = self.ancestry.get(b)
