@@ -3,7 +3,6 @@ file:// and ssh (tests/dummyssh.py stands in for ssh and runs the remote command
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 

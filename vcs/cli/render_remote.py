@@ -1,7 +1,6 @@
 """What clone, fetch, pull, push and remote print (plain lines; errors carry the hints)."""
 from __future__ import annotations
 
-import os
 import re
 
 from vcs.errors import StateError

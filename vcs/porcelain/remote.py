@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
 from vcs import faults
-from vcs.errors import NothingToDo, StateError, UsageError
+from vcs.errors import StateError, UsageError
 from vcs.model.objects import ObjectId
 from vcs.model.refs import branch_name_problem, refname_problem
 from vcs.repo import config as configmod
@@ -390,11 +390,3 @@ def clone(dest: str, url: str, connect: Connect, policy: str = "auto") -> CloneR
     result = FetchResult("origin", url, count, moved, new_tags, skipped, refs.head)
     return CloneResult(dest, url, result, head, done)
 
-
-def nothing_to_push(result: PushResult) -> bool:
-    return all(s == "up to date" for s in result.statuses.values())
-
-
-__all__ = ["Remote", "RemoteRefs", "FetchResult", "PullResult", "PushResult", "CloneResult", "RefMove",
-           "clone", "fetch", "pull", "push", "add_remote", "remove_remote", "rename_remote", "list_remotes",
-           "remote_url", "remotes", "NothingToDo"]

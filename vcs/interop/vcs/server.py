@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import tempfile
 
-from vcs.errors import StateError, UsageError, VcsError
+from vcs.errors import StateError, VcsError
 from vcs.interop.vcs.wire import PROTOCOL, Malformed, Wire, hex_id, refs_lines
 from vcs.model.objects import ObjectId
 from vcs.model.refs import branch_name_problem
@@ -174,5 +174,3 @@ def _update(repo: Repository, view, branch: str, new: bytes | None, force: bool)
     view.heads.add(ObjectId(new))
     return "ok"
 
-
-__all__ = ["serve", "open_served", "apply_push", "UsageError"]
