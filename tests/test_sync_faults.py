@@ -119,9 +119,10 @@ def test_kill_at_every_step_of_a_clone(template, tmp_path):
         assert r.returncode != 0, name
         assert not (case / "c").exists(), name  # no half repository
         assert state(case / "src") == before
-        # The clone can simply be made again.
+        # The clone can simply be made again, and that removes the killed one's folder.
         ok(case, "clone", "src", "c")
         ok(case / "c", "verify")
+        assert not [p for p in case.iterdir() if "vcs-clone" in p.name], name
 
 
 def _before_or_after(root: Path, before, after, what: str) -> None:

@@ -346,7 +346,8 @@ def clone(dest: str, url: str, connect: Connect, policy: str = "auto") -> CloneR
 
     Built in a temporary folder beside `dest` and renamed into place when whole: a
     clone that is killed or fails leaves no repository at `dest` (the temporary
-    folder, `.NAME.vcs-clone-PID`, is removed on failure)."""
+    folder, `.NAME.vcs-clone-PID`, is removed on failure, and a killed clone's by the
+    next clone into `dest`)."""
     import shutil
     from vcs.porcelain.checkout import checkout
     dest = os.path.abspath(dest)
@@ -355,6 +356,7 @@ def clone(dest: str, url: str, connect: Connect, policy: str = "auto") -> CloneR
     parent, base = os.path.split(dest)
     if not os.path.isdir(parent):
         raise StateError(f"{parent} is not a folder", hint="create it first")
+    _remove_dead_clones(parent, base)
     tmp = os.path.join(parent, f".{base}.vcs-clone-{os.getpid()}")
     remote = connect(url, None)
     try:
@@ -389,4 +391,24 @@ def clone(dest: str, url: str, connect: Connect, policy: str = "auto") -> CloneR
         raise
     result = FetchResult("origin", url, count, moved, new_tags, skipped, refs.head)
     return CloneResult(dest, url, result, head, done)
+
+
+def _remove_dead_clones(parent: str, base: str) -> None:
+    """The temporary folders of clones into `base` whose process is gone (killed)."""
+    import shutil
+    prefix = f".{base}.vcs-clone-"
+    for name in os.listdir(parent):
+        pid = name[len(prefix):]
+        if name.startswith(prefix) and pid.isdigit() and len(pid) < 10 and not _alive(int(pid)):
+            shutil.rmtree(os.path.join(parent, name), ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process
+    return True
 
