@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 
 from vcs.errors import StateError
-from vcs.interop.vcs.wire import PROTOCOL, Malformed, Wire, parse_refs
+from vcs.interop.vcs.wire import PROTOCOL, Cut, Malformed, Wire, parse_refs
 from vcs.porcelain.remote import RemoteRefs
 from vcs.repo.exchange import Receiver, items, known, outgoing
 from vcs.repo.repository import Repository
@@ -34,9 +34,12 @@ class VcsRemote:
             _, hello = self.wire.recv(b"H")
         except (OSError, StateError) as e:
             self.close()
-            if isinstance(e, StateError):
+            if isinstance(e, StateError) and not (isinstance(e, Cut) and self.wire.received == 0):
                 raise
-            raise StateError(f"cannot talk to {url}: {e}") from None
+            raise StateError(f"{url} did not answer: the command that reaches it ({argv[0]}) or the vcs there "
+                             "failed (its own message, if any, is above)",
+                             hint="check that the ssh command reaches the host and runs `vcs` there "
+                                  "(remote.NAME.vcs names another command)") from None
         if not hello.startswith(PROTOCOL):
             self.close()
             raise Malformed(f"{url} speaks {hello[:40]!r}, not {PROTOCOL!r}", hint="upgrade vcs on one side")
