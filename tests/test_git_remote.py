@@ -1,0 +1,341 @@
+"""A git repository as a remote (vcs.interop.git.remote), against bare git repositories
+made here (no network): clone, incremental fetch, pull, push back with the same git ids,
+refusals, a git id prefix as a revision, hostile URLs and content, git missing."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from vcs.errors import ToolMissing, TransportError, UsageError
+from vcs.interop.git import remote as gitremote
+from vcs.interop.git.remote import GitRemote
+from vcs.interop.git.urls import git_url, is_git_url
+from vcs.porcelain import remote as porcelain
+from vcs.repo.repository import Repository
+from vcs.repo.revisions import resolve
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+GIT_ENV = {"GIT_AUTHOR_NAME": "Ann Author", "GIT_AUTHOR_EMAIL": "ann@example.com",
+           "GIT_AUTHOR_DATE": "1700000000 +0100", "GIT_COMMITTER_NAME": "Cy Committer",
+           "GIT_COMMITTER_EMAIL": "cy@example.com", "GIT_COMMITTER_DATE": "1700000100 -0730",
+           "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def git(*args, cwd=None, input=None, env=None) -> str:
+    p = subprocess.run(["git", *args], cwd=cwd, input=input, capture_output=True,
+                       env={**os.environ, **GIT_ENV, **(env or {})})
+    assert p.returncode == 0, p.stderr.decode()
+    return p.stdout.decode("utf-8", "surrogateescape")
+
+
+class Upstream:
+    """A bare git repository (the remote) and a git working clone that pushes to it."""
+
+    def __init__(self, tmp: Path):
+        self.bare = tmp / "upstream.git"
+        self.work = tmp / "gitwork"
+        git("init", "-q", "--bare", "-b", "main", str(self.bare))
+        git("init", "-q", "-b", "main", str(self.work))
+        git("remote", "add", "origin", str(self.bare), cwd=self.work)
+        self.n = 0
+
+    def commit(self, path="f.txt", data=None, message=None, branch="main", push=True, env=None) -> str:
+        self.n += 1
+        f = self.work / path
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_bytes(data if data is not None else f"line {self.n}\n".encode())
+        git("add", "-A", cwd=self.work)
+        git("commit", "-q", "-m", message or f"commit {self.n}", cwd=self.work, env=env)
+        if push:
+            git("push", "-q", "origin", f"HEAD:refs/heads/{branch}", cwd=self.work)
+        return git("rev-parse", "HEAD", cwd=self.work).strip()
+
+    def log(self, ref="main") -> str:
+        return git("log", "--format=%H %P%n%an <%ae> %ad%n%cn <%ce> %cd%n%B", "--date=raw", ref, cwd=self.bare)
+
+    def tip(self, ref="main") -> str:
+        return git("rev-parse", ref, cwd=self.bare).strip()
+
+
+def clone(up: Upstream, dest: Path) -> Repository:
+    porcelain.clone(str(dest), str(up.bare), lambda url, name: GitRemote(url, name))
+    return Repository(os.fsencode(dest))
+
+
+def fetch(repo: Repository, up: Upstream):
+    return porcelain.fetch(repo, "origin", GitRemote(str(up.bare), "origin"))
+
+
+def push(repo: Repository, up: Upstream, force=False, branches=None):
+    return porcelain.push(repo, "origin", GitRemote(str(up.bare), "origin"), branches, force)
+
+
+def vcs_commit(repo: Repository, path: str, data: bytes, message: str) -> bytes:
+    from tests.conftest import Repo
+    work = Repo(Path(os.fsdecode(repo.root)))
+    work.write(path, data)
+    work.vcs("add", path)
+    work.vcs("commit", "-m", message)
+    repo.refresh()
+    return bytes(repo.state.view.head)
+
+
+def git_id(repo: Repository, vcs_id: bytes) -> str:
+    return gitremote.known_map(repo).to_git[bytes(vcs_id)].hex()
+
+
+@pytest.fixture(scope="module")
+def _template(tmp_path_factory) -> Path:
+    """The upstream history, made once: each test gets a copy."""
+    tmp = tmp_path_factory.mktemp("upstream")
+    u = Upstream(tmp)
+    u.commit("README", b"hello\n")
+    u.commit("src/a.py", b"print(1)\r\nno final newline")
+    os.chmod(u.work / "src/a.py", 0o755)
+    u.commit("src/a.py", b"print(2)\n")
+    git("checkout", "-q", "-b", "side", cwd=u.work)
+    u.commit("side.txt", b"side\n", branch="side")
+    git("checkout", "-q", "main", cwd=u.work)
+    u.commit("b.bin", bytes(range(256)))
+    git("merge", "-q", "--no-ff", "-m", "merge side", "side", cwd=u.work)
+    git("push", "-q", "origin", "main", cwd=u.work)
+    git("tag", "-a", "v1", "-m", "version 1", cwd=u.work)
+    git("tag", "light", "HEAD~1", cwd=u.work)
+    git("push", "-q", "origin", "--tags", cwd=u.work)
+    return tmp
+
+
+@pytest.fixture
+def up(_template, tmp_path) -> Upstream:
+    for name in ("upstream.git", "gitwork"):
+        shutil.copytree(_template / name, tmp_path / name, symlinks=True)
+    u = Upstream.__new__(Upstream)
+    u.bare, u.work, u.n = tmp_path / "upstream.git", tmp_path / "gitwork", 100
+    git("remote", "set-url", "origin", str(u.bare), cwd=u.work)
+    return u
+
+
+def test_clone_has_every_commit_branch_and_tag(up, tmp_path):
+    repo = clone(up, tmp_path / "c")
+    view = repo.state.view
+    assert view.head_branch == "main"
+    assert set(view.remotes) == {"origin/main", "origin/side"}
+    assert set(view.tags) == {"v1", "light"}
+    assert len(repo) == int(git("rev-list", "--count", "--all", cwd=up.bare))
+    # Every git commit is mapped, and each one's vcs commit has git's tree.
+    for sha in git("rev-list", "--all", cwd=up.bare).split():
+        rev = resolve(repo, sha)
+        files = {p: repo.objects.read(e.id, p) for p, e in repo.manifest(rev).items()}
+        listing = git("ls-tree", "-r", "-z", sha, cwd=up.bare).split("\0")[:-1]
+        want = {}
+        for line in listing:
+            meta, path = line.split("\t", 1)
+            want[os.fsencode(path)] = subprocess.run(["git", "cat-file", "blob", meta.split()[2]], cwd=up.bare,
+                                                     capture_output=True).stdout
+        assert files == want
+    assert (tmp_path / "c" / "src" / "a.py").read_bytes() == b"print(2)\n"
+    assert os.access(tmp_path / "c" / "src" / "a.py", os.X_OK)
+    assert view.branches["main"] == view.remotes["origin/main"]
+    assert git_id(repo, view.branches["main"]) == up.tip()
+
+
+def test_git_id_prefix_is_a_revision(up, tmp_path):
+    repo = clone(up, tmp_path / "c")
+    sha = git("rev-parse", "main~1", cwd=up.bare).strip()
+    rev = resolve(repo, sha[:8])
+    assert gitremote.known_map(repo).to_git[bytes(repo.commit_info(rev).id)].hex() == sha
+    assert resolve(repo, sha) == rev  # all 40 digits too
+    with pytest.raises(UsageError):
+        resolve(repo, "0" * 40)
+    from tests.conftest import Repo
+    shown = Repo(tmp_path / "c").vcs("show", sha[:10]).text
+    assert git("log", "-1", "--format=%s", sha, cwd=up.bare).strip() in shown
+
+
+def test_fetch_brings_only_new_commits(up, tmp_path, monkeypatch):
+    repo = clone(up, tmp_path / "c")
+    counted = []
+
+    class Counting(gitremote.Importer):
+        def run(self, r):
+            summary = super().run(r)
+            counted.append(self.commits)
+            return summary
+    monkeypatch.setattr(gitremote, "Importer", Counting)
+    assert fetch(repo, up).commits == 0 and counted == []  # nothing new: no export at all
+    new = [up.commit("c.txt", b"c\n"), up.commit("c.txt", b"cc\n")]
+    result = fetch(repo, up)
+    assert result.commits == 2 and counted == [2]
+    repo.refresh()
+    assert git_id(repo, repo.state.view.remotes["origin/main"]) == new[-1]
+    assert repo.state.view.branches["main"] != repo.state.view.remotes["origin/main"]  # fetch moves no branch
+
+
+def test_pull_fast_forwards(up, tmp_path):
+    repo = clone(up, tmp_path / "c")
+    sha = up.commit("src/a.py", b"print(3)\n")
+    result = porcelain.pull(repo, "origin", GitRemote(str(up.bare), "origin"))
+    assert result.outcome == "fast-forward"
+    assert (tmp_path / "c" / "src" / "a.py").read_bytes() == b"print(3)\n"
+    repo.refresh()
+    assert git_id(repo, repo.state.view.branches["main"]) == sha
+
+
+def test_push_back_keeps_every_git_id(up, tmp_path):
+    # Commits git wrote that vcs does not store exactly: a committer who is not the
+    # author, in another zone; an encoding; a signature (a gpgsig header).
+    up.commit("latin.txt", b"x\n", message="caf\xe9".encode("latin-1").decode("latin-1"),
+              env={"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "i18n.commitEncoding",
+                   "GIT_CONFIG_VALUE_0": "ISO-8859-1"}, push=False)
+    raw = git("cat-file", "commit", "HEAD", cwd=up.work).encode("utf-8", "surrogateescape")
+    head, _, body = raw.partition(b"\n\n")
+    sig = b"gpgsig -----BEGIN PGP SIGNATURE-----\n \n iQEzBAABCAAdFiEE\n -----END PGP SIGNATURE-----"
+    signed = git("hash-object", "-t", "commit", "-w", "--stdin", cwd=up.work,
+                 input=head + b"\n" + sig + b"\n\n" + body).strip()
+    git("update-ref", "refs/heads/main", signed, cwd=up.work)
+    git("push", "-q", "origin", "main", cwd=up.work)
+    before = up.log()
+    warnings = []
+    porcelain.clone(str(tmp_path / "c"), str(up.bare), lambda url, name: GitRemote(url, name))
+    repo = Repository(os.fsencode(tmp_path / "c"), warn=warnings.append)
+    # pull (nothing new), then commit on top and push: the old commits are git's own
+    porcelain.pull(repo, "origin", GitRemote(str(up.bare), "origin"))
+    mine = vcs_commit(repo, "mine.txt", b"mine\n", "made in vcs")
+    result = push(repo, up)
+    assert result.statuses == {"main": "ok"}
+    assert up.log("main~1") == before
+    assert git("rev-parse", "main~1", cwd=up.bare).strip() == signed
+    assert git_id(repo, mine) == up.tip()
+    git("fsck", "--strict", cwd=up.bare)
+    assert push(repo, up).statuses == {"main": "up to date"}  # again: nothing sent
+    assert git("rev-list", "--count", "--all", cwd=tmp_path / "c" / ".vcs" / "git" / "mirror.git") == \
+        git("rev-list", "--count", "--all", cwd=up.bare)
+    # A second clone sees the vcs-made commit with the id it got at its first push.
+    other = clone(up, tmp_path / "d")
+    assert resolve(other, up.tip()) == other.rev_of(other.state.view.branches["main"])
+    assert other.state.view.branches["main"] == mine
+
+
+def test_fetch_warns_once_about_signatures(up, tmp_path):
+    raw = git("cat-file", "commit", "HEAD", cwd=up.work).encode()
+    head, _, body = raw.partition(b"\n\n")
+    sig = b"gpgsig -----BEGIN PGP SIGNATURE-----\n abc\n -----END PGP SIGNATURE-----"
+    signed = git("hash-object", "-t", "commit", "-w", "--stdin", cwd=up.work,
+                 input=head + b"\n" + sig + b"\n\nsigned\n").strip()
+    git("push", "-q", "origin", f"{signed}:refs/heads/signed", cwd=up.work)
+    repo = Repository.init(os.fsencode(tmp_path / "c"))
+    warnings = []
+    repo = Repository(os.fsencode(tmp_path / "c"), warn=warnings.append)
+    fetch(repo, up)
+    said = [w for w in warnings if "signature" in w]
+    assert len(said) == 1 and "1 carry a signature" in said[0]
+
+
+def test_push_refused_when_not_a_fast_forward_then_forced(up, tmp_path):
+    repo = clone(up, tmp_path / "c")
+    theirs = up.commit("theirs.txt", b"theirs\n")
+    vcs_commit(repo, "ours.txt", b"ours\n", "ours")
+    result = push(repo, up)
+    assert result.statuses == {"main": "rejected: not a fast-forward"}
+    assert up.tip() == theirs
+    git("fsck", cwd=up.bare)
+    # --force with what we saw of the remote (it moved since): still refused
+    assert push(repo, up, force=True).statuses == {"main": "rejected: the remote branch moved"}
+    assert up.tip() == theirs
+    fetch(repo, up)
+    repo.refresh()
+    assert push(repo, up, force=True).statuses == {"main": "ok"}
+    assert up.tip() == git_id(repo, repo.state.view.branches["main"])
+    git("fsck", cwd=up.bare)
+
+
+def test_push_new_branch_and_delete(up, tmp_path):
+    repo = clone(up, tmp_path / "c")
+    from vcs.porcelain.branch import create
+    create(repo, "topic")
+    repo.refresh()
+    assert push(repo, up, branches=["topic"]).statuses == {"topic": "ok"}
+    assert up.tip("topic") == up.tip("main")
+    repo.refresh()
+    result = porcelain.push(repo, "origin", GitRemote(str(up.bare), "origin"), ["topic"], delete=True)
+    assert result.statuses == {"topic": "ok"}
+    assert "topic" not in git("branch", cwd=up.bare)
+
+
+def test_hostile_content_is_refused_whole(up, tmp_path):
+    repo = clone(up, tmp_path / "c")
+    state = repo.path("state")
+    before = Path(state).read_bytes()
+    up.commit(".vcs/config.toml", b"[x]\n")  # git allows the name; vcs never writes into .vcs/
+    with pytest.raises(UsageError, match=r"\.vcs"):
+        fetch(repo, up)
+    assert Path(state).read_bytes() == before
+
+
+def test_is_git_url(tmp_path):
+    bare = tmp_path / "b.git"
+    git("init", "-q", "--bare", str(bare))
+    work = tmp_path / "w"
+    git("init", "-q", str(work))
+    (tmp_path / "v").mkdir()
+    Repository.init(os.fsencode(tmp_path / "v"))
+    for url in ("https://github.com/x/y", "http://h/x", "git://h/x", "git@github.com:x/y", "host:x/y.git",
+                "ssh://git@h/x", "ssh://h/x.git", "git+ssh://h/x", "git+file:///x", str(bare), str(work),
+                f"file://{bare}"):
+        assert is_git_url(url), url
+    for url in ("ssh://h/x", "me@h:x", str(tmp_path / "v"), str(tmp_path / "nothing"), "relative/nothing"):
+        assert not is_git_url(url), url
+
+
+@pytest.mark.parametrize("url", ["-oProxyCommand=touch /tmp/x", "ssh://-oProxyCommand=x/y",
+                                 "git+ssh://-oProxyCommand=x/y", "-h:x.git", "ext::sh -c touch% /tmp/x",
+                                 "git+ext::sh", "fd::3", "a\nb", "ftp://h/x"])
+def test_hostile_urls_are_refused(url):
+    with pytest.raises(UsageError):
+        git_url(url)
+
+
+def test_git_missing_is_a_clear_error(up, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    with pytest.raises(ToolMissing, match="git is not installed"):
+        GitRemote(str(up.bare))
+    from vcs.cli.errors import exit_code_for
+    assert exit_code_for(ToolMissing("x")) == 3
+
+
+def test_unreachable_remote_is_a_transport_error(tmp_path):
+    repo = Repository.init(os.fsencode(tmp_path / "c"))
+    gone = tmp_path / "gone.git"
+    git("init", "-q", "--bare", str(gone))
+    r = GitRemote(str(gone))
+    shutil.rmtree(gone)
+    with repo.lock():
+        with pytest.raises(TransportError, match="git ls-remote"):
+            with repo.transaction("fetch"):
+                r.fetch(repo)
+    assert len(Repository(os.fsencode(tmp_path / "c"))) == 0
+
+
+def test_map_is_checked_and_optional(up, tmp_path):
+    from vcs.repo.verify import verify
+    from vcs.storage import gitmap
+    repo = clone(up, tmp_path / "c")
+    path = gitremote.map_path(repo)
+    assert verify(repo).ok
+    data = bytearray(Path(path).read_bytes())
+    data[len(gitmap.HEADER) + 3] ^= 1  # the first record
+    Path(path).write_bytes(bytes(data))
+    assert not verify(repo).ok
+    # A torn last record (a crash mid-append) is no corruption; the next append cuts it.
+    good = gitmap._record(b"a" * 16, b"b" * 20)
+    Path(path).write_bytes(gitmap.HEADER + good + good[:-1] + b"\0")
+    assert gitmap.read(path).to_git == {b"a" * 16: b"b" * 20}
+    gitmap.append(path, [(b"c" * 16, b"d" * 20)])
+    assert len(Path(path).read_bytes()) == len(gitmap.HEADER) + 2 * gitmap.RECORD
+    os.unlink(path)
+    assert len(gitmap.read(path)) == 0  # no map: an older repository, or one that never met git
