@@ -26,10 +26,7 @@ GIT_ONLY = {
     "switch": "`vcs checkout BRANCH`, or `vcs checkout -b NAME` to create one",
     "reset": "`vcs restore PATH` puts files back; `vcs checkout REV` moves to another revision; "
              "`vcs undo` takes back the last commit, keeping its changes",
-    "push": "`vcs export | git fast-import` moves the history into git",
-    "pull": "`git fast-export --all | vcs import` reads a git history into an empty repository",
-    "clone": "`git fast-export --all | vcs import` reads a git history into an empty repository",
-    "fetch": None, "remote": None, "blame": None, "annotate": None, "bisect": None, "clean": None,
+    "blame": None, "annotate": None, "bisect": None, "clean": None,
     "grep": None, "reflog": "`vcs op log`", "fsck": "`vcs verify`", "shortlog": "`vcs log --oneline`",
 }
 

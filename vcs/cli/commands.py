@@ -194,6 +194,11 @@ def status(ui, paths, ignored: bool = False, as_json: bool = False, untracked: s
                   as_json)
     if repo.state.view.merge is not None:
         render.merging(repo.state.view.merge)
+    if repo.state.view.head != repo.state.view.wc:  # a push moved the checked-out branch
+        from vcs.cli import render_remote
+        moved = render_remote.moved_under(repo)
+        if moved is not None:
+            sys.stderr.write(f"note: {moved[0]}\nhint: {moved[1]}\n")
 
 
 def log(ui, args, limit: int | None, oneline: bool, stat: bool, patch: bool, as_json: bool = False,
@@ -666,3 +671,100 @@ def change_dir(ui, directory: str) -> None:
         os.chdir(directory)
     except OSError as e:
         raise UsageError(f"cannot change to {directory}: {e.strerror}") from None
+
+
+# -- working with others: clone, remote, fetch, pull, push, serve (vcs.porcelain.remote) --
+
+def clone(ui, source: str, directory: str | None, storage: str = "auto") -> None:
+    from vcs.cli import render_remote, remotes
+    from vcs.porcelain import remote as porcelain
+    dest = directory or render_remote.default_directory(source)
+    source = remotes.normalize(source)
+    result = porcelain.clone(dest, source, lambda url, name: remotes.connect(url, name), storage)
+    render_remote.cloned(ui.out(), result)
+
+
+def remote_add(ui, name: str, url: str) -> None:
+    from vcs.porcelain import remote as porcelain
+    porcelain.add_remote(_repo(), name, url)
+
+
+def remote_remove(ui, name: str) -> None:
+    from vcs.porcelain import remote as porcelain
+    gone = porcelain.remove_remote(_repo(), name)
+    if gone:
+        ui.out().line(f"removed remote {name!r} and its {gone} remote-tracking branch{'es' * (gone != 1)}")
+
+
+def remote_rename(ui, old: str, new: str) -> None:
+    from vcs.porcelain import remote as porcelain
+    porcelain.rename_remote(_repo(), old, new)
+
+
+def remote_list(ui, verbose: bool = False) -> None:
+    from vcs.cli import render_remote
+    from vcs.porcelain import remote as porcelain
+    render_remote.remote_list(ui.out(), porcelain.list_remotes(_repo()), verbose)
+
+
+def _remote(repo, name: str | None):
+    """(the remote's name, its URL, a connected Remote)."""
+    from vcs.cli import remotes
+    from vcs.porcelain import remote as porcelain
+    name = name or "origin"
+    url = porcelain.remote_url(repo, name)
+    return name, url, remotes.connect(url, name, repo)
+
+
+def fetch(ui, remote: str | None) -> None:
+    from vcs.cli import render_remote
+    from vcs.porcelain import remote as porcelain
+    repo = _repo()
+    name, url, conn = _remote(repo, remote)
+    try:
+        result = porcelain.fetch(repo, name, conn, url)
+    finally:
+        conn.close()
+    render_remote.fetched(ui.out(repo), result)
+
+
+def pull(ui, remote: str | None, branch: str | None) -> None:
+    from vcs.cli import render_remote
+    from vcs.porcelain import remote as porcelain
+    repo = _repo()
+    name, url, conn = _remote(repo, remote)
+    try:
+        result = porcelain.pull(repo, name, conn, branch, url)
+    finally:
+        conn.close()
+    render_remote.pulled(ui.out(repo), result)
+
+
+def push(ui, remote: str | None, branch: str | None, force: bool = False, delete: bool = False) -> int:
+    from vcs.cli import render_remote
+    from vcs.porcelain import remote as porcelain
+    repo = _repo()
+    if delete and branch is None:
+        raise UsageError("--delete needs the BRANCH to delete on the remote", hint="vcs push -d --force origin old")
+    name, url, conn = _remote(repo, remote)
+    try:
+        result = porcelain.push(repo, name, conn, [branch] if branch else None, force, url, delete)
+    finally:
+        conn.close()
+    render_remote.pushed(ui.out(repo), result)
+
+
+def serve(ui, path: str, stdio: bool = False) -> int | None:
+    from vcs.cli import render
+    from vcs.interop.vcs import server
+    if not stdio:
+        raise UsageError("vcs serve speaks only over stdin and stdout: `vcs serve --stdio PATH`")
+    from vcs.cli.errors import exit_code_for
+    sys.stdout.flush()
+    try:
+        # Big buffers: a bundle is many small frames.
+        with open(sys.stdin.fileno(), "rb", buffering=1 << 20, closefd=False) as rfile, \
+                open(sys.stdout.fileno(), "wb", buffering=1 << 20, closefd=False) as wfile:
+            server.serve(path, rfile, wfile, render.warn)
+    except VcsError as e:  # the client was told (an X frame) and shows it: not twice
+        return exit_code_for(e)

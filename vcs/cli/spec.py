@@ -281,6 +281,41 @@ COMMANDS = (
             "vcs export | (cd ../mirror && git init -q && git fast-import && git checkout main)",
             (Option(("-o", "--output"), "output", "str", "Write the stream to FILE instead of stdout.",
                     metavar="FILE"),)),
+    # -- working with others (vcs.porcelain.remote; transports in vcs.interop) --
+    Command("clone", "Copy the repository at SOURCE (a path, file://, ssh://host/path or host:path) into DIR: "
+            "its whole history, branches and tags; SOURCE becomes the remote `origin` and its checked-out "
+            "branch is checked out.", "vcs clone ssh://ada@example.com/srv/project project",
+            (Option(("--storage",), "storage", "choice", "The new repository's storage policy.", "auto",
+                    ("auto", "delta", "full")),),
+            (Argument("source"), Argument("directory", required=False))),
+    Command("remote", "The remotes this repository knows (in .vcs/config.toml).", "vcs remote add origin ../shared",
+            body=None, subcommands=(
+                Command("add", "Add the remote NAME at URL.", "vcs remote add origin ssh://example.com/srv/project",
+                        (), (Argument("name"), Argument("url")), body="remote_add"),
+                Command("remove", "Forget the remote NAME and its remote-tracking branches.",
+                        "vcs remote remove origin", (), (Argument("name"),), body="remote_remove"),
+                Command("rename", "Rename the remote OLD to NEW (its remote-tracking branches follow).",
+                        "vcs remote rename origin upstream", (), (Argument("old"), Argument("new")),
+                        body="remote_rename"),
+                Command("list", "List the remotes (-v: with their URLs).", "vcs remote list -v",
+                        (Option(("-v", "--verbose"), "verbose", "flag", "Show each remote's URL."),),
+                        body="remote_list"),
+            )),
+    Command("fetch", "Bring the commits of REMOTE (default: origin) this repository lacks; its branches "
+            "appear as REMOTE/BRANCH (`vcs merge origin/main`).", "vcs fetch origin", (),
+            (Argument("remote", required=False),)),
+    Command("pull", "Fetch, then fast-forward the current branch to REMOTE/BRANCH (default: origin and the "
+            "current branch's name), the working tree with it; diverged lines are left for `vcs merge`.",
+            "vcs pull origin main", (), (Argument("remote", required=False), Argument("branch", required=False))),
+    Command("push", "Send BRANCH (default: the current one) to REMOTE (default: origin): the commits it lacks, "
+            "then its branch moves there, if that is a fast-forward (or --force).", "vcs push origin main",
+            (Option(("-f", "--force"), "force", "flag", "Move the remote's branch even if it drops commits."),
+             Option(("-d", "--delete"), "delete", "flag", "Delete BRANCH on the remote (with --force).")),
+            (Argument("remote", required=False), Argument("branch", required=False))),
+    Command("serve", "Serve this repository to one vcs client over stdin and stdout (what clone, fetch, pull "
+            "and push run through ssh).", "vcs serve --stdio /srv/project",
+            (Option(("--stdio",), "stdio", "flag", "Speak the protocol on stdin and stdout (required)."),),
+            (Argument("path"),)),
     Command("import", "Read a git fast-export stream (stdin, or FILE) into this empty repository, then check "
             "out its main branch.", "git -C ../project fast-export --all | vcs import", (),
             (Argument("file", required=False),), body="import_"),

@@ -63,6 +63,7 @@ def commit(repo: Repository, message, *, addremove: bool = False,
                     result.removed.append(path)
             result.untracked, result.missing = [], []
         head = repo.wc_rev()
+        _check_not_moved(repo)
         parent_manifest = repo.manifest(head)
         merging, pending = repo.state.view.merge, None
         if merging is not None:  # the commit concludes a merge (cherry-pick, revert)
@@ -177,6 +178,19 @@ def _chosen(repo: Repository, choose, result, changed: list[bytes], removed: lis
         if f.kind == "modified" and len(pick) < len(f.regions):
             partial[f.path] = b"".join(select.apply(f.a, f.b, f.regions, pick))
     return keep, gone, partial
+
+
+def _check_not_moved(repo: Repository) -> None:
+    """A commit on a working tree whose branch moved under it (a push to this repository)
+    would drop the pushed commits from the branch: refused until a checkout catches up."""
+    view = repo.state.view
+    if view.head_branch is not None and view.head is not None and view.wc is not None and view.head != view.wc \
+            and view.merge is None:
+        raise StateError(f"branch {view.head_branch!r} was moved to revision {repo.rev_of(view.head)} (a push to this "
+                         f"repository?) while the working tree is on revision {repo.rev_of(view.wc)}: a commit "
+                         "here would drop the commits it gained",
+                         hint=f"`vcs checkout {view.head_branch}` brings the working tree up to date first "
+                              "(your uncommitted changes are kept where they do not conflict)")
 
 
 def _amended(repo: Repository, head: int | None):

@@ -86,6 +86,17 @@ def commit_tree(repo: Repository, parents, files: dict, *, author: str, date: in
     return rev, cid, manifest, displaced
 
 
+def append_record(repo: Repository, cid: ObjectId, record: bytes, listing: bytes, parents: tuple[int, ...],
+                  changes, trees: list[Manifest], is_ancestor=None) -> int:
+    """Append a commit record made elsewhere (a sync), as it is: its listing (already
+    rebuilt and checked against the record's tree id) stored whole when a chain starts,
+    and each changed path's history entry. `trees`: each parent's listing;
+    `is_ancestor`: a faster answer to changelog.is_ancestor, if the caller has one."""
+    rev = _append_commit(repo, cid, record, listing, parents)
+    _record_history(repo, rev, changes, parents, trees, is_ancestor)
+    return rev
+
+
 def _append_commit(repo: Repository, cid: ObjectId, record: bytes, listing: bytes, parents: tuple[int, ...]) -> int:
     """Append the commit; store its tree listing whole when the policy says a new chain starts.
 
@@ -99,9 +110,10 @@ def _append_commit(repo: Repository, cid: ObjectId, record: bytes, listing: byte
     return repo.changelog.append(cid, record, len(listing), parents, snapshot)
 
 
-def _record_history(repo: Repository, rev: int, changes, parents: tuple[int, ...], trees: list[Manifest]) -> None:
+def _record_history(repo: Repository, rev: int, changes, parents: tuple[int, ...], trees: list[Manifest],
+                    is_ancestor=None) -> None:
     """A file history entry for each path the commit changed (vcs.storage.filelog)."""
-    filelog, is_ancestor = repo.filelog, repo.changelog.is_ancestor
+    filelog, is_ancestor = repo.filelog, is_ancestor or repo.changelog.is_ancestor
     pairs = list(zip(parents, trees))
     for slot, ch in enumerate(changes):
         filelog.record(ch.path, ch.entry.id if ch.entry is not None else None, rev, slot, pairs, is_ancestor)

@@ -143,6 +143,14 @@ class BaseLog:
         as a chain's records usually do."""
         return [self.payload(i) for i in infos]
 
+    def stored(self, info: Info) -> bytes:
+        """The record's bytes as stored (deflated where FLAG_ZLIB says so), checked
+        against its checksum: what a sync sends without inflating and deflating again."""
+        stored = self._stored(info)
+        if len(stored) != info.stored or xxhash.xxh32_intdigest(stored) != info.payload_sum:
+            raise CorruptError(f"{self.name}: record {info.n} ({info.id.hex()[:12]}) fails its checksum")
+        return stored
+
     def ids(self) -> dict[bytes, int]:
         """id -> record number for every record (the last one wins)."""
         return {self._entry_bytes(n)[:16]: n for n in range(len(self))}
@@ -159,13 +167,19 @@ class BaseLog:
     # -- writing ----------------------------------------------------------------
 
     def append(self, oid: bytes, payload: bytes, *, size: int | None = None, base: int = NO_BASE,
-               depth: int = 0, chain: int = 0, delta: bool = False, extra_flags: int = 0) -> Info:
+               depth: int = 0, chain: int = 0, delta: bool = False, extra_flags: int = 0,
+               deflated: bytes | None = None) -> Info:
         """Append a record for a text of `size` bytes (default: the payload's length).
 
-        `chain` is the stored bytes of the chain before this record.
+        `chain` is the stored bytes of the chain before this record. `deflated`: the
+        payload's raw deflate, made and checked by the caller (a sync received it so),
+        stored as it is instead of compressing the payload again.
         """
         # A delta compresses itself, against its base's lines (vcs.diff.delta).
-        stored, flags = (payload, FLAG_DELTA) if delta else compress(payload)
+        if deflated is not None and not delta and len(deflated) < len(payload):
+            stored, flags = deflated, FLAG_ZLIB
+        else:
+            stored, flags = (payload, FLAG_DELTA) if delta else compress(payload)
         flags |= extra_flags
         size = len(payload) if size is None else size
         if len(payload) > MAX_U32:

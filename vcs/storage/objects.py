@@ -222,6 +222,44 @@ class Objects:
             self._append(oid, best[1], len(data), best[0])
         return oid, True
 
+    def adopt(self, data: bytes, payload: bytes, base_id: bytes, path: bytes | None = None,
+              whole_stored: dict | None = None) -> ObjectId:
+        """Store a version that arrived as `payload`, a delta against `base_id` that the
+        caller applied and checked against the version's id (a sync): the delta is kept
+        if this repository's policy takes it against its own record of the base (its own
+        record numbers, chain depth and chain bytes), else the version is stored whole.
+        No line diff is made. `whole_stored` (id -> the stored size of the whole version
+        its chain starts from) saves walking the base's chain, if the caller keeps it."""
+        oid = content_id(data)
+        if self.find(oid) is not None:
+            return oid
+        policy = self.policy_for(path)
+        base = self.info(base_id, path)
+        if policy != "full":
+            start = whole_stored.get(base_id) if whole_stored is not None else None
+            if start is None:
+                start = self.chain(base)[0].stored
+            if not store_whole(policy, len(data), base, len(payload), whole_stored=start, append=True):
+                self._append(oid, payload, len(data), base)
+                if whole_stored is not None:
+                    whole_stored[oid] = start
+                return oid
+        # A new chain starts here (the rules `put` applies refused this delta).
+        self._append(oid, data, len(data))
+        if whole_stored is not None:
+            whole_stored[oid] = self.info(oid).stored
+        return oid
+
+    def put_whole(self, data: bytes, deflated: bytes | None = None) -> ObjectId:
+        """Store a version whole that arrived whole (a sync: the sender's policy started a
+        chain there), with its raw deflate if it came so (checked by the caller)."""
+        oid = content_id(data)
+        if self.find(oid) is None:
+            info = self.log.append(oid, data, size=len(data), deflated=deflated)
+            if self._ids is not None:
+                self._ids[oid] = info.n
+        return oid
+
     def _delta(self, base: Info, data: bytes, path: bytes | None, policy: str) -> bytes | None:
         """The delta that turns `base` into `data`, or None when the policy stores the
         version whole rather than as a delta against this base."""

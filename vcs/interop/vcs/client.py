@@ -1,0 +1,134 @@
+"""The client side of vcs's sync protocol: a `Remote` (vcs.porcelain.remote) that talks
+to `vcs serve --stdio` over a child process's pipes (ssh, or vcs itself for a local
+path). See vcs.interop.vcs.wire for the frames."""
+from __future__ import annotations
+
+import subprocess
+
+from vcs.errors import StateError
+from vcs.interop.vcs.wire import PROTOCOL, Malformed, Wire, parse_refs
+from vcs.porcelain.remote import RemoteRefs
+from vcs.repo.exchange import Receiver, items, known, outgoing
+from vcs.repo.repository import Repository
+
+# A fetch tells the server what it has: every commit its refs name, and for each head
+# a sample of its first-parent ancestors (1, 2, 4, 8... back), so that the server finds
+# a common commit near the tip even when the tip itself is new to it.
+MAX_HAVES = 4000
+
+
+class VcsRemote:
+    def __init__(self, argv: list[str], url: str, name: str | None = None):
+        self.url, self.name = url, name
+        try:
+            self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=1 << 20)
+        except OSError as e:
+            raise StateError(f"cannot run {argv[0]!r} to reach {url}: {e.strerror}",
+                             hint="set VCS_SSH or ui.ssh to the ssh command" if argv[0] != "python" else None) \
+                from None
+        self.wire = Wire(self.proc.stdout, self.proc.stdin, url)
+        self.closed = False
+        try:
+            self.wire.send(b"H", PROTOCOL)
+            self.wire.flush()
+            _, hello = self.wire.recv(b"H")
+        except (OSError, StateError) as e:
+            self.close()
+            if isinstance(e, StateError):
+                raise
+            raise StateError(f"cannot talk to {url}: {e}") from None
+        if not hello.startswith(PROTOCOL):
+            self.close()
+            raise Malformed(f"{url} speaks {hello[:40]!r}, not {PROTOCOL!r}", hint="upgrade vcs on one side")
+
+    @property
+    def bytes_sent(self) -> int:
+        return self.wire.sent
+
+    @property
+    def bytes_received(self) -> int:
+        return self.wire.received
+
+    def _request(self, lines: list[bytes]) -> None:
+        try:
+            self.wire.send_lines(b"Q", lines)
+            self.wire.flush()
+        except OSError as e:
+            raise StateError(f"the connection to {self.url} was cut: {e.strerror or e}",
+                             hint="nothing was changed; try again") from None
+
+    def fetch(self, repo: Repository) -> RemoteRefs:
+        self._request([b"getbundle"] + [b"have " + h.hex().encode() for h in haves(repo)])
+        head, branches, tags, _ = parse_refs(self.wire.recv_lines(b"R"), self.url)
+        self.wire.recv_items(Receiver(repo, self.url))
+        return RemoteRefs(head, branches, tags)
+
+    def push(self, repo: Repository, updates, force: bool) -> dict[str, str]:
+        self._request([b"refs"])
+        _, branches, tags, heads = parse_refs(self.wire.recv_lines(b"R"), self.url)
+        if all(branches.get(b) == new for b, (_, new) in updates.items()):
+            return {b: "up to date" for b in updates}
+        view = repo.state.view
+        theirs = [*branches.values(), *tags.values(), *heads, *(old for old, _ in updates.values() if old)]
+        if self.name is not None:
+            theirs += [oid for ref, oid in view.remotes.items() if ref.startswith(self.name + "/")]
+        common = known(repo, theirs)
+        wanted = known(repo, [new for _, new in updates.values() if new is not None])
+        lines = [b"unbundle", b"force %d" % force]
+        for branch, (old, new) in updates.items():
+            lines.append(b"update %s %s %s" % (old.hex().encode() if old else b"-", new.hex().encode() if new else b"-",
+                                                branch.encode("utf-8", "surrogateescape")))
+        self._request(lines)
+        try:
+            self.wire.send_items(items(repo, outgoing(repo, wanted, common), common))
+            self.wire.flush()
+        except OSError as e:
+            raise StateError(f"the connection to {self.url} was cut while sending: {e.strerror or e}",
+                             hint="the remote keeps nothing of a push that did not arrive whole; try again") \
+                from None
+        statuses = {}
+        for line in self.wire.recv_lines(b"S"):
+            branch, tab, status = line.decode("utf-8", "surrogateescape").partition("\t")
+            if not tab or branch not in updates:
+                raise Malformed(f"{self.url} answered for a branch it was not sent: {branch[:60]!r}")
+            statuses[branch] = status
+        for branch in updates:
+            statuses.setdefault(branch, "rejected: the remote did not answer for it")
+        return statuses
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        for f in (self.proc.stdin, self.proc.stdout):
+            try:
+                f.close()
+            except OSError:
+                pass
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def haves(repo: Repository) -> list[bytes]:
+    """What this repository tells a server it has (see MAX_HAVES)."""
+    view = repo.state.view
+    out = dict.fromkeys(sorted(view.targets()))
+    if not len(repo):
+        return []
+    for head in sorted(view.heads | set(view.branches.values()) | set(view.remotes.values())):
+        rev = repo.changelog.find(head)
+        step, walked = 1, 0
+        while rev is not None and len(out) < MAX_HAVES:
+            for _ in range(step - walked):
+                parents = repo.parents(rev)
+                rev = parents[0] if parents else None
+                if rev is None:
+                    break
+            if rev is None:
+                break
+            out[repo.commit_info(rev).id] = None
+            walked, step = 0, step * 2
+    return [h for h in out if repo.changelog.find(h) is not None][:MAX_HAVES]
