@@ -339,3 +339,25 @@ def test_map_is_checked_and_optional(up, tmp_path):
     assert len(Path(path).read_bytes()) == len(gitmap.HEADER) + 2 * gitmap.RECORD
     os.unlink(path)
     assert len(gitmap.read(path)) == 0  # no map: an older repository, or one that never met git
+
+
+def test_through_the_cli(up, tmp_path):
+    from tests.conftest import Repo
+    Repo(tmp_path).vcs("clone", str(up.bare), "one")
+    Repo(tmp_path).vcs("clone", f"git+file://{up.bare}", "two")
+    one, two = Repo(tmp_path / "one"), Repo(tmp_path / "two")
+    assert one.tree() == {"README": b"hello\n", "src/a.py": b"print(2)\n", "side.txt": b"side\n",
+                          "b.bin": bytes(range(256))}
+    one.write("new.txt", "new\n")
+    one.vcs("add", "new.txt")
+    one.vcs("commit", "-m", "new in one")
+    assert "main" in one.vcs("push").text
+    assert "up to date" in one.vcs("push").text
+    two.vcs("pull")
+    assert two.read("new.txt") == b"new\n"
+    sha = up.tip()
+    assert "new in one" in two.vcs("show", sha[:8]).text
+    assert git("log", "-1", "--format=%s", cwd=up.bare).strip() == "new in one"
+    # git missing: a clear error, exit 3, nothing changed
+    r = two.run("fetch", ok=3, env={"PATH": str(tmp_path / "no-bin")})
+    assert "git is not installed" in r.err and "Traceback" not in r.err

@@ -62,8 +62,8 @@ def map_path(repo: Repository) -> str:
 
 def known_map(repo: Repository) -> gitmap.GitMap:
     """The map's pairs whose vcs commit the store has (the only ones trusted)."""
-    find = repo.changelog.find
-    return gitmap.read(map_path(repo)).known(lambda v: find(v) is not None)
+    ids = repo.commit_ids()
+    return gitmap.read(map_path(repo)).known(ids.__contains__)
 
 
 def open_mirror(repo: Repository) -> Git:
@@ -180,9 +180,10 @@ class GitRemote:
         try:
             marks_in, marks_out = os.path.join(workdir, "in"), os.path.join(workdir, "out")
             seeded: dict[int, int] = {}
+            ids = repo.commit_ids()
             with open(marks_in, "w") as f:
                 for mark, sha in enumerate(present, 1):
-                    seeded[mark] = repo.rev_of(mapping.to_vcs[sha])
+                    seeded[mark] = ids[mapping.to_vcs[sha]]
                     f.write(f":{mark} {sha.hex()}\n")
             refs = [self.prefix + name for name in sorted(self._mirrored(git))]
             with open(os.path.join(workdir, "err"), "w+b") as err:
