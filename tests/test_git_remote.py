@@ -361,3 +361,30 @@ def test_through_the_cli(up, tmp_path):
     # git missing: a clear error, exit 3, nothing changed
     r = two.run("fetch", ok=3, env={"PATH": str(tmp_path / "no-bin")})
     assert "git is not installed" in r.err and "Traceback" not in r.err
+
+
+def test_publish_a_vcs_history_to_an_empty_git_repository(tmp_path):
+    from tests.conftest import Repo
+    bare = tmp_path / "empty.git"
+    git("init", "-q", "--bare", "-b", "main", str(bare))
+    Repo(tmp_path).vcs("clone", str(bare), "fromempty")  # an empty remote: an empty clone
+    work = Repo(tmp_path / "w")
+    work.root.mkdir()
+    work.vcs("init")
+    for n in range(3):
+        work.write("a.txt", f"{n}\n" * (n + 1))
+        work.write(f"dir/{n}", b"\x00binary" * n)
+        work.vcs("add", "a.txt", f"dir/{n}")
+        work.vcs("commit", "-m", f"vcs {n}")
+    work.vcs("branch", "other")
+    work.vcs("remote", "add", "origin", str(bare))
+    work.vcs("push")
+    git("fsck", "--strict", cwd=bare)
+    assert git("log", "--format=%s", "main", cwd=bare).split("\n")[:3] == ["vcs 2", "vcs 1", "vcs 0"]
+    assert git("show", "main:a.txt", cwd=bare) == "2\n2\n2\n"
+    repo = Repository(os.fsencode(work.root))
+    assert git_id(repo, repo.state.view.branches["main"]) == git("rev-parse", "main", cwd=bare).strip()
+    # a clone of what was published comes back as the same vcs commits
+    Repo(tmp_path).vcs("clone", str(bare), "back")
+    back = Repository(os.fsencode(tmp_path / "back"))
+    assert back.state.view.branches["main"] == repo.state.view.branches["main"]
