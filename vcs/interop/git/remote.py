@@ -34,11 +34,10 @@ import xxhash
 
 from vcs import faults
 from vcs.errors import TransportError
-from vcs.interop.git.exporter import ident
+from vcs.interop.git.exporter import write_blobs, write_commit
 from vcs.interop.git.gitcmd import Git, failure
 from vcs.interop.git.importer import Importer, storer
-from vcs.interop.git.stream import Reader, quote
-from vcs.model.objects import GIT_MODES
+from vcs.interop.git.stream import Reader
 from vcs.model.refs import refname_problem
 from vcs.porcelain.remote import RemoteRefs
 from vcs.repo.repository import Repository
@@ -375,38 +374,16 @@ def _write_commits(repo: Repository, mapping: gitmap.GitMap, revs: list[int], se
     w(b"feature done\n")
     blob_marks: dict[bytes, int] = {}
     next_mark = len(repo) + 1  # commits have marks rev + 1
+    ref = EXPORT_REF.encode()
     for rev in revs:
         c = repo.read_commit(rev)
-        for ch in c.changes:
-            if ch.entry is not None and ch.entry.id not in blob_marks:
-                data = repo.objects.read(ch.entry.id, ch.path)
-                blob_marks[ch.entry.id] = next_mark
-                w(b"blob\nmark :%d\ndata %d\n" % (next_mark, len(data)))
-                w(data)
-                w(b"\n")
-                next_mark += 1
+        next_mark = write_blobs(repo, c, blob_marks, next_mark, w)
         parents = repo.parents(rev)
         if not parents:
-            w(b"reset %s\n\n" % EXPORT_REF.encode())
-        who = ident(c.author, c.date, c.tz)
-        committer = who if c.committer is None else ident(*c.committer)
-        message = c.message.encode("utf-8", "surrogateescape")
-        w(b"commit %s\nmark :%d\nauthor %s\ncommitter %s\ndata %d\n" % (EXPORT_REF.encode(), rev + 1, who,
-                                                                         committer, len(message)))
-        w(message)
-        w(b"\n")
-        for word, p in zip([b"from"] + [b"merge"] * len(parents), parents):
-            if p in sending:
-                w(b"%s :%d\n" % (word, p + 1))
-            else:
-                w(b"%s %s\n" % (word, mapping.to_git[bytes(repo.commit_info(p).id)].hex().encode()))
-        for ch in c.changes:
-            if ch.entry is None:
-                w(b"D %s\n" % quote(ch.path))
-        for ch in c.changes:
-            if ch.entry is not None:
-                w(b"M %s :%d %s\n" % (GIT_MODES[ch.entry.kind].encode(), blob_marks[ch.entry.id], quote(ch.path)))
-        w(b"\n")
+            w(b"reset %s\n\n" % ref)
+        write_commit(w, ref, rev + 1, c, [b":%d" % (p + 1) if p in sending else
+                                          mapping.to_git[bytes(repo.commit_info(p).id)].hex().encode()
+                                          for p in parents], blob_marks)
     w(b"done\n")
 
 
