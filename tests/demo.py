@@ -111,10 +111,12 @@ def main() -> None:
         run("stats", cwd=work)
         run("replay", "-1", "history.py", cwd=work)
         undoing(work)
+        working_with_others(work)
         run("verify", cwd=work)
         print("\nThat was vcs. `vcs --help` lists every command.")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(f"{work}-friend", ignore_errors=True)
 
 
 def undoing(work: Path) -> None:
@@ -136,6 +138,26 @@ def undoing(work: Path) -> None:
     run("stash", "list", cwd=work)
     run("stash", "pop", cwd=work)
     run("status", cwd=work)
+
+
+def working_with_others(work: Path) -> None:
+    """README's "Working with others": a clone in another folder, a push back, a pull."""
+    friend = Path(f"{work}-friend")
+    print(f"\nWorking with others: a friend clones this repository into {friend.name}/.")
+    run("clone", str(work), str(friend), cwd=work.parent)
+    print(f"   (in {friend.name}/)")
+    (friend / "friend.txt").write_bytes(b"written by a friend\n")
+    run("commit", "-A", "-m", "A friend's file", cwd=friend)
+    run("push", cwd=friend)
+    print(f"   (back in {work.name}/: the push moved main, not the working files)")
+    run("status", cwd=work)
+    run("checkout", "main", cwd=work)
+    (work / "history.py").write_bytes((work / "history.py").read_bytes() + b"# one more line\n")
+    run("commit", "-m", "One more line", "history.py", cwd=work)
+    print(f"   (in {friend.name}/)")
+    run("pull", cwd=friend)
+    run("log", "--oneline", "-n", "3", cwd=friend)
+    run("remote", "list", "-v", cwd=friend)
 
 
 if __name__ == "__main__":

@@ -87,17 +87,19 @@ def commit_tree(repo: Repository, parents, files: dict, *, author: str, date: in
 
 
 def append_record(repo: Repository, cid: ObjectId, record: bytes, listing: bytes, parents: tuple[int, ...],
-                  changes, trees: list[Manifest], is_ancestor=None) -> int:
+                  changes, trees: list[Manifest], is_ancestor=None, deflated: bytes | None = None) -> int:
     """Append a commit record made elsewhere (a sync), as it is: its listing (already
     rebuilt and checked against the record's tree id) stored whole when a chain starts,
     and each changed path's history entry. `trees`: each parent's listing;
-    `is_ancestor`: a faster answer to changelog.is_ancestor, if the caller has one."""
-    rev = _append_commit(repo, cid, record, listing, parents)
+    `is_ancestor`: a faster answer to changelog.is_ancestor, if the caller has one;
+    `deflated`: the record's raw deflate as it arrived (checked)."""
+    rev = _append_commit(repo, cid, record, listing, parents, deflated)
     _record_history(repo, rev, changes, parents, trees, is_ancestor)
     return rev
 
 
-def _append_commit(repo: Repository, cid: ObjectId, record: bytes, listing: bytes, parents: tuple[int, ...]) -> int:
+def _append_commit(repo: Repository, cid: ObjectId, record: bytes, listing: bytes, parents: tuple[int, ...],
+                   deflated: bytes | None = None) -> int:
     """Append the commit; store its tree listing whole when the policy says a new chain starts.
 
     The commit's changed files are its listing's delta against its first parent's, so
@@ -107,7 +109,7 @@ def _append_commit(repo: Repository, cid: ObjectId, record: bytes, listing: byte
     snapshot = store_listing_whole(repo.policy, len(listing), first)
     if snapshot:
         repo.objects.put(listing)
-    return repo.changelog.append(cid, record, len(listing), parents, snapshot)
+    return repo.changelog.append(cid, record, len(listing), parents, snapshot, deflated)
 
 
 def _record_history(repo: Repository, rev: int, changes, parents: tuple[int, ...], trees: list[Manifest],

@@ -133,7 +133,10 @@ KNOWN = {
     "storage.policy": ("auto", "delta", "full"),
     "init.defaultBranch": None,
     "merge.conflictStyle": ("merge", "diff3", "zdiff3"), "merge.rerere": ("true", "false"),
+    "ui.ssh": None,
 }
+# remote.NAME.KEY: a remote's settings (vcs remote add writes url; vcs: the remote's vcs command).
+REMOTE_KEYS = ("url", "vcs")
 
 
 def split_key(key: str) -> tuple[str, str | None, str]:
@@ -143,6 +146,9 @@ def split_key(key: str) -> tuple[str, str | None, str]:
         raise UsageError(f"invalid config key {key!r}", hint="keys look like user.name or storage.rules.*.png")
     if section == "storage" and rest.startswith("rules."):
         return section, "rules", rest[len("rules."):]
+    if section == "remote" and "." in rest:
+        name, _, setting = rest.rpartition(".")
+        return section, name, setting
     return section, None, rest
 
 
@@ -151,7 +157,7 @@ def check(key: str, value: str) -> None:
     section, table, name = split_key(key)
     if table == "rules":
         allowed = POLICIES
-    elif section == "alias":
+    elif section == "alias" or (section == "remote" and table is not None and name in REMOTE_KEYS):
         return
     elif key in KNOWN:
         allowed = KNOWN[key]
@@ -159,7 +165,8 @@ def check(key: str, value: str) -> None:
         import difflib
         close = difflib.get_close_matches(key, KNOWN, n=1, cutoff=0.75)
         raise UsageError(f"unknown config key {key!r}", hint=(f"did you mean {close[0]!r}? " if close else "")
-                         + "known: " + ", ".join([*KNOWN, "storage.rules.GLOB", "alias.NAME"]))
+                         + "known: " + ", ".join([*KNOWN, "storage.rules.GLOB", "alias.NAME",
+                                                                       "remote.NAME.url", "remote.NAME.vcs"]))
     if allowed is not None and value not in allowed:
         raise UsageError(f"{key} must be one of {', '.join(allowed)}, not {value!r}")
     if key == "init.defaultBranch":

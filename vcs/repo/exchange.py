@@ -29,7 +29,7 @@ import zlib
 from vcs.diff import delta
 from vcs.errors import CorruptError, DeltaError
 from vcs.model.objects import (Manifest, ObjectId, apply_changes, commit_id, content_id, parse_commit,
-                               serialize_manifest)
+                               serialize_manifest, show)
 from vcs.records import record
 from vcs.repo.commits import append_record
 from vcs.repo.repository import Repository
@@ -68,21 +68,39 @@ def outgoing(repo: Repository, wanted: list[int], common: list[int]) -> list[int
 def items(repo: Repository, revs: list[int], common: list[int]):
     """("commit", id, record) for each revision, each followed by ("version", Version)
     for every file version it introduces that the receiver lacks."""
-    have = set(repo.changelog.ancestors(common)) if common else set()
     filelog, objects = repo.filelog, repo.objects
+    outgoing_set = set(revs)
     sent: set[bytes] = set()
+    have: list[set[int]] = []  # the receiver's whole ancestry, computed only if a rare case needs it
 
-    def receiver_has(path: bytes, oid: bytes) -> bool:
-        return oid in sent or any(filelog.linkrev(n) in have for n in filelog.made(path, oid))
+    def receiver_has(path: bytes, oid: bytes, trees) -> bool:
+        if oid in sent:
+            return True
+        if not common:
+            return False
+        # A version in a parent's tree: the receiver has it, or was sent it with that parent.
+        if any(t.get(path) is not None and t[path].id == oid for t in trees):
+            return True
+        # Anything else (a file going back to an old version): a commit the receiver has
+        # must have recorded it.
+        for n in filelog.made(path, oid):
+            linkrev = filelog.linkrev(n)
+            if linkrev not in outgoing_set:
+                if not have:
+                    have.append(set(repo.changelog.ancestors(common)))
+                if linkrev in have[0]:
+                    return True
+        return False
 
     for rev in revs:
         info = repo.changelog.info(rev)
         data = repo.changelog.record(rev)
-        yield "commit", info.id, data
+        yield "commit", info.id, data, repo.changelog.log.stored(info) if info.flags & FLAG_ZLIB else None
+        trees = [repo.manifest(p) for p in repo.parents(rev)] if common else []
         for ch in parse_commit(data, name=f"commit {rev}").changes:
-            if ch.entry is None or ch.entry.id in sent or (have and receiver_has(ch.path, ch.entry.id)):
+            if ch.entry is None or receiver_has(ch.path, ch.entry.id, trees):
                 continue
-            yield "version", _version(repo, objects, ch.entry.id, ch.path, receiver_has)
+            yield "version", _version(repo, objects, ch.entry.id, ch.path, lambda p, o: receiver_has(p, o, trees))
             sent.add(ch.entry.id)
 
 
@@ -105,7 +123,7 @@ class Receiver:
     """Takes commits and versions in the order `items` yields them, checks each and
     appends it (inside the caller's transaction). `source` names the sender in errors."""
 
-    TEXTS_BYTES = 64 << 20  # recent versions kept in memory: the next delta's base, often
+    TEXTS_BYTES = 32 << 20  # recent versions kept in memory (and their lines): the next delta's base, often
     TREES = 64              # recent listings kept: the next commit's parent's, often
 
     def __init__(self, repo: Repository, source: str = "the remote"):
@@ -151,7 +169,8 @@ class Receiver:
         return CorruptError(f"{self.source} sent {what}; nothing was received",
                             hint="the remote repository may be damaged (`vcs verify` there) or not what it claims")
 
-    def commit(self, cid: bytes, data: bytes) -> None:
+    def commit(self, cid: bytes, data: bytes, deflated: bytes | None = None) -> None:
+        """A commit's record (`deflated`: its raw deflate, which `data` was inflated from)."""
         self.finish_commit()
         self.received += 1
         if len(data) > MAX_RECORD:
@@ -161,9 +180,9 @@ class Receiver:
         try:
             c = parse_commit(data, name=f"commit {cid.hex()[:12]}")
         except CorruptError as e:
-            raise self.refuse(e.message) from None
+            raise self.refuse(f"a commit that fails its checks ({e.message})") from None
         paths = {ch.entry.id: ch.path for ch in c.changes if ch.entry is not None}
-        self.pending = (ObjectId(cid), data, c, paths)
+        self.pending = (ObjectId(cid), data, c, paths, deflated)
 
     def version(self, v: Version) -> None:
         if self.pending is None or v.oid not in self.pending[3]:
@@ -171,29 +190,33 @@ class Receiver:
         path = self.pending[3][v.oid]
         objects = self.repo.objects
         if v.size > MAX_VERSION or v.length > MAX_VERSION or len(v.stored) > MAX_VERSION:
-            raise self.refuse(f"a version of {path!r} of {max(v.size, v.length)} bytes (at most {MAX_VERSION})")
+            raise self.refuse(f"a version of {show(path)!r} of {max(v.size, v.length)} bytes (at most {MAX_VERSION})")
         self.versions += 1
         if objects.find(v.oid) is not None:
             return
         payload = self._inflate(v, path)
         if v.flags & FLAG_DELTA:
             if v.base is None or objects.find(v.base) is None:
-                raise self.refuse(f"a delta for {path!r} against a version it did not send")
-            base = self._text(v.base, path)
+                raise self.refuse(f"a delta for {show(path)!r} against a version it did not send")
+            base, base_lines = self._text(v.base, path)
             try:
-                data = b"".join(delta.apply_checked(delta.split_lines(base), payload, len(base), inplace=True))
+                if base_lines is None:
+                    lines = delta.apply_checked(delta.split_lines(base), payload, len(base), inplace=True)
+                else:
+                    lines = delta.apply_checked(base_lines, payload, len(base))
+                data = b"".join(lines)
             except DeltaError as e:
-                raise self.refuse(f"a delta for {path!r} that does not apply: {e.message}") from None
+                raise self.refuse(f"a delta for {show(path)!r} that does not apply: {e.message}") from None
         else:
-            data = payload
+            data, lines = payload, None
         if len(data) != v.size or content_id(data) != v.oid:
-            raise self.refuse(f"a version of {path!r} whose content does not match its id {v.oid.hex()[:12]}")
+            raise self.refuse(f"a version of {show(path)!r} whose content does not match its id {v.oid.hex()[:12]}")
         if v.flags & FLAG_DELTA:
             objects.adopt(data, payload, v.base, path, self.whole_stored)
         else:
             objects.put_whole(data, v.stored if v.flags & FLAG_ZLIB else None)
             self.whole_stored[v.oid] = objects.info(v.oid).stored
-        self._remember(v.oid, data)
+        self._remember(v.oid, data, lines)
 
     def _inflate(self, v: Version, path: bytes) -> bytes:
         if not v.flags & FLAG_ZLIB:
@@ -203,23 +226,24 @@ class Receiver:
             try:
                 payload = d.decompress(v.stored, v.length + 1)
             except zlib.error:
-                raise self.refuse(f"a version of {path!r} that does not inflate") from None
+                raise self.refuse(f"a version of {show(path)!r} that does not inflate") from None
             if not d.eof or d.unused_data:
-                raise self.refuse(f"a version of {path!r} whose deflated bytes do not end where they should")
+                raise self.refuse(f"a version of {show(path)!r} whose deflated bytes do not end where they should")
         if len(payload) != v.length:
-            raise self.refuse(f"a version of {path!r} of {len(payload)} bytes that said {v.length}")
+            raise self.refuse(f"a version of {show(path)!r} of {len(payload)} bytes that said {v.length}")
         return payload
 
-    def _text(self, oid: bytes, path: bytes) -> bytes:
+    def _text(self, oid: bytes, path: bytes) -> tuple[bytes, list[bytes] | None]:
+        """A version's bytes, and its lines if a delta made it (then they are at hand)."""
         text = self.texts.get(oid)
-        return text if text is not None else self.repo.objects.read(oid, path)
+        return text if text is not None else (self.repo.objects.read(oid, path), None)
 
-    def _remember(self, oid: bytes, data: bytes) -> None:
-        self.texts[oid] = data
+    def _remember(self, oid: bytes, data: bytes, lines: list[bytes] | None) -> None:
+        self.texts[oid] = (data, lines)
         self.text_bytes += len(data)
         while self.text_bytes > self.TEXTS_BYTES and len(self.texts) > 1:
             old = next(iter(self.texts))
-            self.text_bytes -= len(self.texts.pop(old))
+            self.text_bytes -= len(self.texts.pop(old)[0])
 
     def _listing(self, parent: int | None, files: Manifest, changes) -> tuple[bytes, dict]:
         """The commit's tree listing (serialize_manifest's bytes), made from its first
@@ -248,7 +272,7 @@ class Receiver:
         """Append the pending commit, once all its versions are in."""
         if self.pending is None:
             return
-        cid, data, c, paths = self.pending
+        cid, data, c, paths, deflated = self.pending
         self.pending = None
         repo = self.repo
         if repo.changelog.find(cid) is not None:
@@ -261,7 +285,7 @@ class Receiver:
             parents.append(rev)
         for oid, path in paths.items():
             if repo.objects.find(oid) is None:
-                raise self.refuse(f"commit {cid.hex()[:12]} without its version {oid.hex()[:12]} of {path!r}")
+                raise self.refuse(f"commit {cid.hex()[:12]} without its version {oid.hex()[:12]} of {show(path)!r}")
         base = self._tree(parents[0]) if parents else {}
         files = dict(base)
         try:
@@ -274,7 +298,7 @@ class Receiver:
         trees = [base] + [self._tree(p) for p in parents[1:]]
         rev = len(repo)
         self._note_ancestry(rev, parents)
-        append_record(repo, cid, data, listing, tuple(parents), c.changes, trees, self.is_ancestor)
+        append_record(repo, cid, data, listing, tuple(parents), c.changes, trees, self.is_ancestor, deflated)
         self.commits += 1
         self.trees[rev] = files
         self.lines[rev] = lines

@@ -107,16 +107,17 @@ class Changelog:
         return self._ids
 
     def append(self, cid: ObjectId, record: bytes, listing_size: int, parents: tuple[int, ...],
-               snapshot: bool) -> int:
+               snapshot: bool, deflated: bytes | None = None) -> int:
         """Append a commit; its tree listing is stored whole (snapshot) or as the record's
-        changes against its first parent's."""
+        changes against its first parent's. `deflated`: the record's raw deflate, checked
+        by the caller (a sync received it so)."""
         first = self.log.info(parents[0]) if parents else None
         if snapshot or first is None:
             self.log.append(cid, record, size=listing_size, base=first.n if first else NO_BASE,
-                            extra_flags=FLAG_SNAPSHOT)
+                            extra_flags=FLAG_SNAPSHOT, deflated=deflated)
         else:
             self.log.append(cid, record, size=listing_size, base=first.n, depth=first.depth + 1,
-                            chain=first.chain)
+                            chain=first.chain, deflated=deflated)
         rev = len(self.log) - 1
         self._parents[rev] = tuple(parents)
         if self._ids is not None and len(self._ids) == rev:

@@ -113,22 +113,30 @@ class VcsRemote:
 
 
 def haves(repo: Repository) -> list[bytes]:
-    """What this repository tells a server it has (see MAX_HAVES)."""
+    """What this repository tells a server it has: every commit its refs name, and for
+    the newest SAMPLED_HEADS of them, their first-parent ancestors 1, 2, 4 ... 64 back
+    (see MAX_HAVES). A server that knows none of these sends more than needed, never less."""
     view = repo.state.view
-    out = dict.fromkeys(sorted(view.targets()))
     if not len(repo):
         return []
-    for head in sorted(view.heads | set(view.branches.values()) | set(view.remotes.values())):
-        rev = repo.changelog.find(head)
-        step, walked = 1, 0
-        while rev is not None and len(out) < MAX_HAVES:
-            for _ in range(step - walked):
+    find = repo.changelog.find
+    out = dict.fromkeys(oid for oid in sorted(view.targets()) if find(oid) is not None)
+    tips = sorted({r for r in map(find, view.heads | set(view.branches.values()) | set(view.remotes.values()))
+                   if r is not None}, reverse=True)[:SAMPLED_HEADS]
+    for rev in tips:
+        distance = 0
+        for step in (1, 1, 2, 4, 8, 16, 32):
+            for _ in range(step):
                 parents = repo.parents(rev)
-                rev = parents[0] if parents else None
-                if rev is None:
+                if not parents:
                     break
-            if rev is None:
-                break
-            out[repo.commit_info(rev).id] = None
-            walked, step = 0, step * 2
-    return [h for h in out if repo.changelog.find(h) is not None][:MAX_HAVES]
+                rev = parents[0]
+            else:
+                out[repo.commit_info(rev).id] = None
+                distance += step
+                continue
+            break
+    return list(out)[:MAX_HAVES]
+
+
+SAMPLED_HEADS = 16

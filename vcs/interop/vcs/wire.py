@@ -9,7 +9,8 @@ frame is read in pieces as its bytes arrive, so a forged length allocates nothin
                         `unbundle` (`update OLD NEW BRANCH`..., `force 0|1`)
     R  refs             `HEAD branch NAME` or `HEAD none`, `branch ID NAME`, `tag ID NAME`,
                         `head ID` (every visible head: what a pusher may assume is there)
-    C  commit           16 bytes of id, then the record as stored
+    C  commit           id (16), deflated (1: the record is raw deflate), the record's
+                        length (4), then the record (deflated as stored, or as it is)
     V  file version     id (16), base id (16, zeros: whole), size (8), length (8), flags (1),
                         then the payload as stored (vcs.repo.exchange.Version)
     E  end of bundle    commits (8) and versions (8) sent: a cut stream cannot look whole
@@ -35,6 +36,8 @@ MAX_LINES = 16 << 20  # a request, refs or statuses frame
 _HEAD = struct.Struct(">cI")
 _VERSION = struct.Struct(">16s16sQQB")
 _END = struct.Struct(">QQ")
+_COMMIT = struct.Struct(">16s?I")
+MAX_RECORD = 64 << 20
 NO_ID = bytes(16)
 CHUNK = 1 << 20
 
@@ -75,7 +78,9 @@ class Wire:
         commits = versions = 0
         for item in items:
             if item[0] == "commit":
-                self.send(b"C", item[1] + item[2])
+                _, cid, record, deflated = item
+                body = deflated if deflated is not None else record
+                self.send(b"C", _COMMIT.pack(cid, deflated is not None, len(record)) + body)
                 commits += 1
             else:
                 v = item[1]
@@ -134,9 +139,14 @@ class Wire:
         while True:
             kind, payload = self.recv(b"CVE")
             if kind == b"C":
-                if len(payload) < 16:
+                if len(payload) < _COMMIT.size:
                     raise Malformed(f"{self.peer} sent a truncated commit frame")
-                receiver.commit(payload[:16], payload[16:])
+                cid, deflated, length = _COMMIT.unpack_from(payload)
+                body = payload[_COMMIT.size:]
+                if deflated:
+                    receiver.commit(cid, _inflate(body, length, self.peer), body)
+                else:
+                    receiver.commit(cid, body)
                 commits += 1
             elif kind == b"V":
                 if len(payload) < _VERSION.size:
@@ -151,6 +161,21 @@ class Wire:
                                     hint="nothing was received; try again")
                 receiver.end()
                 return commits, versions
+
+
+def _inflate(body: bytes, length: int, peer: str) -> bytes:
+    """A commit record sent deflated, inflated to at most the length it declares."""
+    import zlib
+    if length > MAX_RECORD:
+        raise Malformed(f"{peer} sent a commit record of {length} bytes (at most {MAX_RECORD})")
+    d = zlib.decompressobj(-15)
+    try:
+        data = d.decompress(body, length + 1)
+    except zlib.error:
+        raise Malformed(f"{peer} sent a commit record that does not inflate") from None
+    if not d.eof or d.unused_data or len(data) != length:
+        raise Malformed(f"{peer} sent a commit record that does not inflate to its length")
+    return data
 
 
 def hex_id(text: bytes, what: str = "id") -> bytes:
