@@ -388,3 +388,35 @@ def test_publish_a_vcs_history_to_an_empty_git_repository(tmp_path):
     Repo(tmp_path).vcs("clone", str(bare), "back")
     back = Repository(os.fsencode(tmp_path / "back"))
     assert back.state.view.branches["main"] == repo.state.view.branches["main"]
+
+
+def test_names_vcs_refuses_are_skipped_with_a_warning(up, tmp_path):
+    tip = up.tip()
+    for ref in ("refs/heads/HEAD", "refs/heads/-evil", "refs/tags/HEAD"):
+        git("update-ref", ref, tip, cwd=up.bare)
+    warnings = []
+    repo = Repository.init(os.fsencode(tmp_path / "c"))
+    repo = Repository(os.fsencode(tmp_path / "c"), warn=warnings.append)
+    fetch(repo, up)
+    repo.refresh()
+    assert set(repo.state.view.remotes) == {"origin/main", "origin/side"}
+    assert "HEAD" not in repo.state.view.tags
+    assert sum("is skipped" in w for w in warnings) == 3, warnings
+
+
+def test_concurrent_pushes_take_turns_in_the_mirror(up, tmp_path):
+    import threading
+    repo = clone(up, tmp_path / "c")
+    vcs_commit(repo, "x.txt", b"x\n", "x")
+    results = []
+
+    def one():
+        results.append(push(Repository(repo.root), up).statuses["main"])
+    threads = [threading.Thread(target=one) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["ok", "up to date", "up to date"]
+    git("fsck", cwd=up.bare)
+    assert len(gitremote.known_map(repo)) == int(git("rev-list", "--count", "--all", cwd=up.bare))

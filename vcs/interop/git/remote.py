@@ -25,10 +25,12 @@ safe protocols); a URL is checked by vcs.interop.git.urls.
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
 import tempfile
+from contextlib import contextmanager
 
 import xxhash
 
@@ -63,6 +65,19 @@ def known_map(repo: Repository) -> gitmap.GitMap:
     """The map's pairs whose vcs commit the store has (the only ones trusted)."""
     ids = repo.commit_ids()
     return gitmap.read(map_path(repo)).known(ids.__contains__)
+
+
+@contextmanager
+def mirror_lock(repo: Repository):
+    """One fetch or push at a time works in the mirror and appends to the map (a push runs
+    without the repository's lock). The kernel drops it if the holder dies."""
+    make_folder(repo.path("git"))
+    fd = os.open(repo.path("git", "lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def open_mirror(repo: Repository) -> Git:
@@ -106,6 +121,10 @@ class GitRemote:
 
     def fetch(self, repo: Repository) -> RemoteRefs:
         """Bring the remote's new commits into `repo`, in the caller's transaction."""
+        with mirror_lock(repo):
+            return self._fetch(repo)
+
+    def _fetch(self, repo: Repository) -> RemoteRefs:
         git = open_mirror(repo)
         head, advertised = self._advertised(git)
         if advertised != {name: sha for name, (sha, *_) in self._mirrored(git).items()}:
@@ -225,6 +244,11 @@ class GitRemote:
     def push(self, repo: Repository, updates: dict[str, tuple[bytes | None, bytes | None]],
              force: bool) -> dict[str, str]:
         """Send what the remote lacks and move its branches (see vcs.porcelain.remote)."""
+        with mirror_lock(repo):
+            return self._push(repo, updates, force)
+
+    def _push(self, repo: Repository, updates: dict[str, tuple[bytes | None, bytes | None]],
+              force: bool) -> dict[str, str]:
         git = open_mirror(repo)
         mapping = known_map(repo)
         tips = [repo.rev_of(new) for _, new in updates.values() if new is not None]
