@@ -420,3 +420,26 @@ def test_concurrent_pushes_take_turns_in_the_mirror(up, tmp_path):
     assert sorted(results) == ["ok", "up to date", "up to date"]
     git("fsck", cwd=up.bare)
     assert len(gitremote.known_map(repo)) == int(git("rev-list", "--count", "--all", cwd=up.bare))
+
+
+def test_a_merge_made_in_vcs_goes_to_git_with_both_parents(up, tmp_path):
+    from tests.conftest import Repo
+    Repo(tmp_path).vcs("clone", str(up.bare), "c")
+    work = Repo(tmp_path / "c")
+    theirs = up.commit("theirs.txt", b"theirs\n")
+    work.write("ours.txt", "ours\n")
+    work.vcs("add", "ours.txt")
+    work.vcs("commit", "-m", "ours")
+    assert "rejected" in work.vcs("push", ok=False).err + work.vcs("push", ok=False).text
+    work.vcs("fetch")
+    work.vcs("merge", "origin/main")
+    work.vcs("push")
+    git("fsck", "--strict", cwd=up.bare)
+    parents = git("rev-list", "--parents", "-n", "1", "main", cwd=up.bare).split()[1:]
+    repo = Repository(os.fsencode(work.root))
+    ours = repo.commit_info(repo.parents(repo.head_rev())[0]).id
+    assert parents == [git_id(repo, ours), theirs]
+    listing = git("ls-tree", "-r", "--name-only", "main", cwd=up.bare).split()
+    assert sorted(listing) == sorted(p.decode() for p in repo.manifest(repo.head_rev()))
+    assert git("show", "main:theirs.txt", cwd=up.bare) == "theirs\n"
+    assert git("show", "main:ours.txt", cwd=up.bare) == "ours\n"
