@@ -443,3 +443,29 @@ def test_a_merge_made_in_vcs_goes_to_git_with_both_parents(up, tmp_path):
     assert sorted(listing) == sorted(p.decode() for p in repo.manifest(repo.head_rev()))
     assert git("show", "main:theirs.txt", cwd=up.bare) == "theirs\n"
     assert git("show", "main:ours.txt", cwd=up.bare) == "ours\n"
+
+
+@pytest.mark.parametrize("fraction", [0.0, 0.4, 0.98])
+def test_a_stream_cut_short_changes_nothing(up, tmp_path, monkeypatch, fraction):
+    """git's fast-export cut at a byte offset (its exit code a success): the stream's
+    `done` is missing, so nothing is stored; the next fetch brings everything."""
+    real = shutil.which("git")
+    whole = subprocess.run(["git", "fast-export", "--all", "--use-done-feature"], cwd=up.bare,
+                           capture_output=True).stdout
+    cut = max(1, int(len(whole) * fraction))
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    wrapper = bin_dir / "git"
+    wrapper.write_text(f'#!/bin/sh\ncase "$*" in *fast-export*) "{real}" "$@" | head -c {cut}; exit 0;; esac\n'
+                       f'exec "{real}" "$@"\n')
+    wrapper.chmod(0o755)
+    repo = Repository.init(os.fsencode(tmp_path / "c"))
+    before = Path(repo.path("state")).read_bytes()
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    with pytest.raises(UsageError, match="line [0-9]+ of the stream"):
+        fetch(repo, up)
+    assert Path(repo.path("state")).read_bytes() == before
+    monkeypatch.setenv("PATH", os.environ["PATH"].split(os.pathsep, 1)[1])
+    fetch(Repository(repo.root), up)
+    repo = Repository(repo.root)
+    assert len(repo) == int(git("rev-list", "--count", "--all", cwd=up.bare))
