@@ -469,3 +469,25 @@ def test_a_stream_cut_short_changes_nothing(up, tmp_path, monkeypatch, fraction)
     fetch(Repository(repo.root), up)
     repo = Repository(repo.root)
     assert len(repo) == int(git("rev-list", "--count", "--all", cwd=up.bare))
+
+
+def test_the_mirror_is_repacked_without_losing_what_the_map_names(up, tmp_path, monkeypatch):
+    monkeypatch.setattr(gitremote, "MAX_PACKS", 2)
+    repo = clone(up, tmp_path / "c")
+    up.commit("theirs.txt", b"theirs\n")
+    refused = vcs_commit(repo, "ours.txt", b"ours\n", "refused")
+    assert push(repo, up).statuses == {"main": "rejected: not a fast-forward"}
+    orphan = git_id(repo, refused)  # in the mirror, named by no ref
+    mirror = Path(gitremote.mirror_path(Repository(repo.root)))
+    for n in range(4):
+        up.commit("more.txt", f"{n}\n".encode())
+        fetch(Repository(repo.root), up)
+    packs = list((mirror / "objects" / "pack").glob("*.pack"))
+    assert len(packs) <= 3 and not list((mirror / "objects").glob("??/*"))  # packed, nothing loose
+    git("cat-file", "-e", orphan, cwd=mirror)
+    git("fsck", "--no-dangling", cwd=mirror)
+    repo = Repository(repo.root)
+    from vcs.porcelain.merge import merge
+    merge(repo, "origin/main")
+    assert push(Repository(repo.root), up).statuses == {"main": "ok"}  # the orphan goes as it was
+    assert orphan in git("rev-list", "main", cwd=up.bare).split()

@@ -80,6 +80,18 @@ def mirror_lock(repo: Repository):
         os.close(fd)
 
 
+# Each fetch and push adds a pack to the mirror; past this many they are packed into one.
+MAX_PACKS = 32
+
+
+def repack_if_needed(git: Git) -> None:
+    """Pack the mirror's packs into one when there are many, keeping every object,
+    unreachable ones too (`-k`): the map may name any of them."""
+    packs = os.path.join(git.git_dir, "objects", "pack")
+    if len([n for n in os.listdir(packs) if n.endswith(".pack")]) > MAX_PACKS:
+        git.run(["repack", "-a", "-d", "-k", "-q"], what="git repack (the mirror)")
+
+
 def open_mirror(repo: Repository) -> Git:
     """The bare git mirror in `.vcs/git/`, made (whole, by a rename) if it is not there."""
     path = mirror_path(repo)
@@ -92,9 +104,12 @@ def open_mirror(repo: Repository) -> Git:
         tmp = f"{path}.tmp{os.getpid()}"
         Git().run(["init", "--bare", "--quiet", "--object-format=sha1", tmp], what="git init (the mirror)")
         git = Git(tmp)
-        # gc would prune commits vcs made that no ref names yet (a refused push): the map
-        # names them, so they must stay.
-        for key, value in (("gc.auto", "0"), ("core.logAllRefUpdates", "false"), ("core.hooksPath", "/dev/null")):
+        # gc would prune commits no ref names (a refused push's, a remote's that was
+        # force-pushed away) that the map names: they must stay, so gc never runs and
+        # `repack_if_needed` packs without dropping anything. Fetched objects always
+        # arrive as a pack (an unpack limit of 1), never as loose files.
+        for key, value in (("gc.auto", "0"), ("core.logAllRefUpdates", "false"), ("core.hooksPath", "/dev/null"),
+                           ("transfer.unpackLimit", "1")):
             git.run(["config", key, value], what="git config (the mirror)")
         if os.path.isdir(path):
             shutil.rmtree(path)  # a mirror without HEAD: half a copy
@@ -131,6 +146,7 @@ class GitRemote:
             git.run(["fetch", "--quiet", "--prune", "--no-tags", "--no-write-fetch-head", "--", self.url,
                      f"+refs/heads/*:{self.prefix}heads/*", f"+refs/tags/*:{self.prefix}tags/*"],
                     what=f"git fetch from {self.url}")
+            repack_if_needed(git)
         faults.step("git-fetch:mirrored")
         branches, tags = self._tips(repo, git)
         mapping = known_map(repo)
