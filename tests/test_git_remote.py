@@ -491,3 +491,17 @@ def test_the_mirror_is_repacked_without_losing_what_the_map_names(up, tmp_path, 
     merge(repo, "origin/main")
     assert push(Repository(repo.root), up).statuses == {"main": "ok"}  # the orphan goes as it was
     assert orphan in git("rev-list", "main", cwd=up.bare).split()
+
+
+def test_tags_of_other_objects_are_skipped(up, tmp_path):
+    blob = git("hash-object", "-w", "--stdin", cwd=up.bare, input=b"a file\n").strip()
+    git("tag", "blobtag", blob, cwd=up.bare)
+    git("tag", "-a", "-m", "tag of a tag", "nested", "v1", cwd=up.bare)
+    git("tag", "treetag", "main^{tree}", cwd=up.bare)
+    warnings = []
+    Repository.init(os.fsencode(tmp_path / "c"))
+    repo = Repository(os.fsencode(tmp_path / "c"), warn=warnings.append)
+    fetch(repo, up)
+    repo.refresh()
+    assert set(repo.state.view.tags) == {"v1", "light"}
+    assert len(warnings) == 3 and all("not a commit" in w for w in warnings), warnings

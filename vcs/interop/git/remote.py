@@ -148,11 +148,11 @@ class GitRemote:
                     what=f"git fetch from {self.url}")
             repack_if_needed(git)
         faults.step("git-fetch:mirrored")
-        branches, tags = self._tips(repo, git)
+        branches, tags, refs = self._tips(repo, git)
         mapping = known_map(repo)
         wanted = set(branches.values()) | set(tags.values())
         if wanted - set(mapping.to_vcs):
-            pairs = self._import(repo, git, mapping)
+            pairs = self._import(repo, git, mapping, refs)
             gitmap.append(map_path(repo), pairs)
             faults.step("git-fetch:mapped")
             for vcs_id, git_id in pairs:
@@ -192,9 +192,10 @@ class GitRemote:
             refs[ref[len(self.prefix):]] = (sha, kind, peeled, peeled_kind)
         return refs
 
-    def _tips(self, repo: Repository, git: Git) -> tuple[dict[str, bytes], dict[str, bytes]]:
-        """The remote's branches and tags (those vcs can name) -> git commit ids."""
-        branches, tags = {}, {}
+    def _tips(self, repo: Repository, git: Git) -> tuple[dict[str, bytes], dict[str, bytes], list[str]]:
+        """The remote's branches and tags (those vcs can name) -> git commit ids, and the
+        mirror's refs that hold them (the others are not exported at all)."""
+        branches, tags, refs = {}, {}, []
         for ref, (sha, kind, peeled, peeled_kind) in sorted(self._mirrored(git).items()):
             group, _, name = ref.partition("/")
             table = branches if group == "heads" else tags
@@ -205,9 +206,10 @@ class GitRemote:
                 repo.warn(f"the git remote's {what} {name[:60]!r} is skipped: {problem}")
                 continue
             table[name] = bytes.fromhex(target)
-        return branches, tags
+            refs.append(self.prefix + ref)
+        return branches, tags, refs
 
-    def _import(self, repo: Repository, git: Git, mapping: gitmap.GitMap) -> list[tuple[bytes, bytes]]:
+    def _import(self, repo: Repository, git: Git, mapping: gitmap.GitMap, refs: list[str]) -> list[tuple[bytes, bytes]]:
         """fast-export what vcs lacks into the open transaction; the new (vcs id, git id) pairs."""
         present = _present(git, list(mapping.to_vcs))
         workdir = tempfile.mkdtemp(prefix="fetch", dir=repo.path("git"))
@@ -219,7 +221,6 @@ class GitRemote:
                 for mark, sha in enumerate(present, 1):
                     seeded[mark] = ids[mapping.to_vcs[sha]]
                     f.write(f":{mark} {sha.hex()}\n")
-            refs = [self.prefix + name for name in sorted(self._mirrored(git))]
             with open(os.path.join(workdir, "err"), "w+b") as err:
                 proc = git.popen(["fast-export", f"--import-marks={marks_in}", f"--export-marks={marks_out}",
                                   "--reencode=no", "--signed-tags=strip", "--use-done-feature", *refs],
