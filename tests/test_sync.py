@@ -54,10 +54,13 @@ def view(root: Path):
     return Repository(os.fsencode(root)).state.view
 
 
-@pytest.mark.parametrize("how", ["path", "file", "ssh"])
-def test_clone_has_everything(tmp_path, how, ssh_env):
+@pytest.mark.parametrize("how", ["path", "file", "ssh", "subprocess"])
+def test_clone_has_everything(tmp_path, how, ssh_env, monkeypatch):
+    """A local path in process, or (subprocess) through `vcs serve --stdio` as a child."""
+    if how == "subprocess":
+        monkeypatch.setenv("VCS_SYNC_SUBPROCESS", "1")
     src = make_source(tmp_path)
-    url = {"path": str(src.root), "file": f"file://{src.root}", "ssh": f"localhost:{src.root}"}[how]
+    url = {"file": f"file://{src.root}", "ssh": f"localhost:{src.root}"}.get(how, str(src.root))
     dst = clone(tmp_path, url)
     assert dst.tree() == src.tree()
     assert os.access(dst.root / "run.sh", os.X_OK) and os.readlink(dst.root / "link") == "a.txt"
@@ -66,7 +69,7 @@ def test_clone_has_everything(tmp_path, how, ssh_env):
     assert v.remotes == {f"origin/{b}": oid for b, oid in s.branches.items()}
     assert v.tags == s.tags
     assert dst.vcs("log", "--oneline", "origin/feature").text.count("\n") == 2
-    assert dst.vcs("remote", "list", "-v").text == f"origin\t{url if how != 'path' else src.root}\n"
+    assert dst.vcs("remote", "list", "-v").text == f"origin\t{url}\n"
     dst.vcs("verify")
     # Every revision's id and files are the source's.
     import json

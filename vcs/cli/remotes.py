@@ -3,7 +3,9 @@
 
 A git host (`git+URL`, `https://`, `git@host:`, `git://`, a path to a git repository)
 goes through git itself (vcs.interop.git.remote); anything else is a vcs repository,
-reached by vcs's own protocol (vcs.interop.vcs) over a local child process or ssh.
+reached by vcs's own protocol (vcs.interop.vcs): in process for a local path (or, with
+VCS_SYNC_SUBPROCESS=1, through a `vcs serve --stdio` child process, as the tests also run
+it), over ssh otherwise.
 """
 from __future__ import annotations
 
@@ -39,6 +41,10 @@ def connect(url: str, name: str | None, repo=None):
         return git_remote.connect(url, name)
     from vcs.interop.vcs import client, transport
     where = transport.parse(url)
+    if where.kind == "local" and not os.environ.get("VCS_SYNC_SUBPROCESS"):
+        from vcs.cli import render
+        from vcs.interop.vcs.local import LocalRemote
+        return LocalRemote(where.path, url, name, render.warn)
     ssh, remote_vcs = "ssh", "vcs"
     if where.kind == "ssh":
         ssh = os.environ.get("VCS_SSH") or _config(repo, "ui.ssh") or "ssh"

@@ -414,6 +414,22 @@ def parse_commit(data: bytes, parent: ObjectId | None = None, name: str = "commi
         raise CorruptError(f"{name} is malformed ({type(e).__name__}: {e})") from None
 
 
+def changed_versions(data: bytes) -> list[tuple[bytes, ObjectId]]:
+    """(path, version id) of each file a commit record sets, without parsing the rest:
+    what a sync sends with a commit it read from its own store (the receiver parses
+    and checks the whole record). The change lines are found as parse_commit finds them:
+    the header lines end at the first line that reads as a change."""
+    head = data[:data.find(b"\n\n")]
+    out = []
+    changes = False
+    for line in head.split(b"\n")[1:]:
+        if changes or _is_change(line):
+            changes = True
+            if line[:2] != b"- ":
+                out.append((line[2 * ID_SIZE + 2:], ObjectId(unhexlify(line[1:2 * ID_SIZE + 1]))))
+    return out
+
+
 def apply_changes(files: Manifest, changes: tuple[Change, ...]) -> None:
     """Replay a commit's changes on its parent's listing (in place).
 

@@ -143,7 +143,7 @@ def _merge_message(view, name: str, theirs: int) -> str:
     """git's: `Merge branch 'topic'` (`into feature` when HEAD's branch is not main or
     master), `Merge tag 'v1'`; any other revision: `Merge revision N`."""
     what = f"branch '{name}'" if name in view.branches else f"tag '{name}'" if name in view.tags \
-        else f"revision {theirs}"
+        else f"remote-tracking branch '{name}'" if name in view.remotes else f"revision {theirs}"
     into = f" into {view.head_branch}" if view.head_branch not in (None, "main", "master") else ""
     return f"Merge {what}{into}"
 

@@ -32,6 +32,11 @@ The contract a transport implements (`Remote`):
 
 Ids are local vcs commit ids everywhere in this interface; the git transport maps
 them to git ids on its side.
+
+The cli (vcs/cli/remotes.py, `connect`) picks the implementation: vcs.interop.vcs for a
+vcs repository (in process for a local path, `vcs serve --stdio` over ssh), and for a
+git URL `vcs.interop.git.remote.connect(url, name)`, which returns a connected Remote
+(`name`: the remote's name in the config, None during a clone).
 """
 from __future__ import annotations
 
@@ -242,9 +247,10 @@ def _record(repo: Repository, view, name: str, refs: RemoteRefs):
         if old != oid:
             view.remotes[ref] = ObjectId(oid)
             moved.append(RefMove(ref, old, oid))
+    from vcs.porcelain.tags import valid_tag_name
     new_tags, skipped = [], []
     for tag, oid in sorted(refs.tags.items()):
-        if refname_problem(tag):
+        if not valid_tag_name(tag):
             skipped.append(tag)
         elif tag not in view.tags:
             view.tags[tag] = ObjectId(oid)
@@ -361,9 +367,9 @@ def clone(dest: str, url: str, connect: Connect, policy: str = "auto") -> CloneR
                 refs = remote.fetch(repo)
                 faults.step("clone:received")
                 moved, new_tags, skipped = _record(repo, tx.view, "origin", refs)
-                head = refs.head if refs.head in refs.branches else \
-                    next((b for b in ("main", "master") if b in refs.branches), None) or \
-                    (min(refs.branches) if refs.branches else None)
+                usable = sorted(b for b in refs.branches if branch_name_problem(b) is None)
+                head = refs.head if refs.head in usable else \
+                    next((b for b in ("main", "master") if b in usable), None) or (usable[0] if usable else None)
                 if head is not None:
                     tx.view.branches[head] = ObjectId(refs.branches[head])
                     tx.view.head_branch = head

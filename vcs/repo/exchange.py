@@ -28,8 +28,8 @@ import zlib
 
 from vcs.diff import delta
 from vcs.errors import CorruptError, DeltaError
-from vcs.model.objects import (Manifest, ObjectId, apply_changes, commit_id, content_id, parse_commit,
-                               serialize_manifest, show)
+from vcs.model.objects import (Manifest, ObjectId, apply_changes, changed_versions, commit_id, content_id,
+                               parse_commit, serialize_manifest, show)
 from vcs.records import record
 from vcs.repo.commits import append_record
 from vcs.repo.repository import Repository
@@ -62,6 +62,7 @@ def outgoing(repo: Repository, wanted: list[int], common: list[int]) -> list[int
     """The revisions `wanted` reach and `common` does not, oldest first (parents first)."""
     if not wanted:
         return []
+    repo.changelog.ids()  # one map of every id: the walk looks each parent up
     return sorted(repo.changelog.only(wanted, common))
 
 
@@ -97,11 +98,11 @@ def items(repo: Repository, revs: list[int], common: list[int]):
         data = repo.changelog.record(rev)
         yield "commit", info.id, data, repo.changelog.log.stored(info) if info.flags & FLAG_ZLIB else None
         trees = [repo.manifest(p) for p in repo.parents(rev)] if common else []
-        for ch in parse_commit(data, name=f"commit {rev}").changes:
-            if ch.entry is None or receiver_has(ch.path, ch.entry.id, trees):
+        for path, oid in changed_versions(data):
+            if receiver_has(path, oid, trees):
                 continue
-            yield "version", _version(repo, objects, ch.entry.id, ch.path, lambda p, o: receiver_has(p, o, trees))
-            sent.add(ch.entry.id)
+            yield "version", _version(repo, objects, oid, path, lambda p, o: receiver_has(p, o, trees))
+            sent.add(oid)
 
 
 def _version(repo: Repository, objects, oid: bytes, path: bytes, receiver_has) -> Version:
@@ -256,13 +257,16 @@ class Receiver:
         for ch in changes:
             if ch.entry is None:
                 lines.pop(ch.path, None)
+        added = False
         for path in {ch.path for ch in changes if ch.entry is not None}:
             e = files[path]
+            added = added or path not in lines
             lines[path] = b"%s\0%s%s\n" % (path, e.id.hex().encode(), e.kind.encode())
         if len(lines) != len(files):  # cannot be, as apply_changes checked: build it whole
             return serialize_manifest(files), {}
-        ordered = sorted(lines)  # nearly sorted already: the parent's order, then new paths
-        return b"".join([lines[p] for p in ordered]), {p: lines[p] for p in ordered}
+        if added:  # new paths went to the end: sort (the rest is in order already)
+            lines = {p: lines[p] for p in sorted(lines)}
+        return b"".join(lines.values()), lines
 
     def _tree(self, rev: int) -> Manifest:
         tree = self.trees.get(rev)

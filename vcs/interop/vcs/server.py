@@ -112,7 +112,8 @@ def _unbundle(repo: Repository, wire: Wire, lines: list[bytes]) -> None:
                 break
         spool.seek(0)
         faults.step("serve:spooled")
-        statuses = apply_push(repo, Wire(spool, None, "the client"), updates, force)
+        bundle = Wire(spool, None, "the client")
+        statuses = apply_push(repo, bundle.recv_items, updates, force)
     wire.send_lines(b"S", [b"%s\t%s" % (b.encode("utf-8", "surrogateescape"), s.encode()) for b, s in statuses.items()])
 
 
@@ -120,13 +121,14 @@ class _NothingLanded(Exception):
     """Every update was refused: the received commits are rolled back with the transaction."""
 
 
-def apply_push(repo: Repository, bundle: Wire, updates, force: bool) -> dict[str, str]:
-    """Receive the bundle and move the branches, under the lock, in one transaction."""
+def apply_push(repo: Repository, feed, updates, force: bool, source: str = "the pushing client") -> dict[str, str]:
+    """Receive a bundle (`feed(receiver)` hands it every item) and move the branches,
+    under the lock, in one transaction."""
     statuses: dict[str, str] = {}
     try:
         with repo.lock():
             with repo.transaction("receive push") as tx:
-                bundle.recv_items(Receiver(repo, "the pushing client"))
+                feed(Receiver(repo, source))
                 faults.step("serve:received")
                 view = tx.view
                 for branch, (_, new) in updates.items():
