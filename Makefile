@@ -33,7 +33,7 @@ stress: $(STAMP)
 	VCS_STRESS=1 VCS_STRESS_WRITERS=8 VCS_STRESS_COMMITS=50 VCS_STRESS_CORRUPTIONS=3000 \
 	VCS_STRESS_SIGNALS=40 VCS_STRESS_FUZZ=20000 $(BIN)/python -m pytest -q -s tests/test_stress.py \
 	tests/test_concurrency.py tests/test_corruption.py tests/test_signals.py tests/test_faults.py tests/test_branches.py \
-	tests/test_merge_faults.py
+	tests/test_merge_faults.py tests/test_git_remote_faults.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

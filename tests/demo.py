@@ -112,11 +112,13 @@ def main() -> None:
         run("replay", "-1", "history.py", cwd=work)
         undoing(work)
         working_with_others(work)
+        with_a_git_host(work)
         run("verify", cwd=work)
         print("\nThat was vcs. `vcs --help` lists every command.")
     finally:
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(f"{work}-friend", ignore_errors=True)
+        shutil.rmtree(f"{work}-git", ignore_errors=True)
 
 
 def undoing(work: Path) -> None:
@@ -158,6 +160,40 @@ def working_with_others(work: Path) -> None:
     run("pull", cwd=friend)
     run("log", "--oneline", "-n", "3", cwd=friend)
     run("remote", "list", "-v", cwd=friend)
+
+
+def with_a_git_host(work: Path) -> None:
+    """README's "With a git host": publish to a bare git repository (a stand-in for GitHub),
+    a commit made with git comes back by pull, and git's ids name revisions."""
+    if shutil.which("git") is None:
+        print("\nWith a git host: skipped (git is not installed; vcs needs it for git remotes only).")
+        return
+    host = Path(f"{work}-git")
+    bare, clone = host / "project.git", host / "clone"
+
+    def git(*args: str, cwd: Path = host) -> str:
+        print(f"\n$ git {shlex.join(args)}")
+        env = {**os.environ, "GIT_AUTHOR_NAME": "Git User", "GIT_AUTHOR_EMAIL": "git@example.com",
+               "GIT_COMMITTER_NAME": "Git User", "GIT_COMMITTER_EMAIL": "git@example.com"}
+        out = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env=env, check=True).stdout
+        print(out, end="")
+        return out
+
+    host.mkdir()
+    print("\nWith a git host: publish main to a bare git repository, as to GitHub.")
+    git("init", "-q", "--bare", "-b", "main", str(bare))
+    run("remote", "add", "github", str(bare), cwd=work)
+    run("push", "github", cwd=work)
+    git("log", "--oneline", "-n", "3", cwd=bare)
+    print("   (someone works with git on the same repository)")
+    git("clone", "-q", str(bare), str(clone))
+    (clone / "from-git.txt").write_text("written with git\n")
+    git("add", "from-git.txt", cwd=clone)
+    git("commit", "-q", "-m", "A file written with git", cwd=clone)
+    git("push", "-q", "origin", "main", cwd=clone)
+    sha = git("rev-parse", "--short=8", "HEAD", cwd=clone).strip()
+    run("pull", "github", cwd=work)
+    run("show", "--stat", sha, cwd=work)
 
 
 if __name__ == "__main__":

@@ -44,3 +44,11 @@ class CorruptError(VcsError):
 
 class DeltaError(CorruptError):
     """A delta could not be decoded or does not fit its base."""
+
+
+class ToolMissing(VcsError):
+    """A program vcs runs for one feature is not installed (git, for a git remote)."""
+
+
+class TransportError(VcsError):
+    """A remote could not be reached or refused the exchange (git's own error in the message)."""

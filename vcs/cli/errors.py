@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import sys
 
-from vcs.errors import BusyError, ConflictError, CorruptError, NothingToDo, StateError, UsageError, VcsError
+from vcs.errors import (BusyError, ConflictError, CorruptError, NothingToDo, StateError, ToolMissing, TransportError,
+                        UsageError, VcsError)
 
 
 class Exit:
@@ -37,6 +38,8 @@ EXIT_CODES = (
     (StateError, Exit.ERROR),
     (CorruptError, Exit.CORRUPT),
     (BusyError, Exit.BUSY),
+    (ToolMissing, Exit.ERROR),     # git is needed for a git remote only
+    (TransportError, Exit.ERROR),  # a remote failed or refused the exchange
     (VcsError, Exit.ERROR),
     (KeyboardInterrupt, Exit.INTERRUPTED),
     (BrokenPipeError, Exit.OK),  # the reader went away: as git, stop quietly

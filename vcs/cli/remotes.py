@@ -15,15 +15,8 @@ from vcs.errors import UsageError
 
 
 def is_git(url: str) -> bool:
-    if url.startswith(("git+", "https://", "http://", "git://", "git@")):
-        return True
-    if "://" in url and not url.startswith(("ssh://", "file://")):
-        return False
-    path = url[len("file://"):] if url.startswith("file://") else url
-    if os.path.isdir(path) and not os.path.isdir(os.path.join(path, ".vcs")):
-        # A git working tree, or a bare repository.
-        return os.path.exists(os.path.join(path, ".git")) or os.path.isfile(os.path.join(path, "HEAD"))
-    return False
+    from vcs.interop.git.urls import is_git_url  # the git transport's own rule (its docstring)
+    return is_git_url(url)
 
 
 def normalize(url: str) -> str:

@@ -2,7 +2,8 @@
 
     0, 1, 2 ...     revisions in the order they were committed
     -1, -2 ...      counted back from the newest (-1 is the newest)
-    a1b2c3          a unique prefix (4+ hex digits) of a commit id
+    a1b2c3          a unique prefix (4+ hex digits) of a commit id, or of the git id of
+                    a commit that came from or went to a git remote (.vcs/git/map)
     HEAD, @         the checked-out revision
     NAME            a branch, a tag or a remote-tracking branch (in that order)
     REV~N           the Nth first-parent ancestor of REV (REV~ is REV~1)
@@ -14,14 +15,37 @@ Ranges (`A..B`, `^A`) are sets of revisions, not one: `vcs log` reads them
 """
 from __future__ import annotations
 
+import os
+
 from vcs.errors import UsageError
 from vcs.repo.repository import Repository
+from vcs.storage import gitmap
 
 _HEXDIGITS = frozenset("0123456789abcdefABCDEF")
 
 
-def _is_hex(spec: str) -> bool:
-    return 4 <= len(spec) <= 32 and all(c in _HEXDIGITS for c in spec)
+def _is_hex(spec: str, longest: int = 32) -> bool:
+    return 4 <= len(spec) <= longest and all(c in _HEXDIGITS for c in spec)
+
+
+def git_map_path(repo: Repository) -> str:
+    return repo.path("git", "map")
+
+
+def _git_hits(repo: Repository, prefix: str) -> set[int]:
+    """The revisions whose git id (.vcs/git/map) starts with `prefix`; only commits the
+    store has count (see vcs.storage.gitmap)."""
+    path = git_map_path(repo)
+    if not os.path.exists(path):
+        return set()
+    found = repo.changelog.find
+    hits = set()
+    for git_id, vcs_id in gitmap.read(path).to_vcs.items():
+        if git_id.hex().startswith(prefix):
+            rev = found(vcs_id)
+            if rev is not None:
+                hits.add(rev)
+    return hits
 
 
 def _is_number(spec: str) -> bool:
@@ -86,12 +110,14 @@ def resolve(repo: Repository, spec: str) -> int:
         rev = n + count if n < 0 else n
         if 0 <= rev < count:  # a number in range is a number, as in Mercurial
             return rev
-        if not _is_hex(spec):
+        if not _is_hex(spec, 40):
             raise UsageError(f"revision {_clip(spec)} does not exist",
                              hint=f"revisions go from 0 to {count - 1}" if count else "there are no commits yet")
-    if _is_hex(spec):
+    if _is_hex(spec, 40):
         prefix = spec.lower()
-        hits = [n for oid, n in repo.commit_ids().items() if oid.hex().startswith(prefix)]
+        hits = {n for oid, n in repo.commit_ids().items() if oid.hex().startswith(prefix)} if _is_hex(spec) \
+            else set()
+        hits = sorted(hits | _git_hits(repo, prefix))
         if len(hits) == 1:
             return hits[0]
         if len(hits) > 1:

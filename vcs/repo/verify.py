@@ -306,6 +306,10 @@ def _check_caches(repo: Repository, problems: list[Problem]) -> None:
                           ("rerere", rerere.problem(repo))):
         if problem:
             problems.append(Problem("file", name, problem, f"delete .vcs/{name}; it is rebuilt when needed"))
+    from vcs.storage import gitmap
+    for problem in gitmap.check(repo.path("git", "map")):
+        problems.append(Problem("file", "git/map", problem, "delete .vcs/git/map to forget the git ids; the next "
+                                                            "fetch from a git remote maps its commits again"))
 
 
 def _named(view: View):

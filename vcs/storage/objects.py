@@ -113,6 +113,11 @@ def replay_us(deltas: int, stored: int) -> float:
     return deltas * DELTA_US + stored * DELTA_NS_PER_BYTE / 1000
 
 
+# How many recently split versions a writer keeps (Objects._recent), and their bytes.
+RECENT_VERSIONS = 512
+RECENT_BYTES = 32 << 20
+
+
 class Objects:
     """File versions and tree listings, content-addressed, over one log."""
 
@@ -122,6 +127,12 @@ class Objects:
         self.rules = rules or []  # (glob, policy): storage.rules in the config, the last match wins
         self._ids: dict[bytes, int] | None = None
         self._lookups = 0
+        # The lines of the versions this writer split last (id -> lines, never changed in
+        # place): the next version of a path diffs against them without a rebuild, which
+        # is most of the cost of importing a history.
+        self._recent: dict[bytes, list[bytes]] = {}
+        self._recent_bytes = 0
+        self._split: list[bytes] | None = None
 
     def find(self, oid: bytes) -> int | None:
         # A few lookups search the index; many (a checkout of a big tree) build a map once.
@@ -210,6 +221,7 @@ class Objects:
             return oid, False
         policy = self.policy_for(path)
         best = None
+        self._split = None  # set by _delta when it splits `data` into lines
         if policy != "full":
             for candidate in dict.fromkeys(b for b in (base_id, other_base) if b is not None):
                 base = self.info(candidate, path)
@@ -220,7 +232,19 @@ class Objects:
             self._append(oid, data, len(data))
         else:
             self._append(oid, best[1], len(data), best[0])
+        if self._split is not None:
+            self._remember(oid, self._split, len(data))
+            self._split = None
         return oid, True
+
+    def _remember(self, oid: bytes, lines: list[bytes], size: int) -> None:
+        if size > RECENT_BYTES // 4:
+            return
+        self._recent[oid] = lines
+        self._recent_bytes += size
+        while self._recent_bytes > RECENT_BYTES or len(self._recent) > RECENT_VERSIONS:
+            gone = self._recent.pop(next(iter(self._recent)))
+            self._recent_bytes -= sum(map(len, gone))
 
     def adopt(self, data: bytes, payload: bytes, base_id: bytes, path: bytes | None = None,
               whole_stored: dict | None = None) -> ObjectId:
@@ -270,8 +294,10 @@ class Objects:
             return None
         chain = self.chain(base)  # walked once: for the rebuild and the chain's whole size
         if payload is None:
-            base_lines = self._rebuild(base.id, path, want_lines=True, chain=chain)[1]
-            new_lines = delta.split_lines(data)
+            base_lines = self._recent.get(base.id)
+            if base_lines is None:
+                base_lines = self._rebuild(base.id, path, want_lines=True, chain=chain)[1]
+            new_lines = self._split = delta.split_lines(data)
             payload = delta.encode(base_lines, delta.make_hunks(base_lines, new_lines), len(data), base.size)
         if store_whole(policy, len(data), base, len(payload), whole_stored=chain[0].stored, append=True):
             return None

@@ -73,33 +73,10 @@ def export_git(repo: Repository, out, progress=None) -> ExportSummary:
     w(b"feature done\n")
     for rev in range(n):
         c = repo.read_commit(rev)
-        for ch in c.changes:
-            if ch.entry is not None and ch.entry.id not in blob_marks:
-                data = repo.objects.read(ch.entry.id, ch.path)
-                blob_marks[ch.entry.id] = next_mark
-                w(b"blob\nmark :%d\ndata %d\n" % (next_mark, len(data)))
-                w(data)
-                w(b"\n")
-                next_mark += 1
+        next_mark = write_blobs(repo, c, blob_marks, next_mark, w)
         if not parents[rev]:
             w(b"reset %s\n\n" % label[rev])  # else fast-import would go on from the ref's tip
-        who = ident(c.author, c.date, c.tz)
-        committer = who if c.committer is None else ident(*c.committer)
-        message = c.message.encode("utf-8", "surrogateescape")
-        w(b"commit %s\nmark :%d\nauthor %s\ncommitter %s\ndata %d\n" % (label[rev], rev + 1, who, committer,
-                                                                         len(message)))
-        w(message)
-        w(b"\n")
-        for word, p in zip([b"from"] + [b"merge"] * len(parents[rev]), parents[rev]):
-            w(b"%s :%d\n" % (word, p + 1))
-        # Deletions first: a commit may replace a file `a` by a folder `a/` or back.
-        for ch in c.changes:
-            if ch.entry is None:
-                w(b"D %s\n" % quote(ch.path))
-        for ch in c.changes:
-            if ch.entry is not None:
-                w(b"M %s :%d %s\n" % (GIT_MODES[ch.entry.kind].encode(), blob_marks[ch.entry.id], quote(ch.path)))
-        w(b"\n")
+        write_commit(w, label[rev], rev + 1, c, [b":%d" % (p + 1) for p in parents[rev]], blob_marks)
         if progress:
             progress(rev + 1, n)
     for name in order:
@@ -111,6 +88,40 @@ def export_git(repo: Repository, out, progress=None) -> ExportSummary:
     w(b"done\n")
     skipped = sorted(set(view.tags) - set(tags))
     return ExportSummary(n, len(blob_marks), sorted(tags), heads, skipped, order)
+
+
+def write_blobs(repo: Repository, c, blob_marks: dict[ObjectId, int], next_mark: int, w) -> int:
+    """A `blob` for each content commit `c` sets that has no mark yet; the next free mark."""
+    for ch in c.changes:
+        if ch.entry is not None and ch.entry.id not in blob_marks:
+            data = repo.objects.read(ch.entry.id, ch.path)
+            blob_marks[ch.entry.id] = next_mark
+            w(b"blob\nmark :%d\ndata %d\n" % (next_mark, len(data)))
+            w(data)
+            w(b"\n")
+            next_mark += 1
+    return next_mark
+
+
+def write_commit(w, ref: bytes, mark: int, c, parents: list[bytes], blob_marks: dict[ObjectId, int]) -> None:
+    """The `commit` command of vcs commit `c`: its parents (`:MARK` or a git id, the first
+    one `from`), then its changes against that first parent."""
+    who = ident(c.author, c.date, c.tz)
+    committer = who if c.committer is None else ident(*c.committer)
+    message = c.message.encode("utf-8", "surrogateescape")
+    w(b"commit %s\nmark :%d\nauthor %s\ncommitter %s\ndata %d\n" % (ref, mark, who, committer, len(message)))
+    w(message)
+    w(b"\n")
+    for word, parent in zip([b"from"] + [b"merge"] * len(parents), parents):
+        w(b"%s %s\n" % (word, parent))
+    # Deletions first: a commit may replace a file `a` by a folder `a/` or back.
+    for ch in c.changes:
+        if ch.entry is None:
+            w(b"D %s\n" % quote(ch.path))
+    for ch in c.changes:
+        if ch.entry is not None:
+            w(b"M %s :%d %s\n" % (GIT_MODES[ch.entry.kind].encode(), blob_marks[ch.entry.id], quote(ch.path)))
+    w(b"\n")
 
 
 def _bytes(name: str) -> bytes:

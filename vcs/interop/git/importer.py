@@ -59,19 +59,7 @@ def import_git(repo: Repository, stream, progress=None) -> ImportResult:
                              "empty one", hint="`vcs rm --cached` them, or import into a new repository")
         try:
             with repo.transaction("import") as tx:
-                flushed = [0, 0]
-
-                def commit(parents, base, files, author, date, tz, message, committer):
-                    rev, _, manifest, _ = commit_tree(repo, parents, files, author=author, date=date,
-                                                      tz=tz, message=message, base=base, committer=committer)
-                    size, count = repo.objects.log.data_size(), len(repo.changelog)
-                    if size - flushed[0] > IMPORT_FLUSH_BYTES or count - flushed[1] > IMPORT_FLUSH_COMMITS:
-                        for name in ("objects", "changelog", "filelog"):
-                            repo._log(name).flush()
-                        flushed[:] = [repo.objects.log.data_size(), len(repo.changelog)]
-                    return rev, manifest
-
-                summary = Importer(commit, repo.manifest, repo.warn, progress).run(Reader(stream))
+                summary = Importer(storer(repo), repo.manifest, repo.warn, progress).run(Reader(stream))
                 if not summary.commits:
                     raise NothingToDo("the stream has no commits; nothing was imported",
                                       hint="export with `git fast-export --all`")
@@ -121,6 +109,25 @@ def import_git(repo: Repository, stream, progress=None) -> ImportResult:
         error = e
     return ImportResult(summary.commits, summary.revisions, summary.merges, sorted(tags), skipped,
                         branches, head, head_ref, summary.gitlinks, checked_out, error)
+
+
+def storer(repo: Repository):
+    """The `commit` function an Importer stores through, in the caller's transaction:
+    each commit as `vcs commit` stores one. Pending records are written out past the
+    committed end (invisible until the commit point, rolled back on error) every so
+    often, so a long import does not hold them all in memory."""
+    flushed = [repo.objects.log.data_size(), len(repo.changelog)]
+
+    def commit(parents, base, files, author, date, tz, message, committer):
+        rev, _, manifest, _ = commit_tree(repo, parents, files, author=author, date=date,
+                                          tz=tz, message=message, base=base, committer=committer)
+        size, count = repo.objects.log.data_size(), len(repo.changelog)
+        if size - flushed[0] > IMPORT_FLUSH_BYTES or count - flushed[1] > IMPORT_FLUSH_COMMITS:
+            for name in ("objects", "changelog", "filelog"):
+                repo._log(name).flush()
+            flushed[:] = [repo.objects.log.data_size(), len(repo.changelog)]
+        return rev, manifest
+    return commit
 
 
 def _branch_name(ref: bytes | None) -> str | None:
