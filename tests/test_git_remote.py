@@ -234,6 +234,9 @@ def test_fetch_warns_once_about_signatures(up, tmp_path):
     fetch(repo, up)
     said = [w for w in warnings if "signature" in w]
     assert len(said) == 1 and "1 carry a signature" in said[0]
+    cloned = []  # a clone says it too
+    porcelain.clone(str(tmp_path / "d"), str(up.bare), lambda url, name: GitRemote(url, name), warn=cloned.append)
+    assert len([w for w in cloned if "1 carry a signature" in w]) == 1
 
 
 def test_push_refused_when_not_a_fast_forward_then_forced(up, tmp_path):

@@ -676,11 +676,12 @@ def change_dir(ui, directory: str) -> None:
 # -- working with others: clone, remote, fetch, pull, push, serve (vcs.porcelain.remote) --
 
 def clone(ui, source: str, directory: str | None, storage: str = "auto") -> None:
-    from vcs.cli import render_remote, remotes
+    from vcs.cli import render, render_remote, remotes
     from vcs.porcelain import remote as porcelain
     dest = directory or render_remote.default_directory(source)
     source = remotes.normalize(source)
-    result = porcelain.clone(dest, source, lambda url, name: remotes.connect(url, name), storage)
+    result = porcelain.clone(dest, source, lambda url, name: remotes.connect(url, name), storage,
+                             warn=render.warn)
     render_remote.cloned(ui.out(), result)
 
 

@@ -340,7 +340,8 @@ def push(repo: Repository, name: str, remote: Remote, branches: list[str] | None
 
 # -- clone --------------------------------------------------------------------------------
 
-def clone(dest: str, url: str, connect: Connect, policy: str = "auto") -> CloneResult:
+def clone(dest: str, url: str, connect: Connect, policy: str = "auto",
+          warn: Callable[[str], None] | None = None) -> CloneResult:
     """A new repository at `dest` with everything the remote has, the remote as
     `origin`, and its checked-out branch checked out.
 
@@ -361,6 +362,8 @@ def clone(dest: str, url: str, connect: Connect, policy: str = "auto") -> CloneR
     remote = connect(url, None)
     try:
         repo = Repository.init(os.fsencode(tmp), policy)
+        if warn is not None:  # what the fetch warns of (git commits that lose a signature, ...)
+            repo.warn = warn
         cfg = configmod.load(repo.path("config.toml"))
         cfg["remote"] = {"origin": {"url": url}}
         configmod.save(repo.path("config.toml"), cfg)
