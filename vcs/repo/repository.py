@@ -422,8 +422,7 @@ class Repository:
         return self.changelog.parents(rev)
 
     def parent_rev(self, rev: int) -> int | None:
-        parents = self.changelog.parents(rev)
-        return parents[0] if parents else None
+        return self.changelog.first_parent(rev)
 
     def tags(self) -> dict[str, ObjectId]:
         return self.state.view.tags
