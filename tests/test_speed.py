@@ -142,3 +142,31 @@ def test_log_p_prints_each_revision_before_making_the_next_ones_diff(repo, monke
     r = repo.vcs("log", "-p", ok=False)
     assert r.code != 0 and "injected failure" in r.err
     assert b"+version 2" in r.out and b"c2" in r.out and b"c1" not in r.out
+
+
+def test_a_big_checkout_caches_each_written_files_stat_and_leaves_no_staging_folder(repo):
+    """The stat cache of a checkout's files comes from the staged file's fstat (a rename
+    keeps it): it must be what lstat says of the file in place, so the next status reads
+    nothing; the staging folder goes with the checkout."""
+    from vcs.repo.repository import Repository
+    for i in range(2):
+        for n in range(150):
+            repo.write(f"d{n % 7}/f{n}.txt", f"file {n} version {i}\n")
+        repo.write("run.sh", f"#!/bin/sh\necho {i}\n", mode=0o755 if i else 0o644)
+        repo.vcs("commit", "-A", "-m", f"v{i}")
+    for target, version in (("0", 0), ("1", 1), ("0", 0)):
+        repo.vcs("checkout", target)
+        assert repo.read("d3/f10.txt") == f"file 10 version {version}\n".encode()
+        assert os.listdir(repo.root / ".vcs" / "tmp") == []
+        ds = Repository.find(os.fsencode(repo.root)).dirstate()
+        for path, t in ds.files.items():
+            st = os.lstat(os.path.join(os.fsencode(repo.root), path))
+            assert (t.mode, t.size, t.mtime, t.ino) == (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ino), path
+        assert os.stat(repo.root / "run.sh").st_mode & 0o111 == (0o111 & ~_umask() if version else 0)
+        assert repo.vcs("status").out == b""
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

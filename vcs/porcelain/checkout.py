@@ -330,12 +330,29 @@ def _blocked_folders(repo: Repository, writes: list[bytes], deletes: list[bytes]
 
 class Staged(list):
     """(path, temp file) of each staged file, in order; `stats`: each temp file's stat;
-    `moved`: how many of the first ones are in place (their temp files are gone)."""
+    `moved`: how many of the first ones are in place (their temp files are gone);
+    `folder`: the folder they are staged in, removed with the last of them."""
 
-    def __init__(self):
+    def __init__(self, folder: bytes):
         super().__init__()
+        self.folder = folder
         self.stats: dict[bytes, os.stat_result] = {}
         self.moved = 0
+
+
+def _staging_folder(repo: Repository) -> bytes:
+    """A new, empty folder in .vcs/tmp for one command's staged files. A folder of its
+    own, not .vcs/tmp itself: a folder that once held thousands of files keeps its
+    hashed index, and creating a file there was measured 6-10x slower than in a new one
+    (ext4: 150-190 us against 16-30 us a file)."""
+    make_folder(repo.tmpdir)
+    folder = os.path.join(repo.tmpdir, b"co%d" % os.getpid())
+    try:
+        os.mkdir(folder)
+    except FileExistsError:  # left by a killed process that had this pid
+        for name in os.listdir(folder):
+            os.unlink(os.path.join(folder, name))
+    return folder
 
 
 def _stage(repo: Repository, entries: list[tuple[bytes, Entry]], progress=None,
@@ -343,13 +360,13 @@ def _stage(repo: Repository, entries: list[tuple[bytes, Entry]], progress=None,
     """Rebuild each version (hash checked) into .vcs/tmp; return (path, temp file).
     `contents`: id -> bytes of versions not stored yet (a merge's). On any error every
     temp file written is removed, and the error names the file."""
-    staged = Staged()
     path, tmp = b"", repo.tmpdir
+    staged = Staged(b"")
     try:
-        make_folder(repo.tmpdir)
-        mask, pid = umask(), os.getpid()
+        staged.folder = _staging_folder(repo)
+        mask = umask()
         for i, (path, e) in enumerate(entries):
-            tmp = os.path.join(repo.tmpdir, b"co%d-%d" % (pid, i))
+            tmp = os.path.join(staged.folder, b"%d" % i)
             data = contents.get(e.id) if contents else None
             staged.stats[tmp] = worktree.stage(tmp, repo.objects.read(e.id, path) if data is None else data,
                                                e.kind, mask)
@@ -368,11 +385,17 @@ def _stage(repo: Repository, entries: list[tuple[bytes, Entry]], progress=None,
     return staged
 
 
-def _unstage(staged: list[tuple[bytes, bytes]]) -> None:
-    """Remove the temp files not moved into place (those after `moved`, if it is known)."""
-    for _, tmp in staged[getattr(staged, "moved", 0):]:
+def _unstage(staged: Staged) -> None:
+    """Remove the temp files not moved into place (those after `moved`), then their folder."""
+    for _, tmp in staged[staged.moved:]:
         if os.path.lexists(tmp):
             os.unlink(tmp)
+    if staged.folder:
+        try:
+            os.rmdir(staged.folder)
+        except OSError:
+            pass  # left for the next writer's clean-up (`_remove_leftovers`), not worth an error
+        staged.folder = b""
 
 
 def restore(repo: Repository, paths: list[str], rev_spec: str | None = None) -> list[bytes]:

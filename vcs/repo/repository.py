@@ -360,8 +360,14 @@ class Repository:
         for folder, names in ((self.dir, [n for n in os.listdir(self.dir) if ".tmp" in n]),
                               (self.path("tmp"), os.listdir(self.path("tmp")) if os.path.isdir(self.path("tmp")) else [])):
             for name in names:
+                path = os.path.join(folder, name)
                 try:
-                    os.unlink(os.path.join(folder, name))
+                    if os.path.isdir(path) and not os.path.islink(path):  # a checkout's staging folder
+                        for inside in os.listdir(path):
+                            os.unlink(os.path.join(path, inside))
+                        os.rmdir(path)
+                    else:
+                        os.unlink(path)
                 except OSError:
                     pass
 
