@@ -98,10 +98,10 @@ def cat(repo: Repository, rev_spec: str, path_arg: str) -> bytes:
     """The exact bytes of a file at a revision (rebuilt and checked against its id)."""
     rev = resolve(repo, rev_spec)
     path = repo.relpath(path_arg)
-    manifest = repo.manifest(rev)
-    entry = manifest.get(path)
+    entry = repo.entry_at(rev, path)
     if entry is None:
         import difflib
+        manifest = repo.manifest(rev)
         close = difflib.get_close_matches(path.decode("utf-8", "replace"),
                                           [p.decode("utf-8", "replace") for p in manifest], n=1)
         raise UsageError(f"{show(path)} is not in revision {rev}",
