@@ -199,3 +199,22 @@ def test_one_paths_entry_is_its_entry_in_the_whole_listing(history):
         got = {p: repo.entry_at(r, p) for p in paths}
         repo._manifests.clear()
         assert got == {p: repo.manifest(r).get(p) for p in paths}
+
+
+def test_show_writes_a_files_patch_before_rebuilding_the_next_files(repo, monkeypatch):
+    import vcs.porcelain.diff as diff
+    repo.write("a.txt", "a\n")
+    repo.write("b.txt", "b\n")
+    repo.vcs("commit", "-A", "-m", "two files")
+    loaded = diff._load
+    calls = []
+
+    def failing(*args):
+        calls.append(1)
+        if len(calls) > 1:
+            raise OSError(5, "injected failure")
+        return loaded(*args)
+    monkeypatch.setattr(diff, "_load", failing)
+    r = repo.vcs("show", ok=False)
+    assert r.code != 0 and "injected failure" in r.err
+    assert b"+++ b/a.txt" in r.out and b"b/b.txt" not in r.out
