@@ -142,7 +142,7 @@ def test_log_p_prints_each_revision_before_making_the_next_ones_diff(repo, monke
     monkeypatch.setattr(diff, "commit_diffs", failing)
     r = repo.vcs("log", "-p", ok=False)
     assert r.code != 0 and "injected failure" in r.err
-    assert b"+version 2" in r.out and b"c2" in r.out and b"c1" not in r.out
+    assert b"+version 2" in r.out and b"    c2\n" in r.out and b"    c1\n" not in r.out
 
 
 def test_a_big_checkout_caches_each_written_files_stat_and_leaves_no_staging_folder(repo):
