@@ -93,8 +93,9 @@ def test_rev_tilde_n_reads_index_entries_not_records():
     assert len(reads) <= 2
 
 
-def test_log_p_streams_its_first_screen(repo):
-    """`log -p | head` ends long before the whole log could be made."""
+def test_log_p_into_a_pipe_closed_early_ends_quietly(repo):
+    """`log -p | head`: the lines read are the log's first ones, and once the reader is
+    gone vcs stops at its next flush (each revision) with exit 0 and nothing on stderr."""
     for i in range(60):
         (repo.root / "f.txt").write_text("".join(f"line {j} {i if j % 7 == 0 else ''}\n" for j in range(400)))
         repo.vcs("commit", "-A", "-m", f"c{i}")
@@ -106,7 +107,7 @@ def test_log_p_streams_its_first_screen(repo):
     p.stdout.close()
     assert p.wait(30) == 0, p.stderr.read()
     assert whole.startswith(head)
-    assert b"broken pipe" not in p.stderr.read().lower()
+    assert p.stderr.read() == b""
     assert time.perf_counter() - start < 20
 
 

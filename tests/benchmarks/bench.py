@@ -573,7 +573,11 @@ def latency_case(ctx: Context) -> None:
     results, text = latency(ctx.scratch, programs, clean_env, CLICK_BUNDLE, ctx.opts.latency_reps,
                             ctx.opts.timeout, progress)
     ctx.results["latency"] = results
-    ctx.report("latency", text)
+    targets = [Target(f"latency {name}", f"{label} <= 2x git", ratio(row.get("vcs"), row.get("git")), 2,
+                      error=failed(row.get("vcs")))
+               for name, result in results.items() if "rows" in result for label, row in result["rows"].items()]
+    ctx.targets += targets
+    ctx.report("latency", text + "\n" + targets_table(targets))
 
 
 # --- the run --------------------------------------------------------------------------------
