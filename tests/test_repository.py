@@ -49,7 +49,7 @@ def test_history_with_a_merge(make):
     r = reopen()
     assert [r.parents(x) for x in (base, ours, theirs, merge)] == [(), (base,), (base,), (ours, theirs)]
     assert r.read_commit(merge).parents == (r.commit_info(ours).id, r.commit_info(theirs).id)
-    assert r.changelog.topo_order([merge]) == [merge, theirs, ours, base]
+    assert list(r.changelog.topo_order([merge])) == [merge, theirs, ours, base]
     assert r.changelog.is_ancestor(base, merge) and not r.changelog.is_ancestor(ours, theirs)
     tree = r.manifest(merge)
     assert sorted(tree) == [b"f", b"g", b"h"] and tree[b"h"].kind == "x"

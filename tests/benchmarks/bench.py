@@ -36,6 +36,11 @@ Cases (select with --only):
                  changed, and a one-file commit against the same in a 10-file tree.
   bigfile        a 100 MB text file: commit, commit a few changed lines, check the
                  first version out; the time and peak RSS of each process.
+  latency        the everyday commands (status, diff, log -n 20, the first screen of
+                 log -p and log --stat, cat at an old revision, show, checkout, branch
+                 switch, restore, a one-file commit) on a 2,000-file tree and on click's
+                 history, vcs beside git and hg, the tools taking turns run by run; see
+                 tests/benchmarks/bench_latency.py. Medians of --latency-reps (7).
 
 Tables show each peer's figure and, in parentheses, vcs's ratio to it (vcs / peer:
 below 1.00 vcs is better). The targets of the performance issue get PASS or FAIL,
@@ -63,6 +68,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_report import Target, failed, ms, number, ratio, size, table, targets_table, with_ratio, gaps  # noqa: E402
+from bench_latency import latency  # noqa: E402
 from bench_tools import TOOLS, CommandFailed, Git, Tool, Vcs, VcsDelta, clean_env, run  # noqa: E402
 from bench_workloads import (Workload, big_text, binary_edits, click_core, digest, edit_lines,  # noqa: E402
                              growing_log, one_line_changes, small_edits, tree_files)
@@ -77,7 +83,7 @@ FULL = {"click-core": None, "small-edits": 1000, "growing-log": 1000, "binary": 
 QUICK = {"click-core": 100, "small-edits": 200, "growing-log": 200, "binary": 50,
          "scale-commits": 1000, "scale-tree": 2000, "bigfile": 20_000_000, "startup": 10}
 HISTORY_CASES = ("click-core", "small-edits", "growing-log", "binary")
-CASES = HISTORY_CASES + ("startup", "diffengine", "scale-commits", "scale-tree", "bigfile")
+CASES = HISTORY_CASES + ("startup", "diffengine", "scale-commits", "scale-tree", "bigfile", "latency")
 COLUMNS = {"vcs": "vcs", "git": "git", "git-gc": "git gc", "hg": "hg", "rcs": "rcs", "fossil": "fossil"}
 CHECK_ALL = {"vcs", "git"}  # read back every version (and git after gc); the others a sample of 21
 SAMPLE = 21
@@ -561,6 +567,19 @@ def bigfile_case(ctx: Context) -> None:
                + error_notes({name: row["steps"] for name, row in rows.items()}) + "\n" + targets_table(targets))
 
 
+def latency_case(ctx: Context) -> None:
+    """Everyday commands, vcs beside git and hg (bench_latency.py): their medians and ratios."""
+    programs = {"vcs": Vcs.program, **{c.name: c.exe for c in ctx.tools if c.name in ("git", "hg")}}
+    results, text = latency(ctx.scratch, programs, clean_env, CLICK_BUNDLE, ctx.opts.latency_reps,
+                            ctx.opts.timeout, progress)
+    ctx.results["latency"] = results
+    targets = [Target(f"latency {name}", f"{label} <= 2x git", ratio(row.get("vcs"), row.get("git")), 2,
+                      error=failed(row.get("vcs")))
+               for name, result in results.items() if "rows" in result for label, row in result["rows"].items()]
+    ctx.targets += targets
+    ctx.report("latency", text + "\n" + targets_table(targets))
+
+
 # --- the run --------------------------------------------------------------------------------
 
 def run_case(ctx: Context, case: str) -> None:
@@ -575,7 +594,7 @@ def run_case(ctx: Context, case: str) -> None:
         history_case(ctx, binary_edits(ctx.sizes[case]), case)
     else:
         {"startup": startup_case, "diffengine": diffengine_case, "scale-commits": scale_commits_case,
-         "scale-tree": scale_tree_case, "bigfile": bigfile_case}[case](ctx)
+         "scale-tree": scale_tree_case, "bigfile": bigfile_case, "latency": latency_case}[case](ctx)
 
 
 def machine(tools: list[type[Tool]]) -> dict:
@@ -623,6 +642,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--json", default="bench-results/bench.json", metavar="PATH")
     ap.add_argument("--markdown", default="bench-results/bench.md", metavar="PATH")
     ap.add_argument("--reps", type=int, default=5, help="runs per timed read (median; default 5)")
+    ap.add_argument("--latency-reps", type=int, default=7, help="runs per command of the latency case (default 7)")
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds per command (default 600)")
     ap.add_argument("--peers-scale", action="store_true", help="run git and hg in scale-commits too")
     ap.add_argument("--vcs", type=Path, default=ROOT / ".venv" / "bin" / "vcs",

@@ -110,6 +110,28 @@ OBSTACLES = {
         "histogram diff runs in Python (~35 ms there) on top of a ~20 ms process, where "
         "Mercurial's bdiff is C; on this project's machine the ratio has ranged from 0.30x "
         "to 0.61x between runs"),
+    # The latency case (bench_latency.py); README, Performance, "Latency" has the profiles.
+    **{what: (
+        "start-up: the Python interpreter costs 9-12 ms of CPU before vcs runs a line and "
+        "importing vcs's command line and the command's modules 3-7 ms more, where git's whole "
+        "command takes 2-7 ms; only a preloaded server with a compiled client would get under it")
+       for what in ("status", "diff", "cat ", "commit of one file", "show HEAD^2")},
+    "log -n 20": (
+        "start-up (see status); on the 2,000-file tree one of the 20 commits changes every "
+        "file: parsing it and its chain marks (an index entry a file) costs ~11 ms more"),
+    "log -p": (
+        "start-up (see status), then the first revisions' versions rebuilt through their "
+        "delta chains; the output streams (each revision flushed as it is made)"),
+    "log --stat": (
+        "the stat rebuilds every changed version through its delta chain (532 replay steps, "
+        "44 ms, for click's first 4 revisions) and the parents' listings: the storage model's "
+        "trade for its small store"),
+    "show HEAD": "4,000 versions rebuilt and 2,000 line diffs in Python, where git's are C",
+    **{what: (
+        "each file is staged in .vcs/tmp and renamed into place (wholly old or wholly new, "
+        "where git unlinks and writes in place); the kernel's cost of that per file, and "
+        "rebuilding each version in Python; two writer threads measured slower than one")
+       for what in ("checkout", "branch switch", "restore")},
 }
 
 

@@ -213,7 +213,7 @@ def log(ui, args, limit: int | None, oneline: bool, stat: bool, patch: bool, as_
         entries = porcelain.hidden(repo, limit, list(args) or None, with_diffs=stat or patch or as_json)
     else:
         starts, paths, excludes = porcelain.log_args(repo, list(args), list(revs))
-        entries = porcelain.log(repo, limit, paths or None, with_diffs=stat or patch or as_json, starts=starts,
+        entries = porcelain.entries(repo, limit, paths or None, with_diffs=stat or patch or as_json, starts=starts,
                                 excludes=excludes, first_parent=first_parent, match=match,
                                 graph=graph and not as_json)
     render.log(ui.out(repo, page=not as_json), entries, oneline, stat, patch, as_json=as_json, binary=binary,

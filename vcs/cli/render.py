@@ -268,6 +268,9 @@ def log(out: Out, entries: Iterable[LogEntry], oneline: bool = False, stat: bool
                 diffstat(shown, e.diffs)
             if patch:
                 diffs(shown, e.diffs, context, binary)
+            # Each revision with its diffs reaches the pager or pipe as it is made, as git
+            # flushes after each commit: `| head` ends the command at the next revision.
+            out.stdout.flush()
         first = False
 
 

@@ -59,12 +59,12 @@ def _quote_table() -> list[bytes]:
 
 
 _QUOTED = _quote_table()
-_PLAIN = frozenset(c for c in range(256) if len(_QUOTED[c]) == 1)
+_PLAIN = bytes(c for c in range(256) if len(_QUOTED[c]) == 1)
 
 
 def quote_path(name: bytes) -> bytes:
     """name as git writes it in a patch header: as is, or C-quoted in double quotes."""
-    if all(c in _PLAIN for c in name):
+    if not name.translate(None, _PLAIN):  # every byte plain (deleting them leaves nothing): in C
         return name
     return b'"' + b"".join(_QUOTED[c] for c in name) + b'"'
 
@@ -80,8 +80,11 @@ def blob_id(data: bytes | None) -> str:
     for an absent side."""
     if data is None:
         return "0" * 40
-    import hashlib  # only a command that writes a patch pays for it
-    h = hashlib.sha1(b"blob %d\0" % len(data))
+    try:
+        from _sha1 import sha1  # CPython's own: hashlib would load OpenSSL (2-10 ms) for it
+    except ImportError:
+        from hashlib import sha1
+    h = sha1(b"blob %d\0" % len(data))
     h.update(data)
     return h.hexdigest()
 

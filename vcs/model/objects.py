@@ -184,6 +184,29 @@ def parse_manifest(data: bytes, name: str = "tree listing") -> Manifest:
     return files
 
 
+def listing_entry(data: bytes, path: bytes, name: str = "tree listing") -> Entry | None:
+    """One path's entry in a listing's bytes, found by a search in C instead of parsing
+    every line (`cat` of one file in a big tree); its line checked as parse_manifest
+    checks each line. None if the listing has no such file."""
+    if path_problem(path):
+        return None  # no listing holds it (and no search may run across lines)
+    key = path + b"\0"
+    at = 0 if data.startswith(key) else data.find(b"\n" + key) + 1
+    if at == 0 and not data.startswith(key):
+        return None
+    end = data.find(b"\n", at)
+    if end < 0:
+        raise CorruptError(f"{name} is truncated")
+    rest = data[at + len(key):end]
+    kind = _KIND_BYTES.get(rest[-1:])
+    if len(rest) != 2 * ID_SIZE + 1 or kind is None:
+        raise CorruptError(f"{name} has a malformed line: {data[at:end][:80]!r}")
+    try:
+        return Entry(kind, ObjectId(unhexlify(rest[:-1])))
+    except (ValueError, binascii.Error):
+        raise CorruptError(f"{name} has a malformed id for {path!r}") from None
+
+
 def folders(paths) -> set[bytes]:
     """Every folder above any of `paths` (`a` and `a/b` for `a/b/c`): a path runs
     through a file when one of them is also a path."""

@@ -16,14 +16,33 @@ from vcs.worktree.scan import in_scope, scan
 
 
 class FileDiff:
-    """A file that differs between two sides; its data is loaded on demand."""
+    """A file that differs between two sides; its data is loaded on demand: when
+    `old_data` or `new_data` is first read (so `log -p` writes a commit's first file
+    before it rebuilds the others), never with `load=False` (`--name-only`)."""
 
-    __slots__ = ("path", "old", "new", "old_data", "new_data")
+    __slots__ = ("path", "old", "new", "_old_data", "_new_data", "_pending")
 
     def __init__(self, path: bytes, old: Entry | None, new: Entry | None):
         self.path, self.old, self.new = path, old, new
-        self.old_data: bytes | None = None
-        self.new_data: bytes | None = None
+        self._old_data: bytes | None = None
+        self._new_data: bytes | None = None
+        self._pending = None  # (repo, the working files' bytes read) until loaded
+
+    def _loaded(self) -> None:
+        if self._pending is not None:
+            repo, working = self._pending
+            self._pending = None
+            _load(repo, self, working)
+
+    @property
+    def old_data(self) -> bytes | None:
+        self._loaded()
+        return self._old_data
+
+    @property
+    def new_data(self) -> bytes | None:
+        self._loaded()
+        return self._new_data
 
 
 def commit_diffs(repo: Repository, rev: int, commit: Commit | None = None,
@@ -35,7 +54,7 @@ def commit_diffs(repo: Repository, rev: int, commit: Commit | None = None,
              if in_scope(c.path, scope)]
     if load:
         for d in diffs:
-            _load(repo, d, None)
+            d._pending = (repo, None)
     return diffs
 
 
@@ -58,7 +77,7 @@ def diff(repo: Repository, revs: list[str], paths: list[str] | None = None,
             diffs.append(FileDiff(path, old.get(path), new.get(path)))
     if load:
         for d in diffs:
-            _load(repo, d, seen if len(revs) < 2 else None)
+            d._pending = (repo, seen if len(revs) < 2 else None)
     return diffs
 
 
@@ -83,14 +102,14 @@ def _working_manifest(repo: Repository, scope: list[bytes] | None) -> tuple[Mani
 
 def _load(repo: Repository, d: FileDiff, working: dict[bytes, bytes] | None) -> None:
     if d.old is not None:
-        d.old_data = repo.objects.read(d.old.id, d.path)
+        d._old_data = repo.objects.read(d.old.id, d.path)
     if d.new is not None:
         if working is not None and d.path in working:
-            d.new_data = working[d.path]
+            d._new_data = working[d.path]
         elif working is not None:
-            d.new_data = worktree.read(repo.root, d.path, d.new.kind)
+            d._new_data = worktree.read(repo.root, d.path, d.new.kind)
         else:
-            d.new_data = repo.objects.read(d.new.id, d.path)
+            d._new_data = repo.objects.read(d.new.id, d.path)
 
 
 
@@ -98,10 +117,10 @@ def cat(repo: Repository, rev_spec: str, path_arg: str) -> bytes:
     """The exact bytes of a file at a revision (rebuilt and checked against its id)."""
     rev = resolve(repo, rev_spec)
     path = repo.relpath(path_arg)
-    manifest = repo.manifest(rev)
-    entry = manifest.get(path)
+    entry = repo.entry_at(rev, path)
     if entry is None:
         import difflib
+        manifest = repo.manifest(rev)
         close = difflib.get_close_matches(path.decode("utf-8", "replace"),
                                           [p.decode("utf-8", "replace") for p in manifest], n=1)
         raise UsageError(f"{show(path)} is not in revision {rev}",

@@ -66,6 +66,18 @@ def log(repo: Repository, limit: int | None = None, paths: list[str] | None = No
     their ancestors (first parents only with `first_parent`) that are not `excludes`
     or their ancestors, else HEAD and its ancestors; only those touching `paths` and
     passing `match` if given. With `graph`, each entry has its graph parents."""
+    return list(entries(repo, limit, paths, with_diffs, revs, starts, excludes, first_parent, match, graph))
+
+
+def entries(repo: Repository, limit: int | None = None, paths: list[str] | None = None,
+            with_diffs: bool = False, revs: list[str] | None = None,
+            starts: list[int] | None = None, excludes=(), first_parent: bool = False,
+            match: LogFilter | None = None, graph: bool = False):
+    """`log`'s entries one by one, each made as it is asked for, so the first screen of
+    `log -p` is out before the second revision's diff is made, and `log -n 20` reads
+    about 20 commits (the walk is lazy too; with --graph the whole walk comes first).
+    Revisions and paths are resolved before the first entry: a bad one is an error
+    before anything is printed."""
     scope = [repo.relpath(p) for p in paths] if paths else None
     tags_by_id: dict[bytes, list[str]] = {}
     for name, oid in repo.tags().items():
@@ -83,37 +95,56 @@ def log(repo: Repository, limit: int | None = None, paths: list[str] | None = No
         order = repo.changelog.topo_order(starts, first_parent)
         if excludes:
             hidden = set(repo.changelog.ancestors(excludes))
-            order = [r for r in order if r not in hidden]
+            order = (r for r in order if r not in hidden)
         if scope is not None:
             touched = _revs_touching(repo, scope, starts)
             if touched is not None:
-                order = [r for r in order if r in touched]
-    shown: list[tuple[int, Commit]] = []
+                order = (r for r in order if r in touched)
+    if with_diffs:
+        from vcs.porcelain.diff import commit_diffs  # only then: `log --oneline` starts without it
+    return _entries(repo, order, limit, scope, with_diffs and commit_diffs, first_parent, match, graph,
+                    tags_by_id, branches_by_id)
+
+
+def _entries(repo: Repository, order, limit, scope, commit_diffs, first_parent, match, graph,
+             tags_by_id, branches_by_id):
+    view, head = repo.state.view, repo.state.head
     # The graph needs every revision the log would show, past the limit, to draw the
     # lines through those it leaves out; without filters that is the walk itself.
     filtered = scope is not None or match is not None
-    for rev in order:
-        if limit is not None and len(shown) >= limit and not (graph and filtered):
-            break
-        commit = repo.read_commit(rev)
-        if scope is not None and not any(in_scope(c.path, scope) for c in commit.changes):
-            continue
-        if match is not None and not _keeps(match, commit):
-            continue
-        shown.append((rev, commit))
-    lines = _graph_parents(repo, order, {rev for rev, _ in shown} if filtered else set(order),
-                           first_parent) if graph else {}
-    if with_diffs:
-        from vcs.porcelain.diff import commit_diffs  # only then: `log --oneline` starts without it
-    entries = []
-    for rev, commit in shown[:limit]:
+    lines = None
+    if graph:
+        order = list(order)
+        shown = _shown(repo, order, None if filtered else limit, scope, match)
+        lines = _graph_parents(repo, order, {rev for rev, _ in shown} if filtered else set(order), first_parent)
+        shown = iter(shown[:limit])
+    else:
+        shown = _shown(repo, order, limit, scope, match)
+    for rev, commit in shown:
         info = repo.commit_info(rev)
-        diffs = commit_diffs(repo, rev, commit, scope) if with_diffs else None
-        entries.append(LogEntry(rev, ObjectId(info.id), repo.parents(rev), commit,
-                                sorted(tags_by_id.get(info.id, [])), info.id == head, diffs,
-                                _chain_starts(repo, rev, commit), branches_by_id.get(info.id, []),
-                                view.head_branch, lines.get(rev)))
-    return entries
+        diffs = commit_diffs(repo, rev, commit, scope) if commit_diffs else None
+        yield LogEntry(rev, ObjectId(info.id), repo.parents(rev), commit,
+                       sorted(tags_by_id.get(info.id, [])), info.id == head, diffs,
+                       _chain_starts(repo, rev, commit), branches_by_id.get(info.id, []),
+                       view.head_branch, lines.get(rev) if lines is not None else None)
+
+
+def _shown(repo: Repository, order, limit: int | None, scope, match):
+    """(revision, commit) of the revisions in `order` that touch `scope` and pass `match`,
+    at most `limit` of them; a generator, except with the graph (a list)."""
+    def walk():
+        n = 0
+        for rev in order:
+            if limit is not None and n >= limit:
+                return
+            commit = repo.read_commit(rev)
+            if scope is not None and not any(in_scope(c.path, scope) for c in commit.changes):
+                continue
+            if match is not None and not _keeps(match, commit):
+                continue
+            n += 1
+            yield rev, commit
+    return walk() if not isinstance(order, list) else list(walk())
 
 
 def _graph_parents(repo: Repository, order: list[int], shown: set[int], first_parent: bool) -> dict[int, tuple]:

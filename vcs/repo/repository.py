@@ -32,8 +32,8 @@ from vcs.errors import CorruptError, StateError, UsageError, VcsError
 from vcs.storage.filelog import Filelog
 from vcs.storage.objects import POLICIES, Objects
 from vcs.repo.lock import Lock, try_lock
-from vcs.model.objects import (GIT_MODES, Commit, Entry, Manifest, ObjectId, content_id, folders, local_tz,
-                               parse_manifest, paths_problem, relative, replay_listing, serialize_manifest, show)
+from vcs.model.objects import (GIT_MODES, Commit, Entry, Manifest, ObjectId, content_id, folders, listing_entry,
+                               local_tz, parse_manifest, paths_problem, relative, replay_listing, serialize_manifest, show)
 from vcs.model.oplog import Operation, serialize as serialize_op
 from vcs.repo.state import INDEXED, LOGS, DiskStore, MemoryStore, State
 from vcs.storage.appendfile import Chain
@@ -360,8 +360,14 @@ class Repository:
         for folder, names in ((self.dir, [n for n in os.listdir(self.dir) if ".tmp" in n]),
                               (self.path("tmp"), os.listdir(self.path("tmp")) if os.path.isdir(self.path("tmp")) else [])):
             for name in names:
+                path = os.path.join(folder, name)
                 try:
-                    os.unlink(os.path.join(folder, name))
+                    if os.path.isdir(path) and not os.path.islink(path):  # a checkout's staging folder
+                        for inside in os.listdir(path):
+                            os.unlink(os.path.join(path, inside))
+                        os.rmdir(path)
+                    else:
+                        os.unlink(path)
                 except OSError:
                     pass
 
@@ -422,8 +428,7 @@ class Repository:
         return self.changelog.parents(rev)
 
     def parent_rev(self, rev: int) -> int | None:
-        parents = self.changelog.parents(rev)
-        return parents[0] if parents else None
+        return self.changelog.first_parent(rev)
 
     def tags(self) -> dict[str, ObjectId]:
         return self.state.view.tags
@@ -465,6 +470,27 @@ class Repository:
         if rev == self.wc_rev():
             self.remember_tree(rev, files)
         return files
+
+    def entry_at(self, rev: int, path: bytes) -> Entry | None:
+        """One path's entry in a revision's listing, without rebuilding the listing (what
+        `cat` needs): the newest commit back along the listing's chain that changed the
+        path decides; if none did, the line of the listing stored whole. Every record read
+        is checked against its id, as the file's bytes will be."""
+        cached = self._manifests.get(rev)
+        if cached is not None:
+            return cached.get(path)
+        r = rev
+        while not self.changelog.info(r).flags & FLAG_SNAPSHOT:
+            if r in self._manifests:
+                return self._manifests[r].get(path)
+            found = [c for c in self.read_commit(r).changes if c.path == path]
+            if found:  # the last of them: a path added and displaced in one commit is gone
+                return found[-1].entry
+            r = self.changelog.info(r).base
+            if r == NO_BASE:
+                raise CorruptError(f"revision {rev}: no stored tree listing in its ancestry",
+                                   hint="run `vcs verify`")
+        return listing_entry(self.objects.read(self.read_tree_id(r)), path, f"tree listing of revision {r}")
 
     # A big tree's listing takes tens of milliseconds to rebuild and check: HEAD's is
     # kept in .vcs/tree-cache (sealed, named by its commit id), derived data like the

@@ -75,6 +75,16 @@ class Changelog:
             cached = self._parents[rev] = self._revs(rev, tuple(ids))
         return cached
 
+    def first_parent(self, rev: int) -> int | None:
+        """A commit's first parent from its index entry (the listing's delta pointer is the
+        first parent, which every read of the record checks): `REV~N` reads N entries, no
+        record."""
+        cached = self._parents.get(rev)
+        if cached is not None:
+            return cached[0] if cached else None
+        base = self.log.info(rev).base
+        return None if base == NO_BASE else base
+
     def _revs(self, rev: int, parents: tuple[ObjectId, ...]) -> tuple[int, ...]:
         out = []
         for p in parents:
@@ -195,27 +205,41 @@ class Changelog:
                     active -= bool(f & stale and not old & stale)
         return bases
 
-    def topo_order(self, heads, first_parent: bool = False) -> list[int]:
+    def topo_order(self, heads, first_parent: bool = False):
         """The heads and their ancestors, every commit before its parents, and the lines
         of history not intermixed: as git's --topo-order, a merge is followed by the line
         it merged in, then by its first parent's line. `first_parent`: only first
-        parents are followed (git's --first-parent)."""
-        revs = list(self.ancestors(heads, first_parent))
+        parents are followed (git's --first-parent).
+
+        A generator that reads only as far down as it must (`log -n 20` reads about 20
+        commits): a revision's children all have higher numbers, so once the walk down by
+        number (`ancestors`) has passed a revision, its count of children not yet shown
+        is complete, and whether it is ready is known."""
         parents = (lambda r: self.parents(r)[:1]) if first_parent else self.parents
-        waiting = dict.fromkeys(revs, 0)  # children not yet shown
-        for rev in revs:
-            for p in parents(rev):
-                waiting[p] += 1
-        ready = sorted(h for h in set(heads) if not waiting[h])
-        out = []
+        walk = self.ancestors(heads, first_parent)
+        waiting: dict[int, int] = {}  # children not yet shown, of the revisions walked past
+        lowest = [len(self)]  # the lowest revision the walk has passed
+
+        def walk_past(rev: int) -> None:
+            while lowest[0] > rev:
+                r = next(walk)  # rev is an ancestor of a head: the walk reaches it
+                waiting.setdefault(r, 0)
+                for p in parents(r):
+                    waiting[p] = waiting.get(p, 0) + 1
+                lowest[0] = r
+
+        heads = set(heads)
+        if heads:
+            walk_past(min(heads))
+        ready = sorted(h for h in heads if not waiting[h])
         while ready:
             rev = ready.pop()
-            out.append(rev)
+            yield rev
             for p in parents(rev):
+                walk_past(p)
                 waiting[p] -= 1
                 if not waiting[p]:
                     ready.append(p)
-        return out
 
     def only(self, heads, common) -> list[int]:
         """The revisions reachable from `heads` and not from `common`, highest first

@@ -146,16 +146,22 @@ def read_stable(root: bytes, path: bytes, st: os.stat_result,
     return data, st, kind_of(st) or REGULAR
 
 
-def safe_parent(root: bytes, path: bytes) -> None:
-    """Create the folders above `path`; refuse to go through a symlink or a file."""
+def safe_parent(root: bytes, path: bytes, checked: set | None = None) -> None:
+    """Create the folders above `path`; refuse to go through a symlink or a file.
+    `checked` remembers the folders found (or made) real, for many paths in a row: a
+    checkout of 2,000 files in 100 folders looks at each folder once."""
     parts = path.split(b"/")[:-1]
     cur = root
     for i, part in enumerate(parts):
         cur = os.path.join(cur, part)
+        if checked is not None and cur in checked:
+            continue
         try:
             st = os.lstat(cur)
         except FileNotFoundError:
             os.mkdir(cur)
+            if checked is not None:
+                checked.add(cur)
             continue
         if stat.S_ISLNK(st.st_mode):
             raise StateError(f"refusing to write {show(path)}: {show(b'/'.join(parts[:i + 1]))} "
@@ -163,30 +169,44 @@ def safe_parent(root: bytes, path: bytes) -> None:
         if not stat.S_ISDIR(st.st_mode):
             raise StateError(f"cannot write {show(path)}: {show(b'/'.join(parts[:i + 1]))} is a file",
                              hint="move that file away, or use --force")
+        if checked is not None:
+            checked.add(cur)
 
 
-def stage(tmp: bytes, data: bytes, kind: str) -> None:
+def stage(tmp: bytes, data: bytes, kind: str, mask: int | None = None) -> os.stat_result:
     """Write a file's bytes (or a symlink's target) to a temporary name inside .vcs/tmp,
-    with its final permissions, to be renamed into place by `move_into_place`."""
-    if os.path.lexists(tmp):
-        os.unlink(tmp)
+    with its final permissions, to be renamed into place by `move_into_place`; returns
+    its stat (a rename keeps the inode, size, mode and mtime the cache records).
+    `mask`: the umask, read once for many files."""
     if kind == SYMLINK:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
         faults.io("write", tmp)
         os.symlink(data, tmp)
-        return
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        return os.lstat(tmp)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    mode = _file_mode(kind, mask)
+    try:
+        fd = os.open(tmp, flags, mode)
+    except FileExistsError:  # left by a process that had this pid before
+        os.unlink(tmp)
+        fd = os.open(tmp, flags, mode)
     try:
         try:
             faults.io("write", tmp)
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]
+            st = os.fstat(fd)
+            if st.st_mode & 0o7777 != mode:  # created with the umask applied: this is its mode already
+                os.fchmod(fd, mode)
+                st = os.fstat(fd)
         finally:
             os.close(fd)
-        os.chmod(tmp, _file_mode(kind))
     except OSError as e:
         os.unlink(tmp)  # a full disk must not keep the part that was written
         raise OSError(e.errno, e.strerror, os.fsdecode(tmp)) from None
+    return st
 
 
 def set_mode(root: bytes, path: bytes, kind: str) -> os.stat_result:
@@ -207,18 +227,25 @@ def set_mode(root: bytes, path: bytes, kind: str) -> os.stat_result:
         os.close(fd)
 
 
-def _file_mode(kind: str) -> int:
+def _file_mode(kind: str, mask: int | None = None) -> int:
     """A written file's permissions: what git gives it (0666 or, executable, 0777, less the umask)."""
-    return (0o777 if kind == EXECUTABLE else 0o666) & ~umask()
+    return (0o777 if kind == EXECUTABLE else 0o666) & ~(umask() if mask is None else mask)
 
 
-def move_into_place(root: bytes, path: bytes, tmp: bytes) -> os.stat_result:
+def move_into_place(root: bytes, path: bytes, tmp: bytes, staged: os.stat_result | None = None,
+                    checked: set | None = None) -> os.stat_result:
     """Rename a staged file over `path`: the file is wholly old or wholly new. Never
-    through a symlink, never over a folder. Returns the new file's stat."""
+    through a symlink, never over a folder. Returns the new file's stat (`staged`, the
+    temp file's stat, where given: the rename keeps what the cache records). `checked`:
+    the folders already found real (see safe_parent)."""
     _check_inside(path)
     full = os.path.join(root, path)
-    safe_parent(root, path)
-    if os.path.isdir(full) and not os.path.islink(full):
+    safe_parent(root, path, checked)
+    try:
+        st = os.lstat(full)
+    except (FileNotFoundError, NotADirectoryError):
+        st = None
+    if st is not None and stat.S_ISDIR(st.st_mode):
         raise StateError(f"cannot write {show(path)}: a folder is in the way",
                          hint="move the folder away, then run the command again")
     faults.io("rename", full)
@@ -237,7 +264,8 @@ def move_into_place(root: bytes, path: bytes, tmp: bytes) -> os.stat_result:
             shutil.copy2(tmp, beside)
         os.rename(beside, full)
         os.unlink(tmp)
-    return os.lstat(full)
+        staged = None
+    return staged if staged is not None else os.lstat(full)
 
 
 def _check_inside(path: bytes) -> None:
