@@ -20,8 +20,9 @@ compile: $(STAMP)
 demo: compile
 	$(BIN)/python tests/demo.py
 
+# On every core (pytest-xdist): each test is its own folders and processes.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 # vcs against git, hg, RCS and Fossil (slow); e.g. make bench BENCH_ARGS="--quick --only startup"
 bench: compile
