@@ -361,3 +361,15 @@ def test_a_clone_stores_by_its_own_policy(tmp_path, policy):
     a = next(f for f in stats["files"] if f["path"] == "a.txt")
     assert (a["whole"], a["deltas"] > 0) == ((1, True) if policy == "delta" else (a["versions"], False))
     dst.vcs("verify")
+
+
+def test_an_ssh_path_starting_with_dash_is_a_path_there(tmp_path, ssh_env):
+    """`host:-x` names the folder `-x` in the login's home, never an option of the remote
+    `vcs serve` (`host:--help` made it print its help into the stream)."""
+    assert transport.argv(transport.parse("h:--help"), "ssh", "vcs")[-1] == "vcs serve --stdio ./--help"
+    assert transport.argv(transport.parse("ssh://h/-x"), "ssh", "vcs")[-1] == "vcs serve --stdio /-x"
+    src = make_source(tmp_path)
+    src.root.rename(tmp_path / "--help")
+    r = Repo(tmp_path).run("clone", "localhost:--help", "d", env={"DUMMYSSH_HOME": str(tmp_path)})
+    assert r.code == 0, r.err
+    assert (tmp_path / "d" / "a.txt").read_bytes() == b"one\n"
