@@ -159,7 +159,13 @@ def test_push_refuses_a_non_fast_forward(tmp_path):
     b.vcs("commit", "-m", "merged")
     b.vcs("push")
     assert view(src.root).branches["main"] == view(b.root).branches["main"]
-    # --force drops the remote's commits.
+    # --force drops only the commits the pusher has seen there: b's merge, pushed since
+    # a's last fetch, is kept (as git's --force-with-lease; the git transport's too).
+    merged = view(src.root).branches["main"]
+    r = a.vcs("push", "--force", "origin", "main", ok=3)
+    assert "rejected: the remote branch moved" in r.text and "vcs fetch origin" in r.err
+    assert view(src.root).branches["main"] == merged
+    a.vcs("fetch")
     a.vcs("push", "--force", "origin", "main")
     assert view(src.root).branches["main"] == view(a.root).branches["main"]
     src.vcs("verify")

@@ -99,7 +99,9 @@ def pushed(out, r) -> None:
         raise StateError(f"the remote refused {_branches(len(rejected))}: {', '.join(text(b) for b in rejected)}",
                          hint=f"it has commits yours lack: `vcs pull {r.remote}` then `vcs merge "
                               f"{r.remote}/{rejected[0]}` joins them, then push again; --force drops them"
-                         if ff else None)
+                         if ff else f"it has commits your last fetch did not see: `vcs fetch {r.remote}` shows "
+                                    f"them (`vcs log {r.remote}/{rejected[0]}`); push --force again to drop them"
+                         if any("moved" in r.statuses[b] for b in rejected) else None)
 
 
 def remote_list(out, rows, verbose: bool) -> None:
