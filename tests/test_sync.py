@@ -379,3 +379,19 @@ def test_an_ssh_path_starting_with_dash_is_a_path_there(tmp_path, ssh_env):
     r = Repo(tmp_path).run("clone", "localhost:--help", "d", env={"DUMMYSSH_HOME": str(tmp_path)})
     assert r.code == 0, r.err
     assert (tmp_path / "d" / "a.txt").read_bytes() == b"one\n"
+
+
+def test_clone_into_the_empty_folder_one_is_in(tmp_path):
+    """`mkdir x && cd x && vcs clone SRC .`: the clone lands in that very folder (its
+    permissions kept), as git's does; renaming a new folder over it left the shell in a
+    deleted folder, where the next `vcs status` said "No such file or directory"."""
+    src = make_source(tmp_path)
+    here = tmp_path / "here"
+    here.mkdir(mode=0o750)
+    before = os.stat(here)
+    Repo(here).run("clone", str(src.root), ".")
+    after = os.stat(here)
+    assert (after.st_ino, after.st_mode) == (before.st_ino, before.st_mode)
+    assert Repo(here).read("a.txt") == b"one\n" and (here / ".vcs").is_dir()
+    assert Repo(here).run("status").code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["here", "src"]  # no hidden folder left
