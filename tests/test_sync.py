@@ -395,3 +395,20 @@ def test_clone_into_the_empty_folder_one_is_in(tmp_path):
     assert Repo(here).read("a.txt") == b"one\n" and (here / ".vcs").is_dir()
     assert Repo(here).run("status").code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["here", "src"]  # no hidden folder left
+
+
+def test_push_to_a_remote_made_anew_sends_everything(tmp_path, ssh_env):
+    """The remote-tracking branches say what the remote had; a remote made anew (deleted,
+    then `vcs init` again) has none of it. A push trusts only the refs the remote sends:
+    it failed with "the pushing client sent commit X, whose parent it did not send"."""
+    src = make_source(tmp_path)
+    a = clone(tmp_path, f"ssh://localhost{src.root}", "a")
+    import shutil
+    shutil.rmtree(src.root)
+    src.root.mkdir()
+    src.vcs("init")
+    a.write("n.txt", "n\n")
+    a.vcs("commit", "-A", "-m", "n")
+    a.vcs("push")
+    assert view(src.root).branches["main"] == view(a.root).branches["main"]
+    src.vcs("verify")
