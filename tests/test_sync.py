@@ -412,3 +412,13 @@ def test_push_to_a_remote_made_anew_sends_everything(tmp_path, ssh_env):
     a.vcs("push")
     assert view(src.root).branches["main"] == view(a.root).branches["main"]
     src.vcs("verify")
+
+
+def test_a_login_script_that_prints_is_named_as_such(tmp_path, ssh_env, monkeypatch):
+    """A remote whose shell prints a banner before `vcs serve` answers: the error shows what
+    came back and says what to look at, not "sent a frame of 1701602159 bytes"."""
+    src = make_source(tmp_path)
+    monkeypatch.setenv("VCS_SSH", f"sh -c 'echo Welcome to the server; exec sh -c \"$2\"' ssh")
+    r = Repo(tmp_path).run("clone", f"localhost:{src.root}", "d", ok=3)
+    assert "did not answer as `vcs serve` does" in r.err and "'Welco'" in r.err and ".bashrc" in r.err
+    assert "Traceback" not in r.err and not (tmp_path / "d").exists()

@@ -32,6 +32,12 @@ class VcsRemote:
             self.wire.send(b"H", PROTOCOL)
             self.wire.flush()
             _, hello = self.wire.recv(b"H")
+        except Malformed:
+            self.close()
+            said = self.wire.last_header.decode("utf-8", "backslashreplace")
+            raise StateError(f"{url} did not answer as `vcs serve` does: what came back began {said!r}",
+                             hint="a login script there that prints to stdout (.bashrc, a banner), or another "
+                                  "program named vcs there (remote.NAME.vcs names the command)") from None
         except (OSError, StateError) as e:
             self.close()
             if isinstance(e, StateError) and not (isinstance(e, Cut) and self.wire.received == 0):
