@@ -180,6 +180,8 @@ def test_pull_refuses_uncommitted_changes_it_touches(tmp_path):
     a.write("b.txt", "my other edit\n")
     r = a.vcs("pull", ok=3)
     assert "a.txt" in r.err and a.read("a.txt") == b"my edit\n"
+    # It names the command the user ran, and what to run again.
+    assert "pull would overwrite" in r.err and "then pull again" in r.err and "merge" not in r.err
     assert view(a.root).remotes["origin/main"] == view(src.root).branches["main"]  # fetched all the same
     a.vcs("restore", "a.txt")
     a.vcs("pull")

@@ -296,7 +296,7 @@ def pull(repo: Repository, name: str, remote: Remote, branch: str | None = None,
         faults.step("pull:fetched")
         # The fast-forward: the branch moves with the working tree, through merge's
         # machinery (refused, naming them, when uncommitted changes are in the way).
-        done = merge(repo, upstream, ff="only")
+        done = merge(repo, upstream, ff="only", command="pull")
         return PullResult(result, local, upstream, "fast-forward", ours, theirs, done)
 
 
