@@ -508,3 +508,15 @@ def test_tags_of_other_objects_are_skipped(up, tmp_path):
     repo.refresh()
     assert set(repo.state.view.tags) == {"v1", "light"}
     assert len(warnings) == 3 and all("not a commit" in w for w in warnings), warnings
+
+
+def test_clone_without_a_folder_drops_the_dot_git(up, tmp_path):
+    """`vcs clone https://host/x.git` makes `x`, as git's clone does, not `x.git`."""
+    from tests.conftest import Repo
+    from vcs.cli.render_remote import default_directory
+    assert default_directory("https://github.com/pallets/click.git") == "click"
+    assert default_directory("git@github.com:pallets/click.git/") == "click"
+    assert default_directory("/srv/work/.git") == "work"
+    assert default_directory("ssh://host/srv/app.vcs") == "app"
+    r = Repo(tmp_path).vcs("clone", f"git+file://{up.bare}")
+    assert (tmp_path / "upstream" / "README").read_bytes() == b"hello\n", r.text

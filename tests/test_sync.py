@@ -159,7 +159,13 @@ def test_push_refuses_a_non_fast_forward(tmp_path):
     b.vcs("commit", "-m", "merged")
     b.vcs("push")
     assert view(src.root).branches["main"] == view(b.root).branches["main"]
-    # --force drops the remote's commits.
+    # --force drops only the commits the pusher has seen there: b's merge, pushed since
+    # a's last fetch, is kept (as git's --force-with-lease; the git transport's too).
+    merged = view(src.root).branches["main"]
+    r = a.vcs("push", "--force", "origin", "main", ok=3)
+    assert "rejected: the remote branch moved" in r.text and "vcs fetch origin" in r.err
+    assert view(src.root).branches["main"] == merged
+    a.vcs("fetch")
     a.vcs("push", "--force", "origin", "main")
     assert view(src.root).branches["main"] == view(a.root).branches["main"]
     src.vcs("verify")
@@ -174,6 +180,8 @@ def test_pull_refuses_uncommitted_changes_it_touches(tmp_path):
     a.write("b.txt", "my other edit\n")
     r = a.vcs("pull", ok=3)
     assert "a.txt" in r.err and a.read("a.txt") == b"my edit\n"
+    # It names the command the user ran, and what to run again.
+    assert "pull would overwrite" in r.err and "then pull again" in r.err and "merge" not in r.err
     assert view(a.root).remotes["origin/main"] == view(src.root).branches["main"]  # fetched all the same
     a.vcs("restore", "a.txt")
     a.vcs("pull")
@@ -361,3 +369,58 @@ def test_a_clone_stores_by_its_own_policy(tmp_path, policy):
     a = next(f for f in stats["files"] if f["path"] == "a.txt")
     assert (a["whole"], a["deltas"] > 0) == ((1, True) if policy == "delta" else (a["versions"], False))
     dst.vcs("verify")
+
+
+def test_an_ssh_path_starting_with_dash_is_a_path_there(tmp_path, ssh_env):
+    """`host:-x` names the folder `-x` in the login's home, never an option of the remote
+    `vcs serve` (`host:--help` made it print its help into the stream)."""
+    assert transport.argv(transport.parse("h:--help"), "ssh", "vcs")[-1] == "vcs serve --stdio ./--help"
+    assert transport.argv(transport.parse("ssh://h/-x"), "ssh", "vcs")[-1] == "vcs serve --stdio /-x"
+    src = make_source(tmp_path)
+    src.root.rename(tmp_path / "--help")
+    r = Repo(tmp_path).run("clone", "localhost:--help", "d", env={"DUMMYSSH_HOME": str(tmp_path)})
+    assert r.code == 0, r.err
+    assert (tmp_path / "d" / "a.txt").read_bytes() == b"one\n"
+
+
+def test_clone_into_the_empty_folder_one_is_in(tmp_path):
+    """`mkdir x && cd x && vcs clone SRC .`: the clone lands in that very folder (its
+    permissions kept), as git's does; renaming a new folder over it left the shell in a
+    deleted folder, where the next `vcs status` said "No such file or directory"."""
+    src = make_source(tmp_path)
+    here = tmp_path / "here"
+    here.mkdir(mode=0o750)
+    before = os.stat(here)
+    Repo(here).run("clone", str(src.root), ".")
+    after = os.stat(here)
+    assert (after.st_ino, after.st_mode) == (before.st_ino, before.st_mode)
+    assert Repo(here).read("a.txt") == b"one\n" and (here / ".vcs").is_dir()
+    assert Repo(here).run("status").code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["here", "src"]  # no hidden folder left
+
+
+def test_push_to_a_remote_made_anew_sends_everything(tmp_path, ssh_env):
+    """The remote-tracking branches say what the remote had; a remote made anew (deleted,
+    then `vcs init` again) has none of it. A push trusts only the refs the remote sends:
+    it failed with "the pushing client sent commit X, whose parent it did not send"."""
+    src = make_source(tmp_path)
+    a = clone(tmp_path, f"ssh://localhost{src.root}", "a")
+    import shutil
+    shutil.rmtree(src.root)
+    src.root.mkdir()
+    src.vcs("init")
+    a.write("n.txt", "n\n")
+    a.vcs("commit", "-A", "-m", "n")
+    a.vcs("push")
+    assert view(src.root).branches["main"] == view(a.root).branches["main"]
+    src.vcs("verify")
+
+
+def test_a_login_script_that_prints_is_named_as_such(tmp_path, ssh_env, monkeypatch):
+    """A remote whose shell prints a banner before `vcs serve` answers: the error shows what
+    came back and says what to look at, not "sent a frame of 1701602159 bytes"."""
+    src = make_source(tmp_path)
+    monkeypatch.setenv("VCS_SSH", f"sh -c 'echo Welcome to the server; exec sh -c \"$2\"' ssh")
+    r = Repo(tmp_path).run("clone", f"localhost:{src.root}", "d", ok=3)
+    assert "did not answer as `vcs serve` does" in r.err and "'Welco'" in r.err and ".bashrc" in r.err
+    assert "Traceback" not in r.err and not (tmp_path / "d").exists()

@@ -75,7 +75,7 @@ def template(tmp_path_factory) -> Path:
     return t
 
 
-def fresh(template: Path, tmp_path: Path) -> Path:
+def fresh(template: Path, tmp_path: Path, fetched: bool = False) -> Path:
     case = tmp_path / "case"
     shutil.rmtree(case, ignore_errors=True)
     shutil.copytree(template, case, symlinks=True)
@@ -85,11 +85,13 @@ def fresh(template: Path, tmp_path: Path) -> Path:
     cfg = configmod.load(str(cfg_path))
     cfg["remote"]["origin"]["url"] = str(case / "src")
     configmod.save(str(cfg_path), cfg)
+    if fetched:  # a has seen src's last commit: a push --force may drop it
+        ok(case / "a", "fetch")
     return case
 
 
-def steps(template: Path, tmp_path: Path, cwd: str, *args: str) -> list[str]:
-    case = fresh(template, tmp_path)
+def steps(template: Path, tmp_path: Path, cwd: str, *args: str, fetched: bool = False) -> list[str]:
+    case = fresh(template, tmp_path, fetched)
     log = tmp_path / "trace.txt"
     log.unlink(missing_ok=True)
     r = run(case / cwd, *args, env={"VCS_TRACE": str(log)})
@@ -178,10 +180,10 @@ def test_kill_at_every_step_of_a_pull(template, tmp_path):
 
 
 def test_kill_at_every_step_of_a_push(template, tmp_path):
-    names = steps(template, tmp_path, "a", "push", "--force")
+    names = steps(template, tmp_path, "a", "push", "--force", fetched=True)
     assert "serve:received" in names and "push:sent" in names
     for name in sample(names, 3):
-        case = fresh(template, tmp_path)
+        case = fresh(template, tmp_path, fetched=True)
         a, src = case / "a", case / "src"
         src_before, a_before, src_tree = state(src), state(a), files(src)
         r = run(a, "push", "--force", env={"VCS_CRASH_AT": name})

@@ -9,9 +9,13 @@ from vcs.cli.render import plural, text
 
 def default_directory(source: str) -> str:
     """The folder a clone makes when none is named: the source's last component
-    (`ssh://host/srv/project` -> `project`, `host:work/app.vcs` -> `app`), as git's."""
-    tail = re.split(r"[/:]", source.rstrip("/"))[-1] or "clone"
-    tail = tail[:-4] if tail.endswith(".vcs") and len(tail) > 4 else tail
+    (`ssh://host/srv/project` -> `project`, `host:work/app.vcs` -> `app`, `https://host/x.git`
+    and `/srv/x/.git` -> `x`), as git's."""
+    words = re.split(r"[/:]", source.rstrip("/"))
+    if len(words) > 1 and words[-1] == ".git":
+        words.pop()
+    tail = words[-1] or "clone"
+    tail = tail[:-4] if tail.endswith((".vcs", ".git")) and len(tail) > 4 else tail
     if tail in (".", "..") or tail.startswith("-"):
         raise StateError(f"cannot name a folder after {source!r}", hint="name one: vcs clone SOURCE DIR")
     return tail
@@ -99,7 +103,9 @@ def pushed(out, r) -> None:
         raise StateError(f"the remote refused {_branches(len(rejected))}: {', '.join(text(b) for b in rejected)}",
                          hint=f"it has commits yours lack: `vcs pull {r.remote}` then `vcs merge "
                               f"{r.remote}/{rejected[0]}` joins them, then push again; --force drops them"
-                         if ff else None)
+                         if ff else f"it has commits your last fetch did not see: `vcs fetch {r.remote}` shows "
+                                    f"them (`vcs log {r.remote}/{rejected[0]}`); push --force again to drop them"
+                         if any("moved" in r.statuses[b] for b in rejected) else None)
 
 
 def remote_list(out, rows, verbose: bool) -> None:

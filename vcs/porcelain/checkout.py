@@ -196,7 +196,7 @@ def finish_move(repo: Repository, ds: Dirstate) -> None:
     os.unlink(repo.path("checkout"))
 
 
-_NO_FORCE = ("merge", "cherry-pick", "revert")  # commands that have no --force to offer
+_NO_FORCE = ("merge", "cherry-pick", "revert", "pull")  # commands that have no --force to offer
 
 
 def _refusal(repo: Repository, conflicts: list[bytes], untracked: set[bytes], new: Manifest,
@@ -219,7 +219,8 @@ def _refusal(repo: Repository, conflicts: list[bytes], untracked: set[bytes], ne
         parts.append(f"{'and ' if changes else command + ' would overwrite '}untracked files or folders "
                      f"in its way:{listing(in_the_way)}")
         force = command not in _NO_FORCE and all(p in untracked and p in new for p in in_the_way)
-        hints.append("move or remove them, or `vcs add` and commit them, then check out again"
+        hints.append("move or remove them, or `vcs add` and commit them, then "
+                     + ("check out" if command == "checkout" else command) + " again"
                      + (f", or use `vcs {command} --force` to overwrite them" if force else ""))
     return StateError("\n".join(parts), hint="\n".join(hints))
 

@@ -62,9 +62,10 @@ def style(repo: Repository) -> str:
 
 
 def merge(repo: Repository, spec: str, *, ff: str = "auto", commit: bool = True,
-          message: str | None = None) -> MergeResult:
+          message: str | None = None, command: str = "merge") -> MergeResult:
     """Merge revision `spec` into HEAD. ff: "auto" (fast-forward when possible), "no"
-    (always a merge commit) or "only" (refuse anything but a fast-forward)."""
+    (always a merge commit) or "only" (refuse anything but a fast-forward). `command`
+    names the command in a refusal (pull fast-forwards through here)."""
     with repo.lock():
         repo.refresh()
         ours = _begin(repo)
@@ -74,7 +75,7 @@ def merge(repo: Repository, spec: str, *, ff: str = "auto", commit: bool = True,
             return MergeResult(UP_TO_DATE, "merge", ours, repo.commit_info(ours).id)
         can_ff = ours is None or repo.changelog.is_ancestor(ours, theirs)
         if can_ff and (ff != "no" or ours is None):
-            return _fast_forward(repo, ours, theirs)
+            return _fast_forward(repo, ours, theirs, command)
         if ff == "only":
             raise StateError(f"cannot fast-forward to {spec}: HEAD is not one of its ancestors",
                              hint=f"`vcs merge {spec}` without --ff-only makes a merge commit")
@@ -148,13 +149,13 @@ def _merge_message(view, name: str, theirs: int) -> str:
     return f"Merge {what}{into}"
 
 
-def _fast_forward(repo: Repository, ours: int | None, theirs: int) -> MergeResult:
+def _fast_forward(repo: Repository, ours: int | None, theirs: int, command: str = "merge") -> MergeResult:
     old, new = repo.manifest(ours), repo.manifest(theirs)
     ds = repo.dirstate()
     result = scan(repo.root, ds, warn=repo.warn)
     writes, deletes, clear, refused, kept = _plan(repo, old, new, ds, result, False)
     if refused:
-        raise _refusal(repo, refused, set(result.untracked), new, "merge")
+        raise _refusal(repo, refused, set(result.untracked), new, command)
     target = repo.commit_info(theirs).id
 
     def change(tx):

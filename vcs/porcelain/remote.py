@@ -296,7 +296,7 @@ def pull(repo: Repository, name: str, remote: Remote, branch: str | None = None,
         faults.step("pull:fetched")
         # The fast-forward: the branch moves with the working tree, through merge's
         # machinery (refused, naming them, when uncommitted changes are in the way).
-        done = merge(repo, upstream, ff="only")
+        done = merge(repo, upstream, ff="only", command="pull")
         return PullResult(result, local, upstream, "fast-forward", ours, theirs, done)
 
 
@@ -387,13 +387,28 @@ def clone(dest: str, url: str, connect: Connect, policy: str = "auto",
             done = checkout(repo, head) if head is not None else None
         remote.close()
         faults.step("clone:checked-out")
-        os.rename(tmp, dest)
+        if os.path.isdir(dest):
+            _move_into(tmp, dest)
+        else:
+            os.rename(tmp, dest)
     except BaseException:
         remote.close()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     result = FetchResult("origin", url, count, moved, new_tags, skipped, refs.head)
     return CloneResult(dest, url, result, head, done)
+
+
+def _move_into(tmp: str, dest: str) -> None:
+    """The finished clone moved into `dest`, an empty folder that stays the same folder
+    (a shell in it, its permissions): renaming a folder over it would leave both behind.
+    Its files first, `.vcs/` last, so `dest` is a repository only once it has them all."""
+    from vcs.repo.repository import VCS_DIR
+    for name in sorted(os.listdir(tmp)):
+        if name != VCS_DIR:
+            os.rename(os.path.join(tmp, name), os.path.join(dest, name))
+    os.rename(os.path.join(tmp, VCS_DIR), os.path.join(dest, VCS_DIR))
+    os.rmdir(tmp)
 
 
 def _remove_dead_clones(parent: str, base: str) -> None:

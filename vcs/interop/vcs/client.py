@@ -32,6 +32,12 @@ class VcsRemote:
             self.wire.send(b"H", PROTOCOL)
             self.wire.flush()
             _, hello = self.wire.recv(b"H")
+        except Malformed:
+            self.close()
+            said = self.wire.last_header.decode("utf-8", "backslashreplace")
+            raise StateError(f"{url} did not answer as `vcs serve` does: what came back began {said!r}",
+                             hint="a login script there that prints to stdout (.bashrc, a banner), or another "
+                                  "program named vcs there (remote.NAME.vcs names the command)") from None
         except (OSError, StateError) as e:
             self.close()
             if isinstance(e, StateError) and not (isinstance(e, Cut) and self.wire.received == 0):
@@ -71,10 +77,9 @@ class VcsRemote:
         _, branches, tags, heads = parse_refs(self.wire.recv_lines(b"R"), self.url)
         if all(branches.get(b) == new for b, (_, new) in updates.items()):
             return {b: "up to date" for b in updates}
-        view = repo.state.view
-        theirs = [*branches.values(), *tags.values(), *heads, *(old for old, _ in updates.values() if old)]
-        if self.name is not None:
-            theirs += [oid for ref, oid in view.remotes.items() if ref.startswith(self.name + "/")]
+        # Only what the remote says it has now: our remote-tracking branches are what it
+        # had, and a remote made anew (or another one at that URL) has none of it.
+        theirs = [*branches.values(), *tags.values(), *heads]
         common = known(repo, theirs)
         wanted = known(repo, [new for _, new in updates.values() if new is not None])
         lines = [b"unbundle", b"force %d" % force]

@@ -131,8 +131,8 @@ def apply_push(repo: Repository, feed, updates, force: bool, source: str = "the 
                 feed(Receiver(repo, source))
                 faults.step("serve:received")
                 view = tx.view
-                for branch, (_, new) in updates.items():
-                    statuses[branch] = _update(repo, view, branch, new, force)
+                for branch, (old, new) in updates.items():
+                    statuses[branch] = _update(repo, view, branch, old, new, force)
                 if not any(s == "ok" for s in statuses.values()):
                     raise _NothingLanded
                 moved = sorted(b for b, s in statuses.items() if s == "ok")
@@ -143,11 +143,15 @@ def apply_push(repo: Repository, feed, updates, force: bool, source: str = "the 
     return statuses
 
 
-def _update(repo: Repository, view, branch: str, new: bytes | None, force: bool) -> str:
+def _update(repo: Repository, view, branch: str, old: bytes | None, new: bytes | None, force: bool) -> str:
     problem = branch_name_problem(branch)
     if problem:
         return f"rejected: {problem}"
     current = view.branches.get(branch)
+    if force and current != old and current != new:
+        # --force drops only what the pusher saw there (git's --force-with-lease, as the
+        # git transport pushes): never commits someone pushed since its last fetch.
+        return "rejected: the remote branch moved"
     if new is None:
         if current is None:
             return "up to date"

@@ -72,7 +72,9 @@ def argv(where: Where, ssh: str = "ssh", remote_vcs: str = "vcs") -> list[str]:
         raise UsageError(f"cannot split the ssh or remote vcs command into words: {e}") from None
     if not ssh_words or not vcs_words:
         raise UsageError("the ssh command or the remote vcs command is empty")
-    remote = " ".join(shlex.quote(w) for w in [*vcs_words, "serve", "--stdio", where.path])
+    # A relative path starting with '-' (`host:-x`) would read as an option there.
+    path = "./" + where.path if where.path.startswith("-") else where.path
+    remote = " ".join(shlex.quote(w) for w in [*vcs_words, "serve", "--stdio", path])
     dest = f"{where.user}@{where.host}" if where.user else where.host
     port = ["-p", str(where.port)] if where.port else []
     return [*ssh_words, *port, dest, remote]

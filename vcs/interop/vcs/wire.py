@@ -59,6 +59,7 @@ class Wire:
         self._first = b""  # a byte at_end read ahead
         self.sent = 0      # bytes written
         self.received = 0  # bytes read
+        self.last_header = b""  # the last frame header read (what a peer that is no vcs sent)
 
     # -- writing
     def send(self, kind: bytes, payload: bytes = b"") -> None:
@@ -113,7 +114,11 @@ class Wire:
 
     def recv(self, expect: bytes | None = None) -> tuple[bytes, bytes]:
         first, self._first = self._first, b""
-        kind, length = _HEAD.unpack(first + self._read(_HEAD.size - len(first)))
+        self.last_header = first + self._read(_HEAD.size - len(first))
+        kind, length = _HEAD.unpack(self.last_header)
+        if expect is not None and kind not in expect and kind != b"X":
+            raise Malformed(f"{self.peer} sent a {kind!r} frame where {expect!r} was expected",
+                            hint="it is not a vcs server of this version, or it is hostile")
         if length > MAX_FRAME:
             raise Malformed(f"{self.peer} sent a frame of {length} bytes (at most {MAX_FRAME})",
                             hint="it is not a vcs server of this version, or it is hostile")
