@@ -194,7 +194,7 @@ def test_push_a_new_branch_and_delete_it(tmp_path):
     a.vcs("checkout", "-b", "topic")
     a.write("t.txt", "t\n")
     a.vcs("commit", "-A", "-m", "topic")
-    a.vcs("push")
+    a.vcs("push", "origin", "HEAD")  # HEAD: the current branch, as git takes it
     assert view(src.root).branches["topic"] == view(a.root).branches["topic"]
     assert view(a.root).remotes["origin/topic"] == view(a.root).branches["topic"]
     r = a.vcs("push", "-d", "origin", "topic", ok=3)
@@ -209,6 +209,8 @@ def test_remote_commands(tmp_path):
     a = clone(tmp_path, str(src.root), "a")
     a.vcs("remote", "add", "up", str(src.root))
     assert a.vcs("remote", "list").text == "origin\nup\n"
+    assert a.vcs("remote").text == "origin\nup\n"  # alone, it lists, as git's
+    assert a.vcs("remote", "-v").text == a.vcs("remote", "list", "-v").text == f"origin\t{src.root}\nup\t{src.root}\n"
     a.vcs("fetch", "up")
     assert "up/main" in view(a.root).remotes
     a.vcs("remote", "rename", "up", "upstream")

@@ -185,7 +185,16 @@ def _command(c: spec.Command, callback=None) -> click.Command:
     settings: dict = {"context_settings": {"ignore_unknown_options": True}} if c.revs else {}
     params = [*map(_argument, c.arguments), *(_option(o) for o in c.options if o.kind != "version")]
     if c.subcommands:
-        group = click.Group(c.name, help=spec.help_text(c), params=params, **settings)
+        if c.body:  # the group alone runs its own body (`vcs remote` lists, as git's does)
+            body = _body(getattr(commands, c.body))
+
+            def alone(**values):
+                if click.get_current_context().invoked_subcommand is None:
+                    body(**values)
+            group = click.Group(c.name, help=spec.help_text(c), params=params, callback=alone,
+                                invoke_without_command=True, **settings)
+        else:
+            group = click.Group(c.name, help=spec.help_text(c), params=params, **settings)
         for sub in c.subcommands:
             group.add_command(_command(sub))
         return group

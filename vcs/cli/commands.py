@@ -745,6 +745,8 @@ def push(ui, remote: str | None, branch: str | None, force: bool = False, delete
     from vcs.cli import render_remote
     from vcs.porcelain import remote as porcelain
     repo = _repo()
+    if branch == "HEAD":  # `vcs push origin HEAD`: the current branch, as git's
+        branch = None
     if delete and branch is None:
         raise UsageError("--delete needs the BRANCH to delete on the remote", hint="vcs push -d --force origin old")
     name, url, conn = _remote(repo, remote)

@@ -288,8 +288,10 @@ COMMANDS = (
             (Option(("--storage",), "storage", "choice", "The new repository's storage policy.", "auto",
                     ("auto", "delta", "full")),),
             (Argument("source"), Argument("directory", required=False))),
-    Command("remote", "The remotes this repository knows (in .vcs/config.toml).", "vcs remote add origin ../shared",
-            body=None, subcommands=(
+    Command("remote", "The remotes this repository knows (in .vcs/config.toml); alone, lists them as "
+            "`remote list` does.", "vcs remote add origin ../shared",
+            (Option(("-v", "--verbose"), "verbose", "flag", "Show each remote's URL."),),
+            body="remote_list", subcommands=(
                 Command("add", "Add the remote NAME at URL.", "vcs remote add origin ssh://example.com/srv/project",
                         (), (Argument("name"), Argument("url")), body="remote_add"),
                 Command("remove", "Forget the remote NAME and its remote-tracking branches.",
