@@ -13,6 +13,7 @@ from bisect import bisect_left
 
 from vcs.model.objects import (Change, Commit, Entry, Manifest, ObjectId, check_path, commit_id, content_id,
                                file_on_path, serialize_commit, serialize_manifest)
+from vcs.repo import origins
 from vcs.repo.repository import Repository
 from vcs.storage.objects import store_listing_whole
 
@@ -103,5 +104,11 @@ def _record_history(repo: Repository, rev: int, changes, parents: tuple[int, ...
     """A file history entry for each path the commit changed (vcs.storage.filelog)."""
     filelog, is_ancestor = repo.filelog, repo.changelog.is_ancestor
     pairs = list(zip(parents, trees))
+    # The line origins are written with their entries when they are complete so far;
+    # else the first annotate builds them all (vcs.repo.origins).
+    with_origins = origins.complete(repo)
     for slot, ch in enumerate(changes):
-        filelog.record(ch.path, ch.entry.id if ch.entry is not None else None, rev, slot, pairs, is_ancestor)
+        n = filelog.record(ch.path, ch.entry.id if ch.entry is not None else None, rev, slot, pairs, is_ancestor)
+        if with_origins:
+            origins.record(repo, n, trees[0] if trees else None, trees[1] if len(trees) > 1 else None,
+                           filelog.source(n))

@@ -124,6 +124,10 @@ class Filelog:
         found = [n for n in dict.fromkeys(found) if n is not None] + [None, None]
         return self.add(path, version, linkrev, slot, found[0], found[1])
 
+    def source(self, n: int) -> bytes | None:
+        """The path entry n's version was renamed or copied from (None if none)."""
+        return None
+
     def made(self, path: bytes, version: ObjectId | None) -> list[int]:
         """The entries that gave `path` this version (None: that removed it), newest first."""
         return self.table.find_all(entry_id(path, version))

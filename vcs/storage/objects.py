@@ -122,6 +122,9 @@ class Objects:
         self.rules = rules or []  # (glob, policy): storage.rules in the config, the last match wins
         self._ids: dict[bytes, int] | None = None
         self._lookups = 0
+        # (base id, new id) -> the line diff a delta was made
+        # from: the line origins of the commit being written reuse it (vcs.repo.origins).
+        self.diffs: dict[tuple, list] = {}
 
     def find(self, oid: bytes) -> int | None:
         # A few lookups search the index; many (a checkout of a big tree) build a map once.
@@ -213,7 +216,7 @@ class Objects:
         if policy != "full":
             for candidate in dict.fromkeys(b for b in (base_id, other_base) if b is not None):
                 base = self.info(candidate, path)
-                payload = self._delta(base, data, path, policy)
+                payload = self._delta(base, data, path, policy, oid)
                 if payload is not None and (best is None or len(payload) < len(best[1])):
                     best = (base, payload)
         if best is None:
@@ -222,7 +225,7 @@ class Objects:
             self._append(oid, best[1], len(data), best[0])
         return oid, True
 
-    def _delta(self, base: Info, data: bytes, path: bytes | None, policy: str) -> bytes | None:
+    def _delta(self, base: Info, data: bytes, path: bytes | None, policy: str, oid: bytes = b"") -> bytes | None:
         """The delta that turns `base` into `data`, or None when the policy stores the
         version whole rather than as a delta against this base."""
         payload = self._append_delta(base, data, path)
@@ -234,7 +237,11 @@ class Objects:
         if payload is None:
             base_lines = self._rebuild(base.id, path, want_lines=True, chain=chain)[1]
             new_lines = delta.split_lines(data)
-            payload = delta.encode(base_lines, delta.make_hunks(base_lines, new_lines), len(data), base.size)
+            regions = delta.diff(base_lines, new_lines)
+            if len(self.diffs) > 256:
+                self.diffs.clear()
+            self.diffs[(base.id, oid)] = regions
+            payload = delta.encode(base_lines, delta.make_hunks(base_lines, new_lines, regions), len(data), base.size)
         if store_whole(policy, len(data), base, len(payload), whole_stored=chain[0].stored, append=True):
             return None
         return payload

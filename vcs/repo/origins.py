@@ -1,0 +1,217 @@
+"""Who wrote each line: the line origins of a file history entry, made as it is written.
+
+`record` runs inside the transaction that appends a commit, for each file history
+entry the commit made: the origins of the path's version in the first parent (or of
+the path it was renamed from), with the lines the commit's diff wrote given the
+commit's revision. Through a merge a line comes from the parent it came from, as git
+blame says: lines the first parent has keep its origins, then lines the second
+parent has keep its, and only the rest are the merge's; a version equal to the second
+parent's takes that parent's origins whole. The first-parent origins give every line
+a merge brought in to the merge (`--first-parent`).
+
+`build` writes the records a repository lacks (one made before them, or a commit made
+while they were incomplete), from the file history and the versions, in order: the
+same function computes them at commit time and afterwards, so both give the same
+bytes. `origins_at` answers annotate: one look-up of the entry, one chain of records.
+"""
+from __future__ import annotations
+
+from vcs.diff import delta
+from vcs.errors import CorruptError
+from vcs.storage.log import MemoryLog
+from vcs.storage.origins import OriginLog
+
+
+def complete(repo) -> bool:
+    return len(repo.origins) == len(repo.filelog)
+
+
+def compute(repo, n: int, first_tree, second_tree, read, source=None, norm=None):
+    """(origins, first-parent origins, base entry, regions) of file history entry n;
+    base and regions are set when the arrays are a delta of the base's (the first
+    parent's version) by the text's diff. `first_tree`, `second_tree`: the listings
+    of the entry's commit's parents (None where it has none). `read(m)`: entry m's
+    arrays. `source`: the path the version was renamed or copied from, if any.
+    `norm`: what each line is compared as (`annotate -w`), else its bytes."""
+    filelog = repo.filelog
+
+    def _diff(repo, old_id, old_lines, new_id, new_lines) -> list:
+        # The line diff a delta of the commit being written was made from, else computed.
+        regions = None if norm else repo.objects.diffs.pop((old_id, new_id), None)
+        if regions is None:
+            a, b = old_lines(), new_lines()
+            regions = delta.diff([norm(x) for x in a], [norm(x) for x in b]) if norm else delta.diff(a, b)
+        return regions
+
+    e = filelog.entry(n)
+    if e.version is None:
+        return [], [], None, None
+    rev = e.linkrev
+    text: list = []
+
+    def lines():
+        if not text:
+            text.append(repo.objects.read_lines(e.version, e.path))
+        return text[0]
+    heads = [p for p in filelog._head(n)[3:] if p is not None]
+    old1 = (first_tree or {}).get(source or e.path)
+    old2 = (second_tree or {}).get(e.path)
+    if old2 is not None and old1 is not None and old2.id == old1.id:
+        old2 = None
+    e1 = _pick(filelog, heads, old1, source or e.path)
+    e2 = _pick(filelog, heads, old2, e.path)
+
+    def lines_of(m):
+        entry = filelog.entry(m)
+        return lambda: repo.objects.read_lines(entry.version, entry.path)
+
+    if e1 is not None and (e2 is None or e.version != old2.id):
+        d1, f1 = read(e1)
+        regions = _diff(repo, old1.id, lines_of(e1), e.version, lines)
+        theirs = {}
+        if e2 is not None:
+            d2 = read(e2)[0]
+            regions2 = _diff(repo, old2.id, lines_of(e2), e.version, lines)
+            theirs = _unchanged(regions2, len(d2), len(d2) + sum(b2 - b1 - (a2 - a1) for a1, a2, b1, b2 in regions2))
+        default, first = [], []
+        pos = 0
+        for a1, a2, b1, b2 in regions:
+            default += d1[pos:a1]
+            first += f1[pos:a1]
+            default += [d2[theirs[j]] if j in theirs else rev for j in range(b1, b2)]
+            first += [rev] * (b2 - b1)
+            pos = a2
+        default += d1[pos:]
+        first += f1[pos:]
+        return default, first, e1, regions
+    if e2 is not None:
+        d2 = read(e2)[0]
+        regions = _diff(repo, old2.id, lines_of(e2), e.version, lines)
+        default = _apply(d2, regions, rev)
+        if e1 is not None:
+            f1 = read(e1)[1]
+            first = _apply(f1, _diff(repo, old1.id, lines_of(e1), e.version, lines), rev)
+        else:
+            first = [rev] * len(default)
+        return default, first, None, None
+    return [rev] * len(lines()), [rev] * len(lines()), None, None
+
+
+def _pick(filelog, heads, old, path):
+    """The history parent that holds `old` (an entry of a parent's listing) at `path`."""
+    if old is None:
+        return None
+    for m in heads:
+        entry = filelog.entry(m)
+        if entry.version == old.id and entry.path == path:
+            return m
+    return None
+
+
+def _apply(base, regions, rev):
+    out, pos = [], 0
+    for a1, a2, b1, b2 in regions:
+        out += base[pos:a1]
+        out += [rev] * (b2 - b1)
+        pos = a2
+    out += base[pos:]
+    return out
+
+
+def _unchanged(regions, n_old: int, n_new: int) -> dict[int, int]:
+    """new line -> old line, for the lines a diff leaves as they were."""
+    out, i, j = {}, 0, 0
+    for a1, a2, b1, b2 in regions + [(n_old, n_old, n_new, n_new)]:
+        while j < b1:
+            out[j] = i
+            i += 1
+            j += 1
+        i, j = a2, b2
+    return out
+
+
+def record(repo, n: int, first_tree, second_tree, source=None, origins: OriginLog | None = None) -> None:
+    """Append the origins of entry n (the next record)."""
+    origins = repo.origins if origins is None else origins
+    if len(origins) != n:
+        raise CorruptError(f"internal: origins for entry {n} after {len(origins)} records")
+    default, first, base, regions = compute(repo, n, first_tree, second_tree,
+                                            lambda m: origins.read(m, repo.filelog.linkrev), source)
+    origins.append(default, first, base, regions)
+
+
+def build(repo, progress=None, origins: OriginLog | None = None) -> int:
+    """Append the records missing from `origins` (the repository's, or one built from
+    nothing in memory); the number appended. Call inside a transaction for the
+    repository's own."""
+    origins = repo.origins if origins is None else origins
+    filelog = repo.filelog
+    todo = range(len(origins), len(filelog))
+    trees_of: dict[int, tuple] = {}
+    for i, n in enumerate(todo):
+        rev = filelog.linkrev(n)
+        trees = trees_of.get(rev)
+        if trees is None:
+            parents = repo.parents(rev)
+            trees_of.clear()
+            trees = trees_of[rev] = (repo.manifest(parents[0]) if parents else None,
+                                     repo.manifest(parents[1]) if len(parents) > 1 else None)
+            if len(repo._manifests) > 8:
+                keep = {p: repo._manifests[p] for p in parents if p in repo._manifests}
+                repo._manifests.clear()
+                repo._manifests.update(keep)
+        record(repo, n, trees[0], trees[1], filelog.source(n), origins)
+        if progress is not None:
+            progress(i + 1, len(todo))
+    return len(todo)
+
+
+def _trees(repo, rev: int) -> tuple:
+    parents = repo.parents(rev)
+    return (repo.manifest(parents[0]) if parents else None, repo.manifest(parents[1]) if len(parents) > 1 else None)
+
+
+def walk(repo, n: int, norm=None) -> tuple:
+    """Entry n's arrays computed by walking its history (every entry it came from, oldest
+    first), with lines compared as `norm` gives them: `annotate -w`, and the reference
+    the stored origins are tested against."""
+    filelog = repo.filelog
+    done: dict[int, tuple] = {}
+    for m in sorted(filelog.ancestry(n)):
+        rev = filelog.linkrev(m)
+        first, second = _trees(repo, rev)
+        done[m] = compute(repo, m, first, second, done.__getitem__, filelog.source(m), norm)[:2]
+    return done[n]
+
+
+def in_memory(repo, progress=None) -> OriginLog:
+    """Every entry's origins built anew in memory (a read-only repository, verify)."""
+    origins = OriginLog(MemoryLog("origins"))
+    build(repo, progress, origins)
+    return origins
+
+
+def origins_at(repo, rev: int, path: bytes, first_parent: bool = False, origins=None):
+    """(the version's lines, each line's revision) of `path` in revision `rev`; None if
+    the path is not a file there. `origins`: the log to read (default the
+    repository's), "walk" to walk the history instead, or a function giving what each
+    line is compared as, to walk it so."""
+    entry = repo.manifest(rev).get(path)
+    if entry is None:
+        return None
+    filelog = repo.filelog
+    n = filelog.entry_for(path, entry.id, rev, repo.changelog.is_ancestor)
+    if n is None:
+        raise CorruptError(f"no file history entry gives {path!r} its version in revision {rev}",
+                           hint="run `vcs verify`")
+    if origins == "walk" or callable(origins):
+        default, first = walk(repo, n, None if origins == "walk" else origins)
+    else:
+        origins = repo.origins if origins is None else origins
+        default, first = origins.read(n, filelog.linkrev)
+    lines = repo.objects.read_lines(entry.id, path)
+    revs = first if first_parent else default
+    if len(revs) != len(lines):
+        raise CorruptError(f"the line origins of {path!r} in revision {rev} do not match its "
+                           f"{len(lines)} lines", hint="run `vcs verify`")
+    return lines, revs
