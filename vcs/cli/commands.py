@@ -666,3 +666,17 @@ def change_dir(ui, directory: str) -> None:
         os.chdir(directory)
     except OSError as e:
         raise UsageError(f"cannot change to {directory}: {e.strerror}") from None
+
+
+# -- annotate and renames -------------------------------------------------------------
+
+def annotate(ui, path: str, rev: str | None = None, lines: str | None = None, ignore_space: bool = False,
+             first_parent: bool = False, as_json: bool = False, at_op: str | None = None) -> None:
+    from vcs.cli import render
+    from vcs.porcelain import annotate as porcelain
+    if rev is not None:
+        _check_revs([rev])
+    repo = _repo(at_op=at_op)
+    with render.progress("building the line origins") as progress:
+        result = porcelain.annotate(repo, rev, path, first_parent, ignore_space, lines, progress)
+    render.annotate(ui.out(repo, page=not as_json), result, as_json)

@@ -579,3 +579,27 @@ def replay(out: Out, r, as_json: bool = False) -> None:
     out.line(f"  check  xxh3-128 {r.id.hex()}  {verdict}  {r.check_micros / 1000:.3f} ms")
     out.line(f"rebuilt in {total / 1000:.2f} ms; reading it whole would take about "
              f"{r.whole_micros / 1000:.2f} ms (the storage policy's estimate)")
+
+
+def annotate(out: Out, lines, as_json: bool = False) -> None:
+    """`vcs annotate`: revision, short id, author's name, date, line number, the line's
+    bytes as they are (as `vcs cat` writes them); or JSON lines."""
+    if as_json:
+        for a in lines:
+            _json_line(out, {"line": a.line, "revision": a.rev, "id": a.id.hex(), "author": a.author,
+                             "date": a.date, "tz": _offset(a.tz),
+                             "text": a.text.decode("utf-8", "surrogateescape")})
+        return
+    if not lines:
+        return
+    names = {a.rev: text(a.author.rsplit(" <", 1)[0]) for a in lines}
+    wrev = max(len(str(r)) for r in names)
+    wname = min(20, max(len(n) for n in names.values()))
+    wline = len(str(lines[-1].line))
+    chunks = []
+    for a in lines:
+        head = (out.paint(f"{a.rev:>{wrev}} {a.id.hex()[:12]}", "rev")
+                + f" ({names[a.rev][:wname]:<{wname}} {date(a.date, a.tz)[:10]} {a.line:>{wline}}) ")
+        body = a.text if a.text.endswith(b"\n") else a.text + b"\n"
+        chunks.append(head.encode("utf-8", "surrogateescape") + body)
+    out.raw(b"".join(chunks))

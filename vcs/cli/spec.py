@@ -181,6 +181,20 @@ COMMANDS = (
              _JSON,
              Option(("--binary",), "binary", "flag", _BINARY_HELP), _AT_OP),
             (Argument("rev", default="HEAD", complete="revs"),), revs=True),
+    # -- annotate and renames (who wrote each line; README: Who wrote each line, and renames)
+    *(Command(name, "Show each line of PATH with the revision that wrote it: its number, id, author and date.\n\n"
+              "Through a merge a line comes from the parent it came from (as git blame); --first-parent "
+              "gives the merge every line it brought in. Read from the line origins kept with the history: "
+              "no walk over it.", f"vcs {name} -r 12 -L 10,20 src/core.py",
+              (Option(("-r", "--rev"), "rev", "str", "Annotate PATH as it is in REV (default: the checked-out one)."),
+               Option(("-L",), "lines", "str", "Only lines START to END (from 1; END may be +COUNT).",
+                      metavar="START,END"),
+               Option(("-w",), "ignore_space", "flag", "Ignore whitespace when comparing lines (walks the history)."),
+               Option(("--first-parent",), "first_parent", "flag", "Follow only the first parent of merges."),
+               Option(("--json",), "as_json", "flag", "One JSON object per line: line, revision, id, author, date, "
+                      "text."), _AT_OP),
+              (Argument("path", complete="tracked"),), body="annotate", revs=True)
+      for name in ("annotate", "blame")),
     Command("tag", "Name revision REV (default: the checked-out one): vcs tag NAME [REV].\n\n"
             "Without a name, list the tags; with -d, delete the tags named.", "vcs tag v1.0 -1",
             (Option(("-f", "--force"), "force", "flag", "Move the tag if it exists."),

@@ -52,6 +52,8 @@ def verify(repo: Repository, progress=None) -> VerifyResult:
     good, texts = _check_objects(repo.objects.log, result, where, snapshots, progress)
     _check_trees(repo, result, commits, good, texts)
     _check_history(repo, commits, good, result.problems)
+    if not result.problems:  # built from the objects and the history, which must be sound first
+        _check_origins(repo, result.problems)
     views = _check_oplog(repo, result)
     _check_refs(repo, cids, views, result.problems)
     return result
@@ -197,6 +199,33 @@ def _check_history(repo: Repository, commits: dict[int, tuple[Commit, int]], goo
     for rev, slot in sorted(expected):
         problems.append(Problem("history", show(commits[rev][0].changes[slot].path),
                                 "the file history has no entry for this change", f"revision {rev}"))
+
+
+def _check_origins(repo: Repository, problems: list[Problem]) -> None:
+    """The line origins (optional: a repository may hold none, or fewer than its file
+    history's entries) are built anew in memory and each stored record must read back,
+    checked against its id, as the same arrays."""
+    from vcs.repo import origins as originsmod
+    stored = repo.origins
+    if not len(stored):
+        return
+    if len(stored) > len(repo.filelog):
+        problems.append(Problem("file", "origins", f"holds {len(stored)} records for {len(repo.filelog)} "
+                                "file history entries"))
+        return
+    try:
+        fresh = originsmod.in_memory(repo)
+    except VcsError as e:
+        problems.append(Problem("file", "origins", f"cannot be rebuilt: {e.message}"))
+        return
+    linkrev = repo.filelog.linkrev
+    for n in range(len(stored)):
+        try:
+            if stored.read(n, linkrev) != fresh.read(n, linkrev):
+                raise CorruptError("differs from the origins rebuilt from the history")
+        except VcsError as e:
+            problems.append(Problem("origins", f"record {n}", e.message,
+                                    f"{show(repo.filelog.entry(n).path)} in revision {linkrev(n)}"))
 
 
 def _check_oplog(repo: Repository, result: VerifyResult) -> list[View]:
