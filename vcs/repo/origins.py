@@ -27,9 +27,9 @@ def complete(repo) -> bool:
 
 
 def compute(repo, n: int, first_tree, second_tree, read, source=None, norm=None):
-    """(origins, first-parent origins, base entry, regions) of file history entry n;
-    base and regions are set when the arrays are a delta of the base's (the first
-    parent's version) by the text's diff. `first_tree`, `second_tree`: the listings
+    """(origins, first-parent origins, base entry, regions, exact) of file history
+    entry n; base and regions are set when the arrays may be a delta of the base's
+    (the first parent's version) by the text's diff, and exact when they are. `first_tree`, `second_tree`: the listings
     of the entry's commit's parents (None where it has none). `read(m)`: entry m's
     arrays. `source`: the path the version was renamed or copied from, if any.
     `norm`: what each line is compared as (`annotate -w`), else its bytes."""
@@ -37,6 +37,8 @@ def compute(repo, n: int, first_tree, second_tree, read, source=None, norm=None)
 
     def _diff(repo, old_id, old_lines, new_id, new_lines) -> list:
         # The line diff a delta of the commit being written was made from, else computed.
+        if old_id == new_id and not norm:
+            return []
         regions = None if norm else repo.objects.diffs.pop((old_id, new_id), None)
         if regions is None:
             a, b = old_lines(), new_lines()
@@ -45,13 +47,13 @@ def compute(repo, n: int, first_tree, second_tree, read, source=None, norm=None)
 
     e = filelog.entry(n)
     if e.version is None:
-        return [], [], None, None
+        return [], [], None, None, True
     rev = e.linkrev
     text: list = []
 
     def lines():
         if not text:
-            text.append(repo.objects.read_lines(e.version, e.path))
+            text.append(repo.objects.shared_lines(e.version, e.path))
         return text[0]
     heads = [p for p in filelog._head(n)[3:] if p is not None]
     old1 = (first_tree or {}).get(source or e.path)
@@ -63,7 +65,7 @@ def compute(repo, n: int, first_tree, second_tree, read, source=None, norm=None)
 
     def lines_of(m):
         entry = filelog.entry(m)
-        return lambda: repo.objects.read_lines(entry.version, entry.path)
+        return lambda: repo.objects.shared_lines(entry.version, entry.path)
 
     if e1 is not None and (e2 is None or e.version != old2.id):
         d1, f1 = read(e1)
@@ -83,18 +85,17 @@ def compute(repo, n: int, first_tree, second_tree, read, source=None, norm=None)
             pos = a2
         default += d1[pos:]
         first += f1[pos:]
-        return default, first, e1, regions
+        return default, first, e1, regions, True
     if e2 is not None:
         d2 = read(e2)[0]
         regions = _diff(repo, old2.id, lines_of(e2), e.version, lines)
         default = _apply(d2, regions, rev)
-        if e1 is not None:
-            f1 = read(e1)[1]
-            first = _apply(f1, _diff(repo, old1.id, lines_of(e1), e.version, lines), rev)
-        else:
-            first = [rev] * len(default)
-        return default, first, None, None
-    return [rev] * len(lines()), [rev] * len(lines()), None, None
+        if e1 is None:
+            return default, [rev] * len(default), None, None, True
+        # Usually still a delta of the first parent's (OriginLog.append checks it is).
+        regions = _diff(repo, old1.id, lines_of(e1), e.version, lines)
+        return default, _apply(read(e1)[1], regions, rev), e1, regions, False
+    return [rev] * len(lines()), [rev] * len(lines()), None, None, True
 
 
 def _pick(filelog, heads, old, path):
@@ -135,9 +136,9 @@ def record(repo, n: int, first_tree, second_tree, source=None, origins: OriginLo
     origins = repo.origins if origins is None else origins
     if len(origins) != n:
         raise CorruptError(f"internal: origins for entry {n} after {len(origins)} records")
-    default, first, base, regions = compute(repo, n, first_tree, second_tree,
-                                            lambda m: origins.read(m, repo.filelog.linkrev), source)
-    origins.append(default, first, base, regions)
+    default, first, base, regions, exact = compute(repo, n, first_tree, second_tree,
+                                                   lambda m: origins.read(m, repo.filelog.linkrev), source)
+    origins.append(default, first, repo.filelog.linkrev(n), base, regions, exact)
 
 
 def build(repo, progress=None, origins: OriginLog | None = None) -> int:
@@ -186,7 +187,7 @@ def walk(repo, n: int, norm=None) -> tuple:
 
 def in_memory(repo, progress=None) -> OriginLog:
     """Every entry's origins built anew in memory (a read-only repository, verify)."""
-    origins = OriginLog(MemoryLog("origins"))
+    origins = OriginLog(MemoryLog("origins"), repo.filelog.linkrev)
     build(repo, progress, origins)
     return origins
 

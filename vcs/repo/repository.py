@@ -326,7 +326,7 @@ class Repository:
     @_cached
     def origins(self) -> OriginLog:
         """Who wrote each line of each file history entry (vcs.repo.origins)."""
-        return OriginLog(self._open("origins"))
+        return OriginLog(self._open("origins"), lambda n: self.filelog.linkrev(n))
 
     @_cached
     def oplog(self) -> Chain:

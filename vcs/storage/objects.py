@@ -125,6 +125,7 @@ class Objects:
         # (base id, new id) -> the line diff a delta was made
         # from: the line origins of the commit being written reuse it (vcs.repo.origins).
         self.diffs: dict[tuple, list] = {}
+        self._lines: dict[bytes, list[bytes]] = {}  # recent versions' lines, for `shared_lines`
 
     def find(self, oid: bytes) -> int | None:
         # A few lookups search the index; many (a checkout of a big tree) build a map once.
@@ -149,6 +150,21 @@ class Objects:
     def read_lines(self, oid: bytes, path: bytes | None = None) -> list[bytes]:
         """A version as lines, rebuilt and checked against its id."""
         return self._rebuild(oid, path, want_lines=True)[1]
+
+    def shared_lines(self, oid: bytes, path: bytes | None = None) -> list[bytes]:
+        """A version's lines like `read_lines`, from the few versions read or stored last
+        when it is one of them: the caller must not change the list. (Writing the line
+        origins reads each path's version before and after a commit.)"""
+        lines = self._lines.pop(oid, None)
+        if lines is None:
+            lines = self.read_lines(oid, path)
+        self._remember_lines(oid, lines)
+        return lines
+
+    def _remember_lines(self, oid: bytes, lines: list[bytes]) -> None:
+        if len(self._lines) >= 32:
+            self._lines.pop(next(iter(self._lines)))
+        self._lines[oid] = lines
 
     def _rebuild(self, oid: bytes, path: bytes | None, want_lines: bool,
                  chain: list[Info] | None = None) -> tuple[bytes, list[bytes]]:
@@ -241,6 +257,8 @@ class Objects:
             if len(self.diffs) > 256:
                 self.diffs.clear()
             self.diffs[(base.id, oid)] = regions
+            self._remember_lines(base.id, base_lines)
+            self._remember_lines(oid, new_lines)
             payload = delta.encode(base_lines, delta.make_hunks(base_lines, new_lines, regions), len(data), base.size)
         if store_whole(policy, len(data), base, len(payload), whole_stored=chain[0].stored, append=True):
             return None

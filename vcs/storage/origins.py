@@ -37,7 +37,7 @@ from vcs.storage.log import NO_BASE, BaseLog
 WHOLE, DELTA = 0, 1
 SAME = 0xFFFFFFFF
 MAX_DEPTH = 50
-_CACHE = 64
+_CACHE = 256
 
 Origins = list  # one revision number per line
 
@@ -132,18 +132,20 @@ def _words(payload: bytes) -> array:
 class OriginLog:
     """The origins of every file history entry that has them: record n is entry n's."""
 
-    def __init__(self, log: BaseLog):
+    def __init__(self, log: BaseLog, linkrev=None):
         self.log = log
+        self.linkrev = linkrev  # n -> the revision that made entry n (the file history knows)
         self._cache: dict[int, tuple[Origins, Origins]] = {}
 
     def __len__(self) -> int:
         return len(self.log)
 
-    def read(self, n: int, linkrev) -> tuple[Origins, Origins]:
-        """(origins, first-parent origins) of entry n, checked against the record's id.
-        `linkrev(n)`: the revision that made entry n (the file history knows)."""
-        cached = self._cache.get(n)
+    def read(self, n: int, linkrev=None) -> tuple[Origins, Origins]:
+        """(origins, first-parent origins) of entry n, checked against the record's id."""
+        linkrev = linkrev or self.linkrev
+        cached = self._cache.pop(n, None)
         if cached is not None:
+            self._cache[n] = cached  # the most recent last
             return cached
         chain = []
         m = n
@@ -166,7 +168,8 @@ class OriginLog:
                 arrays = self._cache[m]
             for info in reversed(chain):
                 arrays = apply_delta(self.log.payload(info), arrays, linkrev(info.n))
-                self._check(info, arrays)
+            if chain:
+                self._check(chain[0], arrays)  # the records between are checked when read
         except ValueError as e:
             raise CorruptError(f"origins: record {n} is malformed: {e}", hint="run `vcs verify`") from None
         return arrays
@@ -181,12 +184,12 @@ class OriginLog:
             self._cache.pop(next(iter(self._cache)))
         self._cache[n] = arrays
 
-    def append(self, default: Origins, first: Origins, base: int | None = None,
-               hunks: list[tuple[int, int, int, int]] | None = None) -> int:
+    def append(self, default: Origins, first: Origins, rev: int, base: int | None = None,
+               hunks: list[tuple[int, int, int, int]] | None = None, exact: bool = True) -> int:
         """Append the next entry's origins: a delta against record `base` when `hunks`
         (base start, base end, new start, new end: the text's diff) turn base's arrays
-        into these (the first-parent ones with this entry's revision) and the chain is
-        short, else whole."""
+        into these (the first-parent ones with this entry's revision `rev`) and the
+        chain is short, else whole."""
         oid = array_id(default, first)
         n = len(self.log)
         depth = 0
@@ -201,8 +204,12 @@ class OriginLog:
                     words.append(0)
                 payload = array("I", words).tobytes()
                 depth = info.depth + 1
+                # A merge's origins may not be its first parent's with the new lines
+                # changed (lines both parents hold, from different revisions): whole then.
+                if not exact and apply_delta(payload, self.read(base), rev) != (default, first):
+                    payload = None
         if payload is None:
-            payload, base = encode_whole(default, first), None
+            payload, base, depth = encode_whole(default, first), None, 0
         self.log.append(oid, payload, size=len(default), base=NO_BASE if base is None else base, depth=depth)
         self._remember(n, (default, first))
         return n
