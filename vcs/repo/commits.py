@@ -12,7 +12,8 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from vcs.model.objects import (Change, Commit, Entry, Manifest, ObjectId, check_path, commit_id, content_id,
-                               file_on_path, serialize_commit, serialize_manifest)
+                               file_on_path, move_headers, serialize_commit,
+                               serialize_manifest)
 from vcs.repo import origins
 from vcs.repo.repository import Repository
 from vcs.storage.objects import store_listing_whole
@@ -20,7 +21,7 @@ from vcs.storage.objects import store_listing_whole
 
 def commit_tree(repo: Repository, parents, files: dict, *, author: str, date: int, tz: int,
                 message: str, base: Manifest | None = None, committer=None,
-                extra: tuple = ()) -> tuple[int, ObjectId, Manifest, list[bytes]]:
+                extra: tuple = (), moves: dict | None = None) -> tuple[int, ObjectId, Manifest, list[bytes]]:
     """Append a commit whose tree is its first parent's with `files` changed; (rev, id, its
     tree, the files it displaced).
 
@@ -33,7 +34,9 @@ def commit_tree(repo: Repository, parents, files: dict, *, author: str, date: in
     `a` arrives): they are removed in the same commit. `base` is the first parent's
     tree if the caller has it. Call it with the lock held, inside `repo.transaction()`;
     it moves neither a ref nor the dirstate nor any working file. An identical commit
-    (same parents, tree, metadata) is not appended twice.
+    (same parents, tree, metadata) is not appended twice. `moves` maps a path the
+    commit writes to ("rename" or "copy", the first parent's path it came from): kept
+    in the record (vcs.model.objects.moves) where the source is in the first parent.
     """
     parents = () if parents is None else (parents,) if isinstance(parents, int) else tuple(parents)
     parent_manifest = (repo.manifest(parents[0]) if parents else {}) if base is None else base
@@ -74,6 +77,10 @@ def commit_tree(repo: Repository, parents, files: dict, *, author: str, date: in
         if manifest.get(path) != entry:
             manifest[path] = entry
             changes.append(Change(path, entry))
+    changed = {ch.path for ch in changes if ch.entry is not None}
+    kept = {dst: (kind, src) for dst, (kind, src) in (moves or {}).items()
+            if dst in changed and src in parent_manifest and src != dst and kind in ("rename", "copy")}
+    extra = tuple(extra) + move_headers(kept)
     listing = serialize_manifest(manifest)
     record = serialize_commit(Commit(parents=tuple(ObjectId(repo.commit_info(p).id) for p in parents),
                                      tree=content_id(listing), author=author, date=date, tz=tz,

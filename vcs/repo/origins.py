@@ -55,13 +55,7 @@ def compute(repo, n: int, first_tree, second_tree, read, source=None, norm=None)
         if not text:
             text.append(repo.objects.shared_lines(e.version, e.path))
         return text[0]
-    heads = [p for p in filelog._head(n)[3:] if p is not None]
-    old1 = (first_tree or {}).get(source or e.path)
-    old2 = (second_tree or {}).get(e.path)
-    if old2 is not None and old1 is not None and old2.id == old1.id:
-        old2 = None
-    e1 = _pick(filelog, heads, old1, source or e.path)
-    e2 = _pick(filelog, heads, old2, e.path)
+    old1, old2, e1, e2 = bases(repo, n, first_tree, second_tree, source)
 
     def lines_of(m):
         entry = filelog.entry(m)
@@ -98,14 +92,41 @@ def compute(repo, n: int, first_tree, second_tree, read, source=None, norm=None)
     return [rev] * len(lines()), [rev] * len(lines()), None, None, True
 
 
-def _pick(filelog, heads, old, path):
-    """The history parent that holds `old` (an entry of a parent's listing) at `path`."""
-    if old is None:
-        return None
-    for m in heads:
-        entry = filelog.entry(m)
-        if entry.version == old.id and entry.path == path:
-            return m
+def bases(repo, n: int, first_tree, second_tree, source=None) -> tuple:
+    """(the version in the first parent, in the second, and their entries) that entry
+    n's origins are made from: the path's (or its source's) versions in the commit's
+    parents, where they differ, each given by the entry the first-parent line reaches."""
+    e = repo.filelog.entry(n)
+    rev = e.linkrev
+    parents = repo.parents(rev)
+    old1 = (first_tree or {}).get(source or e.path)
+    old2 = (second_tree or {}).get(e.path)
+    if old2 is not None and old1 is not None and old2.id == old1.id:
+        old2 = None
+    e1 = entry_at(repo, source or e.path, old1.id, parents[0]) if old1 is not None else None
+    e2 = entry_at(repo, e.path, old2.id, parents[1]) if old2 is not None else None
+    return old1, old2, e1, e2
+
+
+def entry_at(repo, path: bytes, version, rev: int) -> int | None:
+    """The entry that gave `path` its `version` in revision `rev`, as git blame finds it:
+    down the first-parent line from rev to the commit that made it. (The same version
+    made on two lines of work has two entries, and their origins differ.)"""
+    filelog = repo.filelog
+    made = {}
+    for m in filelog.made(path, version):
+        r = filelog.linkrev(m)
+        if r <= rev:
+            made.setdefault(r, m)
+    if len(made) <= 1:
+        return next(iter(made.values()), None)
+    oldest = min(made)
+    r = rev
+    while r is not None and r >= oldest:
+        if r in made:
+            return made[r]
+        parents = repo.parents(r)
+        r = parents[0] if parents else None
     return None
 
 
@@ -172,24 +193,33 @@ def _trees(repo, rev: int) -> tuple:
     return (repo.manifest(parents[0]) if parents else None, repo.manifest(parents[1]) if len(parents) > 1 else None)
 
 
-def walk(repo, n: int, norm=None) -> tuple:
-    """Entry n's arrays computed by walking its history (every entry it came from, oldest
-    first), with lines compared as `norm` gives them: `annotate -w`, and the reference
-    the stored origins are tested against."""
-    filelog = repo.filelog
-    done: dict[int, tuple] = {}
-    for m in sorted(filelog.ancestry(n)):
-        rev = filelog.linkrev(m)
-        first, second = _trees(repo, rev)
-        done[m] = compute(repo, m, first, second, done.__getitem__, filelog.source(m), norm)[:2]
-    return done[n]
-
-
 def in_memory(repo, progress=None) -> OriginLog:
     """Every entry's origins built anew in memory (a read-only repository, verify)."""
     origins = OriginLog(MemoryLog("origins"), repo.filelog.linkrev)
     build(repo, progress, origins)
     return origins
+
+
+def walk(repo, n: int, norm=None) -> tuple:
+    """Entry n's arrays computed by walking its history (every entry it is made from,
+    oldest first), with lines compared as `norm` gives them: `annotate -w`, and the
+    reference the stored origins are tested against."""
+    filelog = repo.filelog
+    done: dict[int, tuple] = {}
+    todo = [n]
+    while todo:
+        m = todo[-1]
+        if m in done:
+            todo.pop()
+            continue
+        first, second = _trees(repo, filelog.linkrev(m))
+        need = [b for b in bases(repo, m, first, second, filelog.source(m))[2:] if b is not None and b not in done]
+        if need:
+            todo += need
+            continue
+        todo.pop()
+        done[m] = compute(repo, m, first, second, done.__getitem__, filelog.source(m), norm)[:2]
+    return done[n]
 
 
 def origins_at(repo, rev: int, path: bytes, first_parent: bool = False, origins=None):
@@ -201,7 +231,7 @@ def origins_at(repo, rev: int, path: bytes, first_parent: bool = False, origins=
     if entry is None:
         return None
     filelog = repo.filelog
-    n = filelog.entry_for(path, entry.id, rev, repo.changelog.is_ancestor)
+    n = entry_at(repo, path, entry.id, rev)
     if n is None:
         raise CorruptError(f"no file history entry gives {path!r} its version in revision {rev}",
                            hint="run `vcs verify`")
