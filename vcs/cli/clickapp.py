@@ -21,7 +21,6 @@ from vcs.errors import UsageError, VcsError
 # git commands vcs has no counterpart for (yet), and what to use instead where there is
 # something. A command vcs gains leaves this list.
 GIT_ONLY = {
-    "mv": "move the file, then `vcs commit -A` records the old path removed and the new one added",
     "rebase": None,
     "switch": "`vcs checkout BRANCH`, or `vcs checkout -b NAME` to create one",
     "reset": "`vcs restore PATH` puts files back; `vcs checkout REV` moves to another revision; "
@@ -29,7 +28,7 @@ GIT_ONLY = {
     "push": "`vcs export | git fast-import` moves the history into git",
     "pull": "`git fast-export --all | vcs import` reads a git history into an empty repository",
     "clone": "`git fast-export --all | vcs import` reads a git history into an empty repository",
-    "fetch": None, "remote": None, "blame": None, "annotate": None, "bisect": None, "clean": None,
+    "fetch": None, "remote": None, "bisect": None, "clean": None,
     "grep": None, "reflog": "`vcs op log`", "fsck": "`vcs verify`", "shortlog": "`vcs log --oneline`",
 }
 

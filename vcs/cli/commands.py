@@ -88,7 +88,7 @@ def commit(ui, paths, messages: tuple[str, ...], addremove: bool, file: str | No
             e.hint = "; ".join(filter(None, [e.hint, editor.reuse()]))
         raise
     render.committed(ui.out(repo), result.rev, result.id, result.message, len(result.changed),
-                     len(result.removed), result.detached)
+                     len(result.removed), result.detached, result.moves)
 
 
 def _old_message(scan, old: str) -> str:
@@ -680,3 +680,10 @@ def annotate(ui, path: str, rev: str | None = None, lines: str | None = None, ig
     with render.progress("building the line origins") as progress:
         result = porcelain.annotate(repo, rev, path, first_parent, ignore_space, lines, progress)
     render.annotate(ui.out(repo, page=not as_json), result, as_json)
+
+
+def mv(ui, sources, dest: str) -> None:
+    from vcs.cli import render
+    from vcs.porcelain import moves as porcelain
+    repo = _repo()
+    render.moved(ui.out(repo), porcelain.mv(repo, list(sources), dest))

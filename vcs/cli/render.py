@@ -58,6 +58,11 @@ def status(out: Out, s: Scan, as_json: bool = False) -> None:
                 _json_line(out, {"path": _path(p), "status": name})
             else:
                 out.line(f"{code} {where(out, p)}")
+    for src, dst, score in s.renamed:  # the A and R lines above, paired
+        if as_json:
+            _json_line(out, {"path": _path(dst), "status": "renamed", "from": _path(src), "similarity": score})
+        else:
+            out.line(f"rename {where(out, src)} -> {where(out, dst)} ({score}%)")
 
 
 def where(out: Out, p: bytes) -> str:
@@ -160,13 +165,15 @@ def checked_out(out: Out, result) -> None:
 
 
 def committed(out: Out, rev: int, oid: bytes, message: str, changed: int, removed: int,
-              detached: bool = False) -> None:
+              detached: bool = False, moves=()) -> None:
     first = message.strip().splitlines()[0] if message.strip() else ""
     parts = [f"{changed} file{'s' * (changed != 1)} changed"]
     if removed:
         parts.append(f"{removed} removed")
     out.line(f"[{rev} {oid.hex()[:12]}{' (no branch)' if detached else ''}] {text(first)}")
     out.line(" " + ", ".join(parts))
+    for src, dst, score in moves:
+        out.line(f" rename {where(out, src)} -> {where(out, dst)} ({score}%)")
 
 
 def merged(out: Out, r) -> None:
@@ -603,3 +610,9 @@ def annotate(out: Out, lines, as_json: bool = False) -> None:
         body = a.text if a.text.endswith(b"\n") else a.text + b"\n"
         chunks.append(head.encode("utf-8", "surrogateescape") + body)
     out.raw(b"".join(chunks))
+
+
+def moved(out: Out, pairs) -> None:
+    """`vcs mv`: each tracked file moved."""
+    for src, dst in pairs:
+        out.line(f"moved {where(out, src)} -> {where(out, dst)}")

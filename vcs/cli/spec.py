@@ -195,6 +195,9 @@ COMMANDS = (
                       "text."), _AT_OP),
               (Argument("path", complete="tracked"),), body="annotate", revs=True)
       for name in ("annotate", "blame")),
+    Command("mv", "Move or rename tracked files or folders; the next commit records each as a rename.\n\n"
+            "With several SOURCES, or a DEST that is a folder, they move into DEST.", "vcs mv src/old.py src/new.py",
+            (), (Argument("sources", -1, required=True, complete="tracked"), Argument("dest", complete="paths"))),
     Command("tag", "Name revision REV (default: the checked-out one): vcs tag NAME [REV].\n\n"
             "Without a name, list the tags; with -d, delete the tags named.", "vcs tag v1.0 -1",
             (Option(("-f", "--force"), "force", "flag", "Move the tag if it exists."),
