@@ -198,7 +198,8 @@ def status(ui, paths, ignored: bool = False, as_json: bool = False, untracked: s
 
 def log(ui, args, limit: int | None, oneline: bool, stat: bool, patch: bool, as_json: bool = False,
         revs=(), binary: bool = False, hidden: bool = False, at_op: str | None = None, graph: bool = False,
-        first_parent: bool = False, authors=(), greps=(), since: str | None = None, until: str | None = None) -> None:
+        first_parent: bool = False, authors=(), greps=(), since: str | None = None, until: str | None = None,
+        follow: bool = False) -> None:
     from vcs.cli import render
     from vcs.porcelain import log as porcelain
     patch = patch or binary  # as git's: --binary asks for patches
@@ -210,7 +211,7 @@ def log(ui, args, limit: int | None, oneline: bool, stat: bool, patch: bool, as_
         starts, paths, excludes = porcelain.log_args(repo, list(args), list(revs))
         entries = porcelain.log(repo, limit, paths or None, with_diffs=stat or patch or as_json, starts=starts,
                                 excludes=excludes, first_parent=first_parent, match=match,
-                                graph=graph and not as_json)
+                                graph=graph and not as_json, follow=follow)
     render.log(ui.out(repo, page=not as_json), entries, oneline, stat, patch, as_json=as_json, binary=binary,
                graph=graph and not hidden)
 

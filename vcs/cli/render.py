@@ -331,9 +331,11 @@ def log_dict(e: LogEntry) -> dict:
 def diffstat_dict(d: FileDiff) -> dict:
     added, removed, binary = diff_counts(d)
     status = "added" if d.old is None else "removed" if d.new is None else "modified"
+    moved = {} if d.source is None else {"status": "renamed" if d.how == "rename" else "copied",
+                                         "from": _path(d.source), "similarity": d.similarity}
     return {"path": _path(d.path), "status": status, "added": added, "removed": removed, "binary": binary,
             "old_mode": GIT_MODES[d.old.kind] if d.old else None,
-            "new_mode": GIT_MODES[d.new.kind] if d.new else None}
+            "new_mode": GIT_MODES[d.new.kind] if d.new else None, **moved}
 
 
 def diffstat_json(out: Out, ds: list[FileDiff]) -> None:
@@ -344,9 +346,10 @@ def diffstat_json(out: Out, ds: list[FileDiff]) -> None:
 def diffs(out: Out, ds: list[FileDiff], context: int = 3, binary: bool = False) -> None:
     from vcs.diff.patch import file_patch
     for d in ds:
-        data = file_patch(d.path, d.path, d.old_data if d.old else None, d.new_data if d.new else None,
+        data = file_patch(d.source or d.path, d.path, d.old_data if d.old else None, d.new_data if d.new else None,
                           GIT_MODES[d.old.kind] if d.old else None,
-                          GIT_MODES[d.new.kind] if d.new else None, context, binary=binary)
+                          GIT_MODES[d.new.kind] if d.new else None, context, binary=binary,
+                          similarity=d.similarity, copy=d.how == "copy")
         if out.color:
             out.raw(_colour_patch(out, data))
         else:
@@ -390,7 +393,8 @@ def diffstat(out: Out, ds: list[FileDiff], width: int = 60) -> None:
     rows = []
     for d in ds:
         added, removed, binary = diff_counts(d)
-        rows.append((where(out, d.path), added, removed, binary, d))
+        name = where(out, d.path) if d.source is None else f"{where(out, d.source)} => {where(out, d.path)}"
+        rows.append((name, added, removed, binary, d))
     if not rows:
         return
     name_w = max(len(r[0]) for r in rows)

@@ -139,6 +139,7 @@ COMMANDS = (
                     "amend): nothing is deleted."), _AT_OP,
              Option(("--graph",), "graph", "flag", "Draw the lines of history beside the revisions."),
              Option(("--first-parent",), "first_parent", "flag", "Follow only the first parent of merges."),
+             Option(("--follow",), "follow", "flag", "With one PATH: go on through its renames and copies."),
              Option(("--author",), "authors", "multiple", "Only revisions whose author matches PATTERN "
                     "(a regular expression; any of several).", metavar="PATTERN"),
              Option(("--grep",), "greps", "multiple", "Only revisions whose message matches PATTERN "

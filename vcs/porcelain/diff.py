@@ -7,7 +7,8 @@ asked (`--name-only` reads no file). Returns plain data for `vcs.cli.render`
 from __future__ import annotations
 
 from vcs.errors import UsageError
-from vcs.model.objects import Commit, Entry, Manifest, show
+from vcs.diff.similar import pair, similarity
+from vcs.model.objects import Commit, Entry, Manifest, moves, show
 from vcs.repo.repository import Repository
 from vcs.repo.revisions import resolve
 from vcs.worktree import files as worktree
@@ -16,14 +17,18 @@ from vcs.worktree.scan import in_scope, scan
 
 
 class FileDiff:
-    """A file that differs between two sides; its data is loaded on demand."""
+    """A file that differs between two sides; its data is loaded on demand. A renamed
+    or copied file has its old side at `source` ("rename" or "copy": `how`), with the
+    `similarity` (%) of the two."""
 
-    __slots__ = ("path", "old", "new", "old_data", "new_data")
+    __slots__ = ("path", "old", "new", "old_data", "new_data", "source", "how", "similarity")
 
-    def __init__(self, path: bytes, old: Entry | None, new: Entry | None):
+    def __init__(self, path: bytes, old: Entry | None, new: Entry | None, source: bytes | None = None,
+                 how: str | None = None, similarity: int | None = None):
         self.path, self.old, self.new = path, old, new
         self.old_data: bytes | None = None
         self.new_data: bytes | None = None
+        self.source, self.how, self.similarity = source, how, similarity
 
 
 def commit_diffs(repo: Repository, rev: int, commit: Commit | None = None,
@@ -31,8 +36,17 @@ def commit_diffs(repo: Repository, rev: int, commit: Commit | None = None,
     """What revision `rev` changed against its parent."""
     commit = commit or repo.read_commit(rev)
     parent = repo.manifest(repo.parent_rev(rev)) if commit.changes else {}
-    diffs = [FileDiff(c.path, parent.get(c.path), c.entry) for c in commit.changes
-             if in_scope(c.path, scope)]
+    found = moves(commit)
+    renamed = {src for how, src in found.values() if how == "rename"}
+    diffs = []
+    for c in commit.changes:
+        if c.path in renamed and c.entry is None:
+            continue  # shown with the file it became
+        move = found.get(c.path) if c.entry is not None else None
+        if move is not None and move[1] in parent and (in_scope(c.path, scope) or in_scope(move[1], scope)):
+            diffs.append(FileDiff(c.path, parent[move[1]], c.entry, move[1], move[0]))
+        elif in_scope(c.path, scope):
+            diffs.append(FileDiff(c.path, parent.get(c.path), c.entry))
     if load:
         for d in diffs:
             _load(repo, d, None)
@@ -59,7 +73,32 @@ def diff(repo: Repository, revs: list[str], paths: list[str] | None = None,
     if load:
         for d in diffs:
             _load(repo, d, seen if len(revs) < 2 else None)
+        diffs = _paired(diffs)
     return diffs
+
+
+def _paired(diffs: list[FileDiff]) -> list[FileDiff]:
+    """A removed file and an added one that are alike shown as one rename, as `git diff`
+    does (its diff.renames, on by default: equal, then 50% alike)."""
+    gone = {d.path: d for d in diffs if d.new is None and d.old.kind != "l"}
+    new = {d.path: d for d in diffs if d.old is None and d.new.kind != "l"}
+    if not gone or not new:
+        return diffs
+    found = pair({p: d.old_data for p, d in gone.items()}, {p: d.new_data for p, d in new.items()})
+    if not found:
+        return diffs
+    sources = {src for src, _ in found.values()}
+    out = []
+    for d in diffs:
+        if d.path in sources and d.new is None:
+            continue
+        if d.path in found and d.old is None:
+            src, score = found[d.path]
+            r = FileDiff(d.path, gone[src].old, d.new, src, "rename", score)
+            r.old_data, r.new_data = gone[src].old_data, d.new_data
+            d = r
+        out.append(d)
+    return out
 
 
 def _working_manifest(repo: Repository, scope: list[bytes] | None) -> tuple[Manifest, dict[bytes, bytes]]:
@@ -83,7 +122,7 @@ def _working_manifest(repo: Repository, scope: list[bytes] | None) -> tuple[Mani
 
 def _load(repo: Repository, d: FileDiff, working: dict[bytes, bytes] | None) -> None:
     if d.old is not None:
-        d.old_data = repo.objects.read(d.old.id, d.path)
+        d.old_data = repo.objects.read(d.old.id, d.source or d.path)
     if d.new is not None:
         if working is not None and d.path in working:
             d.new_data = working[d.path]
@@ -91,6 +130,8 @@ def _load(repo: Repository, d: FileDiff, working: dict[bytes, bytes] | None) -> 
             d.new_data = worktree.read(repo.root, d.path, d.new.kind)
         else:
             d.new_data = repo.objects.read(d.new.id, d.path)
+    if d.source is not None and d.similarity is None and d.old_data is not None and d.new_data is not None:
+        d.similarity = similarity(d.old_data, d.new_data)
 
 
 

@@ -58,6 +58,9 @@ def commit_tree(repo: Repository, parents, files: dict, *, author: str, date: in
         else:
             kind, data = value
             old = [t[path].id for t in trees if path in t]
+            move = (moves or {}).get(path)
+            if not old and move is not None and move[1] in parent_manifest:
+                old = [parent_manifest[move[1]].id]  # a renamed file's delta is against its source
             entry = Entry(kind, repo.objects.put(data, old[0] if old else None, path,
                                                  other_base=old[1] if len(old) > 1 else None)[0])
         if path not in manifest and manifest:

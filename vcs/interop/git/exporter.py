@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from vcs.interop.git.stream import quote
-from vcs.model.objects import GIT_MODES, ObjectId, format_tz
+from vcs.model.objects import GIT_MODES, ObjectId, format_tz, moves
 from vcs.records import record
 from vcs.repo.repository import Repository
 
@@ -92,12 +92,29 @@ def export_git(repo: Repository, out, progress=None) -> ExportSummary:
         w(b"\n")
         for word, p in zip([b"from"] + [b"merge"] * len(parents[rev]), parents[rev]):
             w(b"%s :%d\n" % (word, p + 1))
+        # The renames and copies the commit records, as the stream's R and C (git's own
+        # fast-export -M -C): copies while their sources are there, then renames; only
+        # where no move's source is another's destination, so the order cannot matter.
+        found = moves(c)
+        entries = {ch.path: ch.entry for ch in c.changes}
+        before = repo.manifest(parents[rev][0]) if found and parents[rev] else {}
+        sources = [src for _, src in found.values()]
+        plain = {dst: m for dst, m in found.items() if dst not in before and m[1] in before
+                 and m[1] not in found and (m[0] == "copy" or sources.count(m[1]) == 1)
+                 and (m[0] == "copy" or entries.get(m[1], 1) is None)}
+        written = {}
+        for kind in ("copy", "rename"):
+            for dst, (how, src) in sorted(plain.items()):
+                if how == kind:
+                    w(b"%s %s %s\n" % (b"C" if how == "copy" else b"R", quote(src), quote(dst)))
+                    written[dst] = before[src]
+        gone = {src for how, src in plain.values() if how == "rename"}
         # Deletions first: a commit may replace a file `a` by a folder `a/` or back.
         for ch in c.changes:
-            if ch.entry is None:
+            if ch.entry is None and ch.path not in gone:
                 w(b"D %s\n" % quote(ch.path))
         for ch in c.changes:
-            if ch.entry is not None:
+            if ch.entry is not None and written.get(ch.path) != ch.entry:
                 w(b"M %s :%d %s\n" % (GIT_MODES[ch.entry.kind].encode(), blob_marks[ch.entry.id], quote(ch.path)))
         w(b"\n")
         if progress:
