@@ -14,6 +14,11 @@ differ is put in a kind:
     newer      the reverse
     renamed    of those, where git's commit had the file under another path
 
+git 2.39 (the one installed here) parses blame's --diff-algorithm and ignores it: blame
+with myers, histogram, patience and minimal gives the very same output on core.py (this
+script checks that and says so). Its blame is Myers' diff after the common prefix and
+suffix, so vcs's annotate diffs the same way (vcs.diff.linediff.blame_diff).
+
 Then the growth: core.py (under whichever path it had) at first-parent commits with about
 100, 300, 1,000 and all 3,329 revisions of history before them.
 
@@ -40,7 +45,8 @@ OLD_NAMES = (CORE, "click/core.py", "click.py")
 
 
 def git(gd, *args, binary=False) -> str | bytes:
-    out = subprocess.run(["git", "--git-dir", str(gd), *args], check=True, capture_output=True).stdout
+    where = [] if gd is None else ["--git-dir", str(gd)]
+    out = subprocess.run(["git", *where, *args], check=True, capture_output=True).stdout
     return out if binary else out.decode()
 
 
@@ -103,9 +109,19 @@ def vcs_annotate(repo: Path, rev: int, path: str) -> list[int]:
     return [json.loads(x)["revision"] for x in r.stdout.splitlines()]
 
 
+def in_process(repo: Path, rev: int, path: str) -> list[int]:
+    """The annotate itself, without starting Python: a fresh Repository each time."""
+    sys.path.insert(0, str(ROOT))
+    from vcs.repo.origins import origins_at
+    from vcs.repo.repository import Repository
+    return origins_at(Repository(bytes(repo)), rev, path.encode(), first_parent=True)[1]
+
+
 def compare(gd, repo, rev_of, sha_of, sha, path, repeat):
     g_time, g = timed(lambda: git_blame(gd, sha, path), repeat)
     v_time, v = timed(lambda: vcs_annotate(repo, rev_of[sha], path), repeat)
+    i_time, inner = timed(lambda: in_process(repo, rev_of[sha], path), repeat)
+    assert inner == v
     assert len(g) == len(v), (path, sha, len(g), len(v))
     kinds = {"same": 0, "older": 0, "newer": 0, "renamed": 0}
     for (gsha, gpath), vrev in zip(g, v):
@@ -115,7 +131,8 @@ def compare(gd, repo, rev_of, sha_of, sha, path, repeat):
         kinds["older" if rev_of[gsha] < vrev else "newer"] += 1
         kinds["renamed"] += gpath != path
     return {"path": path, "rev": rev_of[sha], "lines": len(g), **kinds,
-            "agree": round(kinds["same"] / max(1, len(g)), 4), "git_s": round(g_time, 3), "vcs_s": round(v_time, 3)}
+            "agree": round(kinds["same"] / max(1, len(g)), 4), "git_s": round(g_time, 3), "vcs_s": round(v_time, 3),
+            "vcs_inner_s": round(i_time, 4)}
 
 
 def main() -> None:
@@ -143,6 +160,9 @@ def main() -> None:
         import_s = time.perf_counter() - t
         if r.returncode:
             raise SystemExit(r.stderr.decode())
+        outputs = {a: git(gd, "blame", "--first-parent", f"--diff-algorithm={a}", "-s", "main", "--", CORE)
+                   for a in ("myers", "histogram", "patience", "minimal")}
+        ignored = len(set(outputs.values())) == 1
         line = git(gd, "rev-list", "--first-parent", "main").split()
         head = line[0]
         sizes = []
@@ -164,9 +184,11 @@ def main() -> None:
             path = next(p for p in OLD_NAMES if git(gd, "ls-tree", sha, "--", p).strip())
             growth.append({"history": rev_of[sha] + 1, **compare(gd, repo, rev_of, sha_of, sha, path, args.repeat)})
     total = {k: sum(r[k] for r in rows) for k in ("lines", "same", "older", "newer", "renamed")}
-    summary = {"import_s": round(import_s, 2), "agree": round(total["same"] / total["lines"], 4), **total,
+    summary = {"git": git(None, "--version").strip(), "blame_ignores_diff_algorithm": ignored,
+               "import_s": round(import_s, 2), "agree": round(total["same"] / total["lines"], 4), **total,
                "git_s_median": statistics.median(r["git_s"] for r in rows),
-               "vcs_s_median": statistics.median(r["vcs_s"] for r in rows)}
+               "vcs_s_median": statistics.median(r["vcs_s"] for r in rows),
+               "vcs_inner_s_median": statistics.median(r["vcs_inner_s"] for r in rows)}
     if args.json:
         for r in rows:
             print(json.dumps(r))
@@ -174,20 +196,24 @@ def main() -> None:
             print(json.dumps({"growth": True, **g}))
         print(json.dumps(summary))
         return
+    print(f"{summary['git']}: blame {'ignores' if ignored else 'honours'} --diff-algorithm "
+          "(myers, histogram, patience and minimal give " + ("the same" if ignored else "different") + " output)")
     print(f"vcs import of {len(sha_of)} commits: {import_s:.1f} s")
     print(f"{'file':32} {'rev':>5} {'lines':>6} {'agree':>7} {'older':>5} {'newer':>5} {'renamed':>7} "
-          f"{'git s':>7} {'vcs s':>7} {'ratio':>6}")
+          f"{'git s':>7} {'vcs s':>7} {'ratio':>6} {'inner s':>8}")
     for r in rows:
         print(f"{r['path'][:32]:32} {r['rev']:>5} {r['lines']:>6} {r['agree']:>7.2%} {r['older']:>5} {r['newer']:>5} "
-              f"{r['renamed']:>7} {r['git_s']:>7.3f} {r['vcs_s']:>7.3f} {r['vcs_s'] / r['git_s']:>6.2f}")
+              f"{r['renamed']:>7} {r['git_s']:>7.3f} {r['vcs_s']:>7.3f} {r['vcs_s'] / r['git_s']:>6.2f} "
+              f"{r['vcs_inner_s']:>8.4f}")
     print(f"all: {summary['agree']:.2%} of {total['lines']} lines name the same commit; "
           f"differences: {total['older']} where git names an older commit, {total['newer']} a newer "
           f"({total['renamed']} of them under another path); median git {summary['git_s_median']:.3f} s, "
-          f"vcs {summary['vcs_s_median']:.3f} s")
+          f"vcs {summary['vcs_s_median']:.3f} s as a process, {summary['vcs_inner_s_median']:.4f} s in one")
     print("growth (core.py under its name then):")
     for g in growth:
         print(f"  {g['history']:>5} revisions  {g['path']:20} {g['lines']:>5} lines  agree {g['agree']:.2%}  "
-              f"git {g['git_s']:.3f} s  vcs {g['vcs_s']:.3f} s  ratio {g['vcs_s'] / g['git_s']:.2f}")
+              f"git {g['git_s']:.3f} s  vcs {g['vcs_s']:.3f} s  ratio {g['vcs_s'] / g['git_s']:.2f}  "
+              f"in one process {g['vcs_inner_s']:.4f} s")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ bytes. `origins_at` answers annotate: one look-up of the entry, one chain of rec
 """
 from __future__ import annotations
 
-from vcs.diff import delta
+from vcs.diff.linediff import blame_diff
 from vcs.errors import CorruptError
 from vcs.storage.log import MemoryLog
 from vcs.storage.origins import OriginLog
@@ -39,11 +39,8 @@ def compute(repo, n: int, first_tree, second_tree, read, source=None, norm=None)
         # The line diff a delta of the commit being written was made from, else computed.
         if old_id == new_id and not norm:
             return []
-        regions = None if norm else repo.objects.diffs.pop((old_id, new_id), None)
-        if regions is None:
-            a, b = old_lines(), new_lines()
-            regions = delta.diff([norm(x) for x in a], [norm(x) for x in b]) if norm else delta.diff(a, b)
-        return regions
+        a, b = old_lines(), new_lines()
+        return blame_diff([norm(x) for x in a], [norm(x) for x in b]) if norm else blame_diff(a, b)
 
     e = filelog.entry(n)
     if e.version is None:
