@@ -122,9 +122,6 @@ class Objects:
         self.rules = rules or []  # (glob, policy): storage.rules in the config, the last match wins
         self._ids: dict[bytes, int] | None = None
         self._lookups = 0
-        # (base id, new id) -> the line diff a delta was made
-        # from: the line origins of the commit being written reuse it (vcs.repo.origins).
-        self.diffs: dict[tuple, list] = {}
         self._lines: dict[bytes, list[bytes]] = {}  # recent versions' lines, for `shared_lines`
 
     def find(self, oid: bytes) -> int | None:
@@ -253,13 +250,10 @@ class Objects:
         if payload is None:
             base_lines = self._rebuild(base.id, path, want_lines=True, chain=chain)[1]
             new_lines = delta.split_lines(data)
-            regions = delta.diff(base_lines, new_lines)
-            if len(self.diffs) > 256:
-                self.diffs.clear()
-            self.diffs[(base.id, oid)] = regions
+            # The line origins of the commit being written read both versions next.
             self._remember_lines(base.id, base_lines)
             self._remember_lines(oid, new_lines)
-            payload = delta.encode(base_lines, delta.make_hunks(base_lines, new_lines, regions), len(data), base.size)
+            payload = delta.encode(base_lines, delta.make_hunks(base_lines, new_lines), len(data), base.size)
         if store_whole(policy, len(data), base, len(payload), whole_stored=chain[0].stored, append=True):
             return None
         return payload
