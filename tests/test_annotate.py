@@ -186,6 +186,10 @@ def test_a_repository_without_origins_builds_them(repo):
     assert len(r.origins) == len(r.filelog) and originsmod.complete(r)
     assert repo.vcs("verify").code == 0
     assert repo.vcs("annotate", "g.txt").text.split()[0] == "2"
+    _forget_origins(repo.root)  # `vcs upgrade` builds them too
+    assert "built the line origins of 3 file versions" in repo.vcs("upgrade").text
+    assert "nothing to do" in repo.vcs("upgrade").text
+    assert repo.vcs("annotate", "f.txt").text == want
 
 
 def test_a_read_only_repository_annotates_in_memory(repo):

@@ -510,10 +510,17 @@ def verify(ui) -> int:
 
 def upgrade(ui) -> None:
     from vcs.porcelain import init as porcelain
+    from vcs.cli import render
     repo = _repo()
-    before = porcelain.upgrade(repo)
-    ui.out(repo).line(f"upgraded .vcs/ from format {before} to format {repo.format}" if before != repo.format
-                      else f".vcs/ has format {repo.format} already: nothing to do")
+    with render.progress("building the line origins") as progress:
+        before, built = porcelain.upgrade(repo, progress)
+    out = ui.out(repo)
+    if before != repo.format:
+        out.line(f"upgraded .vcs/ from format {before} to format {repo.format}")
+    if built:
+        out.line(f"built the line origins of {render.plural(built, 'file version')} (for annotate)")
+    if before == repo.format and not built:
+        out.line(f".vcs/ has format {repo.format} already: nothing to do")
 
 
 def config_get(ui, key: str, user: bool) -> int:
