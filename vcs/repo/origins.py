@@ -18,7 +18,6 @@ bytes. `origins_at` answers annotate: one look-up of the entry, one chain of rec
 """
 from __future__ import annotations
 
-from vcs.diff.linediff import blame_diff
 from vcs.errors import CorruptError
 from vcs.storage.log import MemoryLog
 from vcs.storage.origins import OriginLog
@@ -41,6 +40,7 @@ def compute(repo, n: int, first_tree, second_tree, read, source=None, norm=None)
         # The line diff a delta of the commit being written was made from, else computed.
         if old_id == new_id and not norm:
             return []
+        from vcs.diff.linediff import blame_diff  # only writing origins diffs: annotate reads
         a, b = old_lines(), new_lines()
         return blame_diff([norm(x) for x in a], [norm(x) for x in b]) if norm else blame_diff(a, b)
 

@@ -14,7 +14,7 @@ import os
 from vcs.worktree import dirstate as dirstatemod
 from vcs.errors import CorruptError, VcsError
 from vcs.storage.objects import replay_step
-from vcs.model.objects import Commit, Manifest, content_id, parse_manifest, replay_listing, show
+from vcs.model.objects import Commit, Manifest, content_id, moves, parse_manifest, replay_listing, show
 from vcs.model.refs import View
 from vcs.records import record
 from vcs.repo.repository import Repository
@@ -72,6 +72,11 @@ def _check_commits(repo: Repository, result: VerifyResult):
             repo.parents(rev)  # stored before it, and the first one its delta base
             if info.base == NO_BASE and not info.flags & FLAG_SNAPSHOT:
                 raise CorruptError("a first commit without a stored tree listing")
+            found = moves(commit)  # the renames it records: well formed, each onto a path it writes
+            written = {ch.path for ch in commit.changes if ch.entry is not None}
+            for dst, (how, src) in found.items():
+                if dst not in written:
+                    raise CorruptError(f"it records a {how} onto {show(dst)}, which it does not write")
         except VcsError as e:
             result.problems.append(Problem("commit", f"revision {rev}", e.message))
             continue
