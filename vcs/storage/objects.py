@@ -159,7 +159,7 @@ class Objects:
         return lines
 
     def _remember_lines(self, oid: bytes, lines: list[bytes]) -> None:
-        if len(self._lines) >= 32:
+        if len(self._lines) >= 64:
             self._lines.pop(next(iter(self._lines)))
         self._lines[oid] = lines
 
