@@ -86,7 +86,7 @@ def blame_diff(a: list[bytes], b: list[bytes]) -> list[Region]:
     suffix = _run_backward(a, b, n, m, min(n, m) - prefix)
     changed_a, changed_b = bytearray(n), bytearray(m)
     a_mid, b_mid = a[prefix:n - suffix], b[prefix:m - suffix]
-    if not a_mid or not b_mid:
+    if not a_mid or not b_mid or set(a_mid).isdisjoint(b_mid):  # nothing in common: one change
         changed_a[prefix:n - suffix] = b"\1" * len(a_mid)
         changed_b[prefix:m - suffix] = b"\1" * len(b_mid)
     else:

@@ -73,7 +73,8 @@ def compute(repo, n: int, first_tree, second_tree, read, source=None, norm=None)
         for a1, a2, b1, b2 in regions:
             default += d1[pos:a1]
             first += f1[pos:a1]
-            default += [d2[theirs[j]] if j in theirs else rev for j in range(b1, b2)]
+            default += [d2[theirs[j]] if j in theirs else rev for j in range(b1, b2)] if theirs \
+                else [rev] * (b2 - b1)
             first += [rev] * (b2 - b1)
             pos = a2
         default += d1[pos:]

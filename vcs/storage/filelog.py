@@ -53,6 +53,8 @@ class Filelog:
         self._heads: dict[int, tuple] = {}  # n -> (key, linkrev, slot, p1, p2), read without the commit
         self._commits: dict[int, tuple] = {}
         self._moves: dict[int, dict] = {}
+        self._index: dict[bytes, list[int]] | None = None  # key -> entries, once many are looked up
+        self._lookups = 0
 
     def __len__(self) -> int:
         return len(self.table)
@@ -104,6 +106,8 @@ class Filelog:
             p2: int | None = None) -> int:
         key = entry_id(path, version)
         n = self.table.append(_ENTRY.pack(key, linkrev, slot, _num(p1), _num(p2), 0))
+        if self._index is not None:
+            self._index.setdefault(key, []).append(n)
         self._heads[n] = (key, linkrev, slot, p1, p2)
         self._entries[n] = FileEntry(n, path, version, linkrev, p1, p2, None)
         return n
@@ -141,8 +145,17 @@ class Filelog:
         return move[1] if move else None
 
     def made(self, path: bytes, version: ObjectId | None) -> list[int]:
-        """The entries that gave `path` this version (None: that removed it), newest first."""
-        return self.table.find_all(entry_id(path, version))
+        """The entries that gave `path` this version (None: that removed it), newest first.
+        A few look-ups search the file; many (building the line origins) index it once."""
+        key = entry_id(path, version)
+        if self._index is None:
+            self._lookups += 1
+            if self._lookups <= 64:
+                return self.table.find_all(key)
+            self._index = {}
+            for n in range(len(self.table)):
+                self._index.setdefault(self._head(n)[0], []).append(n)
+        return self._index.get(key, [])[::-1]
 
     def entry_for(self, path: bytes, version: ObjectId | None, rev: int, is_ancestor) -> int | None:
         """The entry that gave `path` the `version` it has in revision `rev` (None: the

@@ -123,6 +123,8 @@ class Objects:
         self._ids: dict[bytes, int] | None = None
         self._lookups = 0
         self._lines: dict[bytes, list[bytes]] = {}  # recent versions' lines, for `shared_lines`
+        self._lines_size: dict[bytes, int] = {}
+        self._lines_bytes = 0
 
     def find(self, oid: bytes) -> int | None:
         # A few lookups search the index; many (a checkout of a big tree) build a map once.
@@ -149,19 +151,59 @@ class Objects:
         return self._rebuild(oid, path, want_lines=True)[1]
 
     def shared_lines(self, oid: bytes, path: bytes | None = None) -> list[bytes]:
-        """A version's lines like `read_lines`, from the few versions read or stored last
-        when it is one of them: the caller must not change the list. (Writing the line
-        origins reads each path's version before and after a commit.)"""
+        """A version's lines like `read_lines`, from the versions read or stored last
+        (up to LINES_KEPT bytes of them) when it is one of them: the caller must not
+        change the list. (Writing the line origins reads each path's version before
+        and after a commit: the one before is usually the last one stored.)"""
         lines = self._lines.pop(oid, None)
         if lines is None:
-            lines = self.read_lines(oid, path)
+            lines = self._from_kept(oid, path)
+        else:
+            self._lines_bytes -= self._lines_size.pop(oid)
         self._remember_lines(oid, lines)
         return lines
 
+    def _from_kept(self, oid: bytes, path: bytes | None) -> list[bytes]:
+        """Rebuilt from the nearest version of its chain whose lines are kept (else from
+        the chain's whole version), and checked against its id."""
+        info = self.info(oid, path)
+        chain = [info]  # back to a kept version, else to the whole one
+        while chain[-1].is_delta and (len(chain) == 1 or chain[-1].id not in self._lines):
+            if chain[-1].base == NO_BASE or len(chain) > chain[0].depth + 1:
+                raise CorruptError(f"record {chain[-1].n} has a broken chain")
+            chain.append(self.log.info(chain[-1].base))
+        chain.reverse()
+        if len(chain) == 1 or chain[0].id not in self._lines:
+            return self._rebuild(oid, path, want_lines=True, chain=chain)[1]
+        start = 0
+        lines = list(self._lines[chain[0].id])
+        try:
+            for base, payload in zip(chain[start:], self.log.payloads(chain[start + 1:])):
+                lines = replay_step(lines, payload, base)
+        except CorruptError as e:
+            raise CorruptError(f"cannot rebuild {oid.hex()[:12]}{_for(path)}: {e.message}",
+                               hint="run `vcs verify` to see every object affected") from None
+        data = b"".join(lines)
+        if len(data) != info.size or content_id(data) != oid:
+            raise CorruptError(f"object {oid.hex()[:12]}{_for(path)} rebuilds to the wrong content",
+                               hint="run `vcs verify` to see every object affected")
+        return lines
+
+    LINES_KEPT = 32 << 20
+
     def _remember_lines(self, oid: bytes, lines: list[bytes]) -> None:
-        if len(self._lines) >= 64:
-            self._lines.pop(next(iter(self._lines)))
+        if oid in self._lines:
+            return
+        size = sum(map(len, lines))
+        if size > self.LINES_KEPT // 4:
+            return
+        while self._lines and self._lines_bytes + size > self.LINES_KEPT:
+            old = next(iter(self._lines))
+            del self._lines[old]
+            self._lines_bytes -= self._lines_size.pop(old)
         self._lines[oid] = lines
+        self._lines_size[oid] = size
+        self._lines_bytes += size
 
     def _rebuild(self, oid: bytes, path: bytes | None, want_lines: bool,
                  chain: list[Info] | None = None) -> tuple[bytes, list[bytes]]:
