@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 
-from vcs.errors import UsageError
+from vcs.errors import BusyError, UsageError
 from vcs.model.objects import show
 from vcs.records import record
 from vcs.repo import origins as originsmod
@@ -37,8 +37,11 @@ def ensure_origins(repo: Repository, progress=None):
     from vcs.repo.state import DiskStore
     if repo.at_operation is not None or (isinstance(repo.store, DiskStore) and not os.access(repo.dir, os.W_OK)):
         return originsmod.in_memory(repo, progress)
-    with repo.lock(), repo.transaction("build line origins"):
-        originsmod.build(repo, progress)
+    try:
+        with repo.lock(), repo.transaction("build line origins"):
+            originsmod.build(repo, progress)
+    except BusyError:  # another writer holds the lock longer than we wait: build them here
+        return originsmod.in_memory(repo, progress)
     return repo.origins
 
 
