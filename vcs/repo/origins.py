@@ -19,6 +19,7 @@ bytes. `origins_at` answers annotate: one look-up of the entry, one chain of rec
 from __future__ import annotations
 
 from vcs.errors import CorruptError
+from vcs.storage.objects import LARGE_TEXT
 from vcs.storage.log import MemoryLog
 from vcs.storage.origins import OriginLog
 
@@ -37,9 +38,11 @@ def compute(repo, n: int, first_tree, second_tree, read, source=None, norm=None)
     filelog = repo.filelog
 
     def _diff(repo, old_id, old_lines, new_id, new_lines) -> list:
-        # The line diff a delta of the commit being written was made from, else computed.
         if old_id == new_id and not norm:
             return []
+        big = _big(repo, old_id, new_id)
+        if big is not None:
+            return big
         from vcs.diff.linediff import blame_diff  # only writing origins diffs: annotate reads
         a, b = old_lines(), new_lines()
         return blame_diff([norm(x) for x in a], [norm(x) for x in b]) if norm else blame_diff(a, b)
@@ -52,7 +55,8 @@ def compute(repo, n: int, first_tree, second_tree, read, source=None, norm=None)
 
     def lines():
         if not text:
-            text.append(repo.objects.shared_lines(e.version, e.path))
+            text.append(repo.objects.shared_lines(e.version, e.path) if not _is_big(repo, e.version)
+                        else [b""] * _line_count(repo.objects.read(e.version, e.path)))
         return text[0]
     old1, old2, e1, e2 = bases(repo, n, first_tree, second_tree, source)
 
@@ -90,6 +94,28 @@ def compute(repo, n: int, first_tree, second_tree, read, source=None, norm=None)
         regions = _diff(repo, old1.id, lines_of(e1), e.version, lines)
         return default, _apply(read(e1)[1], regions, rev), e1, regions, False
     return [rev] * len(lines()), [rev] * len(lines()), None, None, True
+
+
+def _is_big(repo, oid) -> bool:
+    return repo.objects.info(oid).size > LARGE_TEXT
+
+
+def _line_count(data: bytes) -> int:
+    return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+
+
+def _big(repo, old_id, new_id) -> list | None:
+    """The diff of two versions one of which is over the size the store line-diffs
+    (LARGE_TEXT), made without lines as the store does: a version that only grew at
+    its end keeps the old lines, any other change rewrites every line. None when
+    both are small."""
+    if not (_is_big(repo, old_id) or _is_big(repo, new_id)):
+        return None
+    old, new = repo.objects.read(old_id), repo.objects.read(new_id)
+    n_old, n_new = _line_count(old), _line_count(new)
+    if new.startswith(old) and (not old or old.endswith(b"\n")):
+        return [(n_old, n_old, n_old, n_new)] if n_new > n_old else []
+    return [(0, n_old, 0, n_new)]
 
 
 def bases(repo, n: int, first_tree, second_tree, source=None) -> tuple:
