@@ -110,6 +110,7 @@ def main() -> None:
         merging(work)
         run("stats", cwd=work)
         run("replay", "-1", "history.py", cwd=work)
+        annotating(work)
         undoing(work)
         working_with_others(work)
         with_a_git_host(work)
@@ -119,6 +120,21 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(f"{work}-friend", ignore_errors=True)
         shutil.rmtree(f"{work}-git", ignore_errors=True)
+
+
+def annotating(work: Path) -> None:
+    """README's "Who wrote each line, and renames": annotate, mv, log --follow."""
+    print("\nWho wrote each line: read from the history as it was written, no walk over it.")
+    run("annotate", "-L", "8,13", "history.py", cwd=work)
+    run("mv", "history.py", "storage/objects.py", cwd=work)
+    run("status", cwd=work)
+    text = (work / "storage/objects.py").read_bytes().replace(b"REPLAY_BUDGET", b"REPLAY_LIMIT", 1)
+    (work / "storage/objects.py").write_bytes(text)
+    run("commit", "-m", "Move history.py into storage/", cwd=work)
+    print("   annotate follows the file back through its rename:")
+    run("annotate", "-L", "8,13", "storage/objects.py", cwd=work)
+    run("log", "--follow", "--oneline", "storage/objects.py", cwd=work)
+    run("show", "--stat", cwd=work)
 
 
 def undoing(work: Path) -> None:

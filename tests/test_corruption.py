@@ -70,7 +70,7 @@ def test_index_and_commit_flips_are_detected(empty_dir):
     _build(repo, "auto")
     store = repo.root / ".vcs/store"
     rng = random.Random(2)
-    for name in ("objects.idx", "changelog.idx", "changelog.dat", "filelog", "oplog"):
+    for name in ("objects.idx", "changelog.idx", "changelog.dat", "filelog", "oplog", "origins.idx", "origins.dat"):
         path = store / name
         size = path.stat().st_size
         step = ENTRY_SIZE if name.endswith(".idx") else 36 if name == "filelog" else max(1, size // 20)
@@ -151,7 +151,7 @@ def test_random_flips_and_truncations_are_always_caught(empty_dir):
         for path in r.manifest(rev):
             expected[(rev, path)] = cat(r, str(rev), str(repo.root / os.fsdecode(path)))
     vcsdir = repo.root / ".vcs"
-    files = [vcsdir / "store" / f"{log}.{ext}" for log in ("objects", "changelog") for ext in ("dat", "idx")]
+    files = [vcsdir / "store" / f"{log}.{ext}" for log in ("objects", "changelog", "origins") for ext in ("dat", "idx")]
     files += [vcsdir / "store" / name for name in ("filelog", "oplog")]
     files += [vcsdir / n for n in ("state", "format", "dirstate")]
     repo.vcs("status")  # a dirstate to corrupt

@@ -337,8 +337,8 @@ def test_did_you_mean_only_close_names_and_say_which_git_commands_vcs_lacks(repo
         r = repo.vcs(typo, ok=2)
         assert r.err.startswith(f"error: unknown command '{typo}'") and f"'{meant}'" in r.err, r.err
     assert "did you mean" not in repo.vcs("frobnicate", ok=2).err
-    for git_only, suggestion in [("mv", None), ("rebase", None), ("reflog", "vcs op log"),
-                                 ("switch", "vcs checkout"), ("blame", None)]:
+    for git_only, suggestion in [("rebase", None), ("reflog", "vcs op log"),
+                                 ("switch", "vcs checkout"), ("bisect", None)]:
         r = repo.vcs(git_only, ok=2)
         assert f"vcs has no `{git_only}` command" in r.err, r.err
         assert "did you mean" not in r.err and "'rm'" not in r.err and "'stats'" not in r.err

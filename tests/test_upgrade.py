@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from vcs.repo.repository import Repository
+
 FIXTURE = Path(__file__).parent / "fixtures" / "format1.tar.gz"
 REPOS = ("mixed", "delta", "full", "imported")
 
@@ -95,8 +97,12 @@ def test_format1_reads_as_it_is_then_upgrades_in_place(format1, name):
     check_commands(root, facts[name])
     assert fmt(root) == 1  # reading changed nothing
     assert {p: (root / ".vcs" / p).read_bytes() for p in before} == before
-    assert b"upgraded" in vcs(root, "upgrade").stdout
+    out = vcs(root, "upgrade").stdout
+    assert b"upgraded" in out
     assert fmt(root) == 2
+    upgraded = Repository(bytes(root))
+    assert len(upgraded.origins) == len(upgraded.filelog)  # built by the upgrade (annotate needs them)
+    assert (b"built the line origins" in out) == (len(upgraded.filelog) > 0)
     assert not (root / ".vcs" / "tags").exists() and not (root / ".vcs" / "store" / "commits.idx").exists()
     assert (root / ".vcs" / "store" / "objects.dat").read_bytes() == before["store/objects.dat"]
     assert b": OK" in vcs(root, "verify").stdout

@@ -28,6 +28,8 @@ Cases (select with --only):
                  and whether `vcs --version` and `vcs status` import rich.
   diffengine     runs tests/benchmarks/bench_diff.py (the diff engine in process
                  against `git diff --no-index`) and reports what it printed.
+  annotate       runs tests/benchmarks/bench_annotate.py (vcs annotate against git blame
+                 on click's history: the same commit per line, and the time of each).
   scale-commits  10,000 commits of one line each to a 200-line file: the commit time
                  around the 100th and the last commit, how long printing the newest
                  version takes as history grows, and the same under
@@ -83,7 +85,8 @@ FULL = {"click-core": None, "small-edits": 1000, "growing-log": 1000, "binary": 
 QUICK = {"click-core": 100, "small-edits": 200, "growing-log": 200, "binary": 50,
          "scale-commits": 1000, "scale-tree": 2000, "bigfile": 20_000_000, "startup": 10}
 HISTORY_CASES = ("click-core", "small-edits", "growing-log", "binary")
-CASES = HISTORY_CASES + ("startup", "diffengine", "scale-commits", "scale-tree", "bigfile", "latency")
+CASES = HISTORY_CASES + ("startup", "diffengine", "annotate", "scale-commits", "scale-tree", "bigfile",
+                         "latency")
 COLUMNS = {"vcs": "vcs", "git": "git", "git-gc": "git gc", "hg": "hg", "rcs": "rcs", "fossil": "fossil"}
 CHECK_ALL = {"vcs", "git"}  # read back every version (and git after gc); the others a sample of 21
 SAMPLE = 21
@@ -359,21 +362,25 @@ def startup_case(ctx: Context) -> None:
                + table(["command", "median ms"], rows) + "\n\n" + targets_table(targets))
 
 
-def diffengine_case(ctx: Context) -> None:
-    """The diff engine's own benchmark, written by another engineer; we only run it."""
-    script = HERE / "bench_diff.py"
+def diffengine_case(ctx: Context, case: str = "diffengine", name: str = "bench_diff.py") -> None:
+    """A benchmark of its own (the diff engine's, annotate's), run and reported as it prints."""
+    script = HERE / name
     if not script.exists():
-        ctx.report("diffengine", "skipped: tests/benchmarks/bench_diff.py is not there")
+        ctx.report(case, f"skipped: tests/benchmarks/{name} is not there")
         return
     python = str(Path(Vcs.program).parent / "python")
     result = attempt(lambda: run([python, str(script)], ROOT, dict(os.environ), timeout=ctx.opts.timeout * 3))
     if failed(result):
-        ctx.results["diffengine"] = result
-        ctx.report("diffengine", f"error: {result['error']}\n\n```\n{result['stderr_tail']}\n```")
+        ctx.results[case] = result
+        ctx.report(case, f"error: {result['error']}\n\n```\n{result['stderr_tail']}\n```")
         return
     printed = result.stdout.decode("utf-8", "replace").rstrip()
-    ctx.results["diffengine"] = {"seconds": round(result.seconds, 2), "printed": printed.splitlines()}
-    ctx.report("diffengine", f"`bench_diff.py` printed (in {result.seconds:.1f} s):\n\n```\n{printed}\n```")
+    ctx.results[case] = {"seconds": round(result.seconds, 2), "printed": printed.splitlines()}
+    ctx.report(case, f"`{name}` printed (in {result.seconds:.1f} s):\n\n```\n{printed}\n```")
+
+
+def annotate_case(ctx: Context) -> None:
+    diffengine_case(ctx, "annotate", "bench_annotate.py")
 
 
 DELTA_COMMITS = 2000
@@ -593,8 +600,9 @@ def run_case(ctx: Context, case: str) -> None:
     elif case == "binary":
         history_case(ctx, binary_edits(ctx.sizes[case]), case)
     else:
-        {"startup": startup_case, "diffengine": diffengine_case, "scale-commits": scale_commits_case,
-         "scale-tree": scale_tree_case, "bigfile": bigfile_case, "latency": latency_case}[case](ctx)
+        {"startup": startup_case, "diffengine": diffengine_case, "annotate": annotate_case,
+         "scale-commits": scale_commits_case, "scale-tree": scale_tree_case, "bigfile": bigfile_case,
+         "latency": latency_case}[case](ctx)
 
 
 def machine(tools: list[type[Tool]]) -> dict:

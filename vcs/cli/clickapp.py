@@ -21,12 +21,11 @@ from vcs.errors import UsageError, VcsError
 # git commands vcs has no counterpart for (yet), and what to use instead where there is
 # something. A command vcs gains leaves this list.
 GIT_ONLY = {
-    "mv": "move the file, then `vcs commit -A` records the old path removed and the new one added",
     "rebase": None,
     "switch": "`vcs checkout BRANCH`, or `vcs checkout -b NAME` to create one",
     "reset": "`vcs restore PATH` puts files back; `vcs checkout REV` moves to another revision; "
              "`vcs undo` takes back the last commit, keeping its changes",
-    "blame": None, "annotate": None, "bisect": None, "clean": None,
+    "bisect": None, "clean": None,
     "grep": None, "reflog": "`vcs op log`", "fsck": "`vcs verify`", "shortlog": "`vcs log --oneline`",
 }
 

@@ -88,7 +88,7 @@ def commit(ui, paths, messages: tuple[str, ...], addremove: bool, file: str | No
             e.hint = "; ".join(filter(None, [e.hint, editor.reuse()]))
         raise
     render.committed(ui.out(repo), result.rev, result.id, result.message, len(result.changed),
-                     len(result.removed), result.detached)
+                     len(result.removed), result.detached, result.moves)
 
 
 def _old_message(scan, old: str) -> str:
@@ -203,7 +203,8 @@ def status(ui, paths, ignored: bool = False, as_json: bool = False, untracked: s
 
 def log(ui, args, limit: int | None, oneline: bool, stat: bool, patch: bool, as_json: bool = False,
         revs=(), binary: bool = False, hidden: bool = False, at_op: str | None = None, graph: bool = False,
-        first_parent: bool = False, authors=(), greps=(), since: str | None = None, until: str | None = None) -> None:
+        first_parent: bool = False, authors=(), greps=(), since: str | None = None, until: str | None = None,
+        follow: bool = False) -> None:
     from vcs.cli import render
     from vcs.porcelain import log as porcelain
     patch = patch or binary  # as git's: --binary asks for patches
@@ -215,7 +216,7 @@ def log(ui, args, limit: int | None, oneline: bool, stat: bool, patch: bool, as_
         starts, paths, excludes = porcelain.log_args(repo, list(args), list(revs))
         entries = porcelain.entries(repo, limit, paths or None, with_diffs=stat or patch or as_json, starts=starts,
                                 excludes=excludes, first_parent=first_parent, match=match,
-                                graph=graph and not as_json)
+                                graph=graph and not as_json, follow=follow)
     render.log(ui.out(repo, page=not as_json), entries, oneline, stat, patch, as_json=as_json, binary=binary,
                graph=graph and not hidden)
 
@@ -514,10 +515,17 @@ def verify(ui) -> int:
 
 def upgrade(ui) -> None:
     from vcs.porcelain import init as porcelain
+    from vcs.cli import render
     repo = _repo()
-    before = porcelain.upgrade(repo)
-    ui.out(repo).line(f"upgraded .vcs/ from format {before} to format {repo.format}" if before != repo.format
-                      else f".vcs/ has format {repo.format} already: nothing to do")
+    with render.progress("building the line origins") as progress:
+        before, built = porcelain.upgrade(repo, progress)
+    out = ui.out(repo)
+    if before != repo.format:
+        out.line(f"upgraded .vcs/ from format {before} to format {repo.format}")
+    if built:
+        out.line(f"built the line origins of {render.plural(built, 'file version')} (for annotate)")
+    if before == repo.format and not built:
+        out.line(f".vcs/ has format {repo.format} already: nothing to do")
 
 
 def config_get(ui, key: str, user: bool) -> int:
@@ -771,3 +779,24 @@ def serve(ui, path: str, stdio: bool = False) -> int | None:
             server.serve(path, rfile, wfile, render.warn)
     except VcsError as e:  # the client was told (an X frame) and shows it: not twice
         return exit_code_for(e)
+
+
+# -- annotate and renames -------------------------------------------------------------
+
+def annotate(ui, path: str, rev: str | None = None, lines: str | None = None, ignore_space: bool = False,
+             first_parent: bool = False, as_json: bool = False, at_op: str | None = None) -> None:
+    from vcs.cli import render
+    from vcs.porcelain import annotate as porcelain
+    if rev is not None:
+        _check_revs([rev])
+    repo = _repo(at_op=at_op)
+    with render.progress("building the line origins") as progress:
+        result = porcelain.annotate(repo, rev, path, first_parent, ignore_space, lines, progress)
+    render.annotate(ui.out(repo, page=not as_json), result, as_json)
+
+
+def mv(ui, sources, dest: str) -> None:
+    from vcs.cli import render
+    from vcs.porcelain import moves as porcelain
+    repo = _repo()
+    render.moved(ui.out(repo), porcelain.mv(repo, list(sources), dest))

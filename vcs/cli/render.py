@@ -58,6 +58,11 @@ def status(out: Out, s: Scan, as_json: bool = False) -> None:
                 _json_line(out, {"path": _path(p), "status": name})
             else:
                 out.line(f"{code} {where(out, p)}")
+    for src, dst, score in s.renamed:  # the A and R lines above, paired
+        if as_json:
+            _json_line(out, {"path": _path(dst), "status": "renamed", "from": _path(src), "similarity": score})
+        else:
+            out.line(f"rename {where(out, src)} -> {where(out, dst)} ({score}%)")
 
 
 def where(out: Out, p: bytes) -> str:
@@ -160,13 +165,15 @@ def checked_out(out: Out, result) -> None:
 
 
 def committed(out: Out, rev: int, oid: bytes, message: str, changed: int, removed: int,
-              detached: bool = False) -> None:
+              detached: bool = False, moves=()) -> None:
     first = message.strip().splitlines()[0] if message.strip() else ""
     parts = [f"{changed} file{'s' * (changed != 1)} changed"]
     if removed:
         parts.append(f"{removed} removed")
     out.line(f"[{rev} {oid.hex()[:12]}{' (no branch)' if detached else ''}] {text(first)}")
     out.line(" " + ", ".join(parts))
+    for src, dst, score in moves:
+        out.line(f" rename {where(out, src)} -> {where(out, dst)} ({score}%)")
 
 
 def merged(out: Out, r) -> None:
@@ -327,9 +334,11 @@ def log_dict(e: LogEntry) -> dict:
 def diffstat_dict(d: FileDiff) -> dict:
     added, removed, binary = diff_counts(d)
     status = "added" if d.old is None else "removed" if d.new is None else "modified"
+    moved = {} if d.source is None else {"status": "renamed" if d.how == "rename" else "copied",
+                                         "from": _path(d.source), "similarity": d.similarity}
     return {"path": _path(d.path), "status": status, "added": added, "removed": removed, "binary": binary,
             "old_mode": GIT_MODES[d.old.kind] if d.old else None,
-            "new_mode": GIT_MODES[d.new.kind] if d.new else None}
+            "new_mode": GIT_MODES[d.new.kind] if d.new else None, **moved}
 
 
 def diffstat_json(out: Out, ds: list[FileDiff]) -> None:
@@ -340,9 +349,10 @@ def diffstat_json(out: Out, ds: list[FileDiff]) -> None:
 def diffs(out: Out, ds: list[FileDiff], context: int = 3, binary: bool = False) -> None:
     from vcs.diff.patch import file_patch
     for d in ds:
-        data = file_patch(d.path, d.path, d.old_data if d.old else None, d.new_data if d.new else None,
+        data = file_patch(d.source or d.path, d.path, d.old_data if d.old else None, d.new_data if d.new else None,
                           GIT_MODES[d.old.kind] if d.old else None,
-                          GIT_MODES[d.new.kind] if d.new else None, context, binary=binary)
+                          GIT_MODES[d.new.kind] if d.new else None, context, binary=binary,
+                          similarity=d.similarity, copy=d.how == "copy")
         if out.color:
             out.raw(_colour_patch(out, data))
         else:
@@ -386,7 +396,8 @@ def diffstat(out: Out, ds: list[FileDiff], width: int = 60) -> None:
     rows = []
     for d in ds:
         added, removed, binary = diff_counts(d)
-        rows.append((where(out, d.path), added, removed, binary, d))
+        name = where(out, d.path) if d.source is None else f"{where(out, d.source)} => {where(out, d.path)}"
+        rows.append((name, added, removed, binary, d))
     if not rows:
         return
     name_w = max(len(r[0]) for r in rows)
@@ -582,3 +593,33 @@ def replay(out: Out, r, as_json: bool = False) -> None:
     out.line(f"  check  xxh3-128 {r.id.hex()}  {verdict}  {r.check_micros / 1000:.3f} ms")
     out.line(f"rebuilt in {total / 1000:.2f} ms; reading it whole would take about "
              f"{r.whole_micros / 1000:.2f} ms (the storage policy's estimate)")
+
+
+def annotate(out: Out, lines, as_json: bool = False) -> None:
+    """`vcs annotate`: revision, short id, author's name, date, line number, the line's
+    bytes as they are (as `vcs cat` writes them); or JSON lines."""
+    if as_json:
+        for a in lines:
+            _json_line(out, {"line": a.line, "revision": a.rev, "id": a.id.hex(), "author": a.author,
+                             "date": a.date, "tz": _offset(a.tz),
+                             "text": a.text.decode("utf-8", "surrogateescape")})
+        return
+    if not lines:
+        return
+    names = {a.rev: text(a.author.rsplit(" <", 1)[0]) for a in lines}
+    wrev = max(len(str(r)) for r in names)
+    wname = min(20, max(len(n) for n in names.values()))
+    wline = len(str(lines[-1].line))
+    chunks = []
+    for a in lines:
+        head = (out.paint(f"{a.rev:>{wrev}} {a.id.hex()[:12]}", "rev")
+                + f" ({names[a.rev][:wname]:<{wname}} {date(a.date, a.tz)[:10]} {a.line:>{wline}}) ")
+        body = a.text if a.text.endswith(b"\n") else a.text + b"\n"
+        chunks.append(head.encode("utf-8", "surrogateescape") + body)
+    out.raw(b"".join(chunks))
+
+
+def moved(out: Out, pairs) -> None:
+    """`vcs mv`: each tracked file moved."""
+    for src, dst in pairs:
+        out.line(f"moved {where(out, src)} -> {where(out, dst)}")

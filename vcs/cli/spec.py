@@ -139,6 +139,7 @@ COMMANDS = (
                     "amend): nothing is deleted."), _AT_OP,
              Option(("--graph",), "graph", "flag", "Draw the lines of history beside the revisions."),
              Option(("--first-parent",), "first_parent", "flag", "Follow only the first parent of merges."),
+             Option(("--follow",), "follow", "flag", "With one PATH: go on through its renames and copies."),
              Option(("--author",), "authors", "multiple", "Only revisions whose author matches PATTERN "
                     "(a regular expression; any of several).", metavar="PATTERN"),
              Option(("--grep",), "greps", "multiple", "Only revisions whose message matches PATTERN "
@@ -181,6 +182,23 @@ COMMANDS = (
              _JSON,
              Option(("--binary",), "binary", "flag", _BINARY_HELP), _AT_OP),
             (Argument("rev", default="HEAD", complete="revs"),), revs=True),
+    # -- annotate and renames (who wrote each line; README: Who wrote each line, and renames)
+    *(Command(name, "Show each line of PATH with the revision that wrote it: its number, id, author and date.\n\n"
+              "Through a merge a line comes from the parent it came from (as git blame); --first-parent "
+              "gives the merge every line it brought in. Read from the line origins kept with the history: "
+              "no walk over it.", f"vcs {name} -r 12 -L 10,20 src/core.py",
+              (Option(("-r", "--rev"), "rev", "str", "Annotate PATH as it is in REV (default: the checked-out one)."),
+               Option(("-L",), "lines", "str", "Only lines START to END (from 1; END may be +COUNT).",
+                      metavar="START,END"),
+               Option(("-w",), "ignore_space", "flag", "Ignore whitespace when comparing lines (walks the history)."),
+               Option(("--first-parent",), "first_parent", "flag", "Follow only the first parent of merges."),
+               Option(("--json",), "as_json", "flag", "One JSON object per line: line, revision, id, author, date, "
+                      "text."), _AT_OP),
+              (Argument("path", complete="tracked"),), body="annotate", revs=True)
+      for name in ("annotate", "blame")),
+    Command("mv", "Move or rename tracked files or folders; the next commit records each as a rename.\n\n"
+            "With several SOURCES, or a DEST that is a folder, they move into DEST.", "vcs mv src/old.py src/new.py",
+            (), (Argument("sources", -1, required=True, complete="tracked"), Argument("dest", complete="paths"))),
     Command("tag", "Name revision REV (default: the checked-out one): vcs tag NAME [REV].\n\n"
             "Without a name, list the tags; with -d, delete the tags named.", "vcs tag v1.0 -1",
             (Option(("-f", "--force"), "force", "flag", "Move the tag if it exists."),

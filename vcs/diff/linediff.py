@@ -80,6 +80,64 @@ def diff(a: list[bytes], b: list[bytes], trim: bool = True,
             gc.enable()
 
 
+# Search steps blame_diff's Myers may take (a few seconds at worst) before it settles
+# for the histogram's diff: a large rewrite needs more than a diff's own budget.
+_BLAME_BUDGET = 4_000_000
+
+
+def blame_diff(a: list[bytes], b: list[bytes]) -> list[Region]:
+    """The diff `git blame` makes between two versions: Myers' algorithm after the
+    common prefix and suffix are set aside (git's xdl_trim_ends; blame ignores
+    --diff-algorithm up to git 2.39 at least), then git's sliding rules. The
+    histogram `git diff` uses may align a repeated line (a blank line, a closing
+    bracket) differently in a large rewrite: annotate follows blame's choice."""
+    n, m = len(a), len(b)
+    prefix = _run_forward(a, b, 0, 0, min(n, m))
+    if prefix == n == m:
+        return []
+    suffix = _run_backward(a, b, n, m, min(n, m) - prefix)
+    changed_a, changed_b = bytearray(n), bytearray(m)
+    a_mid, b_mid = a[prefix:n - suffix], b[prefix:m - suffix]
+    if not a_mid or not b_mid or set(a_mid).isdisjoint(b_mid):  # nothing in common: one change
+        changed_a[prefix:n - suffix] = b"\1" * len(a_mid)
+        changed_b[prefix:m - suffix] = b"\1" * len(b_mid)
+    else:
+        canonical = dict(zip(a_mid, a_mid))
+        ax = list(map(canonical.__getitem__, a_mid))
+        bx = list(map(canonical.get, b_mid, b_mid))
+        budget = [max(_myers_budget(n, m), _BLAME_BUDGET)]
+        _myers(ax, bx, changed_a, changed_b, prefix, prefix, budget)
+        if budget[0] < 0:  # a rewrite Myers could not finish in time: histogram's answer
+            return diff(a, b)
+    _compact(a, changed_a, changed_b, True)
+    _compact(b, changed_b, changed_a, True)
+    return _regions(changed_a, changed_b)
+
+
+def _common_tail_lines(a: list[bytes], b: list[bytes]) -> int:
+    """How many whole lines at the end trim_common_tail leaves out of the diff."""
+    x, y = b"".join(a), b"".join(b)
+    block = 1024
+    smaller = min(len(x), len(y))
+    trimmed = 0
+    while block + trimmed <= smaller and x[len(x) - trimmed - block:len(x) - trimmed] == \
+            y[len(y) - trimmed - block:len(y) - trimmed]:
+        trimmed += block
+    if not trimmed:
+        return 0
+    region = x[len(x) - trimmed:]
+    newline = region.find(b"\n")
+    recovered = trimmed if newline < 0 else newline + 1
+    cut = trimmed - recovered  # bytes at the end, whole lines
+    lines = size = 0
+    for line in reversed(a):
+        if size + len(line) > cut:
+            break
+        size += len(line)
+        lines += 1
+    return lines if size == cut else 0
+
+
 def _run_forward(x: list, y: list, i: int, j: int, limit: int) -> int:
     """Length of the equal run x[i:], y[j:], at most limit. Gallops so long runs cost C time."""
     k = 0

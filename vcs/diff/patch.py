@@ -110,14 +110,15 @@ def file_patch(old_path: bytes | None, new_path: bytes | None,
                old: bytes | None, new: bytes | None,
                old_mode: str | None, new_mode: str | None,
                context: int = 3, regions: list[delta.Region] | None = None,
-               binary: bool = False) -> bytes:
+               binary: bool = False, similarity: int | None = None, copy: bool = False) -> bytes:
     """The patch for one file, as `git diff` writes it.
 
     A side whose data is None is absent (the file is added or deleted); its path may be
     None too. Paths are repository-relative bytes with '/' separators; modes are git's
     ("100644", "100755", "120000"), None meaning "100644" for a present file. Different
-    old and new paths make a rename ("rename from"/"rename to", without git's
-    "similarity index" line). regions, if given, are diff(split_lines(old),
+    old and new paths make a rename ("rename from"/"rename to", after git's
+    "similarity index N%" line when `similarity` is given), or with `copy` a copy
+    ("copy from"/"copy to"); a rename or copy of equal content has no index line. regions, if given, are diff(split_lines(old),
     split_lines(new)). binary=True writes a binary file's change as git's binary patch
     (`git diff --binary`) instead of "Binary files ... differ". Returns b"" when nothing
     differs.
@@ -145,8 +146,13 @@ def file_patch(old_path: bytes | None, new_path: bytes | None,
         if old_mode != new_mode:
             header.append(b"old mode %s\nnew mode %s\n" % (old_mode.encode(), new_mode.encode()))
         if old_path != new_path:
-            header.append(b"rename from " + quote_path(old_path) + b"\n"
-                          + b"rename to " + quote_path(new_path) + b"\n")
+            if similarity is not None:
+                header.append(b"similarity index %d%%\n" % similarity)
+            word = b"copy" if copy else b"rename"
+            header.append(word + b" from " + quote_path(old_path) + b"\n"
+                          + word + b" to " + quote_path(new_path) + b"\n")
+            if old == new:
+                return b"".join(header)
         if len(header) == 1 and old == new:
             return b""
 

@@ -251,6 +251,31 @@ class Commit(record("Commit", "parents tree author date tz message changes commi
         return self.parents[0] if self.parents else None
 
 
+# Renames and copies a commit records, as further header lines (optional: a commit
+# without them reads as before, and an older vcs keeps them as unknown headers):
+# `rename SRC<NUL>DST` or `copy SRC<NUL>DST`, one per file, in the order of DST. A
+# path holds no NUL, so the pair is unambiguous; the commit's id covers them.
+MOVES = (b"rename", b"copy")
+
+
+def moves(c: Commit) -> dict[bytes, tuple[str, bytes]]:
+    """DST -> ("rename" or "copy", SRC) for each move the commit records."""
+    out: dict[bytes, tuple[str, bytes]] = {}
+    for key, value in c.extra:
+        if key in MOVES:
+            src, sep, dst = value.partition(b"\0")
+            if not sep or path_problem(src) or path_problem(dst) or dst in out or src == dst:
+                raise CorruptError(f"a commit's {key.decode()} header is malformed: {value[:60]!r}",
+                                   hint="run `vcs verify`")
+            out[dst] = (key.decode(), src)
+    return out
+
+
+def move_headers(found: dict[bytes, tuple[str, bytes]]) -> tuple:
+    """The header lines (name, value) for `moves`' mapping."""
+    return tuple((kind.encode(), src + b"\0" + dst) for dst, (kind, src) in sorted(found.items()))
+
+
 NO_PARENT = bytes(ID_SIZE)
 _PARENT = b"parent "
 _PARENT_LINE = len(_PARENT) + 2 * ID_SIZE + 1

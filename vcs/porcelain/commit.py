@@ -14,6 +14,7 @@ from vcs.errors import NothingToDo, StateError, UsageError
 from vcs.model.objects import check_path, content_id, local_tz
 from vcs.repo.journal import check_no_interrupted_checkout
 from vcs.records import record
+from vcs.porcelain import moves
 from vcs.repo.commits import commit_tree
 from vcs.repo.repository import Repository
 from vcs.worktree import files as worktree
@@ -21,7 +22,9 @@ from vcs.worktree.dirstate import ADDED, NO_ID, NORMAL, REMOVED, Dirstate, Track
 from vcs.worktree.scan import in_scope, scan
 
 # detached: HEAD names no branch, so the commit advanced none.
-CommitResult = record("CommitResult", "rev id message changed removed new_records detached", defaults=(False,))
+# moves: (source, destination, similarity %) of each rename the commit records.
+CommitResult = record("CommitResult", "rev id message changed removed new_records detached moves",
+                      defaults=(False, ()))
 
 
 def commit(repo: Repository, message, *, addremove: bool = False,
@@ -97,13 +100,17 @@ def commit(repo: Repository, message, *, addremove: bool = False,
                                for path in changed}
                 files.update({path: None for path in removed})
                 now = int(time.time()) if date is None else date
+                found = moves.find(repo, parent_manifest, {p: files[p][1] for p in changed
+                                                           if p not in parent_manifest and files[p][0] != "l"},
+                                   removed, moves.pending(repo)) if old is None else {}
                 if old is None:
                     parents = ((head,) if head is not None else ()) + (pending.parents if pending else ())
                     when = (pending.date, pending.tz) if pending and pending.date is not None else \
                         (now, local_tz(now))
                     rev, cid, manifest, displaced = commit_tree(repo, parents, files, author=author, date=when[0],
                                                                 tz=when[1], message=text, base=parent_manifest,
-                                                                committer=pending.committer if pending else None)
+                                                                committer=pending.committer if pending else None,
+                                                                moves={d: ("rename", s) for d, (s, _) in found.items()})
                 else:
                     parents = (head,)
                     rev, cid, manifest, displaced = _amend(repo, head, old, files, text, (author, now, local_tz(now)))
@@ -116,6 +123,7 @@ def commit(repo: Repository, message, *, addremove: bool = False,
             raise StateError(f"cannot write {e.filename or 'the repository'}: {e.strerror}; nothing was committed",
                              hint="free some space or fix the disk, then commit again") from None
         faults.step("commit:done")
+        moves.clear_pending(repo)
         if merging is not None:
             from vcs.porcelain.merge import remember_resolutions
             remember_resolutions(repo, merging, manifest)
@@ -144,7 +152,8 @@ def commit(repo: Repository, message, *, addremove: bool = False,
             base = repo.manifest(amended[0]) if amended else {}
             changed = sorted(p for p, e in manifest.items() if base.get(p) != e)
             removed = sorted(p for p in base if p not in manifest)
-        return CommitResult(rev, cid, text, changed, removed, new_records, repo.state.view.head_branch is None)
+        return CommitResult(rev, cid, text, changed, removed, new_records, repo.state.view.head_branch is None,
+                            tuple((s, d, score) for d, (s, score) in sorted(found.items())))
 
 
 def _chosen(repo: Repository, choose, result, changed: list[bytes], removed: list[bytes], parent: dict):

@@ -7,7 +7,8 @@ asked (`--name-only` reads no file). Returns plain data for `vcs.cli.render`
 from __future__ import annotations
 
 from vcs.errors import UsageError
-from vcs.model.objects import Commit, Entry, Manifest, show
+from vcs.diff.similar import pair, similarity
+from vcs.model.objects import Commit, Entry, Manifest, moves, show
 from vcs.repo.repository import Repository
 from vcs.repo.revisions import resolve
 from vcs.worktree import files as worktree
@@ -17,16 +18,20 @@ from vcs.worktree.scan import in_scope, scan
 
 class FileDiff:
     """A file that differs between two sides; its data is loaded on demand: when
-    `old_data` or `new_data` is first read (so `log -p` writes a commit's first file
-    before it rebuilds the others), never with `load=False` (`--name-only`)."""
+    `old_data`, `new_data` or `similarity` is first read (so `log -p` writes a commit's
+    first file before it rebuilds the others), never with `load=False` (`--name-only`).
+    A renamed or copied file has its old side at `source` ("rename" or "copy": `how`),
+    with the `similarity` (%) of the two."""
 
-    __slots__ = ("path", "old", "new", "_old_data", "_new_data", "_pending")
+    __slots__ = ("path", "old", "new", "_old_data", "_new_data", "_pending", "source", "how", "_similarity")
 
-    def __init__(self, path: bytes, old: Entry | None, new: Entry | None):
+    def __init__(self, path: bytes, old: Entry | None, new: Entry | None, source: bytes | None = None,
+                 how: str | None = None, similarity: int | None = None):
         self.path, self.old, self.new = path, old, new
         self._old_data: bytes | None = None
         self._new_data: bytes | None = None
         self._pending = None  # (repo, the working files' bytes read) until loaded
+        self.source, self.how, self._similarity = source, how, similarity
 
     def _loaded(self) -> None:
         if self._pending is not None:
@@ -44,14 +49,28 @@ class FileDiff:
         self._loaded()
         return self._new_data
 
+    @property
+    def similarity(self) -> int | None:
+        self._loaded()
+        return self._similarity
+
 
 def commit_diffs(repo: Repository, rev: int, commit: Commit | None = None,
                  scope: list[bytes] | None = None, load: bool = True) -> list[FileDiff]:
     """What revision `rev` changed against its parent."""
     commit = commit or repo.read_commit(rev)
     parent = repo.manifest(repo.parent_rev(rev)) if commit.changes else {}
-    diffs = [FileDiff(c.path, parent.get(c.path), c.entry) for c in commit.changes
-             if in_scope(c.path, scope)]
+    found = moves(commit)
+    renamed = {src for how, src in found.values() if how == "rename"}
+    diffs = []
+    for c in commit.changes:
+        if c.path in renamed and c.entry is None:
+            continue  # shown with the file it became
+        move = found.get(c.path) if c.entry is not None else None
+        if move is not None and move[1] in parent and (in_scope(c.path, scope) or in_scope(move[1], scope)):
+            diffs.append(FileDiff(c.path, parent[move[1]], c.entry, move[1], move[0]))
+        elif in_scope(c.path, scope):
+            diffs.append(FileDiff(c.path, parent.get(c.path), c.entry))
     if load:
         for d in diffs:
             d._pending = (repo, None)
@@ -78,7 +97,32 @@ def diff(repo: Repository, revs: list[str], paths: list[str] | None = None,
     if load:
         for d in diffs:
             d._pending = (repo, seen if len(revs) < 2 else None)
+        diffs = _paired(diffs)
     return diffs
+
+
+def _paired(diffs: list[FileDiff]) -> list[FileDiff]:
+    """A removed file and an added one that are alike shown as one rename, as `git diff`
+    does (its diff.renames, on by default: equal, then 50% alike)."""
+    gone = {d.path: d for d in diffs if d.new is None and d.old.kind != "l"}
+    new = {d.path: d for d in diffs if d.old is None and d.new.kind != "l"}
+    if not gone or not new:
+        return diffs
+    found = pair({p: d.old_data for p, d in gone.items()}, {p: d.new_data for p, d in new.items()})
+    if not found:
+        return diffs
+    sources = {src for src, _ in found.values()}
+    out = []
+    for d in diffs:
+        if d.path in sources and d.new is None:
+            continue
+        if d.path in found and d.old is None:
+            src, score = found[d.path]
+            r = FileDiff(d.path, gone[src].old, d.new, src, "rename", score)
+            r._old_data, r._new_data = gone[src].old_data, d.new_data
+            d = r
+        out.append(d)
+    return out
 
 
 def _working_manifest(repo: Repository, scope: list[bytes] | None) -> tuple[Manifest, dict[bytes, bytes]]:
@@ -102,7 +146,7 @@ def _working_manifest(repo: Repository, scope: list[bytes] | None) -> tuple[Mani
 
 def _load(repo: Repository, d: FileDiff, working: dict[bytes, bytes] | None) -> None:
     if d.old is not None:
-        d._old_data = repo.objects.read(d.old.id, d.path)
+        d._old_data = repo.objects.read(d.old.id, d.source or d.path)
     if d.new is not None:
         if working is not None and d.path in working:
             d._new_data = working[d.path]
@@ -110,6 +154,8 @@ def _load(repo: Repository, d: FileDiff, working: dict[bytes, bytes] | None) -> 
             d._new_data = worktree.read(repo.root, d.path, d.new.kind)
         else:
             d._new_data = repo.objects.read(d.new.id, d.path)
+    if d.source is not None and d._similarity is None and d._old_data is not None and d._new_data is not None:
+        d._similarity = similarity(d._old_data, d._new_data)
 
 
 

@@ -31,10 +31,15 @@ def init(directory: str, policy: str = "auto", branch: str | None = None) -> Rep
 
 
 
-def upgrade(repo: Repository) -> int:
-    """Upgrade the repository to the current format (taking the lock does it); returns the
-    format it had."""
+def upgrade(repo: Repository, progress=None) -> tuple[int, int]:
+    """Upgrade the repository to the current format (taking the lock does it) and build
+    the line origins it lacks (vcs.repo.origins); returns the format it had and how
+    many file history entries got their origins."""
+    from vcs.repo import origins
     before = repo.format
     with repo.lock():
-        pass
-    return before
+        built = 0
+        if not origins.complete(repo):
+            with repo.transaction("build line origins"):
+                built = origins.build(repo, progress)
+    return before, built

@@ -61,24 +61,29 @@ def _keeps(f: LogFilter, commit: Commit) -> bool:
 def log(repo: Repository, limit: int | None = None, paths: list[str] | None = None,
         with_diffs: bool = False, revs: list[str] | None = None,
         starts: list[int] | None = None, excludes=(), first_parent: bool = False,
-        match: LogFilter | None = None, graph: bool = False) -> list[LogEntry]:
+        match: LogFilter | None = None, graph: bool = False, follow: bool = False) -> list[LogEntry]:
     """Revisions, newest first in topological order: `revs` alone, else `starts` and
     their ancestors (first parents only with `first_parent`) that are not `excludes`
     or their ancestors, else HEAD and its ancestors; only those touching `paths` and
-    passing `match` if given. With `graph`, each entry has its graph parents."""
-    return list(entries(repo, limit, paths, with_diffs, revs, starts, excludes, first_parent, match, graph))
+    passing `match` if given. With `graph`, each entry has its graph parents. With
+    `follow` (one path), the path's history goes on through renames and copies under
+    the names it had."""
+    return list(entries(repo, limit, paths, with_diffs, revs, starts, excludes, first_parent, match, graph,
+                        follow))
 
 
 def entries(repo: Repository, limit: int | None = None, paths: list[str] | None = None,
             with_diffs: bool = False, revs: list[str] | None = None,
             starts: list[int] | None = None, excludes=(), first_parent: bool = False,
-            match: LogFilter | None = None, graph: bool = False):
+            match: LogFilter | None = None, graph: bool = False, follow: bool = False):
     """`log`'s entries one by one, each made as it is asked for, so the first screen of
     `log -p` is out before the second revision's diff is made, and `log -n 20` reads
     about 20 commits (the walk is lazy too; with --graph the whole walk comes first).
     Revisions and paths are resolved before the first entry: a bad one is an error
     before anything is printed."""
     scope = [repo.relpath(p) for p in paths] if paths else None
+    if follow and (scope is None or len(scope) != 1):
+        raise UsageError("--follow takes one path", hint="vcs log --follow src/core.py")
     tags_by_id: dict[bytes, list[str]] = {}
     for name, oid in repo.tags().items():
         tags_by_id.setdefault(oid, []).append(name)
@@ -96,7 +101,11 @@ def entries(repo: Repository, limit: int | None = None, paths: list[str] | None 
         if excludes:
             hidden = set(repo.changelog.ancestors(excludes))
             order = (r for r in order if r not in hidden)
-        if scope is not None:
+        if follow:
+            touched, names = _revs_following(repo, scope[0], starts)
+            order = (r for r in order if r in touched)
+            scope = sorted(names)
+        elif scope is not None:
             touched = _revs_touching(repo, scope, starts)
             if touched is not None:
                 order = (r for r in order if r in touched)
@@ -184,6 +193,35 @@ def _revs_touching(repo: Repository, scope: list[bytes], starts: list[int]) -> s
                 return None
             revs.update(filelog.linkrev(n) for n in filelog.ancestry(entry))
     return revs
+
+
+def _revs_following(repo: Repository, path: bytes, starts: list[int]) -> tuple[set[int], set[bytes]]:
+    """The revisions that changed `path` in the starts' ancestry, going on from a
+    renamed or copied version to its source's history; and every name it had."""
+    from vcs.repo.origins import entry_at
+    filelog = repo.filelog
+    revs: set[int] = set()
+    names = {path}
+    for start in starts:
+        here = repo.manifest(start).get(path)
+        entry = filelog.entry_for(path, here.id if here is not None else None, start, repo.changelog.is_ancestor)
+        todo, seen = ([] if entry is None else [entry]), set()
+        while todo:
+            n = todo.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            revs.add(filelog.linkrev(n))
+            todo += [p for p in filelog._head(n)[3:] if p is not None]
+            source = filelog.source(n)
+            parents = repo.parents(filelog.linkrev(n))
+            if source is not None and parents:
+                old = repo.manifest(parents[0]).get(source)
+                found = entry_at(repo, source, old.id, parents[0]) if old is not None else None
+                if found is not None:
+                    names.add(source)
+                    todo.append(found)
+    return revs, names
 
 
 def log_args(repo: Repository, words: list[str], revs: list[str]) -> tuple[list[int], list[str], list[int]]:

@@ -33,9 +33,28 @@ def status(repo: Repository, paths: list[str] | None = None, ignored: bool = Fal
         shown = set(result.unresolved)
         for name in ("modified", "added", "removed", "missing", "untracked"):
             setattr(result, name, [p for p in getattr(result, name) if p not in shown])
+    if result.added and result.removed:
+        result.renamed = _renames(repo, result)
     if result.refreshed:
         _save_cache_if_free(repo, ds)
     return result
+
+
+def _renames(repo: Repository, result: Scan) -> list[tuple]:
+    """What the next commit records as renames: the removed files the added ones were."""
+    from vcs.porcelain import moves
+    from vcs.worktree import files as worktree
+    parent = repo.manifest(repo.wc_rev())
+    added = {}
+    for path in result.added:
+        st = worktree.lstat(repo.root, path)
+        if st is not None and worktree.kind_of(st) in ("f", "x"):
+            try:
+                added[path] = worktree.read(repo.root, path, worktree.kind_of(st))
+            except OSError:
+                continue
+    found = moves.find(repo, parent, added, result.removed, moves.pending(repo))
+    return [(src, dst, score) for dst, (src, score) in sorted(found.items())]
 
 
 def _save_cache_if_free(repo: Repository, ds: Dirstate) -> None:

@@ -12,14 +12,16 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from vcs.model.objects import (Change, Commit, Entry, Manifest, ObjectId, check_path, commit_id, content_id,
-                               file_on_path, serialize_commit, serialize_manifest)
+                               file_on_path, move_headers, serialize_commit,
+                               serialize_manifest)
+from vcs.repo import origins
 from vcs.repo.repository import Repository
 from vcs.storage.objects import store_listing_whole
 
 
 def commit_tree(repo: Repository, parents, files: dict, *, author: str, date: int, tz: int,
                 message: str, base: Manifest | None = None, committer=None,
-                extra: tuple = ()) -> tuple[int, ObjectId, Manifest, list[bytes]]:
+                extra: tuple = (), moves: dict | None = None) -> tuple[int, ObjectId, Manifest, list[bytes]]:
     """Append a commit whose tree is its first parent's with `files` changed; (rev, id, its
     tree, the files it displaced).
 
@@ -32,7 +34,9 @@ def commit_tree(repo: Repository, parents, files: dict, *, author: str, date: in
     `a` arrives): they are removed in the same commit. `base` is the first parent's
     tree if the caller has it. Call it with the lock held, inside `repo.transaction()`;
     it moves neither a ref nor the dirstate nor any working file. An identical commit
-    (same parents, tree, metadata) is not appended twice.
+    (same parents, tree, metadata) is not appended twice. `moves` maps a path the
+    commit writes to ("rename" or "copy", the first parent's path it came from): kept
+    in the record (vcs.model.objects.moves) where the source is in the first parent.
     """
     parents = () if parents is None else (parents,) if isinstance(parents, int) else tuple(parents)
     parent_manifest = (repo.manifest(parents[0]) if parents else {}) if base is None else base
@@ -54,6 +58,9 @@ def commit_tree(repo: Repository, parents, files: dict, *, author: str, date: in
         else:
             kind, data = value
             old = [t[path].id for t in trees if path in t]
+            move = (moves or {}).get(path)
+            if not old and move is not None and move[1] in parent_manifest:
+                old = [parent_manifest[move[1]].id]  # a renamed file's delta is against its source
             entry = Entry(kind, repo.objects.put(data, old[0] if old else None, path,
                                                  other_base=old[1] if len(old) > 1 else None)[0])
         if path not in manifest and manifest:
@@ -73,6 +80,10 @@ def commit_tree(repo: Repository, parents, files: dict, *, author: str, date: in
         if manifest.get(path) != entry:
             manifest[path] = entry
             changes.append(Change(path, entry))
+    changed = {ch.path for ch in changes if ch.entry is not None}
+    kept = {dst: (kind, src) for dst, (kind, src) in (moves or {}).items()
+            if dst in changed and src in parent_manifest and src != dst and kind in ("rename", "copy")}
+    extra = tuple(extra) + move_headers(kept)
     listing = serialize_manifest(manifest)
     record = serialize_commit(Commit(parents=tuple(ObjectId(repo.commit_info(p).id) for p in parents),
                                      tree=content_id(listing), author=author, date=date, tz=tz,
@@ -117,5 +128,11 @@ def _record_history(repo: Repository, rev: int, changes, parents: tuple[int, ...
     """A file history entry for each path the commit changed (vcs.storage.filelog)."""
     filelog, is_ancestor = repo.filelog, is_ancestor or repo.changelog.is_ancestor
     pairs = list(zip(parents, trees))
+    # The line origins are written with their entries when they are complete so far;
+    # else the first annotate builds them all (vcs.repo.origins).
+    with_origins = origins.complete(repo)
     for slot, ch in enumerate(changes):
-        filelog.record(ch.path, ch.entry.id if ch.entry is not None else None, rev, slot, pairs, is_ancestor)
+        n = filelog.record(ch.path, ch.entry.id if ch.entry is not None else None, rev, slot, pairs, is_ancestor)
+        if with_origins:
+            origins.record(repo, n, trees[0] if trees else None, trees[1] if len(trees) > 1 else None,
+                           filelog.source(n))

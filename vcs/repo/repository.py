@@ -8,6 +8,7 @@ transactions, config and the dirstate.
     .vcs/store/changelog.*   commits; a commit's number is its place in this log
     .vcs/store/filelog       every path's history: a table (vcs.storage.filelog)
     .vcs/store/oplog         every operation and the refs it left: a chain (vcs.model.oplog)
+    .vcs/store/origins.*     who wrote each line of each file history entry (vcs.storage.origins)
     .vcs/dirstate            tracked files and the stat cache (sealed)
     .vcs/config.toml         repository config
     .vcs/lock                the writers' lock
@@ -30,6 +31,7 @@ from vcs.worktree import dirstate as dirstatemod
 from vcs.storage.changelog import Changelog
 from vcs.errors import CorruptError, StateError, UsageError, VcsError
 from vcs.storage.filelog import Filelog
+from vcs.storage.origins import OriginLog
 from vcs.storage.objects import POLICIES, Objects
 from vcs.repo.lock import Lock, try_lock
 from vcs.model.objects import (GIT_MODES, Commit, Entry, Manifest, ObjectId, content_id, folders, listing_entry,
@@ -148,6 +150,8 @@ def _container(part):
         return part.log
     if isinstance(part, Filelog):
         return part.table
+    if isinstance(part, OriginLog):
+        return part.log
     return part
 
 
@@ -318,6 +322,11 @@ class Repository:
     @_cached
     def filelog(self) -> Filelog:
         return Filelog(self._open("filelog"), self.changelog)
+
+    @_cached
+    def origins(self) -> OriginLog:
+        """Who wrote each line of each file history entry (vcs.repo.origins)."""
+        return OriginLog(self._open("origins"), lambda n: self.filelog.linkrev(n))
 
     @_cached
     def oplog(self) -> Chain:

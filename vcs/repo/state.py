@@ -11,6 +11,7 @@ every operation, so history, refs and the operation log change together or not a
     log changelog 40 10240
     log filelog 95 3420          (store/filelog: 36-byte records)
     log oplog 41 9011            (store/oplog: a chain of records)
+    log origins 95 2210          (store/origins.*: who wrote each line; optional, see below)
     op 40 5d1c...                the current operation: its record and id
     view 77ab...                 the id of the view below
                                  (a blank line)
@@ -32,8 +33,11 @@ from vcs.model.refs import View
 from vcs.storage.appendfile import Chain, DiskFile, MemoryFile, Table
 from vcs.storage.log import ENTRY_SIZE, BaseLog, Log, MemoryLog, atomic_write, seal, unseal
 
-LOGS = ("objects", "changelog", "filelog", "oplog")
-INDEXED = ("objects", "changelog")  # logs with an index (NAME.idx, NAME.dat); the others are one file
+LOGS = ("objects", "changelog", "filelog", "oplog", "origins")
+INDEXED = ("objects", "changelog", "origins")  # logs with an index (NAME.idx, NAME.dat); the others are one file
+# Logs a state written before them lacks: read as empty (0, 0). The line origins
+# (vcs.storage.origins) are derived data, built by the first annotate when missing.
+OPTIONAL = ("origins",)
 
 
 class State:
@@ -77,12 +81,14 @@ class State:
             if not sep or lines[0] != "vcs-state 2":
                 raise ValueError("unknown header")
             logs: dict[str, tuple[int, int]] = {}
-            for line in lines[1:1 + len(LOGS)]:
+            for line in lines[1:-2]:
                 word, name, n, size = line.split(" ")
                 if word != "log" or name not in LOGS or name in logs:
                     raise ValueError(f"unexpected line {line[:40]!r}")
                 logs[name] = (_count(n), _count(size))
-            if list(logs) != list(LOGS) or len(lines) != len(LOGS) + 3:
+            for name in OPTIONAL:
+                logs.setdefault(name, (0, 0))
+            if list(logs) != list(LOGS):
                 raise ValueError("the logs are not all there")
             op_line, view_line = lines[-2].split(" "), lines[-1].split(" ")
             if op_line[0] != "op" or view_line[0] != "view" or len(view_line) != 2:

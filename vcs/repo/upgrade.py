@@ -31,7 +31,8 @@ from vcs.model.refs import View
 from vcs.repo.state import LOGS, DiskStore, MemoryStore, State
 from vcs.storage.log import FLAG_SNAPSHOT, NO_BASE, Log, atomic_write, unseal
 
-NEW_LOGS = LOGS[1:]  # everything but the objects log, which format 2 keeps as it is
+NEW_LOGS = LOGS[1:4]  # everything but the objects log, which format 2 keeps as it is, and the line
+# origins, which the first annotate builds (or `vcs upgrade`)
 
 
 def open_format1(repo, disk: DiskStore):
@@ -182,4 +183,4 @@ def convert(repo, target, writable: bool = False) -> State:
         lengths[name] = logs[name].flush()
         if writable:
             logs[name].close()
-    return State({name: lengths[name] for name in LOGS}, (0, op_id), view)
+    return State({name: lengths.get(name, (0, 0)) for name in LOGS}, (0, op_id), view)

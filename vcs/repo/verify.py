@@ -14,7 +14,7 @@ import os
 from vcs.worktree import dirstate as dirstatemod
 from vcs.errors import CorruptError, VcsError
 from vcs.storage.objects import replay_step
-from vcs.model.objects import Commit, Manifest, content_id, parse_manifest, replay_listing, show
+from vcs.model.objects import Commit, Manifest, content_id, moves, parse_manifest, replay_listing, show
 from vcs.model.refs import View
 from vcs.records import record
 from vcs.repo.repository import Repository
@@ -52,6 +52,8 @@ def verify(repo: Repository, progress=None) -> VerifyResult:
     good, texts = _check_objects(repo.objects.log, result, where, snapshots, progress)
     _check_trees(repo, result, commits, good, texts)
     _check_history(repo, commits, good, result.problems)
+    if not result.problems:  # built from the objects and the history, which must be sound first
+        _check_origins(repo, result.problems)
     views = _check_oplog(repo, result)
     _check_refs(repo, cids, views, result.problems)
     return result
@@ -70,6 +72,11 @@ def _check_commits(repo: Repository, result: VerifyResult):
             repo.parents(rev)  # stored before it, and the first one its delta base
             if info.base == NO_BASE and not info.flags & FLAG_SNAPSHOT:
                 raise CorruptError("a first commit without a stored tree listing")
+            found = moves(commit)  # the renames it records: well formed, each onto a path it writes
+            written = {ch.path for ch in commit.changes if ch.entry is not None}
+            for dst, (how, src) in found.items():
+                if dst not in written:
+                    raise CorruptError(f"it records a {how} onto {show(dst)}, which it does not write")
         except VcsError as e:
             result.problems.append(Problem("commit", f"revision {rev}", e.message))
             continue
@@ -197,6 +204,33 @@ def _check_history(repo: Repository, commits: dict[int, tuple[Commit, int]], goo
     for rev, slot in sorted(expected):
         problems.append(Problem("history", show(commits[rev][0].changes[slot].path),
                                 "the file history has no entry for this change", f"revision {rev}"))
+
+
+def _check_origins(repo: Repository, problems: list[Problem]) -> None:
+    """The line origins (optional: a repository may hold none, or fewer than its file
+    history's entries) are built anew in memory and each stored record must read back,
+    checked against its id, as the same arrays."""
+    from vcs.repo import origins as originsmod
+    stored = repo.origins
+    if not len(stored):
+        return
+    if len(stored) > len(repo.filelog):
+        problems.append(Problem("file", "origins", f"holds {len(stored)} records for {len(repo.filelog)} "
+                                "file history entries"))
+        return
+    try:
+        fresh = originsmod.in_memory(repo)
+    except VcsError as e:
+        problems.append(Problem("file", "origins", f"cannot be rebuilt: {e.message}"))
+        return
+    linkrev = repo.filelog.linkrev
+    for n in range(len(stored)):
+        try:
+            if stored.read(n, linkrev) != fresh.read(n, linkrev):
+                raise CorruptError("differs from the origins rebuilt from the history")
+        except VcsError as e:
+            problems.append(Problem("origins", f"record {n}", e.message,
+                                    f"{show(repo.filelog.entry(n).path)} in revision {linkrev(n)}"))
 
 
 def _check_oplog(repo: Repository, result: VerifyResult) -> list[View]:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import struct
 
 from vcs.errors import CorruptError
-from vcs.model.objects import ID_SIZE, ObjectId, content_id
+from vcs.model.objects import ID_SIZE, ObjectId, content_id, moves
 from vcs.records import record
 from vcs.storage.appendfile import Table
 
@@ -52,6 +52,9 @@ class Filelog:
         self._entries: dict[int, FileEntry] = {}
         self._heads: dict[int, tuple] = {}  # n -> (key, linkrev, slot, p1, p2), read without the commit
         self._commits: dict[int, tuple] = {}
+        self._moves: dict[int, dict] = {}
+        self._index: dict[bytes, list[int]] | None = None  # key -> entries, once many are looked up
+        self._lookups = 0
 
     def __len__(self) -> int:
         return len(self.table)
@@ -89,17 +92,22 @@ class Filelog:
 
     def _changes(self, rev: int) -> tuple:
         """A commit's changes, the last few kept: a commit's entries are read together."""
+        return self._commit(rev).changes
+
+    def _commit(self, rev: int):
         cached = self._commits.get(rev)
         if cached is None:
             if len(self._commits) >= 64:
                 self._commits.clear()
-            cached = self._commits[rev] = self.changelog.read(rev).changes
+            cached = self._commits[rev] = self.changelog.read(rev)
         return cached
 
     def add(self, path: bytes, version: ObjectId | None, linkrev: int, slot: int, p1: int | None = None,
             p2: int | None = None) -> int:
         key = entry_id(path, version)
         n = self.table.append(_ENTRY.pack(key, linkrev, slot, _num(p1), _num(p2), 0))
+        if self._index is not None:
+            self._index.setdefault(key, []).append(n)
         self._heads[n] = (key, linkrev, slot, p1, p2)
         self._entries[n] = FileEntry(n, path, version, linkrev, p1, p2, None)
         return n
@@ -124,9 +132,30 @@ class Filelog:
         found = [n for n in dict.fromkeys(found) if n is not None] + [None, None]
         return self.add(path, version, linkrev, slot, found[0], found[1])
 
+    def source(self, n: int) -> bytes | None:
+        """The path entry n's version was renamed or copied from, as its commit records
+        (None if none)."""
+        key, linkrev, slot, p1, p2 = self._head(n)
+        found = self._moves.get(linkrev)
+        if found is None:
+            if len(self._moves) >= 64:
+                self._moves.clear()
+            found = self._moves[linkrev] = moves(self._commit(linkrev))
+        move = found.get(self.entry(n).path) if found else None
+        return move[1] if move else None
+
     def made(self, path: bytes, version: ObjectId | None) -> list[int]:
-        """The entries that gave `path` this version (None: that removed it), newest first."""
-        return self.table.find_all(entry_id(path, version))
+        """The entries that gave `path` this version (None: that removed it), newest first.
+        A few look-ups search the file; many (building the line origins) index it once."""
+        key = entry_id(path, version)
+        if self._index is None:
+            self._lookups += 1
+            if self._lookups <= 64:
+                return self.table.find_all(key)
+            self._index = {}
+            for n in range(len(self.table)):
+                self._index.setdefault(self._head(n)[0], []).append(n)
+        return self._index.get(key, [])[::-1]
 
     def entry_for(self, path: bytes, version: ObjectId | None, rev: int, is_ancestor) -> int | None:
         """The entry that gave `path` the `version` it has in revision `rev` (None: the

@@ -113,11 +113,6 @@ def replay_us(deltas: int, stored: int) -> float:
     return deltas * DELTA_US + stored * DELTA_NS_PER_BYTE / 1000
 
 
-# How many recently split versions a writer keeps (Objects._recent), and their bytes.
-RECENT_VERSIONS = 512
-RECENT_BYTES = 32 << 20
-
-
 class Objects:
     """File versions and tree listings, content-addressed, over one log."""
 
@@ -127,12 +122,9 @@ class Objects:
         self.rules = rules or []  # (glob, policy): storage.rules in the config, the last match wins
         self._ids: dict[bytes, int] | None = None
         self._lookups = 0
-        # The lines of the versions this writer split last (id -> lines, never changed in
-        # place): the next version of a path diffs against them without a rebuild, which
-        # is most of the cost of importing a history.
-        self._recent: dict[bytes, list[bytes]] = {}
-        self._recent_bytes = 0
-        self._split: list[bytes] | None = None
+        self._lines: dict[bytes, list[bytes]] = {}  # recent versions' lines, for `shared_lines`
+        self._lines_size: dict[bytes, int] = {}
+        self._lines_bytes = 0
 
     def find(self, oid: bytes) -> int | None:
         # A few lookups search the index; many (a checkout of a big tree) build a map once.
@@ -157,6 +149,61 @@ class Objects:
     def read_lines(self, oid: bytes, path: bytes | None = None) -> list[bytes]:
         """A version as lines, rebuilt and checked against its id."""
         return self._rebuild(oid, path, want_lines=True)[1]
+
+    def shared_lines(self, oid: bytes, path: bytes | None = None) -> list[bytes]:
+        """A version's lines like `read_lines`, from the versions read or stored last
+        (up to LINES_KEPT bytes of them) when it is one of them: the caller must not
+        change the list. (Writing the line origins reads each path's version before
+        and after a commit: the one before is usually the last one stored.)"""
+        lines = self._lines.pop(oid, None)
+        if lines is None:
+            lines = self._from_kept(oid, path)
+        else:
+            self._lines_bytes -= self._lines_size.pop(oid)
+        self._remember_lines(oid, lines)
+        return lines
+
+    def _from_kept(self, oid: bytes, path: bytes | None) -> list[bytes]:
+        """Rebuilt from the nearest version of its chain whose lines are kept (else from
+        the chain's whole version), and checked against its id."""
+        info = self.info(oid, path)
+        chain = [info]  # back to a kept version, else to the whole one
+        while chain[-1].is_delta and (len(chain) == 1 or chain[-1].id not in self._lines):
+            if chain[-1].base == NO_BASE or len(chain) > chain[0].depth + 1:
+                raise CorruptError(f"record {chain[-1].n} has a broken chain")
+            chain.append(self.log.info(chain[-1].base))
+        chain.reverse()
+        if len(chain) == 1 or chain[0].id not in self._lines:
+            return self._rebuild(oid, path, want_lines=True, chain=chain)[1]
+        start = 0
+        lines = list(self._lines[chain[0].id])
+        try:
+            for base, payload in zip(chain[start:], self.log.payloads(chain[start + 1:])):
+                lines = replay_step(lines, payload, base)
+        except CorruptError as e:
+            raise CorruptError(f"cannot rebuild {oid.hex()[:12]}{_for(path)}: {e.message}",
+                               hint="run `vcs verify` to see every object affected") from None
+        data = b"".join(lines)
+        if len(data) != info.size or content_id(data) != oid:
+            raise CorruptError(f"object {oid.hex()[:12]}{_for(path)} rebuilds to the wrong content",
+                               hint="run `vcs verify` to see every object affected")
+        return lines
+
+    LINES_KEPT = 32 << 20
+
+    def _remember_lines(self, oid: bytes, lines: list[bytes]) -> None:
+        if oid in self._lines:
+            return
+        size = sum(map(len, lines))
+        if size > self.LINES_KEPT // 4:
+            return
+        while self._lines and self._lines_bytes + size > self.LINES_KEPT:
+            old = next(iter(self._lines))
+            del self._lines[old]
+            self._lines_bytes -= self._lines_size.pop(old)
+        self._lines[oid] = lines
+        self._lines_size[oid] = size
+        self._lines_bytes += size
 
     def _rebuild(self, oid: bytes, path: bytes | None, want_lines: bool,
                  chain: list[Info] | None = None) -> tuple[bytes, list[bytes]]:
@@ -221,30 +268,17 @@ class Objects:
             return oid, False
         policy = self.policy_for(path)
         best = None
-        self._split = None  # set by _delta when it splits `data` into lines
         if policy != "full":
             for candidate in dict.fromkeys(b for b in (base_id, other_base) if b is not None):
                 base = self.info(candidate, path)
-                payload = self._delta(base, data, path, policy)
+                payload = self._delta(base, data, path, policy, oid)
                 if payload is not None and (best is None or len(payload) < len(best[1])):
                     best = (base, payload)
         if best is None:
             self._append(oid, data, len(data))
         else:
             self._append(oid, best[1], len(data), best[0])
-        if self._split is not None:
-            self._remember(oid, self._split, len(data))
-            self._split = None
         return oid, True
-
-    def _remember(self, oid: bytes, lines: list[bytes], size: int) -> None:
-        if size > RECENT_BYTES // 4:
-            return
-        self._recent[oid] = lines
-        self._recent_bytes += size
-        while self._recent_bytes > RECENT_BYTES or len(self._recent) > RECENT_VERSIONS:
-            gone = self._recent.pop(next(iter(self._recent)))
-            self._recent_bytes -= sum(map(len, gone))
 
     def adopt(self, data: bytes, payload: bytes, base_id: bytes, path: bytes | None = None,
               whole_stored: dict | None = None) -> ObjectId:
@@ -284,7 +318,7 @@ class Objects:
                 self._ids[oid] = info.n
         return oid
 
-    def _delta(self, base: Info, data: bytes, path: bytes | None, policy: str) -> bytes | None:
+    def _delta(self, base: Info, data: bytes, path: bytes | None, policy: str, oid: bytes = b"") -> bytes | None:
         """The delta that turns `base` into `data`, or None when the policy stores the
         version whole rather than as a delta against this base."""
         payload = self._append_delta(base, data, path)
@@ -294,10 +328,14 @@ class Objects:
             return None
         chain = self.chain(base)  # walked once: for the rebuild and the chain's whole size
         if payload is None:
-            base_lines = self._recent.get(base.id)
+            base_lines = self._lines.get(base.id)
             if base_lines is None:
                 base_lines = self._rebuild(base.id, path, want_lines=True, chain=chain)[1]
-            new_lines = self._split = delta.split_lines(data)
+            new_lines = delta.split_lines(data)
+            # The next version of the path diffs against these without a rebuild (most
+            # of an import's cost), and the line origins of the commit read both next.
+            self._remember_lines(base.id, base_lines)
+            self._remember_lines(oid, new_lines)
             payload = delta.encode(base_lines, delta.make_hunks(base_lines, new_lines), len(data), base.size)
         if store_whole(policy, len(data), base, len(payload), whole_stored=chain[0].stored, append=True):
             return None

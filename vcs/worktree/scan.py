@@ -28,6 +28,7 @@ class Scan:
         self.clean: list[bytes] = []
         self.ignored: list[bytes] = []  # untracked files the ignore rules cover (when asked for)
         self.unresolved: list[bytes] = []  # a merge's conflicts not marked resolved (set by status)
+        self.renamed: list[tuple] = []  # (source, destination, similarity %): the next commit's renames (status)
         self.seen: dict[bytes, Seen] = {}  # files read: modified and added
         self.refreshed = False  # the stat cache learned something worth saving
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from vcs.interop.git.stream import quote
-from vcs.model.objects import GIT_MODES, ObjectId, format_tz
+from vcs.model.objects import GIT_MODES, ObjectId, format_tz, moves
 from vcs.records import record
 from vcs.repo.repository import Repository
 
@@ -76,7 +76,8 @@ def export_git(repo: Repository, out, progress=None) -> ExportSummary:
         next_mark = write_blobs(repo, c, blob_marks, next_mark, w)
         if not parents[rev]:
             w(b"reset %s\n\n" % label[rev])  # else fast-import would go on from the ref's tip
-        write_commit(w, label[rev], rev + 1, c, [b":%d" % (p + 1) for p in parents[rev]], blob_marks)
+        write_commit(w, label[rev], rev + 1, c, [b":%d" % (p + 1) for p in parents[rev]], blob_marks,
+                     (lambda: repo.manifest(parents[rev][0])) if parents[rev] else None)
         if progress:
             progress(rev + 1, n)
     for name in order:
@@ -103,9 +104,12 @@ def write_blobs(repo: Repository, c, blob_marks: dict[ObjectId, int], next_mark:
     return next_mark
 
 
-def write_commit(w, ref: bytes, mark: int, c, parents: list[bytes], blob_marks: dict[ObjectId, int]) -> None:
+def write_commit(w, ref: bytes, mark: int, c, parents: list[bytes], blob_marks: dict[ObjectId, int],
+                 first_parent_listing=None) -> None:
     """The `commit` command of vcs commit `c`: its parents (`:MARK` or a git id, the first
-    one `from`), then its changes against that first parent."""
+    one `from`), then its changes against that first parent. With
+    `first_parent_listing` (a function giving that parent's listing), the renames and
+    copies `c` records go as the stream's R and C; without it, as deletions and files."""
     who = ident(c.author, c.date, c.tz)
     committer = who if c.committer is None else ident(*c.committer)
     message = c.message.encode("utf-8", "surrogateescape")
@@ -114,12 +118,29 @@ def write_commit(w, ref: bytes, mark: int, c, parents: list[bytes], blob_marks: 
     w(b"\n")
     for word, parent in zip([b"from"] + [b"merge"] * len(parents), parents):
         w(b"%s %s\n" % (word, parent))
+    # The renames and copies the commit records, as the stream's R and C (git's own
+    # fast-export -M -C): copies while their sources are there, then renames; only
+    # where no move's source is another's destination, so the order cannot matter.
+    found = moves(c) if first_parent_listing is not None else {}
+    entries = {ch.path: ch.entry for ch in c.changes}
+    before = first_parent_listing() if found else {}
+    sources = [src for _, src in found.values()]
+    plain = {dst: m for dst, m in found.items() if dst not in before and m[1] in before
+             and m[1] not in found and (m[0] == "copy" or sources.count(m[1]) == 1)
+             and (m[0] == "copy" or entries.get(m[1], 1) is None)}
+    written = {}
+    for kind in ("copy", "rename"):
+        for dst, (how, src) in sorted(plain.items()):
+            if how == kind:
+                w(b"%s %s %s\n" % (b"C" if how == "copy" else b"R", quote(src), quote(dst)))
+                written[dst] = before[src]
+    gone = {src for how, src in plain.values() if how == "rename"}
     # Deletions first: a commit may replace a file `a` by a folder `a/` or back.
     for ch in c.changes:
-        if ch.entry is None:
+        if ch.entry is None and ch.path not in gone:
             w(b"D %s\n" % quote(ch.path))
     for ch in c.changes:
-        if ch.entry is not None:
+        if ch.entry is not None and written.get(ch.path) != ch.entry:
             w(b"M %s :%d %s\n" % (GIT_MODES[ch.entry.kind].encode(), blob_marks[ch.entry.id], quote(ch.path)))
     w(b"\n")
 

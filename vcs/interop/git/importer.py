@@ -118,12 +118,13 @@ def storer(repo: Repository):
     often, so a long import does not hold them all in memory."""
     flushed = [repo.objects.log.data_size(), len(repo.changelog)]
 
-    def commit(parents, base, files, author, date, tz, message, committer):
+    def commit(parents, base, files, author, date, tz, message, committer, moves=None):
         rev, _, manifest, _ = commit_tree(repo, parents, files, author=author, date=date,
-                                          tz=tz, message=message, base=base, committer=committer)
+                                          tz=tz, message=message, base=base, committer=committer,
+                                          moves=moves)
         size, count = repo.objects.log.data_size(), len(repo.changelog)
         if size - flushed[0] > IMPORT_FLUSH_BYTES or count - flushed[1] > IMPORT_FLUSH_COMMITS:
-            for name in ("objects", "changelog", "filelog"):
+            for name in ("objects", "changelog", "filelog", "origins"):
                 repo._log(name).flush()
             flushed[:] = [repo.objects.log.data_size(), len(repo.changelog)]
         return rev, manifest
@@ -157,6 +158,7 @@ class Tree:
         self.files = files
         self.parent = parent if parent is not None else {}
         self.touched: set[bytes] = set()
+        self.moves: dict[bytes, tuple[str, bytes]] = {}  # path -> (rename or copy, the parent's path)
         self._dirs: dict[bytes, int] | None = None
 
     def dirs(self) -> dict[bytes, int]:
@@ -228,9 +230,12 @@ class Tree:
             self.delete(src)
         for suffix, value in items:
             self.set(dst + suffix, value)
+            before = self.moves.get(src + suffix)  # moved already in this commit: from where it was
+            self.moves[dst + suffix] = ("rename" if move else "copy", before[1] if before else src + suffix)
         return True
 
     def clear(self) -> None:
+        self.moves.clear()
         self.touched.update(self.files)
         self.files.clear()
         self._dirs = {}
@@ -368,7 +373,7 @@ class Importer:
         committer = None if c.author is None or (_ident(by), by.date, by.tz) == (author, who.date, who.tz) \
             else (_ident(by), by.date, by.tz)
         rev, manifest = self.commit(tuple(parents), base, files, author, who.date, who.tz,
-                                    _message(c.message, c.encoding), committer)
+                                    _message(c.message, c.encoding), committer, tree.moves)
         # Contents this commit stored (under the paths it changed) are now found by id:
         # their bytes can go. A blob it did not use waits for the commit that does.
         stored = {manifest[p].id for p in files if p in manifest} if new_blobs else ()
