@@ -170,8 +170,9 @@ def working_with_others(work: Path) -> None:
     print(f"   (back in {work.name}/: the push moved main, not the working files)")
     run("status", cwd=work)
     run("checkout", "main", cwd=work)
-    (work / "history.py").write_bytes((work / "history.py").read_bytes() + b"# one more line\n")
-    run("commit", "-m", "One more line", "history.py", cwd=work)
+    # history.py is storage/objects.py since the annotate step's `vcs mv`
+    (work / "storage/objects.py").write_bytes((work / "storage/objects.py").read_bytes() + b"# one more line\n")
+    run("commit", "-m", "One more line", "storage/objects.py", cwd=work)
     print(f"   (in {friend.name}/)")
     run("pull", cwd=friend)
     run("log", "--oneline", "-n", "3", cwd=friend)
