@@ -229,3 +229,16 @@ def test_kill_at_every_step_of_building_the_origins(tmp_path):
         assert v.returncode == 0, (step, v.stdout, v.stderr)
         assert who(run(root, "annotate", "--json", "f.txt")) == want, step
         _forget_origins(root)
+
+
+def test_a_forged_count_is_refused_not_allocated():
+    from array import array
+
+    import pytest
+
+    from vcs.storage import origins as records
+    with pytest.raises(ValueError, match="more lines"):
+        records.decode_whole(array("I", [0, 0xFFFFFFF0, 5, 0, 0xFFFFFFFF]).tobytes(), 10)
+    with pytest.raises(ValueError, match="more lines"):
+        records.apply_delta(array("I", [1, 0, 0, 0xFFFFFFF0, 5, 0]).tobytes(), ([1, 2], [1, 2]), 3, 10)
+    assert records.decode_whole(records.encode_whole([4, 4, 7], [4, 4, 9]), 3) == ([4, 4, 7], [4, 4, 9])

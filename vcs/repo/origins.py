@@ -5,8 +5,8 @@ entry the commit made: the origins of the path's version in the first parent (or
 the path it was renamed from), with the lines the commit wrote given the commit's
 revision, by the diff git blame makes (vcs.diff.linediff.blame_diff: Myers, where the
 stored deltas use the histogram; on click's history 99.3% of lines then name the
-commit git blame names). Through a merge a line comes from the parent it came from, as git
-blame says: lines the first parent has keep its origins, then lines the second
+commit git blame names). Through a merge a line comes from the parent it came from, as
+git blame says: lines the first parent has keep its origins, then lines the second
 parent has keep its, and only the rest are the merge's; a version equal to the second
 parent's takes that parent's origins whole. The first-parent origins give every line
 a merge brought in to the merge (`--first-parent`).
@@ -31,10 +31,11 @@ def complete(repo) -> bool:
 def compute(repo, n: int, first_tree, second_tree, read, source=None, norm=None):
     """(origins, first-parent origins, base entry, regions, exact) of file history
     entry n; base and regions are set when the arrays may be a delta of the base's
-    (the first parent's version) by the text's diff, and exact when they are. `first_tree`, `second_tree`: the listings
-    of the entry's commit's parents (None where it has none). `read(m)`: entry m's
-    arrays. `source`: the path the version was renamed or copied from, if any.
-    `norm`: what each line is compared as (`annotate -w`), else its bytes."""
+    (the first parent's version) by the text's diff, and exact when they are.
+    `first_tree`, `second_tree`: the listings of the entry's commit's parents (None
+    where it has none). `read(m)`: entry m's arrays. `source`: the path the version
+    was renamed or copied from, if any. `norm`: what each line is compared as
+    (`annotate -w`), else its bytes."""
     filelog = repo.filelog
 
     def _diff(repo, old_id, old_lines, new_id, new_lines) -> list:
@@ -115,7 +116,7 @@ def _big(repo, old_id, new_id) -> list | None:
     n_old, n_new = _line_count(old), _line_count(new)
     if new.startswith(old) and (not old or old.endswith(b"\n")):
         return [(n_old, n_old, n_old, n_new)] if n_new > n_old else []
-    return [(0, n_old, 0, n_new)]
+    return [(0, n_old, 0, n_new)] if n_old or n_new else []
 
 
 def bases(repo, n: int, first_tree, second_tree, source=None) -> tuple:

@@ -57,7 +57,10 @@ def runs(origins, start: int = 0, end: int | None = None) -> list[int]:
     return out
 
 
-def _unrun(words, at: int, limit: int) -> tuple[list[int], int]:
+MAX_LINES = 1 << 28  # no record stands for more lines (a forged count must not exhaust memory)
+
+
+def _unrun(words, at: int, limit: int, cap: int = MAX_LINES) -> tuple[list[int], int]:
     out: list[int] = []
     while True:
         if at + 1 > limit:
@@ -67,6 +70,8 @@ def _unrun(words, at: int, limit: int) -> tuple[list[int], int]:
             return out, at + 1
         if at + 2 > limit:
             raise ValueError("truncated runs")
+        if len(out) + count > cap:
+            raise ValueError("more lines than the record stands for")
         out += [words[at + 1]] * count
         at += 2
 
@@ -80,7 +85,8 @@ def encode_whole(default: Origins, first: Origins) -> bytes:
     return array("I", words).tobytes()
 
 
-def apply_delta(payload: bytes, base: tuple[Origins, Origins], rev: int) -> tuple[Origins, Origins]:
+def apply_delta(payload: bytes, base: tuple[Origins, Origins], rev: int,
+                cap: int = MAX_LINES) -> tuple[Origins, Origins]:
     words = _words(payload)
     if not words or words[0] != DELTA:
         raise ValueError("not a delta")
@@ -95,7 +101,7 @@ def apply_delta(payload: bytes, base: tuple[Origins, Origins], rev: int) -> tupl
         start, end = words[at], words[at + 1]
         if not pos <= start <= end <= len(default):
             raise ValueError("hunks out of order or past the base")
-        new, at = _unrun(words, at + 2, len(words))
+        new, at = _unrun(words, at + 2, len(words), cap - len(out_d) - (start - pos))
         out_d += default[pos:start]
         out_d += new
         out_f += first[pos:start]
@@ -106,16 +112,16 @@ def apply_delta(payload: bytes, base: tuple[Origins, Origins], rev: int) -> tupl
     return out_d, out_f
 
 
-def decode_whole(payload: bytes) -> tuple[Origins, Origins]:
+def decode_whole(payload: bytes, cap: int = MAX_LINES) -> tuple[Origins, Origins]:
     words = _words(payload)
     if not words or words[0] != WHOLE:
         raise ValueError("not a whole record")
-    default, at = _unrun(words, 1, len(words))
+    default, at = _unrun(words, 1, len(words), cap)
     if at < len(words) and words[at] == SAME:
         at += 1
         first = list(default)
     else:
-        first, at = _unrun(words, at, len(words))
+        first, at = _unrun(words, at, len(words), cap)
     if at != len(words) or len(first) != len(default):
         raise ValueError("malformed whole record")
     return default, first
@@ -162,12 +168,12 @@ class OriginLog:
         try:
             if chain and chain[-1].depth == 0:
                 info = chain.pop()
-                arrays = decode_whole(self.log.payload(info))
+                arrays = decode_whole(self.log.payload(info), min(info.size, MAX_LINES))
                 self._check(info, arrays)
             else:
                 arrays = self._cache[m]
             for info in reversed(chain):
-                arrays = apply_delta(self.log.payload(info), arrays, linkrev(info.n))
+                arrays = apply_delta(self.log.payload(info), arrays, linkrev(info.n), min(info.size, MAX_LINES))
             if chain:
                 self._check(chain[0], arrays)  # the records between are checked when read
         except ValueError as e:
