@@ -14,7 +14,6 @@ from vcs.errors import NothingToDo, StateError, UsageError
 from vcs.model.objects import check_path, content_id, local_tz
 from vcs.repo.journal import check_no_interrupted_checkout
 from vcs.records import record
-from vcs.porcelain import moves
 from vcs.repo.commits import commit_tree
 from vcs.repo.repository import Repository
 from vcs.worktree import files as worktree
@@ -100,9 +99,12 @@ def commit(repo: Repository, message, *, addremove: bool = False,
                                for path in changed}
                 files.update({path: None for path in removed})
                 now = int(time.time()) if date is None else date
-                found = moves.find(repo, parent_manifest, {p: files[p][1] for p in changed
-                                                           if p not in parent_manifest and files[p][0] != "l"},
-                                   removed, moves.pending(repo)) if old is None else {}
+                added = [p for p in changed if p not in parent_manifest and files[p][0] != "l"]
+                found = {}
+                if old is None and added and removed:  # a rename needs both (moves.find)
+                    from vcs.porcelain import moves
+                    found = moves.find(repo, parent_manifest, {p: files[p][1] for p in added}, removed,
+                                       moves.pending(repo))
                 if old is None:
                     parents = ((head,) if head is not None else ()) + (pending.parents if pending else ())
                     when = (pending.date, pending.tz) if pending and pending.date is not None else \
@@ -123,7 +125,9 @@ def commit(repo: Repository, message, *, addremove: bool = False,
             raise StateError(f"cannot write {e.filename or 'the repository'}: {e.strerror}; nothing was committed",
                              hint="free some space or fix the disk, then commit again") from None
         faults.step("commit:done")
-        moves.clear_pending(repo)
+        if os.path.lexists(repo.path("moves")):  # what `vcs mv` noted is committed now
+            from vcs.porcelain import moves
+            moves.clear_pending(repo)
         if merging is not None:
             from vcs.porcelain.merge import remember_resolutions
             remember_resolutions(repo, merging, manifest)

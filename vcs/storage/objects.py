@@ -322,6 +322,13 @@ class Objects:
         """The delta that turns `base` into `data`, or None when the policy stores the
         version whole rather than as a delta against this base."""
         payload = self._append_delta(base, data, path)
+        if payload is not None and oid and len(data) <= self.LINES_KEPT // 4:
+            # An append: the base is the new text's first base.size bytes, which end a
+            # line, so both versions' lines are at hand without a rebuild (the line
+            # origins of the commit being written read both next).
+            lines = delta.split_lines(data)
+            self._remember_lines(base.id, lines[:data.count(b"\n", 0, base.size)])
+            self._remember_lines(oid, lines)
         # Not a pure append: a line diff, which needs both texts as lines in memory,
         # unless the policy refuses a delta already.
         if payload is None and store_whole(policy, len(data), base, lines=data.count(b"\n")):
