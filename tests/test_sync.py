@@ -426,3 +426,21 @@ def test_a_login_script_that_prints_is_named_as_such(tmp_path, ssh_env, monkeypa
     r = Repo(tmp_path).run("clone", f"localhost:{src.root}", "d", ok=3)
     assert "did not answer as `vcs serve` does" in r.err and "'Welco'" in r.err and ".bashrc" in r.err
     assert "Traceback" not in r.err and not (tmp_path / "d").exists()
+
+
+def test_a_clone_leaves_the_line_origins_to_the_first_annotate(tmp_path):
+    src = make_source(tmp_path)
+    src.write("a.txt", "one\ntwo\n")
+    src.vcs("commit", "-m", "two")
+    expected = src.vcs("annotate", "--json", "a.txt").text
+    a = clone(tmp_path, str(src.root), "a")
+    repo = Repository(os.fsencode(a.root))
+    assert len(repo.origins) < len(repo.filelog)  # a sync does not make them: they are derived
+    assert a.vcs("annotate", "--json", "a.txt").text == expected  # built now, the same answer
+    repo = Repository(os.fsencode(a.root))
+    assert len(repo.origins) == len(repo.filelog)
+    a.write("a.txt", "one\ntwo\nthree\n")
+    a.vcs("commit", "-m", "three")  # complete again: a commit writes its own
+    repo = Repository(os.fsencode(a.root))
+    assert len(repo.origins) == len(repo.filelog)
+    a.vcs("verify")

@@ -21,7 +21,8 @@ from vcs.storage.objects import store_listing_whole
 
 def commit_tree(repo: Repository, parents, files: dict, *, author: str, date: int, tz: int,
                 message: str, base: Manifest | None = None, committer=None,
-                extra: tuple = (), moves: dict | None = None) -> tuple[int, ObjectId, Manifest, list[bytes]]:
+                extra: tuple = (), moves: dict | None = None,
+                line_origins: bool = True) -> tuple[int, ObjectId, Manifest, list[bytes]]:
     """Append a commit whose tree is its first parent's with `files` changed; (rev, id, its
     tree, the files it displaced).
 
@@ -93,7 +94,7 @@ def commit_tree(repo: Repository, parents, files: dict, *, author: str, date: in
     rev = repo.changelog.find(cid)
     if rev is None:
         rev = _append_commit(repo, cid, record, listing, parents)
-        _record_history(repo, rev, changes, parents, trees)
+        _record_history(repo, rev, changes, parents, trees, line_origins=line_origins)
     return rev, cid, manifest, displaced
 
 
@@ -105,7 +106,9 @@ def append_record(repo: Repository, cid: ObjectId, record: bytes, listing: bytes
     `is_ancestor`: a faster answer to changelog.is_ancestor, if the caller has one;
     `deflated`: the record's raw deflate as it arrived (checked)."""
     rev = _append_commit(repo, cid, record, listing, parents, deflated)
-    _record_history(repo, rev, changes, parents, trees, is_ancestor)
+    # A sync leaves the line origins to the first annotate (which builds what is
+    # missing): they are derived, and making them would cost a clone four times its time.
+    _record_history(repo, rev, changes, parents, trees, is_ancestor, line_origins=False)
     return rev
 
 
@@ -124,13 +127,14 @@ def _append_commit(repo: Repository, cid: ObjectId, record: bytes, listing: byte
 
 
 def _record_history(repo: Repository, rev: int, changes, parents: tuple[int, ...], trees: list[Manifest],
-                    is_ancestor=None) -> None:
-    """A file history entry for each path the commit changed (vcs.storage.filelog)."""
+                    is_ancestor=None, line_origins: bool = True) -> None:
+    """A file history entry for each path the commit changed (vcs.storage.filelog), and
+    their line origins if `line_origins` and the origins are complete so far."""
     filelog, is_ancestor = repo.filelog, is_ancestor or repo.changelog.is_ancestor
     pairs = list(zip(parents, trees))
     # The line origins are written with their entries when they are complete so far;
     # else the first annotate builds them all (vcs.repo.origins).
-    with_origins = origins.complete(repo)
+    with_origins = line_origins and origins.complete(repo)
     for slot, ch in enumerate(changes):
         n = filelog.record(ch.path, ch.entry.id if ch.entry is not None else None, rev, slot, pairs, is_ancestor)
         if with_origins:

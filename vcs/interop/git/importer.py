@@ -111,7 +111,7 @@ def import_git(repo: Repository, stream, progress=None) -> ImportResult:
                         branches, head, head_ref, summary.gitlinks, checked_out, error)
 
 
-def storer(repo: Repository):
+def storer(repo: Repository, line_origins: bool = True):
     """The `commit` function an Importer stores through, in the caller's transaction:
     each commit as `vcs commit` stores one. Pending records are written out past the
     committed end (invisible until the commit point, rolled back on error) every so
@@ -121,7 +121,7 @@ def storer(repo: Repository):
     def commit(parents, base, files, author, date, tz, message, committer, moves=None):
         rev, _, manifest, _ = commit_tree(repo, parents, files, author=author, date=date,
                                           tz=tz, message=message, base=base, committer=committer,
-                                          moves=moves)
+                                          moves=moves, line_origins=line_origins)
         size, count = repo.objects.log.data_size(), len(repo.changelog)
         if size - flushed[0] > IMPORT_FLUSH_BYTES or count - flushed[1] > IMPORT_FLUSH_COMMITS:
             for name in ("objects", "changelog", "filelog", "origins"):

@@ -225,7 +225,7 @@ class GitRemote:
                 proc = git.popen(["fast-export", f"--import-marks={marks_in}", f"--export-marks={marks_out}",
                                   "--reencode=no", "--signed-tags=strip", "--use-done-feature", *refs],
                                  stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err)
-                importer = Importer(storer(repo), repo.manifest, repo.warn)
+                importer = Importer(storer(repo, line_origins=False), repo.manifest, repo.warn)
                 importer.commit_revs.update(seeded)
                 try:
                     importer.run(Reader(proc.stdout))
