@@ -444,3 +444,34 @@ def test_a_clone_leaves_the_line_origins_to_the_first_annotate(tmp_path):
     repo = Repository(os.fsencode(a.root))
     assert len(repo.origins) == len(repo.filelog)
     a.vcs("verify")
+
+
+def test_checkout_of_a_remote_branch_name_creates_the_branch(tmp_path):
+    src = make_source(tmp_path)  # its branch feature changes a.txt
+    a = clone(tmp_path, str(src.root), "a")
+    assert "feature" not in view(a.root).branches
+    out = a.vcs("checkout", "feature").text  # as git's: a new branch from origin/feature
+    assert "switched to a new branch 'feature'" in out
+    v = view(a.root)
+    assert v.head_branch == "feature" and v.branches["feature"] == v.remotes["origin/feature"]
+    assert (a.root / "a.txt").read_bytes() == b"one\ntwo\n"
+    assert "no-such" in a.vcs("checkout", "no-such", ok=2).err  # nothing of that name anywhere
+    # Two remotes with the branch: ambiguous, so nothing is guessed.
+    a.vcs("checkout", "main")
+    a.vcs("branch", "-D", "feature")
+    a.vcs("remote", "add", "up", str(src.root))
+    a.vcs("fetch", "up")
+    a.vcs("checkout", "feature", ok=2)
+    assert "feature" not in view(a.root).branches
+
+
+def test_log_decorates_remote_tracking_branches_as_git_does(tmp_path):
+    src = make_source(tmp_path)
+    a = clone(tmp_path, str(src.root), "a")
+    first = a.vcs("log", "--oneline", "-n", "1").text
+    assert "(HEAD -> main, origin/main)" in first
+    a.write("c.txt", "c\n")
+    a.vcs("commit", "-A", "-m", "ahead")
+    lines = a.vcs("log", "--oneline", "-n", "2").text.splitlines()
+    assert "(HEAD -> main)" in lines[0] and "(origin/main)" in lines[1]
+    assert "(origin/feature)" in a.vcs("log", "--oneline", "-n", "1", "origin/feature").text

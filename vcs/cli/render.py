@@ -284,7 +284,7 @@ def log(out: Out, entries: Iterable[LogEntry], oneline: bool = False, stat: bool
 def _log_lines(out: Out, e: LogEntry, oneline: bool, chain_marks: bool = True) -> list[str]:
     """One revision's lines of text in `log` (one with --oneline, where `*` marks a chain
     start, unless the graph draws its own `*`)."""
-    marks = decoration(e.head, e.branches, e.tags, e.head_branch)
+    marks = decoration(e.head, [*e.branches, *e.remotes], e.tags, e.head_branch)  # git's order
     if oneline:
         summary = e.commit.message.strip().splitlines()[0] if e.commit.message.strip() else ""
         new_chain = out.paint(" *", "dim") if e.chain_starts and chain_marks else ""

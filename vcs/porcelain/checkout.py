@@ -15,7 +15,7 @@ import os
 from vcs import faults
 from vcs.worktree import files as worktree
 from vcs.worktree.dirstate import ADDED, NO_ID, NORMAL, REMOVED, Dirstate, Tracked
-from vcs.errors import CorruptError, StateError, UsageError
+from vcs.errors import CorruptError, StateError, UsageError, VcsError
 from vcs.model.objects import SYMLINK, Entry, Manifest, content_id, show
 from vcs.records import record
 from vcs.repo.journal import Journal, check_no_interrupted_checkout, half_way, read_journal, write_journal
@@ -28,6 +28,22 @@ from vcs.storage.log import make_folder, umask
 # branch HEAD is on after and before it (None: detached); created: it made the branch (-b).
 CheckoutResult = record("CheckoutResult", "rev id written deleted kept branch before created",
                         defaults=(None, None, False))
+
+def _remote_branch_for(repo: Repository, name: str) -> str | None:
+    """`REMOTE/NAME` when NAME is no branch and names no other revision, and exactly one
+    remote has a branch NAME (as `git checkout NAME` creates NAME from it); else None."""
+    view = repo.state.view
+    if name in view.branches or name in view.tags:
+        return None
+    found = [r for r in view.remotes if r.split("/", 1)[1] == name]
+    if len(found) != 1:
+        return None
+    try:
+        resolve(repo, name)
+    except VcsError:
+        return found[0]
+    return None  # a revision number, an id, ...: that is what it names
+
 
 def checkout(repo: Repository, rev_spec: str | None, force: bool = False, progress=None,
              new_branch: str | None = None) -> CheckoutResult:
@@ -48,6 +64,10 @@ def checkout(repo: Repository, rev_spec: str | None, force: bool = False, progre
         if merging is not None and not force:
             raise StateError(f"a {merging.op} is in progress", hint="commit it, or `vcs merge --abort`; "
                              "`vcs checkout --force` discards it")
+        if new_branch is None and rev_spec is not None:
+            tracked = _remote_branch_for(repo, rev_spec)
+            if tracked is not None:  # git's: a new branch from the one remote branch of that name
+                new_branch, rev_spec = rev_spec, tracked
         if new_branch is not None:
             if new_branch in repo.state.view.branches:
                 raise StateError(f"a branch named {new_branch!r} already exists (at revision "

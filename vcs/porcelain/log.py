@@ -20,8 +20,8 @@ from vcs.worktree.scan import in_scope
 # chain_starts the paths whose version this revision stored whole (a chain starts);
 # branches the branches at it (head_branch: the one HEAD names); graph_parents, with
 # --graph, its parents as the graph draws them (the nearest shown ancestors).
-LogEntry = record("LogEntry", "rev id parents commit tags head diffs chain_starts branches head_branch graph_parents",
-                  defaults=(None, (), (), None, None))
+LogEntry = record("LogEntry", "rev id parents commit tags head diffs chain_starts branches head_branch graph_parents "
+                  "remotes", defaults=(None, (), (), None, None, ()))
 
 # What `log --author`, `--grep`, `--since` and `--until` keep: compiled patterns, and
 # seconds since 1970 (None: no bound).
@@ -91,6 +91,9 @@ def entries(repo: Repository, limit: int | None = None, paths: list[str] | None 
     branches_by_id: dict[bytes, list[str]] = {}
     for name in sorted(view.branches):
         branches_by_id.setdefault(view.branches[name], []).append(name)
+    remotes_by_id: dict[bytes, list[str]] = {}  # remote-tracking branches (origin/main)
+    for name in sorted(view.remotes):
+        remotes_by_id.setdefault(view.remotes[name], []).append(name)
     head = repo.state.head
     if revs:
         order = [resolve(repo, r) for r in revs]
@@ -112,11 +115,11 @@ def entries(repo: Repository, limit: int | None = None, paths: list[str] | None 
     if with_diffs:
         from vcs.porcelain.diff import commit_diffs  # only then: `log --oneline` starts without it
     return _entries(repo, order, limit, scope, with_diffs and commit_diffs, first_parent, match, graph,
-                    tags_by_id, branches_by_id)
+                    tags_by_id, branches_by_id, remotes_by_id)
 
 
 def _entries(repo: Repository, order, limit, scope, commit_diffs, first_parent, match, graph,
-             tags_by_id, branches_by_id):
+             tags_by_id, branches_by_id, remotes_by_id):
     view, head = repo.state.view, repo.state.head
     # The graph needs every revision the log would show, past the limit, to draw the
     # lines through those it leaves out; without filters that is the walk itself.
@@ -135,7 +138,8 @@ def _entries(repo: Repository, order, limit, scope, commit_diffs, first_parent, 
         yield LogEntry(rev, ObjectId(info.id), repo.parents(rev), commit,
                        sorted(tags_by_id.get(info.id, [])), info.id == head, diffs,
                        _chain_starts(repo, rev, commit), branches_by_id.get(info.id, []),
-                       view.head_branch, lines.get(rev) if lines is not None else None)
+                       view.head_branch, lines.get(rev) if lines is not None else None,
+                       remotes_by_id.get(info.id, []))
 
 
 def _shown(repo: Repository, order, limit: int | None, scope, match):
