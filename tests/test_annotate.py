@@ -114,6 +114,27 @@ def test_a_merge_takes_each_line_from_the_parent_it_came_from():
     assert originsmod.origins_at(repo, took, b"f", True)[1] == [base, base, base, took]
 
 
+def test_the_author_read_from_a_record_s_first_lines_is_the_parsed_one():
+    from vcs.model.objects import parse_author
+    repo = Repository.memory()
+    base = _commit(repo, (), {b"f": ("f", b"a\n")})
+    ours = _commit(repo, (base,), {b"f": ("f", b"b\n"), b"g": ("f", b"author x\n")})
+    with repo.lock(), repo.transaction("commit") as tx:
+        theirs, cid, _, _ = commit_tree(repo, (base,), {b"h": ("f", b"h\n")}, author="Zo\u00eb <z@x>", date=-5,
+                                        tz=-330, message="author me\ndate 1 +0000\n", committer=("C <c@x>", 7, 60))
+        tx.view.committed(cid, [repo.commit_info(base).id])
+    merge = _commit(repo, (ours, theirs), {b"h": ("f", b"h\n")})
+    for rev in (base, ours, theirs, merge):
+        c = repo.read_commit(rev)
+        assert repo.read_author(rev) == (c.author, c.date, c.tz)
+    assert repo.read_author(theirs) == ("Zo\u00eb <z@x>", -5, -330)
+    # a record it cannot read plainly is parsed whole, and that says what is wrong
+    import pytest
+    from vcs.errors import CorruptError
+    with pytest.raises(CorruptError):
+        parse_author(b"tree x\nauthor a\n\n")
+
+
 def test_long_histories_cut_their_chains():
     repo = Repository.memory()
     text = [b"line %d\n" % i for i in range(50)]

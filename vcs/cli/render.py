@@ -611,11 +611,14 @@ def annotate(out: Out, lines, as_json: bool = False) -> None:
     wname = min(20, max(len(n) for n in names.values()))
     wline = len(str(lines[-1].line))
     chunks = []
+    heads: dict[int, str] = {}  # a revision's part of the line, made once
     for a in lines:
-        head = (out.paint(f"{a.rev:>{wrev}} {a.id.hex()[:12]}", "rev")
-                + f" ({names[a.rev][:wname]:<{wname}} {date(a.date, a.tz)[:10]} {a.line:>{wline}}) ")
+        head = heads.get(a.rev)
+        if head is None:
+            head = heads[a.rev] = (out.paint(f"{a.rev:>{wrev}} {a.id.hex()[:12]}", "rev")
+                                   + f" ({names[a.rev][:wname]:<{wname}} {date(a.date, a.tz)[:10]} ")
         body = a.text if a.text.endswith(b"\n") else a.text + b"\n"
-        chunks.append(head.encode("utf-8", "surrogateescape") + body)
+        chunks.append(f"{head}{a.line:>{wline}}) ".encode("utf-8", "surrogateescape") + body)
     out.raw(b"".join(chunks))
 
 

@@ -86,7 +86,6 @@ def annotate(repo: Repository, rev_spec: str | None, path_arg: str, first_parent
         r = revs[i]
         meta = commits.get(r)
         if meta is None:
-            c = repo.read_commit(r)
-            meta = commits[r] = (repo.commit_info(r).id, c.author, c.date, c.tz)
+            meta = commits[r] = (repo.commit_info(r).id, *repo.read_author(r))
         out.append(AnnotatedLine(i + 1, r, *meta, text[i]))
     return out

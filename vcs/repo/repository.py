@@ -413,6 +413,10 @@ class Repository:
     def read_tree_id(self, rev: int) -> ObjectId:
         return self.changelog.tree_id(rev)
 
+    def read_author(self, rev: int) -> tuple[str, int, int]:
+        """(author, date, tz) of a commit, its changes not parsed."""
+        return self.changelog.author(rev)
+
     def rev_of(self, oid: bytes) -> int:
         return self.changelog.rev_of(oid)
 

@@ -14,7 +14,7 @@ as soon as they can: revision numbers only decrease along parents.
 from __future__ import annotations
 
 from vcs.errors import CorruptError
-from vcs.model.objects import Commit, ObjectId, commit_id, parse_commit
+from vcs.model.objects import Commit, ObjectId, commit_id, parse_author, parse_commit
 from vcs.storage.log import FLAG_SNAPSHOT, NO_BASE, BaseLog, Info
 
 
@@ -44,6 +44,10 @@ class Changelog:
         if rev not in self._parents:
             self._parents[rev] = self._revs(rev, commit.parents)
         return commit
+
+    def author(self, rev: int) -> tuple[str, int, int]:
+        """(author, date, tz), from the record's first lines (checked against its id)."""
+        return parse_author(self.record(rev), name=f"commit {rev} ({self.log.info(rev).id.hex()[:12]})")
 
     def tree_id(self, rev: int) -> ObjectId:
         """A commit's tree id, without parsing its changes (a big tree's first commit
