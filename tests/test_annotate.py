@@ -242,3 +242,21 @@ def test_a_forged_count_is_refused_not_allocated():
     with pytest.raises(ValueError, match="more lines"):
         records.apply_delta(array("I", [1, 0, 0, 0xFFFFFFF0, 5, 0]).tobytes(), ([1, 2], [1, 2]), 3, 10)
     assert records.decode_whole(records.encode_whole([4, 4, 7], [4, 4, 9]), 3) == ([4, 4, 7], [4, 4, 9])
+
+
+def test_line_range_past_the_end_or_reversed():
+    """-L 9 on a 4-line file names its length (not "END before START"); -L 3,2 is lines 2
+    to 3, as git blame swaps a reversed range."""
+    import pytest
+    from vcs.errors import UsageError
+    from vcs.porcelain.annotate import parse_range
+    with pytest.raises(UsageError, match="only 4 lines"):
+        parse_range("9", 4)
+    with pytest.raises(UsageError, match="only 4 lines"):
+        parse_range("9,", 4)
+    assert parse_range("3,2", 4) == (1, 3)
+    assert parse_range("4,1", 4) == (0, 4)
+    with pytest.raises(UsageError, match="counted from 1"):
+        parse_range("0,2", 4)
+    with pytest.raises(UsageError, match="counted from 1"):
+        parse_range("2,+0", 4)

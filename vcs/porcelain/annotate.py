@@ -60,10 +60,12 @@ def parse_range(text: str | None, total: int) -> tuple[int, int]:
             last = int(end)
     except ValueError:
         raise UsageError(f"-L {text!r} is not START,END", hint="for example: -L 10,20 or -L 10,+5") from None
+    if sep and end and not end.startswith("+") and last < first:  # git blame swaps a reversed range
+        first, last = last, first
+    if first >= 1 and first > total:
+        raise UsageError(f"-L {text!r}: the file has only {total} lines")
     if first < 1 or last < first:
         raise UsageError(f"-L {text!r}: lines are counted from 1, and END is not before START")
-    if first > total:
-        raise UsageError(f"-L {text!r}: the file has only {total} lines")
     return first - 1, min(last, total)
 
 
