@@ -175,3 +175,22 @@ def test_git_renames_and_copies_in_and_out(tmp_path):
     back("init", "-q", "--bare")
     back("fast-import", "--quiet", input=out)
     assert back("rev-parse", "main") == g("rev-parse", "main")  # the very commits
+
+
+def test_merge_of_an_edit_with_a_rename_names_the_new_name(repo):
+    """A merge does not follow renames: the edit against the rename is a modify/delete
+    conflict, and it says where the file went."""
+    repo.write("a.txt", lines(20))
+    repo.vcs("commit", "-A", "-m", "first")
+    repo.vcs("branch", "side")
+    repo.vcs("mv", "a.txt", "b.txt")
+    repo.vcs("commit", "-m", "rename")
+    repo.vcs("checkout", "side")
+    repo.write("a.txt", lines(20).replace("line 5\n", "five\n"))
+    repo.vcs("commit", "-m", "edit")
+    r = repo.vcs("merge", "main", ok=1)
+    assert "conflict (modify/delete) in a.txt: theirs renamed it to b.txt" in r.text
+    repo.vcs("merge", "--abort")
+    repo.vcs("checkout", "main")
+    r = repo.vcs("merge", "side", ok=1)
+    assert "conflict (delete/modify) in a.txt: ours renamed it to b.txt" in r.text
