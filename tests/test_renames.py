@@ -194,3 +194,23 @@ def test_merge_of_an_edit_with_a_rename_names_the_new_name(repo):
     repo.vcs("checkout", "main")
     r = repo.vcs("merge", "side", ok=1)
     assert "conflict (delete/modify) in a.txt: ours renamed it to b.txt" in r.text
+
+
+def test_stash_takes_the_noted_moves_with_it(repo):
+    """`vcs mv` then `stash`: the noted move goes with the stash (pop brings it back), and
+    does not stay behind to make a later, unrelated file at that path a rename."""
+    repo.write("a", lines(20))
+    repo.vcs("commit", "-A", "-m", "first")
+    repo.vcs("mv", "a", "z")
+    repo.write("z", "rewritten whole\n")  # a noted move is a rename whatever the content
+    repo.vcs("stash")
+    assert repo.vcs("status").text == ""
+    repo.vcs("stash", "pop")
+    assert "rename a -> z" in repo.vcs("status").text
+    repo.vcs("stash")
+    os.unlink(repo.root / "a")
+    repo.write("z", "unrelated\n")
+    r = repo.vcs("commit", "-A", "-m", "new z")
+    assert "rename" not in r.text
+    r = Repository(bytes(repo.root))
+    assert moves(r.read_commit(r.wc_rev())) == {}
