@@ -214,3 +214,18 @@ def test_stash_takes_the_noted_moves_with_it(repo):
     assert "rename" not in r.text
     r = Repository(bytes(repo.root))
     assert moves(r.read_commit(r.wc_rev())) == {}
+
+
+def test_diff_pairs_the_moves_mv_noted_as_status_and_commit(repo):
+    """Two files alike, each moved with `vcs mv`, one then edited: `diff` pairs them as
+    noted (as status and the commit do), not by content."""
+    repo.write("q.txt", lines(10))
+    repo.write("t.txt", lines(10))
+    repo.vcs("commit", "-A", "-m", "first")
+    repo.vcs("mv", "q.txt", "r.txt")
+    repo.write("r.txt", lines(11))
+    repo.vcs("mv", "t.txt", "u.txt")
+    text = repo.vcs("diff").text
+    assert "rename from q.txt\nrename to r.txt\n" in text and "rename from t.txt\nrename to u.txt\n" in text
+    repo.vcs("commit", "-m", "moves")
+    assert repo.vcs("show").text.split("\n\n", 1)[1].split("diff --git", 1)[1] == text.split("diff --git", 1)[1]
