@@ -229,3 +229,18 @@ def test_diff_pairs_the_moves_mv_noted_as_status_and_commit(repo):
     assert "rename from q.txt\nrename to r.txt\n" in text and "rename from t.txt\nrename to u.txt\n" in text
     repo.vcs("commit", "-m", "moves")
     assert repo.vcs("show").text.split("\n\n", 1)[1].split("diff --git", 1)[1] == text.split("diff --git", 1)[1]
+
+
+def test_equal_contents_pair_by_name_as_git(repo):
+    """a/y.txt and b/x.txt alike, moved to c/: each is the one of its name in the commit
+    (git status says so, and so does `vcs diff`)."""
+    repo.write("a/y.txt", lines(10))
+    repo.write("b/x.txt", lines(10))
+    repo.vcs("commit", "-A", "-m", "first")
+    os.makedirs(repo.root / "c")
+    os.rename(repo.root / "a/y.txt", repo.root / "c/y.txt")
+    os.rename(repo.root / "b/x.txt", repo.root / "c/x.txt")
+    r = repo.vcs("commit", "-A", "-m", "moved")
+    assert "rename a/y.txt -> c/y.txt (100%)" in r.text and "rename b/x.txt -> c/x.txt (100%)" in r.text
+    assert moves(Repository(bytes(repo.root)).read_commit(1)) == {b"c/x.txt": ("rename", b"b/x.txt"),
+                                                                   b"c/y.txt": ("rename", b"a/y.txt")}

@@ -130,8 +130,11 @@ def find(repo: Repository, parent: Manifest, added: dict[bytes, bytes], removed:
             by_id.setdefault(e.id, []).append(p)
     for dst, data in sorted(added.items()):  # equal contents, by id: nothing read
         sources = by_id.get(content_id(data)) if dst not in found else None
-        if sources:
-            found[dst] = (sources.pop(0), 100)
+        if sources:  # the one of the same name first, as git (and vcs.diff.similar.pair)
+            name = dst.rsplit(b"/", 1)[-1]
+            src = next((s for s in sources if s.rsplit(b"/", 1)[-1] == name), sources[0])
+            sources.remove(src)
+            found[dst] = (src, 100)
     used = {s for s, _ in found.values()}
     new = {p: d for p, d in added.items() if p not in found}
     sizes = [len(d) for d in new.values()]
