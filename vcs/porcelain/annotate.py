@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 
-from vcs.errors import BusyError, UsageError
+from vcs.errors import BusyError, CorruptError, UsageError
 from vcs.model.objects import show
 from vcs.records import record
 from vcs.repo import origins as originsmod
@@ -76,7 +76,16 @@ def annotate(repo: Repository, rev_spec: str | None, path_arg: str, first_parent
         raise UsageError("there are no revisions to annotate yet", hint="commit first")
     path = repo.relpath(path_arg)
     source = _no_space if ignore_space else ensure_origins(repo, progress)
-    found = originsmod.origins_at(repo, rev, path, first_parent, source)
+    try:
+        found = originsmod.origins_at(repo, rev, path, first_parent, source)
+    except CorruptError as e:
+        # The kept origins are derived data: damaged ones (a record or index entry failing
+        # its check, a truncated file) are built anew in memory for this answer, not trusted.
+        if ignore_space or "origins" not in e.message:
+            raise
+        repo.warn(f"{e.message}: the line origins kept in .vcs/store/origins.* are damaged, so this "
+                  f"answer was built anew in memory; `vcs verify` lists what is damaged")
+        found = originsmod.origins_at(repo, rev, path, first_parent, originsmod.in_memory(repo, progress))
     if found is None:
         raise UsageError(f"{show(path)} is not a file in revision {rev}",
                          hint="`vcs log --stat` shows which revisions have it")
