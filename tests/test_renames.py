@@ -244,3 +244,30 @@ def test_equal_contents_pair_by_name_as_git(repo):
     assert "rename a/y.txt -> c/y.txt (100%)" in r.text and "rename b/x.txt -> c/x.txt (100%)" in r.text
     assert moves(Repository(bytes(repo.root)).read_commit(1)) == {b"c/x.txt": ("rename", b"b/x.txt"),
                                                                    b"c/y.txt": ("rename", b"a/y.txt")}
+
+
+def test_mv_of_a_symlink_is_a_rename(repo, tmp_path):
+    """`vcs mv link d/link` (retargeted after, as a moved relative link must be): status,
+    diff, the commit and log --follow take it as the rename it was noted as; git apply
+    takes the diff."""
+    repo.write("target", "t\n")
+    os.symlink("target", repo.root / "link")
+    os.makedirs(repo.root / "d")
+    repo.vcs("commit", "-A", "-m", "first")
+    repo.vcs("mv", "link", "d/link")
+    os.unlink(repo.root / "d/link")
+    os.symlink("../target", repo.root / "d/link")
+    assert "rename link -> d/link" in repo.vcs("status").text
+    patch = repo.vcs("diff").out
+    assert b"rename from link\nrename to d/link\n" in patch
+    r = repo.vcs("commit", "-m", "moved")
+    assert "rename link -> d/link" in r.text
+    assert [x.split()[0] for x in repo.vcs("log", "--follow", "--oneline", "d/link").text.splitlines()] == ["1", "0"]
+    if shutil.which("git"):
+        g = tmp_path / "g"
+        g.mkdir()
+        (g / "target").write_text("t\n")
+        os.symlink("target", g / "link")
+        subprocess.run(["git", "init", "-q"], cwd=g, check=True)
+        subprocess.run(["git", "apply"], cwd=g, input=patch, check=True)
+        assert os.readlink(g / "d/link") == "../target" and not os.path.lexists(g / "link")
