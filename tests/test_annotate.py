@@ -263,3 +263,46 @@ def test_a_forged_count_is_refused_not_allocated():
     with pytest.raises(ValueError, match="more lines"):
         records.apply_delta(array("I", [1, 0, 0, 0xFFFFFFF0, 5, 0]).tobytes(), ([1, 2], [1, 2]), 3, 10)
     assert records.decode_whole(records.encode_whole([4, 4, 7], [4, 4, 9]), 3) == ([4, 4, 7], [4, 4, 9])
+
+
+def test_line_range_past_the_end_or_reversed():
+    """-L 9 on a 4-line file names its length (not "END before START"); -L 3,2 is lines 2
+    to 3, as git blame swaps a reversed range."""
+    import pytest
+    from vcs.errors import UsageError
+    from vcs.porcelain.annotate import parse_range
+    with pytest.raises(UsageError, match="only 4 lines"):
+        parse_range("9", 4)
+    with pytest.raises(UsageError, match="only 4 lines"):
+        parse_range("9,", 4)
+    assert parse_range("3,2", 4) == (1, 3)
+    assert parse_range("4,1", 4) == (0, 4)
+    with pytest.raises(UsageError, match="counted from 1"):
+        parse_range("0,2", 4)
+    with pytest.raises(UsageError, match="counted from 1"):
+        parse_range("2,+0", 4)
+
+
+def test_damaged_origins_are_built_anew_not_refused(repo):
+    """A flipped bit in any byte of the kept origins (records or index), or their data cut
+    short: annotate warns and answers right from origins built in memory. They are derived
+    data; refusing left annotate of the file broken for good, as verify repairs nothing."""
+    _history(repo)
+    store = repo.root / ".vcs" / "store"
+    want = {f: repo.vcs("annotate", f).text for f in ("f.txt",)}
+    want_old = repo.vcs("annotate", "-r", "0", "f.txt").text
+    for name in ("origins.dat", "origins.idx"):
+        good = (store / name).read_bytes()
+        for i in range(0, len(good), max(1, len(good) // 24)):
+            bad = bytearray(good)
+            bad[i] ^= 0x10
+            (store / name).write_bytes(bytes(bad))
+            r = repo.vcs("annotate", "f.txt")
+            assert r.text == want["f.txt"], (name, i, r.err)
+            assert repo.vcs("annotate", "-r", "0", "f.txt").text == want_old
+        (store / name).write_bytes(good)
+    good = (store / "origins.dat").read_bytes()
+    (store / "origins.dat").write_bytes(good[:-5])
+    r = repo.vcs("annotate", "f.txt")
+    assert r.text == want["f.txt"] and "built anew in memory" in r.err
+    assert repo.vcs("verify", ok=4).code == 4

@@ -175,3 +175,99 @@ def test_git_renames_and_copies_in_and_out(tmp_path):
     back("init", "-q", "--bare")
     back("fast-import", "--quiet", input=out)
     assert back("rev-parse", "main") == g("rev-parse", "main")  # the very commits
+
+
+def test_merge_of_an_edit_with_a_rename_names_the_new_name(repo):
+    """A merge does not follow renames: the edit against the rename is a modify/delete
+    conflict, and it says where the file went."""
+    repo.write("a.txt", lines(20))
+    repo.vcs("commit", "-A", "-m", "first")
+    repo.vcs("branch", "side")
+    repo.vcs("mv", "a.txt", "b.txt")
+    repo.vcs("commit", "-m", "rename")
+    repo.vcs("checkout", "side")
+    repo.write("a.txt", lines(20).replace("line 5\n", "five\n"))
+    repo.vcs("commit", "-m", "edit")
+    r = repo.vcs("merge", "main", ok=1)
+    assert "conflict (modify/delete) in a.txt: theirs renamed it to b.txt" in r.text
+    repo.vcs("merge", "--abort")
+    repo.vcs("checkout", "main")
+    r = repo.vcs("merge", "side", ok=1)
+    assert "conflict (delete/modify) in a.txt: ours renamed it to b.txt" in r.text
+
+
+def test_stash_takes_the_noted_moves_with_it(repo):
+    """`vcs mv` then `stash`: the noted move goes with the stash (pop brings it back), and
+    does not stay behind to make a later, unrelated file at that path a rename."""
+    repo.write("a", lines(20))
+    repo.vcs("commit", "-A", "-m", "first")
+    repo.vcs("mv", "a", "z")
+    repo.write("z", "rewritten whole\n")  # a noted move is a rename whatever the content
+    repo.vcs("stash")
+    assert repo.vcs("status").text == ""
+    repo.vcs("stash", "pop")
+    assert "rename a -> z" in repo.vcs("status").text
+    repo.vcs("stash")
+    os.unlink(repo.root / "a")
+    repo.write("z", "unrelated\n")
+    r = repo.vcs("commit", "-A", "-m", "new z")
+    assert "rename" not in r.text
+    r = Repository(bytes(repo.root))
+    assert moves(r.read_commit(r.wc_rev())) == {}
+
+
+def test_diff_pairs_the_moves_mv_noted_as_status_and_commit(repo):
+    """Two files alike, each moved with `vcs mv`, one then edited: `diff` pairs them as
+    noted (as status and the commit do), not by content."""
+    repo.write("q.txt", lines(10))
+    repo.write("t.txt", lines(10))
+    repo.vcs("commit", "-A", "-m", "first")
+    repo.vcs("mv", "q.txt", "r.txt")
+    repo.write("r.txt", lines(11))
+    repo.vcs("mv", "t.txt", "u.txt")
+    text = repo.vcs("diff").text
+    assert "rename from q.txt\nrename to r.txt\n" in text and "rename from t.txt\nrename to u.txt\n" in text
+    repo.vcs("commit", "-m", "moves")
+    assert repo.vcs("show").text.split("\n\n", 1)[1].split("diff --git", 1)[1] == text.split("diff --git", 1)[1]
+
+
+def test_equal_contents_pair_by_name_as_git(repo):
+    """a/y.txt and b/x.txt alike, moved to c/: each is the one of its name in the commit
+    (git status says so, and so does `vcs diff`)."""
+    repo.write("a/y.txt", lines(10))
+    repo.write("b/x.txt", lines(10))
+    repo.vcs("commit", "-A", "-m", "first")
+    os.makedirs(repo.root / "c")
+    os.rename(repo.root / "a/y.txt", repo.root / "c/y.txt")
+    os.rename(repo.root / "b/x.txt", repo.root / "c/x.txt")
+    r = repo.vcs("commit", "-A", "-m", "moved")
+    assert "rename a/y.txt -> c/y.txt (100%)" in r.text and "rename b/x.txt -> c/x.txt (100%)" in r.text
+    assert moves(Repository(bytes(repo.root)).read_commit(1)) == {b"c/x.txt": ("rename", b"b/x.txt"),
+                                                                   b"c/y.txt": ("rename", b"a/y.txt")}
+
+
+def test_mv_of_a_symlink_is_a_rename(repo, tmp_path):
+    """`vcs mv link d/link` (retargeted after, as a moved relative link must be): status,
+    diff, the commit and log --follow take it as the rename it was noted as; git apply
+    takes the diff."""
+    repo.write("target", "t\n")
+    os.symlink("target", repo.root / "link")
+    os.makedirs(repo.root / "d")
+    repo.vcs("commit", "-A", "-m", "first")
+    repo.vcs("mv", "link", "d/link")
+    os.unlink(repo.root / "d/link")
+    os.symlink("../target", repo.root / "d/link")
+    assert "rename link -> d/link" in repo.vcs("status").text
+    patch = repo.vcs("diff").out
+    assert b"rename from link\nrename to d/link\n" in patch
+    r = repo.vcs("commit", "-m", "moved")
+    assert "rename link -> d/link" in r.text
+    assert [x.split()[0] for x in repo.vcs("log", "--follow", "--oneline", "d/link").text.splitlines()] == ["1", "0"]
+    if shutil.which("git"):
+        g = tmp_path / "g"
+        g.mkdir()
+        (g / "target").write_text("t\n")
+        os.symlink("target", g / "link")
+        subprocess.run(["git", "init", "-q"], cwd=g, check=True)
+        subprocess.run(["git", "apply"], cwd=g, input=patch, check=True)
+        assert os.readlink(g / "d/link") == "../target" and not os.path.lexists(g / "link")

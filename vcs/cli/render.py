@@ -189,8 +189,11 @@ def merged(out: Out, r) -> None:
         if path not in conflicting:
             out.line(f"merged {where(out, path)}")
     for path, kind in r.conflicts:
+        to = r.renamed.get(path)
+        moved = (f": {'ours' if kind == 'delete/modify' else 'theirs'} renamed it to {where(out, to)}, "
+                 f"which a merge does not follow" if to is not None else "")
         out.line(f"resolved {where(out, path)} as before ({kind})" if path in r.resolved_before
-                 else f"conflict ({kind}) in {where(out, path)}")
+                 else f"conflict ({kind}) in {where(out, path)}{moved}")
     if r.kind == "committed":
         first = r.message.strip().splitlines()[0] if r.message.strip() else ""
         out.line(f"[{r.rev} {r.id.hex()[:12]}] {text(first)}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 
-from vcs.errors import BusyError, UsageError
+from vcs.errors import BusyError, CorruptError, UsageError
 from vcs.model.objects import show
 from vcs.records import record
 from vcs.repo import origins as originsmod
@@ -60,10 +60,12 @@ def parse_range(text: str | None, total: int) -> tuple[int, int]:
             last = int(end)
     except ValueError:
         raise UsageError(f"-L {text!r} is not START,END", hint="for example: -L 10,20 or -L 10,+5") from None
+    if sep and end and not end.startswith("+") and last < first:  # git blame swaps a reversed range
+        first, last = last, first
+    if first >= 1 and first > total:
+        raise UsageError(f"-L {text!r}: the file has only {total} lines")
     if first < 1 or last < first:
         raise UsageError(f"-L {text!r}: lines are counted from 1, and END is not before START")
-    if first > total:
-        raise UsageError(f"-L {text!r}: the file has only {total} lines")
     return first - 1, min(last, total)
 
 
@@ -74,7 +76,16 @@ def annotate(repo: Repository, rev_spec: str | None, path_arg: str, first_parent
         raise UsageError("there are no revisions to annotate yet", hint="commit first")
     path = repo.relpath(path_arg)
     source = _no_space if ignore_space else ensure_origins(repo, progress)
-    found = originsmod.origins_at(repo, rev, path, first_parent, source)
+    try:
+        found = originsmod.origins_at(repo, rev, path, first_parent, source)
+    except CorruptError as e:
+        # The kept origins are derived data: damaged ones (a record or index entry failing
+        # its check, a truncated file) are built anew in memory for this answer, not trusted.
+        if ignore_space or "origins" not in e.message:
+            raise
+        repo.warn(f"{e.message}: the line origins kept in .vcs/store/origins.* are damaged, so this "
+                  f"answer was built anew in memory; `vcs verify` lists what is damaged")
+        found = originsmod.origins_at(repo, rev, path, first_parent, originsmod.in_memory(repo, progress))
     if found is None:
         raise UsageError(f"{show(path)} is not a file in revision {rev}",
                          hint="`vcs log --stat` shows which revisions have it")

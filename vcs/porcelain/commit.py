@@ -100,11 +100,12 @@ def commit(repo: Repository, message, *, addremove: bool = False,
                 files.update({path: None for path in removed})
                 now = int(time.time()) if date is None else date
                 added = [p for p in changed if p not in parent_manifest and files[p][0] != "l"]
+                links = {p: files[p][1] for p in changed if p not in parent_manifest and files[p][0] == "l"}
                 found = {}
-                if old is None and added and removed:  # a rename needs both (moves.find)
+                if old is None and (added or links) and removed:  # a rename needs both (moves.find)
                     from vcs.porcelain import moves
                     found = moves.find(repo, parent_manifest, {p: files[p][1] for p in added}, removed,
-                                       moves.pending(repo))
+                                       moves.pending(repo), links)
                 if old is None:
                     parents = ((head,) if head is not None else ()) + (pending.parents if pending else ())
                     when = (pending.date, pending.tz) if pending and pending.date is not None else \

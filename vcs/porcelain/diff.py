@@ -97,18 +97,29 @@ def diff(repo: Repository, revs: list[str], paths: list[str] | None = None,
     if load:
         for d in diffs:
             d._pending = (repo, seen if len(revs) < 2 else None)
-        diffs = _paired(diffs)
+        noted = None
+        if not revs:  # the working tree against its parent: the moves `vcs mv` noted, as status and commit
+            from vcs.porcelain.moves import pending
+            noted = pending(repo)
+        diffs = _paired(diffs, noted)
     return diffs
 
 
-def _paired(diffs: list[FileDiff]) -> list[FileDiff]:
+def _paired(diffs: list[FileDiff], noted: dict[bytes, bytes] | None = None) -> list[FileDiff]:
     """A removed file and an added one that are alike shown as one rename, as `git diff`
-    does (its diff.renames, on by default: equal, then 50% alike)."""
-    gone = {d.path: d for d in diffs if d.new is None and d.old.kind != "l"}
-    new = {d.path: d for d in diffs if d.old is None and d.new.kind != "l"}
+    does (its diff.renames, on by default: equal, then 50% alike); first the moves
+    `noted` (destination -> source) pairs, whatever their likeness."""
+    gone = {d.path: d for d in diffs if d.new is None}
+    new = {d.path: d for d in diffs if d.old is None}
     if not gone or not new:
         return diffs
-    found = pair({p: d.old_data for p, d in gone.items()}, {p: d.new_data for p, d in new.items()})
+    # A noted move pairs links too (both links, or both not); found alike, only files.
+    found = {dst: (src, similarity(gone[src].old_data, new[dst].new_data))
+             for dst, src in (noted or {}).items()
+             if dst in new and src in gone and (new[dst].new.kind == "l") == (gone[src].old.kind == "l")}
+    used = {src for src, _ in found.values()}
+    found.update(pair({p: d.old_data for p, d in gone.items() if p not in used and d.old.kind != "l"},
+                      {p: d.new_data for p, d in new.items() if p not in found and d.new.kind != "l"}))
     if not found:
         return diffs
     sources = {src for src, _ in found.values()}

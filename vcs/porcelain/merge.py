@@ -44,9 +44,10 @@ UP_TO_DATE, FAST_FORWARD, COMMITTED, STAGED, CONFLICTS = "up to date", "fast-for
 
 # kind: one of the five above; op: merge, cherry-pick or revert; rev, id: the revision
 # the working tree is at now; conflicts: (path, kind) each; resolved_before: the paths
-# rerere resolved; merged: the paths merged line by line.
-MergeResult = record("MergeResult", "kind op rev id message written deleted kept conflicts resolved_before merged",
-                     defaults=("", (), (), (), (), (), ()))
+# rerere resolved; merged: the paths merged line by line; renamed: path -> the name the
+# side that removed it gave it (a modify/delete conflict that is a rename on one side).
+MergeResult = record("MergeResult", "kind op rev id message written deleted kept conflicts resolved_before merged "
+                     "renamed", defaults=("", (), (), (), (), (), (), {}))
 # What `vcs commit` makes while an operation is in progress (see pending_commit).
 PendingCommit = record("PendingCommit", "parents message author date tz committer guessed")
 
@@ -240,8 +241,32 @@ def _three_way(repo: Repository, op: str, ours: int, theirs: int | None, bases, 
         mark_dirstate(ds, ours_tree, changes)
     finish(repo, ds)
     kind = COMMITTED if committing else CONFLICTS if conflicts else STAGED
+    renamed = {}
+    for c in conflicts:
+        if c.kind in ("modify/delete", "delete/modify"):
+            to = _renamed_to(repo, ours if c.kind == "delete/modify" else theirs, c.path)
+            if to is not None:
+                renamed[c.path] = to
     return MergeResult(kind, op, made.get("rev", ours), made.get("id", ours_id), message, list(stats), deletes,
-                       kept, [(c.path, c.kind) for c in conflicts], before, tm.merged)
+                       kept, [(c.path, c.kind) for c in conflicts], before, tm.merged, renamed)
+
+
+def _renamed_to(repo: Repository, tip: int | None, path: bytes, limit: int = 1000) -> bytes | None:
+    """The path the commit that removed `path` on `tip`'s first-parent line recorded it
+    renamed to (None: removed, or not found within `limit` commits)."""
+    from vcs.model.objects import moves
+    rev = tip
+    for _ in range(limit):
+        if rev is None or path in repo.manifest(rev):
+            return None
+        parents = repo.parents(rev)
+        if not parents:
+            return None
+        if path in repo.manifest(parents[0]):
+            return next((dst for dst, (kind, src) in moves(repo.read_commit(rev)).items()
+                         if src == path and kind == "rename"), None)
+        rev = parents[0]
+    return None
 
 
 def _conflicts(repo: Repository, tm, tree: Manifest) -> tuple[list[Conflict], list[bytes]]:

@@ -113,13 +113,18 @@ def mv(repo: Repository, sources: list[str], dest: str) -> list[tuple[bytes, byt
 
 
 def find(repo: Repository, parent: Manifest, added: dict[bytes, bytes], removed: list[bytes],
-         noted: dict[bytes, bytes] | None = None) -> dict[bytes, tuple[bytes, int]]:
+         noted: dict[bytes, bytes] | None = None,
+         links: dict[bytes, bytes] | None = None) -> dict[bytes, tuple[bytes, int]]:
     """new path -> (the removed path it was, similarity %): the moves `vcs mv` noted, then
-    the files found alike. `added`: the new paths' contents (files, not links)."""
+    the files found alike. `added`: the new paths' contents (files, not links); `links`:
+    the new symlinks' targets, renamed only as noted (a link is never a file's rename)."""
+    found = {}
+    for dst, src in (noted or {}).items():
+        if dst in (links or {}) and src in removed and src in parent and parent[src].kind == "l":
+            found[dst] = (src, similarity(repo.objects.read(parent[src].id, src), links[dst]))
     gone = {p: parent[p] for p in removed if p in parent and parent[p].kind != "l"}
     if not added or not gone:
-        return {}
-    found = {}
+        return found
     for dst, src in (noted or {}).items():
         if dst in added and src in gone:
             found[dst] = (src, similarity(repo.objects.read(gone[src].id, src), added[dst]))
@@ -130,8 +135,11 @@ def find(repo: Repository, parent: Manifest, added: dict[bytes, bytes], removed:
             by_id.setdefault(e.id, []).append(p)
     for dst, data in sorted(added.items()):  # equal contents, by id: nothing read
         sources = by_id.get(content_id(data)) if dst not in found else None
-        if sources:
-            found[dst] = (sources.pop(0), 100)
+        if sources:  # the one of the same name first, as git (and vcs.diff.similar.pair)
+            name = dst.rsplit(b"/", 1)[-1]
+            src = next((s for s in sources if s.rsplit(b"/", 1)[-1] == name), sources[0])
+            sources.remove(src)
+            found[dst] = (src, 100)
     used = {s for s, _ in found.values()}
     new = {p: d for p, d in added.items() if p not in found}
     sizes = [len(d) for d in new.values()]

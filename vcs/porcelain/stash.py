@@ -83,15 +83,20 @@ def push(repo: Repository, message: str | None = None) -> StashResult:
         now = int(time.time())
         files: dict = {p: (result.seen[p].kind, result.seen[p].data or b"") for p in changed}
         files.update({p: None for p in gone})
+        from vcs.porcelain import moves
+        # What `vcs mv` noted goes with the stash (its commit records them), not left behind.
+        noted = {d: ("rename", s) for d, s in moves.pending(repo).items()
+                 if files.get(d) is not None and s in base and files.get(s, 0) is None}
         with repo.transaction(f"stash {text[:72]!r}") as tx:
             rev, sid, tree, _ = commit_tree(repo, wc, files, author=author, date=now, tz=local_tz(now),
-                                             message=text + "\n", base=base)
+                                             message=text + "\n", base=base, moves=noted or None)
             number = max(tx.view.stashes, default=-1) + 1
             tx.view.stashes[number] = sid
             tx.tree = (sid, view.wc)
         faults.step("stash:recorded")
         moved = move_files(repo, tree, base, view.wc, note=f"stash {repo.state.op[1].hex()}", command="stash")
         finish_move(repo, moved.ds)
+        moves.clear_pending(repo)
         faults.step("stash:done")
         return StashResult(StashEntry(0, number, sid, rev, text + "\n"), moved.written, moved.deleted, [], False)
 
@@ -146,6 +151,12 @@ def apply(repo: Repository, n: str | None = None, pop: bool = False) -> StashRes
         moved = move_files(repo, ours, tree, to, note=f"stash {repo.state.op[1].hex()}", command="stash")
         moved.ds.reparent(view.wc, ours)
         finish_move(repo, moved.ds)
+        from vcs.model.objects import moves as recorded
+        from vcs.porcelain import moves
+        back = {d: s for d, (kind, s) in recorded(repo.read_commit(entry.rev)).items()
+                if kind == "rename" and d in tree and s in ours and s not in tree}
+        if back:  # the moves `vcs mv` noted before the stash
+            moves.save_pending(repo, {**moves.pending(repo), **back})
         faults.step(f"stash:{what}:done")
         return StashResult(entry, moved.written, moved.deleted, conflicts, drop_it)
 

@@ -45,15 +45,16 @@ def _renames(repo: Repository, result: Scan) -> list[tuple]:
     from vcs.porcelain import moves
     from vcs.worktree import files as worktree
     parent = repo.manifest(repo.wc_rev())
-    added = {}
+    added, links = {}, {}
     for path in result.added:
         st = worktree.lstat(repo.root, path)
-        if st is not None and worktree.kind_of(st) in ("f", "x"):
+        if st is not None and worktree.kind_of(st) in ("f", "x", "l"):
             try:
-                added[path] = worktree.read(repo.root, path, worktree.kind_of(st))
+                (links if worktree.kind_of(st) == "l" else added)[path] = \
+                    worktree.read(repo.root, path, worktree.kind_of(st))
             except OSError:
                 continue
-    found = moves.find(repo, parent, added, result.removed, moves.pending(repo))
+    found = moves.find(repo, parent, added, result.removed, moves.pending(repo), links)
     return [(src, dst, score) for dst, (src, score) in sorted(found.items())]
 
 
