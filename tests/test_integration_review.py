@@ -1,0 +1,22 @@
+"""Where branches, undo, stash, sync and the rest meet: defects found by using them together."""
+from __future__ import annotations
+
+import json
+
+from tests.conftest import Repo
+from tests.test_sync import clone, make_source
+
+
+def test_undo_of_a_push_says_the_remote_keeps_it(tmp_path):
+    src = make_source(tmp_path)
+    a = clone(tmp_path, str(src.root), "a")
+    a.write("c.txt", "c\n")
+    a.vcs("commit", "-A", "-m", "mine")
+    a.vcs("push")
+    out = a.vcs("undo").text
+    # Only this repository's origin/main moves back: the remote keeps what was pushed.
+    assert "remote origin/main is at" in out
+    assert "origin itself is unchanged" in out
+    out = a.vcs("redo").text
+    assert "origin itself is unchanged" in out
+
