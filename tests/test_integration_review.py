@@ -20,3 +20,12 @@ def test_undo_of_a_push_says_the_remote_keeps_it(tmp_path):
     out = a.vcs("redo").text
     assert "origin itself is unchanged" in out
 
+
+def test_status_at_op_shows_the_remote_tracking_branches(tmp_path):
+    src = make_source(tmp_path)
+    a = clone(tmp_path, str(src.root), "a")
+    out = a.vcs("status", "--at-op", "@-").text
+    assert "remote origin/main: " in out and "remote origin/feature: " in out
+    (line,) = a.vcs("status", "--at-op", "@-", "--json").text.splitlines()
+    obj = json.loads(line)
+    assert set(obj["remotes"]) == {"origin/main", "origin/feature"}

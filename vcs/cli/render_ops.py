@@ -113,7 +113,8 @@ def refs(out: Out, repo, as_json: bool = False) -> None:
         _json_line(out, {"operation": repo.at_operation.id.hex(), "head_branch": v.head_branch,
                          "head": _id(v.head), "wc": _id(v.wc), "heads": sorted(h.hex() for h in v.heads),
                          "branches": {n: i.hex() for n, i in sorted(v.branches.items())},
-                         "tags": {n: i.hex() for n, i in sorted(v.tags.items())}})
+                         "tags": {n: i.hex() for n, i in sorted(v.tags.items())},
+                         "remotes": {n: i.hex() for n, i in sorted(v.remotes.items())}})
         return
     out.line(f"at operation {repo.at_operation.id.hex()[:12]} ({text(repo.at_operation.op.description)}):")
     out.line(f"HEAD: {_head(repo, v.head_branch if v.head_branch is not None else v.detached)}"
@@ -123,6 +124,8 @@ def refs(out: Out, repo, as_json: bool = False) -> None:
         out.line(f"branch {text(name)}: {_rev(repo, oid)}")
     for name, oid in sorted(v.tags.items()):
         out.line(f"tag {text(name)}: {_rev(repo, oid)}")
+    for name, oid in sorted(v.remotes.items()):
+        out.line(f"remote {text(name)}: {_rev(repo, oid)}")
     out.line("heads: " + ", ".join(sorted((_rev(repo, ObjectId(h)) for h in v.heads), key=_num)))
 
 
