@@ -29,3 +29,13 @@ def test_status_at_op_shows_the_remote_tracking_branches(tmp_path):
     (line,) = a.vcs("status", "--at-op", "@-", "--json").text.splitlines()
     obj = json.loads(line)
     assert set(obj["remotes"]) == {"origin/main", "origin/feature"}
+
+
+def test_help_of_a_commands_action(tmp_path):
+    r = Repo(tmp_path)
+    out = r.vcs("help", "stash", "pop").text  # pop is stash's action, not a command of its own
+    assert out == r.vcs("stash", "--help").text
+    assert "vcs op log" in r.vcs("help", "op", "log").text
+    err = r.vcs("help", "stash", "nonsense", ok=2).err
+    assert "`vcs stash` has no subcommand 'nonsense'" in err and "`vcs help stash`" in err
+    assert "unknown command 'nope'" in r.vcs("help", "nope", ok=2).err
