@@ -39,3 +39,26 @@ def test_help_of_a_commands_action(tmp_path):
     err = r.vcs("help", "stash", "nonsense", ok=2).err
     assert "`vcs stash` has no subcommand 'nonsense'" in err and "`vcs help stash`" in err
     assert "unknown command 'nope'" in r.vcs("help", "nope", ok=2).err
+
+
+def test_undo_names_a_stash_as_stash_list_does(tmp_path):
+    r = Repo(tmp_path)
+    r.vcs("init")
+    r.write("a.txt", "a\n")
+    r.vcs("commit", "-A", "-m", "one")
+    r.write("a.txt", "older\n")
+    r.vcs("stash", "-m", "older")
+    r.write("a.txt", "newer\n")
+    r.vcs("stash", "-m", "newer")
+    r.vcs("stash", "pop")  # the newer one, stash 0 in the list
+    out = r.vcs("undo").text
+    assert "stash 0 is at" in out, out  # the view's own number (1) is not what `stash pop N` takes
+    assert r.vcs("stash", "list").text.startswith("stash 0: On main: newer")
+    r.vcs("stash", "drop")
+    r.vcs("stash", "drop")
+    assert "stash 0 is at 1 again" in r.vcs("undo").text  # the older (revision 1), alone again
+    assert "stash 0 is at 2 again" in r.vcs("undo").text  # the newer is back on top of it
+    assert "stash 1: On main: older" in r.vcs("stash", "list").text
+    r.write("a.txt", "third\n")
+    r.vcs("stash")
+    assert "the stash of revision 3 is gone" in r.vcs("undo").text  # not `stash 2`, a number nothing takes

@@ -80,6 +80,12 @@ def undone(out: Out, repo, r) -> None:
         if what == "HEAD":
             parts.append(f"HEAD is on branch {text(new)} again" if isinstance(new, str) else
                          f"HEAD is at {_rev(repo, new)} again (detached)")
+        elif what.startswith("stash "):
+            # The view numbers a stash for good; a person knows it by its place in `stash list`.
+            listed = sorted(r.after.stashes, reverse=True)
+            n = int(what[len("stash "):])
+            parts.append(f"the stash of revision {_rev(repo, old)} is gone" if new is None or n not in listed else
+                         f"stash {listed.index(n)} is at {_rev(repo, new)} again")
         elif new is None:
             parts.append(f"{text(_short(what))} is gone")
         else:
