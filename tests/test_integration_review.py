@@ -62,3 +62,19 @@ def test_undo_names_a_stash_as_stash_list_does(tmp_path):
     r.write("a.txt", "third\n")
     r.vcs("stash")
     assert "the stash of revision 3 is gone" in r.vcs("undo").text  # not `stash 2`, a number nothing takes
+
+
+def test_a_conflicted_merge_of_origin_main_aborted(tmp_path):
+    src = make_source(tmp_path)
+    a = clone(tmp_path, str(src.root), "a")
+    src.write("b.txt", "theirs\n")
+    src.vcs("commit", "-m", "theirs")
+    a.write("b.txt", "ours\n")
+    a.vcs("commit", "-m", "ours")
+    assert "diverged" in a.vcs("pull", ok=3).err
+    a.vcs("merge", "origin/main", ok=1)
+    assert "U b.txt" in a.vcs("status").text
+    out = a.vcs("merge", "--abort").text
+    assert "(1 file written, 0 deleted)" in out, out
+    assert (a.root / "b.txt").read_bytes() == b"ours\n"
+    assert a.vcs("status").text == ""

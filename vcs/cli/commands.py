@@ -310,9 +310,10 @@ def _abort(ui, rev: str | None, command: str) -> None:
     if rev is not None:
         raise UsageError(f"{command} --abort takes no revision")
     repo = _repo(note=False)
+    from vcs.cli.render import plural
     result = porcelain.abort(repo)
     ui.out(repo).line(f"{result.op} aborted: the working tree is back at revision {result.rev} "
-                      f"({len(result.written)} files written, {len(result.deleted)} deleted)")
+                      f"({plural(len(result.written), 'file')} written, {len(result.deleted)} deleted)")
 
 
 def resolve(ui, paths, list_: bool = False, mark: bool = False, unmark: bool = False, every: bool = False,
