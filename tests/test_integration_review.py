@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from tests.conftest import Repo
-from tests.test_sync import clone, make_source
+from tests.test_sync import clone, make_source, view
 
 
 def test_undo_of_a_push_says_the_remote_keeps_it(tmp_path):
@@ -78,3 +78,19 @@ def test_a_conflicted_merge_of_origin_main_aborted(tmp_path):
     assert "(1 file written, 0 deleted)" in out, out
     assert (a.root / "b.txt").read_bytes() == b"ours\n"
     assert a.vcs("status").text == ""
+
+
+def test_push_of_an_amended_pushed_commit_hints_what_works(tmp_path):
+    src = make_source(tmp_path)
+    a = clone(tmp_path, str(src.root), "a")
+    a.write("c.txt", "c\n")
+    a.vcs("commit", "-A", "-m", "mine")
+    a.vcs("push")
+    a.vcs("commit", "--amend", "-m", "mine, amended")
+    err = a.vcs("push", ok=3).err
+    assert "rejected" in a.vcs("push", ok=3).text
+    # The hint's first command must work: a pull cannot (the lines diverged), a fetch does.
+    assert "`vcs fetch origin` then `vcs merge origin/main`" in err, err
+    a.vcs("fetch", "origin")
+    a.vcs("push", "--force")
+    assert view(src.root).branches["main"] == view(a.root).branches["main"]

@@ -148,7 +148,7 @@ def test_push_refuses_a_non_fast_forward(tmp_path):
     b.write("a.txt", "b\n")
     b.vcs("commit", "-m", "b")
     r = b.vcs("push", ok=3)
-    assert "rejected: not a fast-forward" in r.text and "vcs pull origin" in r.err
+    assert "rejected: not a fast-forward" in r.text and "vcs fetch origin" in r.err
     assert view(src.root).branches["main"] == view(a.root).branches["main"]
     # pull says the lines diverged, and how to merge; the merge then pushes.
     r = b.vcs("pull", ok=3)
