@@ -94,3 +94,13 @@ def test_push_of_an_amended_pushed_commit_hints_what_works(tmp_path):
     a.vcs("fetch", "origin")
     a.vcs("push", "--force")
     assert view(src.root).branches["main"] == view(a.root).branches["main"]
+
+
+def test_undo_of_a_fetch_needs_no_word_on_the_remote(tmp_path):
+    src = make_source(tmp_path)
+    a = clone(tmp_path, str(src.root), "a")
+    src.write("b.txt", "more\n")
+    src.vcs("commit", "-m", "more")
+    a.vcs("fetch")
+    out = a.vcs("undo").text
+    assert out.startswith("undid fetch origin: remote origin/main is at") and "itself" not in out

@@ -100,7 +100,7 @@ def undone(out: Out, repo, r) -> None:
         parts.append(f"{plural(len(r.changes.hidden), 'commit')} hidden (`vcs log --hidden`)")
     # A remote-tracking branch moved back is this repository's record only: a push stays pushed.
     remotes = sorted({w[len("remote "):].split("/", 1)[0] for w, _, _ in r.changes.refs if w.startswith("remote ")})
-    if remotes:
+    if remotes and r.kind != "restore" and r.op.op.description.startswith("push "):
         parts.append(f"{text(', '.join(remotes))} itself is unchanged (only this repository's refs move)")
     what = f"{verb} {text(r.op.op.description)}" if r.kind != "restore" else \
         f"{verb} operation {r.op.id.hex()[:12]} ({text(r.op.op.description)})"
