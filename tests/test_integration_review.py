@@ -104,3 +104,15 @@ def test_undo_of_a_fetch_needs_no_word_on_the_remote(tmp_path):
     a.vcs("fetch")
     out = a.vcs("undo").text
     assert out.startswith("undid fetch origin: remote origin/main is at") and "itself" not in out
+
+
+def test_branch_lists_the_remote_tracking_branches(tmp_path):
+    src = make_source(tmp_path)
+    a = clone(tmp_path, str(src.root), "a")
+    assert a.vcs("branch", "-r").text == "  origin/feature\n  origin/main\n"
+    assert a.run("branch", "-a").text == "* main\n  remotes/origin/feature\n  remotes/origin/main\n"  # the fast path
+    rows = [json.loads(line) for line in a.vcs("branch", "-r", "--json").text.splitlines()]
+    assert [(r["name"], r["remote"], r["current"]) for r in rows] == [("origin/feature", True, False),
+                                                                      ("origin/main", True, False)]
+    assert json.loads(a.vcs("branch", "--json").text)["remote"] is False
+    assert "list form" in a.vcs("branch", "-r", "x", ok=2).err

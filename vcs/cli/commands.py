@@ -442,9 +442,10 @@ def tag(ui, names, force: bool = False, delete: bool = False, as_json: bool = Fa
 
 
 def branch(ui, names, verbose: bool = False, delete: bool = False, force_delete: bool = False, move: bool = False,
-           force: bool = False, as_json: bool = False, at_op: str | None = None) -> None:
+           force: bool = False, remotes: bool = False, all_: bool = False, as_json: bool = False,
+           at_op: str | None = None) -> None:
     """`branch` lists, `branch NAME [REV]` creates, `-d`/`-D NAME...` delete, `-m [OLD] NEW`
-    renames, as git's."""
+    renames, as git's; `-r` lists the remote-tracking branches, `-a` both."""
     from vcs.porcelain import branch as porcelain
     from vcs.cli import render
     names = list(names)
@@ -455,7 +456,13 @@ def branch(ui, names, verbose: bool = False, delete: bool = False, force_delete:
         raise UsageError("-d (or -D) and -m cannot be used together")
     if not names and not (delete or force_delete or move):
         repo = _repo(at_op=at_op)
-        return render.branches(ui.out(repo), porcelain.branches(repo, summaries=verbose), verbose, as_json)
+        rows = [] if remotes and not all_ else porcelain.branches(repo, summaries=verbose)
+        if remotes or all_:
+            rows += porcelain.remote_branches(repo, summaries=verbose)
+        return render.branches(ui.out(repo), rows, verbose, as_json, prefix="remotes/" if all_ else "")
+    if remotes or all_:
+        raise UsageError(f"{'-r' if remotes else '-a'} goes with the list form: `vcs branch {'-r' if remotes else '-a'}`",
+                         hint="a remote-tracking branch moves with `vcs fetch`")
     if at_op is not None:
         raise UsageError("--at-op goes with the list form: `vcs branch --at-op OP`")
     if as_json or verbose:
