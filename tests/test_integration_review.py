@@ -116,3 +116,10 @@ def test_branch_lists_the_remote_tracking_branches(tmp_path):
                                                                       ("origin/main", True, False)]
     assert json.loads(a.vcs("branch", "--json").text)["remote"] is False
     assert "list form" in a.vcs("branch", "-r", "x", ok=2).err
+
+
+def test_pull_of_a_branch_the_remote_lacks_names_what_lists_them(tmp_path):
+    src = make_source(tmp_path)
+    a = clone(tmp_path, str(src.root), "a")
+    err = a.vcs("pull", "origin", "nosuch", ok=2).err
+    assert "the remote 'origin' has no branch 'nosuch'" in err and "`vcs branch -r`" in err
