@@ -123,3 +123,10 @@ def test_pull_of_a_branch_the_remote_lacks_names_what_lists_them(tmp_path):
     a = clone(tmp_path, str(src.root), "a")
     err = a.vcs("pull", "origin", "nosuch", ok=2).err
     assert "the remote 'origin' has no branch 'nosuch'" in err and "`vcs branch -r`" in err
+
+
+def test_clone_of_a_path_that_does_not_exist_says_so(tmp_path):
+    err = Repo(tmp_path).vcs("clone", str(tmp_path / "nowhere"), "dst", ok=3).err
+    assert "nowhere does not exist" in err and not (tmp_path / "dst").exists()
+    (tmp_path / "plain").mkdir()
+    assert "is not a vcs repository" in Repo(tmp_path).vcs("clone", str(tmp_path / "plain"), "dst", ok=3).err
