@@ -130,3 +130,11 @@ def test_clone_of_a_path_that_does_not_exist_says_so(tmp_path):
     assert "nowhere does not exist" in err and not (tmp_path / "dst").exists()
     (tmp_path / "plain").mkdir()
     assert "is not a vcs repository" in Repo(tmp_path).vcs("clone", str(tmp_path / "plain"), "dst", ok=3).err
+
+
+def test_push_delete_with_one_word_shows_the_form_meant(tmp_path):
+    src = make_source(tmp_path)
+    a = clone(tmp_path, str(src.root), "a")
+    err = a.vcs("push", "-d", "feature", ok=2).err  # feature is the REMOTE's place: the branch was meant
+    assert "vcs push -d --force origin feature" in err, err
+    assert "vcs push -d --force origin BRANCH" in a.vcs("push", "-d", "origin", ok=2).err

@@ -764,7 +764,10 @@ def push(ui, remote: str | None, branch: str | None, force: bool = False, delete
     if branch == "HEAD":  # `vcs push origin HEAD`: the current branch, as git's
         branch = None
     if delete and branch is None:
-        raise UsageError("--delete needs the BRANCH to delete on the remote", hint="vcs push -d --force origin old")
+        # `vcs push -d main`: one word is the REMOTE, so say the form with the branch the user meant.
+        example = f"vcs push -d --force origin {remote}" if remote and remote not in porcelain.remotes(repo) \
+            else f"vcs push -d --force {remote or 'origin'} BRANCH"
+        raise UsageError("--delete needs the REMOTE and the BRANCH to delete there", hint=example)
     name, url, conn = _remote(repo, remote)
     try:
         result = porcelain.push(repo, name, conn, [branch] if branch else None, force, url, delete)
