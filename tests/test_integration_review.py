@@ -138,3 +138,11 @@ def test_push_delete_with_one_word_shows_the_form_meant(tmp_path):
     err = a.vcs("push", "-d", "feature", ok=2).err  # feature is the REMOTE's place: the branch was meant
     assert "vcs push -d --force origin feature" in err, err
     assert "vcs push -d --force origin BRANCH" in a.vcs("push", "-d", "origin", ok=2).err
+
+
+def test_a_malformed_fault_variable_is_an_error_not_a_traceback(tmp_path):
+    r = Repo(tmp_path)
+    for value in ("abc", "3:NOSUCHERRNO", "3:errorcode"):
+        res = r.run("status", ok=2, env={"VCS_FAIL_AT": value})
+        assert "Traceback" not in res.err and "VCS_FAIL_AT" in res.err, res.err
+    assert "not inside a vcs repository" in r.run("status", ok=3, env={"VCS_FAIL_AT": "9:ENOSPC"}).err
