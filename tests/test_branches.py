@@ -46,7 +46,8 @@ def test_create_list_and_refuse_an_existing_name(repo):
     assert repo.vcs("branch", "-f", "feature").text == "branch feature at revision 1 (was revision 0)\n"
     assert "HEAD is on it" in repo.vcs("branch", "-f", "main", "0", ok=3).err
     assert [json.loads(line) for line in repo.vcs("branch", "--json").text.splitlines()][1] == \
-        {"name": "main", "rev": 1, "id": view(repo).branches["main"].hex(), "current": True}
+        {"name": "main", "rev": 1, "id": view(repo).branches["main"].hex(), "current": True,
+         "remote": False}
     assert "revision" in repo.vcs("branch", "x", "9", ok=2).err
     r = repo.vcs("branch", "a", "b", "c", ok=2)
     assert "at most one revision" in r.err

@@ -20,6 +20,11 @@ _FAIL_ERRNO = 0
 if os.environ.get("VCS_FAIL_AT"):
     import errno as _errno
     _n, _, _name = os.environ["VCS_FAIL_AT"].partition(":")
+    if not (_n.isascii() and _n.isdigit() and len(_n) < 19) or not isinstance(getattr(_errno, _name or "EIO", None), int):
+        import sys as _sys  # a usage error (exit 2), before anything runs; never a traceback
+        _sys.stderr.write(f"error: VCS_FAIL_AT={os.environ['VCS_FAIL_AT']!r} is not N or N:ERRNO (1:ENOSPC)\n"
+                          "hint: unset VCS_FAIL_AT: it is for vcs's fault tests\n")
+        raise SystemExit(2)
     _FAIL_AT, _FAIL_ERRNO = int(_n), getattr(_errno, _name or "EIO")
 _count = 0
 ACTIVE = bool(_CRASH or _TRACE or _FAIL_AT)

@@ -230,10 +230,16 @@ def _help(ctx: click.Context, words: tuple[str, ...]) -> None:
     """`vcs help [COMMAND]...`: the help of vcs or of a command, as `--help` shows it."""
     ctx, command = ctx.find_root(), cli
     for word in words:
-        names = command.list_commands(ctx) if isinstance(command, click.Group) else []
-        sub = command.get_command(ctx, word) if isinstance(command, click.Group) else None
+        if not isinstance(command, click.Group):
+            # `vcs help stash pop`: pop is an action stash takes, and stash's help tells it.
+            if any(isinstance(p, click.Argument) and isinstance(p.type, click.Choice) and word in p.type.choices
+                   for p in command.params):
+                break
+            raise UsageError(f"`{ctx.command_path}` has no subcommand {word!r}",
+                             hint=f"`vcs help {' '.join(words[:words.index(word)])}` shows what it takes")
+        sub = command.get_command(ctx, word)
         if sub is None:
-            raise unknown_command(word, names)
+            raise unknown_command(word, command.list_commands(ctx))
         ctx, command = click.Context(sub, info_name=word, parent=ctx), sub
     click.echo(command.get_help(ctx), color=ctx.color)
 

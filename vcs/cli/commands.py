@@ -310,9 +310,10 @@ def _abort(ui, rev: str | None, command: str) -> None:
     if rev is not None:
         raise UsageError(f"{command} --abort takes no revision")
     repo = _repo(note=False)
+    from vcs.cli.render import plural
     result = porcelain.abort(repo)
     ui.out(repo).line(f"{result.op} aborted: the working tree is back at revision {result.rev} "
-                      f"({len(result.written)} files written, {len(result.deleted)} deleted)")
+                      f"({plural(len(result.written), 'file')} written, {len(result.deleted)} deleted)")
 
 
 def resolve(ui, paths, list_: bool = False, mark: bool = False, unmark: bool = False, every: bool = False,
@@ -441,9 +442,10 @@ def tag(ui, names, force: bool = False, delete: bool = False, as_json: bool = Fa
 
 
 def branch(ui, names, verbose: bool = False, delete: bool = False, force_delete: bool = False, move: bool = False,
-           force: bool = False, as_json: bool = False, at_op: str | None = None) -> None:
+           force: bool = False, remotes: bool = False, all_: bool = False, as_json: bool = False,
+           at_op: str | None = None) -> None:
     """`branch` lists, `branch NAME [REV]` creates, `-d`/`-D NAME...` delete, `-m [OLD] NEW`
-    renames, as git's."""
+    renames, as git's; `-r` lists the remote-tracking branches, `-a` both."""
     from vcs.porcelain import branch as porcelain
     from vcs.cli import render
     names = list(names)
@@ -454,7 +456,13 @@ def branch(ui, names, verbose: bool = False, delete: bool = False, force_delete:
         raise UsageError("-d (or -D) and -m cannot be used together")
     if not names and not (delete or force_delete or move):
         repo = _repo(at_op=at_op)
-        return render.branches(ui.out(repo), porcelain.branches(repo, summaries=verbose), verbose, as_json)
+        rows = [] if remotes and not all_ else porcelain.branches(repo, summaries=verbose)
+        if remotes or all_:
+            rows += porcelain.remote_branches(repo, summaries=verbose)
+        return render.branches(ui.out(repo), rows, verbose, as_json, prefix="remotes/" if all_ else "")
+    if remotes or all_:
+        raise UsageError(f"{'-r' if remotes else '-a'} goes with the list form: `vcs branch {'-r' if remotes else '-a'}`",
+                         hint="a remote-tracking branch moves with `vcs fetch`")
     if at_op is not None:
         raise UsageError("--at-op goes with the list form: `vcs branch --at-op OP`")
     if as_json or verbose:
@@ -756,7 +764,10 @@ def push(ui, remote: str | None, branch: str | None, force: bool = False, delete
     if branch == "HEAD":  # `vcs push origin HEAD`: the current branch, as git's
         branch = None
     if delete and branch is None:
-        raise UsageError("--delete needs the BRANCH to delete on the remote", hint="vcs push -d --force origin old")
+        # `vcs push -d main`: one word is the REMOTE, so say the form with the branch the user meant.
+        example = f"vcs push -d --force origin {remote}" if remote and remote not in porcelain.remotes(repo) \
+            else f"vcs push -d --force {remote or 'origin'} BRANCH"
+        raise UsageError("--delete needs the REMOTE and the BRANCH to delete there", hint=example)
     name, url, conn = _remote(repo, remote)
     try:
         result = porcelain.push(repo, name, conn, [branch] if branch else None, force, url, delete)

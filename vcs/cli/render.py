@@ -513,14 +513,17 @@ def tags(out: Out, rows, as_json: bool = False) -> None:
             out.line(f"{text(name):<20} {rev:>6} {oid.hex()[:12]}")
 
 
-def branches(out: Out, rows, verbose: bool = False, as_json: bool = False) -> None:
-    """`vcs branch`: `* ` marks the current branch (or a detached HEAD), as git's."""
+def branches(out: Out, rows, verbose: bool = False, as_json: bool = False, prefix: str = "") -> None:
+    """`vcs branch`: `* ` marks the current branch (or a detached HEAD), as git's; a
+    remote-tracking branch shows after them (`remotes/origin/main` with -a, as git's)."""
     if as_json:
         for b in rows:
             if b.name is not None:
-                _json_line(out, {"name": b.name, "rev": b.rev, "id": b.id.hex(), "current": b.current})
+                _json_line(out, {"name": b.name, "rev": b.rev, "id": b.id.hex(), "current": b.current,
+                                 "remote": b.remote})
         return
-    names = [text(b.name) if b.name is not None else f"(HEAD detached at {b.rev})" for b in rows]
+    names = [(prefix if b.remote else "") + text(b.name) if b.name is not None else f"(HEAD detached at {b.rev})"
+             for b in rows]
     width = max(map(len, names), default=0)
     digits = max((len(str(b.rev)) for b in rows), default=0)
     for b, name in zip(rows, names):

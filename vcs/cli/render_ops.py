@@ -80,6 +80,12 @@ def undone(out: Out, repo, r) -> None:
         if what == "HEAD":
             parts.append(f"HEAD is on branch {text(new)} again" if isinstance(new, str) else
                          f"HEAD is at {_rev(repo, new)} again (detached)")
+        elif what.startswith("stash "):
+            # The view numbers a stash for good; a person knows it by its place in `stash list`.
+            listed = sorted(r.after.stashes, reverse=True)
+            n = int(what[len("stash "):])
+            parts.append(f"the stash of revision {_rev(repo, old)} is gone" if new is None or n not in listed else
+                         f"stash {listed.index(n)} is at {_rev(repo, new)} again")
         elif new is None:
             parts.append(f"{text(_short(what))} is gone")
         else:
@@ -92,6 +98,10 @@ def undone(out: Out, repo, r) -> None:
                      f"the working tree is on {_rev(repo, r.after.wc)} again, its files untouched")
     if r.changes.hidden:
         parts.append(f"{plural(len(r.changes.hidden), 'commit')} hidden (`vcs log --hidden`)")
+    # A remote-tracking branch moved back is this repository's record only: a push stays pushed.
+    remotes = sorted({w[len("remote "):].split("/", 1)[0] for w, _, _ in r.changes.refs if w.startswith("remote ")})
+    if remotes and r.kind != "restore" and r.op.op.description.startswith("push "):
+        parts.append(f"{text(', '.join(remotes))} itself is unchanged (only this repository's refs move)")
     what = f"{verb} {text(r.op.op.description)}" if r.kind != "restore" else \
         f"{verb} operation {r.op.id.hex()[:12]} ({text(r.op.op.description)})"
     out.line(what + (": " + "; ".join(parts) if parts else ""))
@@ -109,7 +119,8 @@ def refs(out: Out, repo, as_json: bool = False) -> None:
         _json_line(out, {"operation": repo.at_operation.id.hex(), "head_branch": v.head_branch,
                          "head": _id(v.head), "wc": _id(v.wc), "heads": sorted(h.hex() for h in v.heads),
                          "branches": {n: i.hex() for n, i in sorted(v.branches.items())},
-                         "tags": {n: i.hex() for n, i in sorted(v.tags.items())}})
+                         "tags": {n: i.hex() for n, i in sorted(v.tags.items())},
+                         "remotes": {n: i.hex() for n, i in sorted(v.remotes.items())}})
         return
     out.line(f"at operation {repo.at_operation.id.hex()[:12]} ({text(repo.at_operation.op.description)}):")
     out.line(f"HEAD: {_head(repo, v.head_branch if v.head_branch is not None else v.detached)}"
@@ -119,6 +130,8 @@ def refs(out: Out, repo, as_json: bool = False) -> None:
         out.line(f"branch {text(name)}: {_rev(repo, oid)}")
     for name, oid in sorted(v.tags.items()):
         out.line(f"tag {text(name)}: {_rev(repo, oid)}")
+    for name, oid in sorted(v.remotes.items()):
+        out.line(f"remote {text(name)}: {_rev(repo, oid)}")
     out.line("heads: " + ", ".join(sorted((_rev(repo, ObjectId(h)) for h in v.heads), key=_num)))
 
 

@@ -101,7 +101,7 @@ def pushed(out, r) -> None:
     if rejected:
         ff = any("fast-forward" in r.statuses[b] for b in rejected)
         raise StateError(f"the remote refused {_branches(len(rejected))}: {', '.join(text(b) for b in rejected)}",
-                         hint=f"it has commits yours lack: `vcs pull {r.remote}` then `vcs merge "
+                         hint=f"it has commits yours lack: `vcs fetch {r.remote}` then `vcs merge "
                               f"{r.remote}/{rejected[0]}` joins them, then push again; --force drops them"
                          if ff else f"it has commits your last fetch did not see: `vcs fetch {r.remote}` shows "
                                     f"them (`vcs log {r.remote}/{rejected[0]}`); push --force again to drop them"

@@ -214,6 +214,8 @@ COMMANDS = (
              Option(("-D",), "force_delete", "flag", "Delete the branches named, merged or not."),
              Option(("-m", "--move"), "move", "flag", "Rename: vcs branch -m [OLD] NEW."),
              Option(("-f", "--force"), "force", "flag", "Move (or, with -m, replace) a branch that exists."),
+             Option(("-r", "--remotes"), "remotes", "flag", "List the remote-tracking branches (origin/main)."),
+             Option(("-a", "--all"), "all_", "flag", "List the branches and the remote-tracking branches."),
              _JSON, _AT_OP),
             (Argument("names", -1, metavar="[NAME [REV]]", complete="revs"),), revs=True, dashdash=True),
     Command("heads", "List the tips of every line of work (commits with no child), newest first, with "

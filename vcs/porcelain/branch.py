@@ -17,7 +17,7 @@ from vcs.repo.repository import Repository
 from vcs.repo.revisions import resolve
 
 # name None: HEAD detached at rev (listed first, as git's `(HEAD detached at ...)`).
-BranchInfo = record("BranchInfo", "name rev id current summary")
+BranchInfo = record("BranchInfo", "name rev id current summary remote", (False,))
 # A line of work's tip: a commit no other visible commit has as a parent; current: it is
 # HEAD's commit, on the branch head_branch (None: detached).
 Head = record("Head", "rev id branches tags current head_branch summary")
@@ -48,6 +48,16 @@ def branches(repo: Repository, summaries: bool = False) -> list[BranchInfo]:
         oid = view.branches[name]
         rev = repo.rev_of(oid)
         out.append(BranchInfo(name, rev, oid, name == view.head_branch, _summary(repo, rev) if summaries else ""))
+    return out
+
+
+def remote_branches(repo: Repository, summaries: bool = False) -> list[BranchInfo]:
+    """Every remote-tracking branch (`origin/main`) by name; none is current."""
+    remotes = repo.state.view.remotes
+    out = []
+    for name in sorted(remotes):
+        rev = repo.rev_of(remotes[name])
+        out.append(BranchInfo(name, rev, remotes[name], False, _summary(repo, rev) if summaries else "", True))
     return out
 
 

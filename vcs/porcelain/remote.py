@@ -278,8 +278,7 @@ def pull(repo: Repository, name: str, remote: Remote, branch: str | None = None,
         theirs = view.remotes.get(upstream)
         if theirs is None:
             raise UsageError(f"the remote {name!r} has no branch {theirs_name!r}",
-                             hint="`vcs pull REMOTE BRANCH` names one; `vcs branch` and `vcs log "
-                                  f"{name}/...` show what was fetched")
+                             hint="`vcs pull REMOTE BRANCH` names one; `vcs branch -r` lists what was fetched")
         ours = view.branches.get(local)
         if ours == theirs:
             return PullResult(result, local, upstream, "up to date", ours, theirs, None)

@@ -28,6 +28,8 @@ MAX_HAVES = 100_000
 
 def open_served(path: str, warn=None) -> Repository:
     root = os.path.abspath(path)
+    if not os.path.lexists(root):
+        raise StateError(f"{path} does not exist", hint="give the path of a repository's root folder")
     if not os.path.isdir(os.path.join(root, VCS_DIR)):
         raise StateError(f"{path} is not a vcs repository (it has no {VCS_DIR}/)",
                          hint="give the path of a repository's root folder")
