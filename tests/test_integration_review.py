@@ -87,8 +87,9 @@ def test_push_of_an_amended_pushed_commit_hints_what_works(tmp_path):
     a.vcs("commit", "-A", "-m", "mine")
     a.vcs("push")
     a.vcs("commit", "--amend", "-m", "mine, amended")
-    err = a.vcs("push", ok=3).err
-    assert "rejected" in a.vcs("push", ok=3).text
+    refused = a.vcs("push", ok=3)
+    err = refused.err
+    assert "rejected" in refused.text
     # The hint's first command must work: a pull cannot (the lines diverged), a fetch does.
     assert "`vcs fetch origin` then `vcs merge origin/main`" in err, err
     a.vcs("fetch", "origin")
